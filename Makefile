@@ -1,0 +1,64 @@
+# Next Season: `make run` serves the site, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# The first interpreter that is at least 3.12 (Django 6.1 needs it). pyenv shims that
+# have no version selected fail the check and are skipped.
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
+	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo $$candidate; break; fi; done)
+STAMP := $(VENV)/.installed
+export DEBUG ?= true
+
+.PHONY: help run test test-fast lint admin bench install check-python messages clean
+
+help:
+	@echo "make run    - install, migrate, load the demo and serve http://127.0.0.1:8000"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make lint   - ruff"
+	@echo "make admin  - create a superuser"
+	@echo "make bench  - load test against gunicorn on a large generated dataset"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Next Season needs Python 3.12 or newer (Django 6.1 requires it)." >&2; \
+		echo "Found: $$(python3 --version 2>&1). Install 3.12+ or select it, e.g. 'pyenv local 3.13'." >&2; \
+		exit 1; fi
+
+$(STAMP): pyproject.toml | check-python
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Replacing $(VENV): it was made with an older Python."; rm -rf $(VENV); fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	@touch $@
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: install messages
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install messages
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+admin: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createsuperuser
+
+bench: install messages
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,44 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A fan's account. Custom from the first migration so it can grow without pain."""
+
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    bio = models.TextField(_("bio"), max_length=1000, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("username"), name="%(app_label)s_%(class)s_username_ci"
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", kwargs={"username": self.username})
+
+    # Permission predicates, usable in views and templates alike.
+    def can_edit(self, item) -> bool:
+        """Authors may edit their own theories and comments while they are not frozen."""
+        if not self.is_authenticated or item.author_id != self.pk:
+            return False
+        return not getattr(item, "is_frozen", False)
+
+    def can_delete(self, item) -> bool:
+        return self.is_authenticated and item.author_id == self.pk
+
+    @property
+    def is_moderator(self) -> bool:
+        # has_perm caches the user's permissions, so templates may ask this freely.
+        return self.is_active and self.is_staff and self.has_perm("guide.moderate_theory")

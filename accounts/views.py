@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
+from guide.forms import WatchProgressForm
+from guide.models import Show, Theory
+from guide.views.community import prediction_records
+from guide.views.theories import safe_next
+
+PROFILE_THEORIES = 20
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("guide:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Next Season, %(name)s!") % {"name": user.username})
+        return redirect(safe_next(request, "/"))
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def profile(request, username):
+    fan = get_object_or_404(
+        prediction_records(get_user_model().objects.filter(is_active=True)),
+        username=username,
+    )
+    theories = Theory.objects.for_listing(request.user).filter(author=fan).new()
+    page = Paginator(theories, PROFILE_THEORIES).get_page(request.GET.get("page"))
+    resolved = fan.confirmed + fan.partly + fan.debunked
+    hit_rate = round(100 * (fan.confirmed + fan.partly / 2) / resolved) if resolved else None
+    return render(
+        request,
+        "accounts/profile.html",
+        {"fan": fan, "page_obj": page, "theories": page.object_list, "hit_rate": hit_rate},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:settings")
+    progress = dict(request.user.watch_progress.values_list("show_id", "seasons_watched"))
+    shows = Show.objects.published().order_by("title")
+    progress_forms = [
+        (show, WatchProgressForm(initial={"show": show, "seasons_watched": progress.get(show.pk)}))
+        for show in shows
+    ]
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "progress_forms": progress_forms},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user=user)
+        messages.success(request, _("Your account is deleted. Goodbye, and thank you."))
+        return redirect("guide:home")
+    return render(
+        request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -1,0 +1,49 @@
+"""Small project-wide middleware that Django does not ship."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+class CrossOriginResourcePolicyMiddleware:
+    """Send Cross-Origin-Resource-Policy on every response, static files included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault(
+            "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a database that is down or locked into a friendly 503, not a 500.
+
+    Whatever was committed stays committed: the failed request's own transaction is
+    rolled back by the database, and the reader is told to try again shortly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) or (
+            type(exception) is DatabaseError
+        ):
+            logger.warning("Database unavailable: %s", exception)
+            # Rendered without the request: its user and session live in that database.
+            response = HttpResponse(render_to_string("503.html"), status=503)
+            response["Retry-After"] = "10"
+            return response
+        return None

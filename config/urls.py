@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import set_language
+
+from guide.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "sitemap.xml",
+        cache_page(60 * 15)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("", include("accounts.urls")),
+    path("", include("guide.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "guide.views.errors.bad_request"
+handler403 = "guide.views.errors.permission_denied"
+handler404 = "guide.views.errors.page_not_found"
+handler500 = "guide.views.errors.server_error"
+
+admin.site.site_header = "Next Season"
+admin.site.site_title = "Next Season admin"
+admin.site.index_title = "Editors' and moderators' desk"

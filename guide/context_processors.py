@@ -1,0 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
+from guide.reading import progress_for
+
+THEMES = ("auto", "light", "dark")
+THEME_COOKIE = "theme"
+
+
+def reader(request):
+    theme = request.COOKIES.get(THEME_COOKIE)
+    return {
+        # Lazy: a page without spoiler-tagged items never asks the database.
+        "reader_progress": SimpleLazyObject(lambda: progress_for(request)),
+        "theme": theme if theme in THEMES else "auto",
+    }

@@ -1,0 +1,110 @@
+"""Site search over shows, seasons, characters (and their actors), facts and theories.
+
+PostgreSQL ranks theories and facts with its full-text search; every database also
+matches names and aliases by case-insensitive substring, which covers Korean text and
+romanisations ("Namra", "Nam-ra", "남라") that a stemmer would not.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from guide.models import Character, Fact, Season, Show, Theory
+
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 6
+RESULTS_PER_KIND = 20
+
+
+def normalise(query: str) -> str:
+    """Fold compatibility forms and strip control characters; keep Hangul intact."""
+    query = unicodedata.normalize("NFKC", query or "")
+    query = "".join(ch for ch in query if unicodedata.category(ch)[0] != "C")
+    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+
+
+def terms_of(query: str) -> list[str]:
+    return [term for term in normalise(query).split(" ") if term][:MAX_TERMS]
+
+
+def _all_terms(fields: list[str], terms: list[str]) -> Q:
+    """Every term must appear in at least one of the fields."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+@dataclass
+class SearchResults:
+    query: str
+    terms: list[str]
+    shows: list = field(default_factory=list)
+    seasons: list = field(default_factory=list)
+    characters: list = field(default_factory=list)
+    facts: list = field(default_factory=list)
+    theories: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(
+            len(group) for group in (self.shows, self.seasons, self.characters, self.facts, self.theories)
+        )
+
+
+def _ranked_theories(theories: QuerySet, query: str, terms: list[str]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
+            "body", weight="B", config="simple"
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="simple")
+        return (
+            theories.annotate(rank=SearchRank(vector, search_query))
+            .filter(Q(rank__gt=0) | _all_terms(["title", "body"], terms))
+            .order_by("-rank", "-hot")
+        )
+    return theories.filter(_all_terms(["title", "body"], terms)).order_by("-hot")
+
+
+def search(query: str, *, user) -> SearchResults:
+    terms = terms_of(query)
+    results = SearchResults(query=normalise(query), terms=terms)
+    if not terms:
+        return results
+    limit = RESULTS_PER_KIND
+    results.shows = list(
+        Show.objects.published().filter(
+            _all_terms(["title", "original_title", "synopsis", "source_title", "source_original_title"], terms)
+        )[:limit]
+    )
+    results.seasons = list(
+        Season.objects.published()
+        .select_related("show")
+        .filter(_all_terms(["title", "synopsis", "show__title"], terms))[:limit]
+    )
+    results.characters = list(
+        Character.objects.filter(show__is_published=True)
+        .select_related("show", "actor")
+        .filter(
+            _all_terms(
+                ["name", "native_name", "aliases", "actor__name", "actor__native_name", "actor__aliases"],
+                terms,
+            )
+        )[:limit]
+    )
+    results.facts = list(
+        Fact.objects.filter(season__show__is_published=True)
+        .select_related("season__show")
+        .filter(_all_terms(["question", "answer", "quote"], terms))[:limit]
+    )
+    results.theories = list(
+        _ranked_theories(Theory.objects.for_listing(user), results.query, terms)[:limit]
+    )
+    return results

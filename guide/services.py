@@ -1,0 +1,294 @@
+"""Every write that touches several rows: atomic, keyword-only, typed."""
+
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from guide import markdown, ranking
+from guide.models import (
+    Character,
+    Comment,
+    ModerationAction,
+    ModerationKind,
+    Outcome,
+    Report,
+    ReportStatus,
+    Season,
+    Show,
+    Theory,
+    Vote,
+    WatchProgress,
+)
+
+
+class FrozenError(Exception):
+    """The theory's season is out: its text can no longer change."""
+
+
+# Votes -------------------------------------------------------------------------------
+
+
+def _vote_count(value: int):
+    counted = (
+        Vote.objects.filter(theory=OuterRef("pk"), value=value)
+        .order_by()
+        .values("theory")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def recount_votes(*, theory_ids) -> None:
+    """Recompute counts from the vote rows (the source of truth), then the stored ranks."""
+    theories = Theory.objects.filter(pk__in=list(theory_ids))
+    theories.update(upvotes=_vote_count(1), downvotes=_vote_count(-1))
+    theories.update(score=F("upvotes") - F("downvotes"))
+    for pk, upvotes, downvotes, score, created_at in theories.values_list(
+        "pk", "upvotes", "downvotes", "score", "created_at"
+    ):
+        Theory.objects.filter(pk=pk).update(
+            hot=ranking.hot(score, created_at),
+            wilson=ranking.wilson_lower_bound(upvotes, downvotes),
+        )
+
+
+@transaction.atomic
+def cast_vote(*, user, theory: Theory, value: int) -> Theory:
+    """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row."""
+    if value not in (1, -1, 0):
+        raise ValueError("A vote is +1, -1 or 0.")
+    # Lock the theory row: concurrent voters on it queue here, so every recount
+    # sees every committed vote. (SQLite's IMMEDIATE transactions serialise anyway.)
+    locked = Theory.objects.select_for_update().only("pk").get(pk=theory.pk)
+    if value == 0:
+        Vote.objects.filter(user=user, theory=locked).delete()
+    else:
+        Vote.objects.update_or_create(user=user, theory=locked, defaults={"value": value})
+    recount_votes(theory_ids=[locked.pk])
+    return Theory.objects.only("upvotes", "downvotes", "score").get(pk=locked.pk)
+
+
+@transaction.atomic
+def remove_votes_of(*, user) -> int:
+    """Delete a fan's votes and fix the counts they fed. Returns how many went."""
+    theory_ids = list(
+        Theory.objects.select_for_update()
+        .filter(votes__user=user)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    deleted, _ = Vote.objects.filter(user=user).delete()
+    recount_votes(theory_ids=theory_ids)
+    return deleted
+
+
+# Theories and comments ------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_theory(
+    *,
+    author,
+    season: Season,
+    title: str,
+    body: str,
+    characters: list[Character] | tuple = (),
+    spoiler_season: int | None = None,
+) -> Theory:
+    theory = Theory(
+        author=author,
+        season=season,
+        title=title,
+        body=body,
+        body_html=markdown.render(body),
+        spoiler_season=spoiler_season,
+    )
+    theory.slug = theory.make_slug()
+    theory.save()
+    theory.characters.set(characters)
+    # A new theory starts with no votes; its hot rank is its age alone.
+    Theory.objects.filter(pk=theory.pk).update(hot=ranking.hot(0, theory.created_at))
+    theory.refresh_from_db(fields=["hot"])
+    return theory
+
+
+@transaction.atomic
+def edit_theory(
+    *,
+    theory: Theory,
+    title: str,
+    body: str,
+    characters: list[Character] | tuple = (),
+    spoiler_season: int | None = None,
+) -> Theory:
+    if theory.is_frozen:
+        raise FrozenError
+    theory.title = title
+    theory.slug = theory.make_slug()
+    theory.body = body
+    theory.body_html = markdown.render(body)
+    theory.spoiler_season = spoiler_season
+    theory.edited_at = timezone.now()
+    theory.save(
+        update_fields=["title", "slug", "body", "body_html", "spoiler_season", "edited_at"]
+    )
+    theory.characters.set(characters)
+    return theory
+
+
+@transaction.atomic
+def delete_theory(*, theory: Theory) -> None:
+    # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
+    # label and loses only the link.
+    theory.delete()
+
+
+@transaction.atomic
+def post_comment(*, author, theory: Theory, body: str, spoiler_season: int | None = None) -> Comment:
+    return Comment.objects.create(
+        author=author,
+        theory=theory,
+        body=body,
+        body_html=markdown.render(body),
+        spoiler_season=spoiler_season,
+    )
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
+    comment.body = body
+    comment.body_html = markdown.render(body)
+    comment.spoiler_season = spoiler_season
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "spoiler_season", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment) -> None:
+    comment.delete()
+
+
+# Reports and moderation --------------------------------------------------------------
+
+
+class DuplicateReportError(Exception):
+    """The fan already has an open report on this item."""
+
+
+@transaction.atomic
+def report(
+    *, reporter, reason: str, note: str = "", theory: Theory | None = None,
+    comment: Comment | None = None,
+) -> Report:
+    open_reports = Report.objects.filter(reporter=reporter, status=ReportStatus.OPEN)
+    if theory is not None and open_reports.filter(theory=theory).exists():
+        raise DuplicateReportError
+    if comment is not None and open_reports.filter(comment=comment).exists():
+        raise DuplicateReportError
+    return Report.objects.create(
+        reporter=reporter, reason=reason, note=note, theory=theory, comment=comment
+    )
+
+
+def _label(item) -> str:
+    if isinstance(item, Theory):
+        return f"theory #{item.pk}"
+    return f"comment #{item.pk} on theory #{item.theory_id}"
+
+
+def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", reason: str = ""):
+    target = item if item is not None else (report_row.target if report_row else None)
+    return ModerationAction.objects.create(
+        moderator=moderator,
+        kind=kind,
+        theory=target if isinstance(target, Theory) else None,
+        comment=target if isinstance(target, Comment) else None,
+        report=report_row,
+        target_label=_label(target) if target is not None else "",
+        detail=detail,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str = "") -> None:
+    """Hide or restore a theory or comment, and record who did it and why."""
+    type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
+    item.is_hidden = hidden
+    _log(
+        moderator=moderator,
+        kind=ModerationKind.HIDE if hidden else ModerationKind.RESTORE,
+        item=item,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str = "") -> None:
+    updated = Report.objects.filter(pk=report_row.pk, status=ReportStatus.OPEN).update(
+        status=ReportStatus.DISMISSED if dismissed else ReportStatus.RESOLVED,
+        resolved_by=moderator,
+        resolved_at=timezone.now(),
+    )
+    if updated:
+        _log(
+            moderator=moderator,
+            kind=ModerationKind.DISMISS_REPORT if dismissed else ModerationKind.RESOLVE_REPORT,
+            report_row=report_row,
+            detail=report_row.get_reason_display(),
+            reason=reason,
+        )
+
+
+class SeasonNotReleasedError(Exception):
+    """Outcomes are set only once the season has aired."""
+
+
+@transaction.atomic
+def set_outcome(
+    *, moderator, theory: Theory, outcome: str, note: str = "", source_url: str = ""
+) -> None:
+    if outcome not in Outcome.values:
+        raise ValueError(outcome)
+    if outcome != Outcome.OPEN and not theory.season.is_released:
+        raise SeasonNotReleasedError
+    Theory.objects.filter(pk=theory.pk).update(
+        outcome=outcome,
+        outcome_note=note,
+        outcome_source_url=source_url,
+        outcome_set_at=timezone.now(),
+    )
+    theory.outcome = outcome
+    _log(
+        moderator=moderator,
+        kind=ModerationKind.SET_OUTCOME,
+        item=theory,
+        detail=Outcome(outcome).label,
+        reason=note,
+    )
+
+
+# Accounts' traces -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def forget_fan(*, user) -> None:
+    """Everything an account deletion must do in the guide before the user row goes.
+
+    Votes go, with the counts they fed. Theories and comments stay, shown as by a
+    deleted fan (their author becomes NULL when the user row is deleted).
+    """
+    remove_votes_of(user=user)
+    Report.objects.filter(reporter=user).delete()
+    WatchProgress.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def save_progress(*, user, show: Show, seasons_watched: int) -> None:
+    WatchProgress.objects.update_or_create(
+        user=user, show=show, defaults={"seasons_watched": seasons_watched}
+    )
+

@@ -1,0 +1,85 @@
+"""Template tags for the guide: the spoiler shield and small formatting helpers."""
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from guide import spoilers
+
+register = template.Library()
+
+
+def shielded_for(context, spoiler_season, show_id) -> bool:
+    progress = context.get("reader_progress") or {}
+    return spoilers.is_shielded(spoiler_season, progress.get(show_id))
+
+
+@register.simple_tag(takes_context=True)
+def is_shielded(context, spoiler_season, show_id):
+    """`{% is_shielded item.spoiler_season show.pk as hidden %}` for custom layouts."""
+    return shielded_for(context, spoiler_season, show_id)
+
+
+class SpoilerNode(template.Node):
+    def __init__(self, nodelist, season_expr, show_expr, label_expr=None):
+        self.nodelist = nodelist
+        self.season_expr = season_expr
+        self.show_expr = show_expr
+        self.label_expr = label_expr
+
+    def render(self, context):
+        content = self.nodelist.render(context)
+        season = self.season_expr.resolve(context)
+        show_id = self.show_expr.resolve(context)
+        if not shielded_for(context, season, show_id):
+            return content
+        label = self.label_expr.resolve(context) if self.label_expr else ""
+        return render_to_string(
+            "includes/spoiler.html",
+            {
+                "content": content,
+                "season": season,
+                "show_id": show_id,
+                "label": label or _("Spoiler"),
+                "request": context.get("request"),
+                "csrf_token": context.get("csrf_token"),
+            },
+        )
+
+
+@register.tag
+def spoiler(parser, token):
+    """Wrap content in a <details> reveal when the reader has not watched that season.
+
+    {% spoiler item.spoiler_season show.pk %}…{% endspoiler %}
+    {% spoiler item.spoiler_season show.pk "Theory title hidden" %}…{% endspoiler %}
+    """
+    bits = token.split_contents()
+    if len(bits) not in (3, 4):
+        raise template.TemplateSyntaxError("spoiler takes a season, a show id and a label")
+    nodelist = parser.parse(("endspoiler",))
+    parser.delete_first_token()
+    exprs = [parser.compile_filter(bit) for bit in bits[1:]]
+    return SpoilerNode(nodelist, *exprs)
+
+
+@register.filter
+def highlight(text, terms):
+    """Wrap each search term in <mark>, escaping everything else."""
+    import re
+
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    text = str(text)
+    terms = [term for term in (terms or []) if term]
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from guide import feeds
+from guide.views import community, discovery, errors, pages, theories
+
+app_name = "guide"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("shows/", pages.show_list, name="show_list"),
+    path("shows/<slug:slug>/", pages.show_detail, name="show"),
+    path("shows/<slug:slug>/season-<int:number>/", pages.season_detail, name="season"),
+    path(
+        "shows/<slug:slug>/characters/<slug:character>/",
+        pages.character_detail,
+        name="character",
+    ),
+    path("theories/", theories.theory_list, name="theory_list"),
+    path("theories/new/", theories.theory_create, name="theory_create"),
+    # Action routes come before the slugged detail route, which would swallow them.
+    path("theories/<int:pk>/edit/", theories.theory_edit, name="theory_edit"),
+    path("theories/<int:pk>/delete/", theories.theory_delete, name="theory_delete"),
+    path("theories/<int:pk>/vote/", theories.vote, name="vote"),
+    path("theories/<int:pk>/comments/", theories.comment_create, name="comment_create"),
+    path("theories/<int:pk>/report/", theories.report, {"kind": "theory"}, name="report_theory"),
+    path("theories/<int:pk>/", theories.theory_detail, name="theory_short"),
+    path("theories/<int:pk>/<slug:slug>/", theories.theory_detail, name="theory"),
+    path("comments/<int:pk>/edit/", theories.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", theories.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/report/", theories.report, {"kind": "comment"}, name="report_comment"),
+    path("leaderboard/", community.leaderboard, name="leaderboard"),
+    path("moderation/", community.moderation_log, name="moderation_log"),
+    path("settings/watched/", community.set_progress, name="set_progress"),
+    path("settings/theme/", community.set_theme, name="theme"),
+    path("search/", discovery.search, name="search"),
+    path("feeds/theories/", feeds.LatestTheoriesFeed(), name="feed_theories"),
+    path("feeds/shows/<slug:slug>/theories/", feeds.ShowTheoriesFeed(), name="feed_show_theories"),
+    path(
+        "feeds/shows/<slug:slug>/season-<int:number>/theories/",
+        feeds.SeasonTheoriesFeed(),
+        name="feed_season_theories",
+    ),
+    path(
+        "feeds/shows/<slug:slug>/season-<int:number>/facts/",
+        feeds.SeasonFactsFeed(),
+        name="feed_season_facts",
+    ),
+    path("robots.txt", discovery.robots_txt, name="robots"),
+    path("healthz", errors.healthz, name="healthz"),
+    path("readyz", errors.readyz, name="readyz"),
+]

@@ -1,0 +1,101 @@
+"""Leaderboard, moderation log, and the reader's own settings (spoiler level, theme)."""
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from guide import services
+from guide.context_processors import THEME_COOKIE, THEMES
+from guide.forms import WatchProgressForm
+from guide.models import ModerationAction, Outcome, Show
+from guide.reading import (
+    PROGRESS_COOKIE,
+    PROGRESS_MAX_AGE,
+    PROGRESS_SALT,
+    encode_progress,
+    progress_for,
+)
+from guide.views.theories import safe_next
+
+LEADERBOARD_SIZE = 50
+LOG_PER_PAGE = 50
+
+
+def prediction_records(users, *, show=None):
+    """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
+    scope = Q(theories__is_hidden=False)
+    if show is not None:
+        scope &= Q(theories__season__show=show)
+
+    def count(outcome):
+        return Count("theories", filter=scope & Q(theories__outcome=outcome))
+
+    return users.annotate(
+        confirmed=count(Outcome.CONFIRMED),
+        partly=count(Outcome.PARTLY),
+        debunked=count(Outcome.DEBUNKED),
+        still_open=count(Outcome.OPEN),
+        total_score=Coalesce(Sum("theories__score", filter=scope), 0),
+    )
+
+
+def leaderboard(request):
+    shows = Show.objects.published()
+    show = None
+    if slug := request.GET.get("show"):
+        show = get_object_or_404(shows, slug=slug)
+    fans = (
+        prediction_records(get_user_model().objects.filter(is_active=True), show=show)
+        .filter(Q(confirmed__gt=0) | Q(partly__gt=0) | Q(debunked__gt=0))
+        .order_by("-confirmed", "-partly", "-total_score", "username")[:LEADERBOARD_SIZE]
+    )
+    return render(
+        request, "guide/leaderboard.html", {"fans": fans, "shows": shows, "show": show}
+    )
+
+
+def moderation_log(request):
+    actions = ModerationAction.objects.select_related("moderator").order_by("-created_at", "-pk")
+    page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "guide/moderation_log.html", {"page_obj": page, "actions": page})
+
+
+@require_POST
+def set_progress(request):
+    form = WatchProgressForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a show and how far you have watched.")
+    show, watched = form.cleaned_data["show"], form.cleaned_data["seasons_watched"]
+    response = redirect(safe_next(request, show.get_absolute_url()))
+    if request.user.is_authenticated:
+        services.save_progress(user=request.user, show=show, seasons_watched=watched)
+    else:
+        progress = progress_for(request)
+        progress[show.pk] = watched
+        response.set_signed_cookie(
+            PROGRESS_COOKIE,
+            encode_progress(progress),
+            salt=PROGRESS_SALT,
+            max_age=PROGRESS_MAX_AGE,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+@require_POST
+def set_theme(request):
+    theme = request.POST.get("theme")
+    if theme not in THEMES:
+        return HttpResponseBadRequest("Unknown theme.")
+    response = redirect(safe_next(request, "/"))
+    response.set_cookie(
+        THEME_COOKIE, theme, max_age=PROGRESS_MAX_AGE, secure=request.is_secure(),
+        httponly=True, samesite="Lax",
+    )
+    return response

@@ -1,0 +1,73 @@
+"""Health checks and friendly error pages."""
+
+from http import HTTPStatus
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness: the process can reach its database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"database": "unavailable"}, status=HTTPStatus.SERVICE_UNAVAILABLE)
+    return JsonResponse({"database": "ok"})
+
+
+def _error_page(request, template, status, **context):
+    return render(request, template, context, status=status)
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return _error_page(request, "400.html", HTTPStatus.BAD_REQUEST)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return _error_page(request, "403.html", HTTPStatus.FORBIDDEN)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return _error_page(request, "404.html", HTTPStatus.NOT_FOUND)
+
+
+@requires_csrf_token
+def server_error(request):
+    # No database work and no request-dependent context: this must render when all else fails.
+    from django.template import loader
+
+    return HttpResponse(
+        loader.get_template("500.html").render({}), status=HTTPStatus.INTERNAL_SERVER_ERROR
+    )
+
+
+def csrf_failure(request, reason=""):
+    return _error_page(request, "403_csrf.html", HTTPStatus.FORBIDDEN)
+
+
+def too_many_requests(request, *, retry_after: int, kept: dict | None = None):
+    response = _error_page(
+        request,
+        "429.html",
+        HTTPStatus.TOO_MANY_REQUESTS,
+        retry_after=retry_after,
+        retry_minutes=max(1, round(retry_after / 60)),
+        kept=kept or {},
+    )
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -1,0 +1,334 @@
+"""Theories, votes, comments and reports: thin views over guide.services."""
+
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guide import services
+from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
+from guide.models import Character, Comment, Season, Show, Theory
+from guide.throttle import check_rate
+from guide.views.errors import too_many_requests
+
+THEORIES_PER_PAGE = 20
+COMMENTS_PER_PAGE = 50
+
+
+def safe_next(request, fallback: str) -> str:
+    """The `next` target if it stays on this site, else the fallback."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _page(request, object_list, per_page):
+    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+
+
+def theory_list(request):
+    filters = TheoryFilterForm(request.GET)
+    status = HTTPStatus.OK
+    theories = Theory.objects.for_listing(request.user)
+    chosen = {}
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["show"]:
+            chosen["show"] = get_object_or_404(Show.objects.published(), slug=data["show"])
+            theories = theories.filter(season__show=chosen["show"])
+        if data["season"]:
+            chosen["season"] = get_object_or_404(
+                Season.objects.published().select_related("show"), pk=data["season"]
+            )
+            theories = theories.for_season(chosen["season"])
+        if data["character"]:
+            chosen["character"] = get_object_or_404(
+                Character.objects.select_related("show"), pk=data["character"]
+            )
+            theories = theories.about(chosen["character"])
+        if data["outcome"]:
+            theories = theories.filter(outcome=data["outcome"])
+        sort = data["sort"]
+    else:
+        status = HTTPStatus.BAD_REQUEST
+        sort = "hot"
+    page = _page(request, theories.ordered(sort), THEORIES_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    seasons = Season.objects.published().select_related("show").order_by("show__title", "number")
+    return render(
+        request,
+        "guide/theory_list.html",
+        {
+            "page_obj": page,
+            "theories": page.object_list,
+            "filters": filters,
+            "sort": sort,
+            "chosen": chosen,
+            "seasons": seasons,
+            "querystring_base": query.urlencode(),
+            "sort_querystring": sort_query.urlencode(),
+        },
+        status=status,
+    )
+
+
+def theory_detail(request, pk, slug=None):
+    theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
+    if slug != theory.slug and request.method == "GET":
+        return redirect(theory, permanent=True)
+    comments = (
+        theory.comments.visible_to(request.user).select_related("author").order_by("created_at", "pk")
+    )
+    page = _page(request, comments, COMMENTS_PER_PAGE)
+    return render(
+        request,
+        "guide/theory_detail.html",
+        {
+            "theory": theory,
+            "show": theory.season.show,
+            "page_obj": page,
+            "comments": page.object_list,
+            "comment_form": CommentForm(),
+            "report_form": ReportForm(),
+        },
+    )
+
+
+def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK):
+    return render(
+        request, "guide/theory_form.html", {"form": form, "theory": theory}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theory_create(request):
+    if request.method == "POST":
+        form = TheoryForm(request.POST)
+        if form.is_valid():
+            retry_after = check_rate(action="theory", user_id=request.user.pk)
+            if retry_after:
+                return too_many_requests(
+                    request,
+                    retry_after=retry_after,
+                    kept={_("Title"): form.cleaned_data["title"], _("Theory"): form.cleaned_data["body"]},
+                )
+            data = form.cleaned_data
+            theory = services.post_theory(
+                author=request.user,
+                season=data["season"],
+                title=data["title"],
+                body=data["body"],
+                characters=list(data["characters"]),
+                spoiler_season=data["spoiler_season"],
+            )
+            messages.success(request, _("Your theory is posted."))
+            return redirect(theory)
+        return _theory_form_page(request, form, status=HTTPStatus.BAD_REQUEST)
+    initial = {}
+    if season_id := request.GET.get("season", ""):
+        if season_id.isdigit():
+            initial["season"] = season_id
+    return _theory_form_page(request, TheoryForm(initial=initial))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theory_edit(request, pk):
+    theory = get_object_or_404(Theory.objects.select_related("season__show"), pk=pk, author=request.user)
+    if not request.user.can_edit(theory):
+        messages.error(request, _("This theory's season is out, so its text is now frozen."))
+        return redirect(theory)
+    if request.method == "POST":
+        form = TheoryForm(request.POST, instance=theory)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.edit_theory(
+                theory=theory,
+                title=data["title"],
+                body=data["body"],
+                characters=list(data["characters"]),
+                spoiler_season=data["spoiler_season"],
+            )
+            messages.success(request, _("Your changes are saved."))
+            return redirect(theory)
+        return _theory_form_page(request, form, theory, status=HTTPStatus.BAD_REQUEST)
+    return _theory_form_page(request, TheoryForm(instance=theory), theory)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theory_delete(request, pk):
+    theory = get_object_or_404(Theory.objects.select_related("season__show"), pk=pk, author=request.user)
+    if request.method == "POST":
+        services.delete_theory(theory=theory)
+        messages.success(request, _("Your theory is deleted."))
+        return redirect("guide:theory_list")
+    return render(request, "guide/confirm_delete.html", {"item": theory, "kind": _("theory")})
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def vote(request, pk):
+    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("A vote is up, down or clear."))
+    retry_after = check_rate(action="vote", user_id=request.user.pk)
+    if retry_after:
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": _("Too many votes; wait a moment.")},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry_after)},
+            )
+        return too_many_requests(request, retry_after=retry_after)
+    value = form.cleaned_data["value"]
+    counts = services.cast_vote(user=request.user, theory=theory, value=value)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "score": counts.score,
+                "upvotes": counts.upvotes,
+                "downvotes": counts.downvotes,
+                "my_vote": value,
+            }
+        )
+    return redirect(safe_next(request, theory.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def comment_create(request, pk):
+    theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        retry_after = check_rate(action="comment", user_id=request.user.pk)
+        if retry_after:
+            return too_many_requests(
+                request, retry_after=retry_after, kept={_("Comment"): form.cleaned_data["body"]}
+            )
+        comment = services.post_comment(
+            author=request.user,
+            theory=theory,
+            body=form.cleaned_data["body"],
+            spoiler_season=form.cleaned_data["spoiler_season"],
+        )
+        messages.success(request, _("Your comment is posted."))
+        return redirect(comment)
+    comments = theory.comments.visible_to(request.user).select_related("author")
+    page = _page(request, comments, COMMENTS_PER_PAGE)
+    return render(
+        request,
+        "guide/theory_detail.html",
+        {
+            "theory": theory,
+            "show": theory.season.show,
+            "page_obj": page,
+            "comments": page.object_list,
+            "comment_form": form,
+            "report_form": ReportForm(),
+        },
+        status=HTTPStatus.BAD_REQUEST,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.select_related("theory__season__show"), pk=pk, author=request.user
+    )
+    if request.method == "POST":
+        form = CommentForm(request.POST, instance=comment)
+        if form.is_valid():
+            services.edit_comment(
+                comment=comment,
+                body=form.cleaned_data["body"],
+                spoiler_season=form.cleaned_data["spoiler_season"],
+            )
+            messages.success(request, _("Your comment is updated."))
+            return redirect(comment)
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        form = CommentForm(instance=comment)
+        status = HTTPStatus.OK
+    return render(
+        request, "guide/comment_form.html", {"form": form, "comment": comment}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.select_related("theory"), pk=pk, author=request.user
+    )
+    if request.method == "POST":
+        theory = comment.theory
+        services.delete_comment(comment=comment)
+        messages.success(request, _("Your comment is deleted."))
+        return redirect(theory)
+    return render(request, "guide/confirm_delete.html", {"item": comment, "kind": _("comment")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, kind, pk):
+    if kind == "theory":
+        item = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+        target = {"theory": item}
+    else:
+        item = get_object_or_404(
+            Comment.objects.visible_to(request.user).filter(
+                theory__in=Theory.objects.visible_to(request.user)
+            ),
+            pk=pk,
+        )
+        target = {"comment": item}
+    if getattr(item, "author_id", None) == request.user.pk:
+        raise PermissionDenied
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        retry_after = check_rate(action="report", user_id=request.user.pk)
+        if retry_after:
+            return too_many_requests(
+                request, retry_after=retry_after, kept={_("Note"): form.cleaned_data["note"]}
+            )
+        try:
+            services.report(
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                **target,
+            )
+        except services.DuplicateReportError:
+            messages.info(request, _("You have already reported this; the moderators will look at it."))
+        else:
+            messages.success(request, _("Thank you. The moderators will look at it."))
+        return redirect(item)
+    status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
+    return render(
+        request,
+        "guide/report_form.html",
+        {"form": form, "item": item, "kind": kind, "action": reverse(f"guide:report_{kind}", args=[pk])},
+        status=status,
+    )
