@@ -15,6 +15,14 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ["username", "email"]
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account already uses that email. Log in, or reset its password.")
+            )
+        return email
+
     def clean_username(self):
         username = super().clean_username()
         if User.objects.filter(username__iexact=username).exists():
@@ -29,6 +37,12 @@ class ProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"display_name": _("Shown instead of your username, if you set one.")}
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another account already uses that email."))
+        return email
+
     def clean(self):
         cleaned = super().clean()
         for name in ("display_name", "bio"):
@@ -40,7 +54,8 @@ class ProfileForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user, **kwargs):

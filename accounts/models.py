@@ -16,6 +16,11 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 models.functions.Lower("username"), name="%(app_label)s_%(class)s_username_ci"
             ),
+            models.UniqueConstraint(
+                models.functions.Lower("email"),
+                condition=~models.Q(email=""),
+                name="%(app_label)s_%(class)s_email_ci",
+            ),
         ]
 
     def __str__(self):

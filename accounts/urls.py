@@ -9,7 +9,9 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -23,7 +25,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path(

@@ -26,7 +26,9 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Next Season, %(name)s!") % {"name": user.username})
         return redirect(safe_next(request, "/"))
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def profile(request, username):

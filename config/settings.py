@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,8 @@ else:
     # Production secrets have no default: a missing one stops the site at start-up.
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if not SECRET_KEY or not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Set SECRET_KEY and ALLOWED_HOSTS when DEBUG is false.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,8 +114,15 @@ MAILERS = {
         "OPTIONS": {
             key.removeprefix("EMAIL_").lower(): value
             for key, value in _email.items()
-            if key in {"EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
-                       "EMAIL_USE_TLS", "EMAIL_USE_SSL"}
+            if key
+            in {
+                "EMAIL_HOST",
+                "EMAIL_PORT",
+                "EMAIL_HOST_USER",
+                "EMAIL_HOST_PASSWORD",
+                "EMAIL_USE_TLS",
+                "EMAIL_USE_SSL",
+            }
             and value not in ("", None)
         },
     }

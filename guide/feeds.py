@@ -24,9 +24,9 @@ class TheoryFeedMixin:
 
     def item_description(self, theory):
         if theory.spoiler_season:
-            return _("This theory reveals events of season %(n)s. Open it on the site to read it.") % {
-                "n": theory.spoiler_season
-            }
+            return _(
+                "This theory reveals events of season %(n)s. Open it on the site to read it."
+            ) % {"n": theory.spoiler_season}
         return to_plain_text(theory.body, limit=500)
 
     def item_author_name(self, theory):
@@ -98,7 +98,9 @@ class SeasonFactsFeed(Feed):
         return season.get_absolute_url()
 
     def items(self, season):
-        return season.facts.select_related("season__show").order_by("-updated_at", "-pk")[:FEED_SIZE]
+        return season.facts.select_related("season__show").order_by("-updated_at", "-pk")[
+            :FEED_SIZE
+        ]
 
     def item_title(self, fact):
         if fact.spoiler_season:
@@ -107,9 +109,9 @@ class SeasonFactsFeed(Feed):
 
     def item_description(self, fact):
         if fact.spoiler_season:
-            return _("This update reveals events of season %(n)s. Open it on the site to read it.") % {
-                "n": fact.spoiler_season
-            }
+            return _(
+                "This update reveals events of season %(n)s. Open it on the site to read it."
+            ) % {"n": fact.spoiler_season}
         return fact.answer
 
     def item_pubdate(self, fact):

@@ -30,9 +30,7 @@ class NoControlCharactersMixin:
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
-            if isinstance(value, str) and any(
-                ord(ch) < 32 and ch not in "\n\r\t" for ch in value
-            ):
+            if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
                 self.add_error(name, _("Remove the invisible control characters."))
         return cleaned
 
@@ -44,8 +42,10 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
         coerce=int,
         empty_value=None,
         required=False,
-        help_text=_("Which season's events does your theory give away? Readers who have "
-                    "not watched it will see it hidden."),
+        help_text=_(
+            "Which season's events does your theory give away? Readers who have "
+            "not watched it will see it hidden."
+        ),
     )
 
     class Meta:
@@ -63,17 +63,23 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        seasons = Season.objects.published().select_related("show").order_by("show__title", "number")
+        seasons = (
+            Season.objects.published().select_related("show").order_by("show__title", "number")
+        )
         if self.instance.pk:
             # The predicted season is fixed once posted: votes were cast on that claim.
             self.fields["season"].disabled = True
             self.fields["season"].queryset = seasons
         else:
             self.fields["season"].queryset = seasons.exclude(status=SeasonStatus.RELEASED)
-        self.fields["season"].label_from_instance = lambda season: f"{season.show.title} — {season.label}"
-        self.fields["characters"].queryset = Character.objects.filter(
-            show__is_published=True
-        ).select_related("show").order_by("show__title", "billing_order", "name")
+        self.fields["season"].label_from_instance = lambda season: (
+            f"{season.show.title} — {season.label}"
+        )
+        self.fields["characters"].queryset = (
+            Character.objects.filter(show__is_published=True)
+            .select_related("show")
+            .order_by("show__title", "billing_order", "name")
+        )
         self.fields["characters"].label_from_instance = lambda c: f"{c.name} ({c.show.title})"
         self.fields["title"].widget.attrs.update(maxlength=140)
 
@@ -93,7 +99,10 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
 
 class CommentForm(NoControlCharactersMixin, forms.ModelForm):
     spoiler_season = forms.TypedChoiceField(
-        label=_("Spoilers"), choices=_spoiler_choices(), coerce=int, empty_value=None,
+        label=_("Spoilers"),
+        choices=_spoiler_choices(),
+        coerce=int,
+        empty_value=None,
         required=False,
     )
 
@@ -111,7 +120,9 @@ class VoteForm(forms.Form):
 class ReportForm(NoControlCharactersMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ReportReason.choices)
     note = forms.CharField(
-        label=_("Anything the moderators should know?"), max_length=500, required=False,
+        label=_("Anything the moderators should know?"),
+        max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -12,9 +12,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
-_parser = (
-    MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
-    .enable(["emphasis", "list", "blockquote", "link", "autolink", "backticks", "newline"])
+_parser = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
+    ["emphasis", "list", "blockquote", "link", "autolink", "backticks", "newline"]
 )
 
 

@@ -6,7 +6,7 @@ several rows live in guide/services.py.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -48,7 +48,11 @@ class ImageWithAltMixin(models.Model):
         alt = getattr(self, f"{self.image_field_name}_alt")
         if image and not alt.strip():
             raise ValidationError(
-                {f"{self.image_field_name}_alt": _("Describe the image for readers who cannot see it.")}
+                {
+                    f"{self.image_field_name}_alt": _(
+                        "Describe the image for readers who cannot see it."
+                    )
+                }
             )
 
 
@@ -182,6 +186,14 @@ class Season(Timestamped):
     def __str__(self):
         return f"{self.show} — {self.label}"
 
+    def get_absolute_url(self):
+        return reverse("guide:season", kwargs={"slug": self.show.slug, "number": self.number})
+
+    def clean(self):
+        super().clean()
+        if self.status == SeasonStatus.RELEASED and not self.release_date:
+            raise ValidationError({"release_date": _("A released season needs its release date.")})
+
     @property
     def label(self) -> str:
         return _("Season %(number)s") % {"number": self.number}
@@ -189,11 +201,6 @@ class Season(Timestamped):
     @property
     def is_released(self) -> bool:
         return self.status == SeasonStatus.RELEASED
-
-    def get_absolute_url(self):
-        return reverse(
-            "guide:season", kwargs={"slug": self.show.slug, "number": self.number}
-        )
 
 
 class Episode(models.Model):
@@ -315,9 +322,7 @@ class Character(ImageWithAltMixin, Timestamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(
-            "guide:character", kwargs={"slug": self.show.slug, "character": self.slug}
-        )
+        return reverse("guide:character", kwargs={"slug": self.show.slug, "character": self.slug})
 
     @property
     def alias_list(self) -> list[str]:
@@ -453,6 +458,9 @@ class Fact(Timestamped):
                 condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
                 name="%(app_label)s_%(class)s_spoiler_season_positive",
             ),
+            models.UniqueConstraint(
+                fields=["season", "question"], name="%(app_label)s_%(class)s_unique_question"
+            ),
         ]
         indexes = [models.Index(fields=["season", "order"])]
 
@@ -461,6 +469,11 @@ class Fact(Timestamped):
 
     def get_absolute_url(self):
         return self.season.get_absolute_url() + f"#fact-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        if self.milestone and not self.happened_on:
+            raise ValidationError({"happened_on": _("A milestone needs the date it happened.")})
 
 
 # Theories, votes, comments, reports ------------------------------------------------------
@@ -487,9 +500,7 @@ class TheoryQuerySet(models.QuerySet):
             return public
         if user.is_moderator:
             return self
-        return self.filter(
-            Q(is_hidden=False) | Q(author=user), season__show__is_published=True
-        )
+        return self.filter(Q(is_hidden=False) | Q(author=user), season__show__is_published=True)
 
     def for_season(self, season):
         return self.filter(season=season)
@@ -512,7 +523,9 @@ class TheoryQuerySet(models.QuerySet):
     def with_vote_of(self, user):
         """Annotate `my_vote` (+1, -1 or None) for the reader, in the same query."""
         if user is None or not user.is_authenticated:
-            return self.annotate(my_vote=models.Value(None, output_field=models.SmallIntegerField()))
+            return self.annotate(
+                my_vote=models.Value(None, output_field=models.SmallIntegerField())
+            )
         return self.annotate(
             my_vote=Subquery(
                 Vote.objects.filter(theory=OuterRef("pk"), user=user).values("value")[:1]
@@ -630,7 +643,9 @@ class VoteValue(models.IntegerChoices):
 
 
 class Vote(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
     theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=VoteValue)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -758,6 +773,11 @@ class Report(models.Model):
             ),
             _choices_constraint("reason", ReportReason),
             _choices_constraint("status", ReportStatus),
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                name="%(app_label)s_%(class)s_resolved_when_closed",
+            ),
             models.UniqueConstraint(
                 fields=["reporter", "theory"],
                 condition=Q(status="open", theory__isnull=False),
@@ -826,7 +846,9 @@ class WatchProgress(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_progress"
     )
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="+")
-    seasons_watched = models.PositiveSmallIntegerField(_("seasons watched"), default=0)
+    seasons_watched = models.PositiveSmallIntegerField(
+        _("seasons watched"), default=0, validators=[MaxValueValidator(99)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -835,9 +857,12 @@ class WatchProgress(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "show"], name="%(app_label)s_%(class)s_one_per_show"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(seasons_watched__lte=99),
+                name="%(app_label)s_%(class)s_seasons_watched_bounded",
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.show}: {self.seasons_watched}"
-

@@ -53,7 +53,8 @@ class SearchResults:
     @property
     def total(self) -> int:
         return sum(
-            len(group) for group in (self.shows, self.seasons, self.characters, self.facts, self.theories)
+            len(group)
+            for group in (self.shows, self.seasons, self.characters, self.facts, self.theories)
         )
 
 
@@ -81,7 +82,10 @@ def search(query: str, *, user) -> SearchResults:
     limit = RESULTS_PER_KIND
     results.shows = list(
         Show.objects.published().filter(
-            _all_terms(["title", "original_title", "synopsis", "source_title", "source_original_title"], terms)
+            _all_terms(
+                ["title", "original_title", "synopsis", "source_title", "source_original_title"],
+                terms,
+            )
         )[:limit]
     )
     results.seasons = list(
@@ -94,7 +98,14 @@ def search(query: str, *, user) -> SearchResults:
         .select_related("show", "actor")
         .filter(
             _all_terms(
-                ["name", "native_name", "aliases", "actor__name", "actor__native_name", "actor__aliases"],
+                [
+                    "name",
+                    "native_name",
+                    "aliases",
+                    "actor__name",
+                    "actor__native_name",
+                    "actor__aliases",
+                ],
                 terms,
             )
         )[:limit]

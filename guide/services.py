@@ -131,9 +131,7 @@ def edit_theory(
     theory.body_html = markdown.render(body)
     theory.spoiler_season = spoiler_season
     theory.edited_at = timezone.now()
-    theory.save(
-        update_fields=["title", "slug", "body", "body_html", "spoiler_season", "edited_at"]
-    )
+    theory.save(update_fields=["title", "slug", "body", "body_html", "spoiler_season", "edited_at"])
     theory.characters.set(characters)
     return theory
 
@@ -146,7 +144,9 @@ def delete_theory(*, theory: Theory) -> None:
 
 
 @transaction.atomic
-def post_comment(*, author, theory: Theory, body: str, spoiler_season: int | None = None) -> Comment:
+def post_comment(
+    *, author, theory: Theory, body: str, spoiler_season: int | None = None
+) -> Comment:
     return Comment.objects.create(
         author=author,
         theory=theory,
@@ -180,7 +180,11 @@ class DuplicateReportError(Exception):
 
 @transaction.atomic
 def report(
-    *, reporter, reason: str, note: str = "", theory: Theory | None = None,
+    *,
+    reporter,
+    reason: str,
+    note: str = "",
+    theory: Theory | None = None,
     comment: Comment | None = None,
 ) -> Report:
     open_reports = Report.objects.filter(reporter=reporter, status=ReportStatus.OPEN)
@@ -291,4 +295,3 @@ def save_progress(*, user, show: Show, seasons_watched: int) -> None:
     WatchProgress.objects.update_or_create(
         user=user, show=show, defaults={"seasons_watched": seasons_watched}
     )
-

@@ -39,7 +39,9 @@ class CharacterSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Character.objects.filter(show__is_published=True).select_related("show").order_by("pk")
+        return (
+            Character.objects.filter(show__is_published=True).select_related("show").order_by("pk")
+        )
 
     def lastmod(self, character):
         return character.updated_at
@@ -50,7 +52,11 @@ class TheorySitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Theory.objects.visible_to(None).order_by("pk").only("pk", "slug", "created_at", "edited_at")
+        return (
+            Theory.objects.visible_to(None)
+            .order_by("pk")
+            .only("pk", "slug", "created_at", "edited_at")
+        )
 
     def lastmod(self, theory):
         return theory.edited_at or theory.created_at

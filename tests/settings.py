@@ -17,3 +17,6 @@ STORAGES = {
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 AXES_ENABLED = True
+# Serve static files from the finders: the suite never runs collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -53,9 +53,7 @@ def leaderboard(request):
         .filter(Q(confirmed__gt=0) | Q(partly__gt=0) | Q(debunked__gt=0))
         .order_by("-confirmed", "-partly", "-total_score", "username")[:LEADERBOARD_SIZE]
     )
-    return render(
-        request, "guide/leaderboard.html", {"fans": fans, "shows": shows, "show": show}
-    )
+    return render(request, "guide/leaderboard.html", {"fans": fans, "shows": shows, "show": show})
 
 
 def moderation_log(request):
@@ -95,7 +93,11 @@ def set_theme(request):
         return HttpResponseBadRequest("Unknown theme.")
     response = redirect(safe_next(request, "/"))
     response.set_cookie(
-        THEME_COOKIE, theme, max_age=PROGRESS_MAX_AGE, secure=request.is_secure(),
-        httponly=True, samesite="Lax",
+        THEME_COOKIE,
+        theme,
+        max_age=PROGRESS_MAX_AGE,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
     )
     return response

@@ -1,9 +1,9 @@
 """Search, robots.txt and other ways in."""
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django.http import HttpResponse
 
 from guide.search import search as run_search
 
@@ -11,9 +11,7 @@ from guide.search import search as run_search
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query, user=request.user)
-    return render(
-        request, "guide/search.html", {"query": results.query, "results": results}
-    )
+    return render(request, "guide/search.html", {"query": results.query, "results": results})
 
 
 @require_GET

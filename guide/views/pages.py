@@ -128,4 +128,3 @@ def character_detail(request, slug, character):
             "other_roles": other_roles,
         },
     )
-

@@ -91,7 +91,9 @@ def theory_detail(request, pk, slug=None):
     if slug != theory.slug and request.method == "GET":
         return redirect(theory, permanent=True)
     comments = (
-        theory.comments.visible_to(request.user).select_related("author").order_by("created_at", "pk")
+        theory.comments.visible_to(request.user)
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
     page = _page(request, comments, COMMENTS_PER_PAGE)
     return render(
@@ -125,7 +127,10 @@ def theory_create(request):
                 return too_many_requests(
                     request,
                     retry_after=retry_after,
-                    kept={_("Title"): form.cleaned_data["title"], _("Theory"): form.cleaned_data["body"]},
+                    kept={
+                        _("Title"): form.cleaned_data["title"],
+                        _("Theory"): form.cleaned_data["body"],
+                    },
                 )
             data = form.cleaned_data
             theory = services.post_theory(
@@ -140,16 +145,17 @@ def theory_create(request):
             return redirect(theory)
         return _theory_form_page(request, form, status=HTTPStatus.BAD_REQUEST)
     initial = {}
-    if season_id := request.GET.get("season", ""):
-        if season_id.isdigit():
-            initial["season"] = season_id
+    if (season_id := request.GET.get("season", "")) and season_id.isdigit():
+        initial["season"] = season_id
     return _theory_form_page(request, TheoryForm(initial=initial))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def theory_edit(request, pk):
-    theory = get_object_or_404(Theory.objects.select_related("season__show"), pk=pk, author=request.user)
+    theory = get_object_or_404(
+        Theory.objects.select_related("season__show"), pk=pk, author=request.user
+    )
     if not request.user.can_edit(theory):
         messages.error(request, _("This theory's season is out, so its text is now frozen."))
         return redirect(theory)
@@ -173,7 +179,9 @@ def theory_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def theory_delete(request, pk):
-    theory = get_object_or_404(Theory.objects.select_related("season__show"), pk=pk, author=request.user)
+    theory = get_object_or_404(
+        Theory.objects.select_related("season__show"), pk=pk, author=request.user
+    )
     if request.method == "POST":
         services.delete_theory(theory=theory)
         messages.success(request, _("Your theory is deleted."))
@@ -321,7 +329,9 @@ def report(request, kind, pk):
                 **target,
             )
         except services.DuplicateReportError:
-            messages.info(request, _("You have already reported this; the moderators will look at it."))
+            messages.info(
+                request, _("You have already reported this; the moderators will look at it.")
+            )
         else:
             messages.success(request, _("Thank you. The moderators will look at it."))
         return redirect(item)
@@ -329,6 +339,11 @@ def report(request, kind, pk):
     return render(
         request,
         "guide/report_form.html",
-        {"form": form, "item": item, "kind": kind, "action": reverse(f"guide:report_{kind}", args=[pk])},
+        {
+            "form": form,
+            "item": item,
+            "kind": kind,
+            "action": reverse(f"guide:report_{kind}", args=[pk]),
+        },
         status=status,
     )

@@ -1,0 +1,191 @@
+"""Small factory_boy factories, one per model in guide and accounts.
+
+Each factory makes the smallest valid row; pass what a test cares about. Counts on a
+theory (upvotes, downvotes, score, hot) are not touched by VoteFactory: tests of those
+go through guide.services.
+"""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils.text import slugify
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from guide import markdown
+from guide.models import (
+    Character,
+    CharacterStatus,
+    Comment,
+    Episode,
+    Fact,
+    ModerationAction,
+    ModerationKind,
+    Person,
+    Report,
+    ReportReason,
+    Season,
+    SeasonStatus,
+    Show,
+    Theory,
+    Vote,
+    VoteValue,
+    WatchProgress,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"fan{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    # Hashed when the factory builds the user (the test settings use a fast hasher).
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """UserFactory(groups=["Moderators"]) adds the user to groups the migrations made."""
+        if create and extracted:
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+
+
+class ShowFactory(DjangoModelFactory):
+    class Meta:
+        model = Show
+        django_get_or_create = ["slug"]
+
+    title = factory.Sequence(lambda n: f"Show {n}")
+    slug = factory.LazyAttribute(lambda show: slugify(show.title))
+    synopsis = "Students trapped in a school fight to survive."
+    platform = "Netflix"
+    is_published = True
+
+
+class SeasonFactory(DjangoModelFactory):
+    class Meta:
+        model = Season
+
+    show = factory.SubFactory(ShowFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = SeasonStatus.ANNOUNCED
+
+
+class EpisodeFactory(DjangoModelFactory):
+    class Meta:
+        model = Episode
+
+    season = factory.SubFactory(
+        SeasonFactory, status=SeasonStatus.RELEASED, release_date=datetime.date(2022, 1, 28)
+    )
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda episode: f"Episode {episode.number}")
+    runtime = 60
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.LazyAttribute(lambda person: slugify(person.name))
+
+
+class CharacterFactory(DjangoModelFactory):
+    class Meta:
+        model = Character
+
+    show = factory.SubFactory(ShowFactory)
+    name = factory.Sequence(lambda n: f"Character {n}")
+    slug = factory.LazyAttribute(lambda character: slugify(character.name))
+    actor = factory.SubFactory(PersonFactory)
+    description = "A student at Hyosan High."
+
+
+class CharacterStatusFactory(DjangoModelFactory):
+    class Meta:
+        model = CharacterStatus
+
+    character = factory.SubFactory(CharacterFactory)
+    season = factory.SubFactory(SeasonFactory, show=factory.SelfAttribute("..character.show"))
+    status = "alive"
+
+
+class FactFactory(DjangoModelFactory):
+    class Meta:
+        model = Fact
+
+    season = factory.SubFactory(SeasonFactory)
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "Yes, it was announced."
+    kind = "official"
+    source_name = "Netflix"
+    source_url = "https://example.com/announcement"
+    source_date = datetime.date(2022, 6, 7)
+
+
+class TheoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Theory
+
+    author = factory.SubFactory(UserFactory)
+    season = factory.SubFactory(SeasonFactory)
+    title = factory.Sequence(lambda n: f"Theory number {n}")
+    slug = factory.LazyAttribute(lambda theory: slugify(theory.title)[:160] or "theory")
+    body = "Someone *survives* the school."
+    body_html = factory.LazyAttribute(lambda theory: markdown.render(theory.body))
+
+
+class VoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    user = factory.SubFactory(UserFactory)
+    theory = factory.SubFactory(TheoryFactory)
+    value = VoteValue.UP
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    theory = factory.SubFactory(TheoryFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "I think so **too**."
+    body_html = factory.LazyAttribute(lambda comment: markdown.render(comment.body))
+
+
+class ReportFactory(DjangoModelFactory):
+    """A report of a theory; pass theory=None, comment=… to report a comment."""
+
+    class Meta:
+        model = Report
+
+    reporter = factory.SubFactory(UserFactory)
+    theory = factory.SubFactory(TheoryFactory)
+    comment = None
+    reason = ReportReason.SPAM
+
+
+class ModerationActionFactory(DjangoModelFactory):
+    class Meta:
+        model = ModerationAction
+
+    moderator = factory.SubFactory(UserFactory, is_staff=True)
+    kind = ModerationKind.HIDE
+    theory = factory.SubFactory(TheoryFactory)
+    target_label = factory.LazyAttribute(lambda action: str(action.theory)[:200])
+
+
+class WatchProgressFactory(DjangoModelFactory):
+    class Meta:
+        model = WatchProgress
+
+    user = factory.SubFactory(UserFactory)
+    show = factory.SubFactory(ShowFactory)
+    seasons_watched = 1
