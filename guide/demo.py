@@ -8,7 +8,8 @@ No Django imports: the loader in guide/management/commands/load_demo.py turns th
 dictionaries into rows.
 """
 
-from datetime import date
+import hashlib
+from datetime import UTC, date, datetime
 from typing import Any
 
 Record = dict[str, Any]
@@ -515,3 +516,535 @@ FACT_DEFAULTS: Record = {
     "milestone": "",
     "happened_on": None,
 }
+
+
+def _at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+# Demo fans: accounts keyed by username. The loader gives each one an unusable password
+# when it creates it, so nobody can sign in as a demo fan.
+FANS: list[Record] = [
+    {
+        "username": "hyosan_survivor",
+        "display_name": "Hyosan Survivor",
+        "bio": "Watched the whole first season in one night with every light in the flat on.",
+        "date_joined": _at(2021, 12, 10, 20, 15),
+    },
+    {
+        "username": "webtoon_reader",
+        "display_name": "Webtoon Reader",
+        "bio": "Read Now at Our School long before Netflix did; happy to compare the two.",
+        "date_joined": _at(2021, 12, 14, 9, 40),
+    },
+    {
+        "username": "rooftop_lookout",
+        "display_name": "Rooftop Lookout",
+        "bio": "Always scanning the skyline for the next helicopter, and the next season.",
+        "date_joined": _at(2022, 1, 3, 22, 5),
+    },
+    {
+        "username": "quarantine_zone",
+        "display_name": "Quarantine Zone",
+        "bio": "Trusts no official statement, on screen or off it.",
+        "date_joined": _at(2022, 1, 9, 7, 30),
+    },
+    {
+        "username": "firefighters_kid",
+        "display_name": "Firefighter's Kid",
+        "bio": "Here for the characters who keep a cool head when the alarms go off.",
+        "date_joined": _at(2022, 2, 2, 18, 0),
+    },
+    {
+        "username": "lab_notes",
+        "display_name": "Lab Notes",
+        "bio": "More curious about how the virus works than is probably healthy.",
+        "date_joined": _at(2022, 6, 6, 11, 20),
+    },
+    {
+        "username": "seoul_night_owl",
+        "display_name": "Night Owl",
+        "bio": "K-drama fan across three time zones; zombie stories are a newer habit.",
+        "date_joined": _at(2022, 8, 19, 2, 45),
+    },
+]
+
+# The moment moderators marked the season-1 predictions, a week after the premiere.
+SEASON_1_VERDICTS_AT = _at(2022, 2, 4, 10, 0)
+
+# Theories: keyed by (season number, title). "author" is a fan's username, "characters"
+# are character slugs. "approval" (per cent) steers the demo fans' deterministic votes.
+THEORY_DEFAULTS: Record = {
+    "characters": [],
+    "spoiler_season": None,
+    "outcome": "open",
+    "outcome_note": "",
+    "outcome_set_at": None,
+    "approval": 75,
+}
+
+THEORIES: list[Record] = [
+    # Season 1: posted before the premiere, settled once it aired. Each verdict tells
+    # how the season went, so every one of them is a season-1 spoiler.
+    {
+        "season": 1,
+        "title": "Someone in the group will turn, but keep their mind",
+        "author": "hyosan_survivor",
+        "created_at": _at(2021, 12, 18, 21, 10),
+        "characters": [],
+        "spoiler_season": 1,
+        "body": (
+            "Every zombie story eventually asks what happens when one of *our* people "
+            "gets bitten. My bet is that this show answers it differently: one of the "
+            "students is infected and does not lose themselves.\n\n"
+            "A character stuck between the two sides would give the writers far more "
+            "to play with than another tearful goodbye, and it would leave the door open "
+            "for more seasons."
+        ),
+        "outcome": "confirmed",
+        "outcome_note": (
+            "Nam-ra is infected and ends the season as a half-zombie who still thinks "
+            "and feels like herself."
+        ),
+        "outcome_set_at": SEASON_1_VERDICTS_AT,
+        "approval": 85,
+    },
+    {
+        "season": 1,
+        "title": "Cheong-san will sacrifice himself for the others",
+        "author": "hyosan_survivor",
+        "created_at": _at(2022, 1, 20, 19, 45),
+        "characters": ["lee-cheong-san", "nam-on-jo"],
+        "spoiler_season": 1,
+        "body": (
+            "The trailer keeps showing him putting himself in front of everyone else. "
+            "That is usually how a show prepares you to lose someone.\n\n"
+            "I think he stays behind at the worst possible moment so the rest can get "
+            "away, and On-jo has to keep going without him."
+        ),
+        "outcome": "confirmed",
+        "outcome_note": (
+            "He holds back the danger so that his friends can escape, and does not survive it."
+        ),
+        "outcome_set_at": SEASON_1_VERDICTS_AT,
+        "approval": 80,
+    },
+    {
+        "season": 1,
+        "title": "On-jo's safety know-how will save the group more than once",
+        "author": "webtoon_reader",
+        "created_at": _at(2022, 1, 11, 8, 25),
+        "characters": ["nam-on-jo"],
+        "spoiler_season": 1,
+        "body": (
+            "Her father is a firefighter, and the show would not mention that for "
+            "nothing. Expect her to know things the others do not:\n\n"
+            "- which doors and stairwells hold in an emergency,\n"
+            "- how to signal for help without phones,\n"
+            "- how to keep calm when nobody else can.\n\n"
+            "She is the quiet engine of the group, not just the love interest."
+        ),
+        "outcome": "confirmed",
+        "outcome_note": (
+            "What she learned from her father gets the group through several tight "
+            "spots once the school is overrun."
+        ),
+        "outcome_set_at": SEASON_1_VERDICTS_AT,
+        "approval": 90,
+    },
+    {
+        "season": 1,
+        "title": "Gwi-nam becomes something worse than a zombie",
+        "author": "webtoon_reader",
+        "created_at": _at(2022, 1, 14, 23, 5),
+        "characters": ["yoon-gwi-nam"],
+        "spoiler_season": 1,
+        "body": (
+            "A bully like Gwi-nam is not going to go quietly. If he gets infected, I "
+            "expect him to come back *stronger*, meaner and still bent on getting even "
+            "with the students he tormented.\n\n"
+            "He could end up the real villain of the back half of the season."
+        ),
+        "outcome": "partly",
+        "outcome_note": (
+            "He does return tougher and crueller than an ordinary zombie, but not for "
+            "long: he dies in his final fight with Cheong-san."
+        ),
+        "outcome_set_at": SEASON_1_VERDICTS_AT,
+        "approval": 65,
+    },
+    {
+        "season": 1,
+        "title": "All five leads make it to the final episode",
+        "author": "rooftop_lookout",
+        "created_at": _at(2022, 1, 6, 17, 30),
+        "characters": [
+            "lee-cheong-san",
+            "choi-nam-ra",
+            "nam-on-jo",
+            "lee-su-hyeok",
+            "yoon-gwi-nam",
+        ],
+        "spoiler_season": 1,
+        "body": (
+            "Netflix would not build a whole poster around five faces only to kill them "
+            "off. Side characters will drop like flies, but the main five reach the end "
+            "of episode 12 in one piece.\n\n"
+            "Call it plot armour if you like. I call it marketing."
+        ),
+        "outcome": "debunked",
+        "outcome_note": "Neither Cheong-san nor Gwi-nam is alive when the season ends.",
+        "outcome_set_at": SEASON_1_VERDICTS_AT,
+        "approval": 35,
+    },
+    {
+        "season": 1,
+        "title": "The outbreak never leaves the school gates",
+        "author": "quarantine_zone",
+        "created_at": _at(2022, 1, 24, 13, 50),
+        "characters": [],
+        "spoiler_season": 1,
+        "body": (
+            "The Korean title is literally about *our school*, and I take that at its "
+            "word. The "
+            "authorities lock the place down early, and the whole story plays out "
+            "inside one building.\n\n"
+            "Small settings are cheaper and scarier, and that is exactly what a "
+            "first season needs."
+        ),
+        "outcome": "debunked",
+        "outcome_note": (
+            "The infection spreads well beyond Hyosan High and overwhelms the whole town."
+        ),
+        "outcome_set_at": SEASON_1_VERDICTS_AT,
+        "approval": 40,
+    },
+    # Season 2: open until it airs. Most of them build on how season 1 ended.
+    {
+        "season": 2,
+        "title": "Cheong-san comes back, but not as the boy On-jo knew",
+        "author": "hyosan_survivor",
+        "created_at": _at(2022, 6, 9, 20, 0),
+        "characters": ["lee-cheong-san", "nam-on-jo"],
+        "spoiler_season": 1,
+        "body": (
+            "The director has been careful never to say no to a return:\n\n"
+            f"> {QUOTE_CHEONG_SAN}\n"
+            "> — Lee Jae-gyu\n\n"
+            "That sounds like someone who knows part of the audience will hate what he "
+            "has planned. My guess is that Cheong-san is back as a zombie who does not "
+            "recognise his friends, and the heartbreak is On-jo facing him anyway."
+        ),
+        "approval": 80,
+    },
+    {
+        "season": 2,
+        "title": "Cheong-san stays gone, and the season is better for it",
+        "author": "webtoon_reader",
+        "created_at": _at(2022, 7, 2, 9, 15),
+        "characters": ["lee-cheong-san"],
+        "spoiler_season": 1,
+        "body": (
+            "He was burned in the fire at the end of season 1. Undoing that would "
+            "cheapen the most moving scene in the show.\n\n"
+            "I expect him to appear only in memories and flashbacks, and for his "
+            "absence to shape everyone who survived him."
+        ),
+        "approval": 60,
+    },
+    {
+        "season": 2,
+        "title": "Cheong-san returns as a half-zombie, like Nam-ra",
+        "author": "seoul_night_owl",
+        "created_at": _at(2023, 3, 14, 1, 30),
+        "characters": ["lee-cheong-san", "choi-nam-ra"],
+        "spoiler_season": 1,
+        "body": (
+            "All we saw at the end was the fire. If the infection had already reached "
+            "him and left him the way it left Nam-ra, he may have been much harder to "
+            "kill than anyone assumed.\n\n"
+            "It would explain how the director could bring him back *without* simply "
+            "reversing his death, and it would give Nam-ra someone who understands."
+        ),
+        "approval": 55,
+    },
+    {
+        "season": 2,
+        "title": "Nam-ra learns to live with the hunger",
+        "author": "firefighters_kid",
+        "created_at": _at(2022, 9, 23, 18, 40),
+        "characters": ["choi-nam-ra"],
+        "spoiler_season": 1,
+        "body": (
+            "Season 1 left her half human and half zombie, and everything we have heard "
+            "says season 2 follows her as she tries to survive that way.\n\n"
+            "I think the real horror will be quiet and daily: hiding the craving, "
+            "testing how long she can go, and deciding whom she can tell. The monster "
+            "she has to beat is *inside* her."
+        ),
+        "approval": 90,
+    },
+    {
+        "season": 2,
+        "title": 'The "new races of zombies" are only getting started',
+        "author": "lab_notes",
+        "created_at": _at(2023, 8, 5, 15, 10),
+        "characters": [],
+        "spoiler_season": None,
+        "body": (
+            "Notice the plural in what the director said about the first season:\n\n"
+            "> many directions, settings and scenes were intentionally produced to "
+            "expand the story into an additional season, including the introduction of "
+            "the new races of zombies.\n"
+            "> — Lee Jae-gyu\n\n"
+            "If the loose ends were planted on purpose, I expect several kinds of "
+            "infected in season 2, each with its own rules:\n\n"
+            "- faster ones,\n"
+            "- ones that remember who they were,\n"
+            "- ones that can pass for human in a crowd."
+        ),
+        "approval": 75,
+    },
+    {
+        "season": 2,
+        "title": "Season 2 tells the story from the zombies' side",
+        "author": "rooftop_lookout",
+        "created_at": _at(2024, 2, 11, 12, 0),
+        "characters": [],
+        "spoiler_season": None,
+        "body": (
+            "Lee Jae-gyu has described the first season as being about humanity's "
+            "survival, and suggested the next could be about the *survival of zombies*.\n\n"
+            "Taken at face value, that means we spend the season with the infected: "
+            "what they want, how they hide, and who hunts them. The humans might turn "
+            "out to be the frightening ones this time."
+        ),
+        "approval": 85,
+    },
+    {
+        "season": 2,
+        "title": "The survivors end up back at Hyosan High",
+        "author": "hyosan_survivor",
+        "created_at": _at(2024, 7, 30, 21, 25),
+        "characters": ["nam-on-jo", "lee-su-hyeok", "choi-nam-ra"],
+        "spoiler_season": 1,
+        "body": (
+            "Reports on the director's plans hint that the group may return to school. "
+            "I think they go back on purpose: whatever caused the outbreak started in "
+            "that building, and the answers are still there.\n\n"
+            "Walking those corridors again would be the scariest thing the show could "
+            "ask of On-jo and Su-hyeok."
+        ),
+        "approval": 70,
+    },
+    {
+        "season": 2,
+        "title": "Su-hyeok and Nam-ra end up on opposite sides",
+        "author": "firefighters_kid",
+        "created_at": _at(2025, 1, 17, 19, 5),
+        "characters": ["lee-su-hyeok", "choi-nam-ra"],
+        "spoiler_season": 1,
+        "body": (
+            "He has cared about her for years, and she is no longer entirely human. "
+            "Sooner or later someone will ask Su-hyeok to choose between her and "
+            "everyone else.\n\n"
+            "I do not think he abandons her. I think he ends up protecting her *from* "
+            "the people he used to stand with."
+        ),
+        "approval": 65,
+    },
+    {
+        "season": 2,
+        "title": "On-jo's grief turns into a search for the truth",
+        "author": "webtoon_reader",
+        "created_at": _at(2025, 5, 8, 10, 45),
+        "characters": ["nam-on-jo", "lee-cheong-san"],
+        "spoiler_season": 1,
+        "body": (
+            "She lost her oldest friend right when she finally understood what he meant "
+            "to her. Grief like that either freezes a person or drives them.\n\n"
+            "I see her digging into how the outbreak began and who let it happen, "
+            "because finding someone to blame is easier than accepting that "
+            "Cheong-san is gone."
+        ),
+        "approval": 70,
+    },
+    {
+        "season": 2,
+        "title": "The quarantine of Hyosan was a cover-up",
+        "author": "quarantine_zone",
+        "created_at": _at(2025, 10, 2, 16, 20),
+        "characters": [],
+        "spoiler_season": 1,
+        "body": (
+            "Season 1 showed a whole town falling while the outside world argued about "
+            "what to do. Nobody in charge has answered for that yet.\n\n"
+            "My theory: the authorities knew more than they admitted, the official "
+            "story about the outbreak is false, and season 2 is about survivors "
+            "proving it while someone powerful tries to keep them quiet."
+        ),
+        "approval": 60,
+    },
+    {
+        "season": 2,
+        "title": "The new season opens years later",
+        "author": "seoul_night_owl",
+        "created_at": _at(2026, 5, 21, 3, 10),
+        "characters": [],
+        "spoiler_season": None,
+        "body": (
+            "The cast has grown up since the first season was filmed, and pretending "
+            "otherwise would be hard. A jump of a few years solves that neatly.\n\n"
+            "It also lets the show skip the immediate aftermath and show a country that "
+            "has had time to decide what to do about the infected."
+        ),
+        "approval": 55,
+    },
+    {
+        "season": 2,
+        "title": "Nam-ra is not the only half-zombie out there",
+        "author": "lab_notes",
+        "created_at": _at(2026, 11, 12, 14, 35),
+        "characters": ["choi-nam-ra"],
+        "spoiler_season": 1,
+        "body": (
+            "If her body fought the virus to a draw, other bodies can too. Somewhere "
+            "among the people who were infected in Hyosan there must be others like "
+            "her, hiding in plain sight.\n\n"
+            "Meeting them would force Nam-ra to decide whether she belongs with the "
+            "humans or with *them*."
+        ),
+        "approval": 80,
+    },
+]
+
+# Comments: keyed by (theory title, author, body). "after_days" dates each one after its
+# theory was posted.
+COMMENTS: list[Record] = [
+    {
+        "theory": "Someone in the group will turn, but keep their mind",
+        "author": "webtoon_reader",
+        "body": "Called it weeks before the premiere. Respect.",
+        "spoiler_season": None,
+        "after_days": 48,
+    },
+    {
+        "theory": "Cheong-san will sacrifice himself for the others",
+        "author": "firefighters_kid",
+        "body": ("I wanted this one to be wrong so badly. His goodbye to On-jo still gets me."),
+        "spoiler_season": 1,
+        "after_days": 16,
+    },
+    {
+        "theory": "All five leads make it to the final episode",
+        "author": "quarantine_zone",
+        "body": "Bold of you to trust a poster.",
+        "spoiler_season": None,
+        "after_days": 3,
+    },
+    {
+        "theory": "All five leads make it to the final episode",
+        "author": "rooftop_lookout",
+        "body": "In my defence, I did not think they would be this cruel.",
+        "spoiler_season": None,
+        "after_days": 30,
+    },
+    {
+        "theory": "Cheong-san comes back, but not as the boy On-jo knew",
+        "author": "seoul_night_owl",
+        "body": (
+            "If he does come back as a zombie, I hope On-jo is the one who reaches him. "
+            "Anyone else would feel wrong."
+        ),
+        "spoiler_season": 1,
+        "after_days": 75,
+    },
+    {
+        "theory": "Cheong-san comes back, but not as the boy On-jo knew",
+        "author": "webtoon_reader",
+        "body": "He was *burned*. I am not sure even a zombie comes back from that.",
+        "spoiler_season": 1,
+        "after_days": 5,
+    },
+    {
+        "theory": "Nam-ra learns to live with the hunger",
+        "author": "lab_notes",
+        "body": (
+            "Imagine a whole episode that is just her sitting through an ordinary "
+            "school day. No hordes needed."
+        ),
+        "spoiler_season": None,
+        "after_days": 11,
+    },
+    {
+        "theory": "Season 2 tells the story from the zombies' side",
+        "author": "quarantine_zone",
+        "body": "Humans being the real monsters would fit this show perfectly.",
+        "spoiler_season": None,
+        "after_days": 1,
+    },
+    {
+        "theory": 'The "new races of zombies" are only getting started',
+        "author": "hyosan_survivor",
+        "body": "The one that passes for human is the version that would scare me most.",
+        "spoiler_season": None,
+        "after_days": 4,
+    },
+    {
+        "theory": "Su-hyeok and Nam-ra end up on opposite sides",
+        "author": "hyosan_survivor",
+        "body": (
+            "He would walk through fire for her. Opposite sides from everyone else, "
+            "maybe, but never from Nam-ra."
+        ),
+        "spoiler_season": 1,
+        "after_days": 6,
+    },
+    {
+        "theory": "The quarantine of Hyosan was a cover-up",
+        "author": "rooftop_lookout",
+        "body": "Your username really is your whole personality, isn't it? Still, fair point.",
+        "spoiler_season": None,
+        "after_days": 2,
+    },
+    {
+        "theory": "The new season opens years later",
+        "author": "firefighters_kid",
+        "body": "A time jump would also explain a lot of new faces around the survivors.",
+        "spoiler_season": None,
+        "after_days": 9,
+    },
+]
+
+
+def vote_of(username: str, title: str, approval: int) -> int:
+    """How a demo fan votes on a theory: +1, -1 or 0 (no vote). Same answer every run.
+
+    A hash of the pair, not random numbers: about five fans in six vote, and about
+    `approval` per cent of those vote up.
+    """
+    digest = int.from_bytes(hashlib.sha256(f"{username}\n{title}".encode()).digest()[:8])
+    if digest % 6 == 0:
+        return 0
+    return 1 if (digest // 6) % 100 < approval else -1
+
+
+def planned_votes() -> list[Record]:
+    """Every demo vote: each fan on most theories, never on their own."""
+    votes = []
+    for record in THEORIES:
+        approval = record.get("approval", THEORY_DEFAULTS["approval"])
+        for fan in FANS:
+            if fan["username"] == record["author"]:
+                continue
+            value = vote_of(fan["username"], record["title"], approval)
+            if value:
+                votes.append(
+                    {
+                        "user": fan["username"],
+                        "season": record["season"],
+                        "title": record["title"],
+                        "value": value,
+                    }
+                )
+    return votes

@@ -20,3 +20,13 @@ AXES_ENABLED = True
 # Serve static files from the finders: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests use a real file (one per xdist worker), so that several threads and
+# connections exercise WAL, IMMEDIATE transactions and the busy timeout as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+    from pathlib import Path
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"nextseason-test-{os.getpid()}.sqlite3")
+    }

@@ -1,6 +1,10 @@
 """Template tags for the guide: the spoiler shield and small formatting helpers."""
 
+import re
+
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -66,11 +70,6 @@ def spoiler(parser, token):
 @register.filter
 def highlight(text, terms):
     """Wrap each search term in <mark>, escaping everything else."""
-    import re
-
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
     text = str(text)
     terms = [term for term in (terms or []) if term]
     if not terms:
@@ -83,3 +82,19 @@ def highlight(text, terms):
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
+
+
+@register.inclusion_tag("includes/watch_prompt.html", takes_context=True)
+def watch_prompt(context, show):
+    """Ask a reader once per show how far they have watched; until then spoilers stay hidden."""
+    progress = context.get("reader_progress") or {}
+    if show is None or show.pk in progress:
+        return {"ask": False}
+    numbers = list(show.seasons.order_by("number").values_list("number", flat=True))
+    return {
+        "ask": True,
+        "show": show,
+        "season_numbers": numbers,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -3,21 +3,28 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
-from guide import demo
+from accounts.models import User
+from guide import demo, ranking
 from guide.models import (
     Character,
     CharacterRole,
     CharacterState,
     CharacterStatus,
+    Comment,
     Fact,
     FactKind,
     Milestone,
+    Outcome,
     Person,
     Season,
     SeasonStatus,
     Show,
+    Theory,
+    Vote,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +36,24 @@ def load_demo() -> str:
     return out.getvalue()
 
 
+# Sign-ins are recorded by Django itself, not by the demo.
+IGNORED_FIELDS = {"accounts.User": {"last_login"}}
+
+
 def snapshot() -> dict[str, list[dict]]:
-    """Every row of every guide model, every field included (timestamps too)."""
+    """Every row of every guide and accounts model (many-to-many tables included), every
+    field included (timestamps too), except the ones in IGNORED_FIELDS."""
     return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
-        for model in apps.get_app_config("guide").get_models()
+        model._meta.label: [
+            {
+                name: value
+                for name, value in row.items()
+                if name not in IGNORED_FIELDS.get(model._meta.label, ())
+            }
+            for row in model._default_manager.order_by("pk").values()
+        ]
+        for app in ("guide", "accounts")
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
     }
 
 
@@ -45,6 +65,24 @@ def test_second_run_changes_nothing():
 
     assert snapshot() == before
     assert "0 created, 0 updated" in output
+    assert "deleted" not in output
+
+
+def test_snapshot_covers_fans_theories_votes_and_comments():
+    load_demo()
+    rows = snapshot()
+    assert len(rows["accounts.User"]) == len(demo.FANS)
+    assert "last_login" not in rows["accounts.User"][0]
+    assert len(rows["guide.Theory"]) == len(demo.THEORIES)
+    assert len(rows["guide.Comment"]) == len(demo.COMMENTS)
+    assert len(rows["guide.Vote"]) == len(demo.planned_votes())
+    assert rows["guide.Theory_characters"]
+
+
+def test_summary_names_the_new_parts():
+    output = load_demo()
+    for part in ("7 demo fans", "18 theories", "12 comments", f"{len(demo.planned_votes())} votes"):
+        assert part in output
 
 
 def test_run_restores_edited_values_without_duplicating():
@@ -176,6 +214,163 @@ def test_season_2_facts_are_ordered_and_verified():
 
 def test_every_demo_row_passes_model_validation():
     load_demo()
-    for model in (Show, Person, Character, Season, CharacterStatus, Fact):
+    for model in (Show, Person, Character, Season, CharacterStatus, Fact, Theory, Vote, Comment):
         for obj in model.objects.all():
             obj.full_clean()
+    for fan in User.objects.all():
+        fan.full_clean()
+
+
+# Fans, theories, votes and comments --------------------------------------------------
+
+
+def test_demo_fans_have_names_and_bios():
+    load_demo()
+    fans = User.objects.order_by("username")
+    assert fans.count() == len(demo.FANS)
+    assert {"hyosan_survivor", "webtoon_reader"} <= {fan.username for fan in fans}
+    for fan in fans:
+        assert fan.display_name
+        assert fan.bio
+        assert fan.is_active
+        assert not fan.is_staff
+        assert not fan.is_superuser
+
+
+def test_demo_fans_cannot_log_in():
+    load_demo()
+    load_demo()
+    for fan in User.objects.all():
+        assert not fan.has_usable_password()
+        for guess in ("", fan.username, "password"):
+            assert not fan.check_password(guess)
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="hyosan_survivor", password="") is None
+
+
+def test_theories_exist_for_both_seasons():
+    load_demo()
+    counts = {number: Theory.objects.filter(season__number=number).count() for number in (1, 2)}
+    assert counts[1] >= 4
+    assert counts[2] >= 10
+
+
+def test_every_theory_is_rendered_and_slugged():
+    load_demo()
+    for theory in Theory.objects.all():
+        assert theory.slug == theory.make_slug()
+        assert theory.body_html.startswith("<p>")
+        assert "<script" not in theory.body_html
+        assert theory.author.username in {fan["username"] for fan in demo.FANS}
+
+
+def test_season_1_theories_are_resolved_by_several_fans():
+    load_demo()
+    resolved = Theory.objects.filter(season__number=1).exclude(outcome=Outcome.OPEN)
+    assert resolved.count() >= 3
+    assert resolved.values("author").distinct().count() >= 3
+    assert {theory.outcome for theory in resolved} == {
+        Outcome.CONFIRMED,
+        Outcome.PARTLY,
+        Outcome.DEBUNKED,
+    }
+    release = datetime.datetime(2022, 1, 28, tzinfo=datetime.UTC)
+    for theory in resolved:
+        assert theory.outcome_note
+        assert theory.outcome_set_at > release
+        assert theory.created_at < release
+        # The verdict tells how season 1 went.
+        assert theory.spoiler_season == 1
+
+
+def test_season_2_theories_are_open_and_dated_after_the_renewal():
+    load_demo()
+    renewal = datetime.datetime(2022, 6, 6, tzinfo=datetime.UTC)
+    now = datetime.datetime.now(datetime.UTC)
+    season_2 = Theory.objects.filter(season__number=2)
+    assert set(season_2.values_list("outcome", flat=True)) == {Outcome.OPEN}
+    for theory in season_2:
+        assert renewal < theory.created_at < now
+        assert theory.outcome_set_at is None
+    assert season_2.filter(spoiler_season=1).exists()
+    assert season_2.filter(spoiler_season__isnull=True).exists()
+
+
+def assert_counts_match_votes():
+    for theory in Theory.objects.all():
+        up = Vote.objects.filter(theory=theory, value=1).count()
+        down = Vote.objects.filter(theory=theory, value=-1).count()
+        assert (theory.upvotes, theory.downvotes) == (up, down)
+        assert theory.score == up - down
+        assert theory.hot == ranking.hot(theory.score, theory.created_at)
+        assert theory.wilson == ranking.wilson_lower_bound(up, down)
+
+
+def test_counts_equal_the_vote_rows():
+    load_demo()
+    assert_counts_match_votes()
+
+
+def test_each_fan_votes_on_most_theories_but_not_their_own():
+    load_demo()
+    theories = Theory.objects.count()
+    for fan in User.objects.all():
+        assert fan.votes.count() >= theories // 2
+        assert not fan.votes.filter(theory__author=fan).exists()
+    assert Vote.objects.filter(value=-1).exists()
+
+
+def test_leaderboard_has_a_clear_order():
+    load_demo()
+    records = {}
+    for theory in Theory.objects.exclude(outcome=Outcome.OPEN).select_related("author"):
+        record = records.setdefault(theory.author.username, [0, 0])
+        if theory.outcome == Outcome.CONFIRMED:
+            record[0] += 1
+        elif theory.outcome == Outcome.PARTLY:
+            record[1] += 1
+    ranked = sorted(records.values(), reverse=True)
+    assert ranked[0] > ranked[1] > ranked[2]
+
+
+def test_comments():
+    load_demo()
+    comments = Comment.objects.select_related("theory", "author")
+    assert 8 <= comments.count() <= 15
+    assert comments.filter(spoiler_season=1).exists()
+    for comment in comments:
+        assert comment.body_html.startswith("<p>")
+        assert comment.created_at > comment.theory.created_at
+
+
+def test_run_restores_votes_dates_and_counts():
+    load_demo()
+    theory = Theory.objects.get(title="Nam-ra learns to live with the hunger")
+    posted = theory.created_at
+    vote = Vote.objects.filter(theory=theory).first()
+    Vote.objects.filter(pk=vote.pk).update(value=-vote.value)
+    Vote.objects.filter(theory=theory).exclude(pk=vote.pk).first().delete()
+    Theory.objects.filter(pk=theory.pk).update(created_at=datetime.datetime.now(datetime.UTC))
+    theory.characters.clear()
+    stray = User.objects.get(username="quarantine_zone")
+    Vote.objects.filter(user=stray, theory__season__number=2).delete()
+    extra = Theory.objects.exclude(votes__user=stray).exclude(author=stray).first()
+    Vote.objects.create(user=stray, theory=extra, value=1)
+
+    output = load_demo()
+
+    theory.refresh_from_db()
+    assert theory.created_at == posted
+    assert list(theory.characters.values_list("slug", flat=True)) == ["choi-nam-ra"]
+    assert "deleted" in output
+    assert_counts_match_votes()
+    assert Vote.objects.count() == len(demo.planned_votes())
+    before = snapshot()
+    load_demo()
+    assert snapshot() == before
+
+
+def test_votes_are_deterministic():
+    first = demo.planned_votes()
+    assert first == demo.planned_votes()
+    assert demo.vote_of("hyosan_survivor", "Some title", 75) in (-1, 0, 1)

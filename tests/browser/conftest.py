@@ -1,0 +1,137 @@
+"""Fixtures for the browser tests: one headless Chromium, driven by Playwright.
+
+The browser is Debian's Chromium (or CHROMIUM_PATH); Playwright never downloads one.
+A dead proxy keeps it from reaching any outside host, while loopback (the live server)
+is reached directly. Without a Chromium the tests skip, unless REQUIRE_BROWSER=1 (CI),
+where they fail instead.
+"""
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+
+# Playwright's sync API runs an event loop in the main thread for as long as the browser
+# lives; Django would otherwise refuse ORM calls from the test body in that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # A dead proxy: no request can leave the machine. Chromium bypasses proxies for
+    # loopback by default (note: "<-loopback>" would do the opposite and route the live
+    # server through the dead proxy too).
+    "--proxy-server=127.0.0.1:9",
+]
+
+# Fail fast: a server-rendered page on loopback answers in milliseconds.
+TIMEOUT_MS = 10_000
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    if Path(candidate).is_file() and os.access(candidate, os.X_OK):
+        return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = (
+            f"Chromium not found at {os.environ.get('CHROMIUM_PATH') or '/usr/bin/chromium'}; "
+            "set CHROMIUM_PATH"
+        )
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's base URL, with a fresh demo and empty rate-limit counters."""
+    cache.clear()
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+class PageWatch:
+    """Collects what a page asked for and complained about."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+
+    def attach(self, page) -> None:
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"{page.url}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+    def outside_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if not (url.startswith(self.base_url + "/") or url.startswith("data:"))
+        ]
+
+
+@pytest.fixture
+def new_context(browser, site):
+    """Factory for browser contexts (closed at teardown), each page watched."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=site, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        watch = PageWatch(site)
+        context.on("page", watch.attach)
+        context.watch = watch
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def log_in(page, username: str, password: str) -> None:
+    """Log in through the login form, as a fan would."""
+    page.goto(reverse("accounts:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
