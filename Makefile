@@ -38,8 +38,9 @@ $(STAMP): pyproject.toml | check-python
 
 install: $(STAMP)
 
+# Compiled with Babel (pure Python), so a machine without GNU gettext still shows Korean.
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	$(BIN)/pybabel -q compile --use-fuzzy -d locale -D django
 
 run: install messages
 	$(PY) manage.py migrate --no-input

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from guide.uploads import RandomName, validate_image
+
 SPOILER_HELP = _(
     "The season whose events this reveals. Readers who have not watched that season "
     "see it behind a reveal. Leave empty if it spoils nothing."
@@ -97,7 +99,8 @@ class Show(ImageWithAltMixin, Timestamped):
     )
     poster = models.ImageField(
         _("poster"),
-        upload_to="posters/",
+        upload_to=RandomName("posters"),
+        validators=[validate_image],
         blank=True,
         width_field="poster_width",
         height_field="poster_height",
@@ -297,7 +300,8 @@ class Character(ImageWithAltMixin, Timestamped):
     billing_order = models.PositiveSmallIntegerField(_("billing order"), default=100)
     portrait = models.ImageField(
         _("portrait"),
-        upload_to="portraits/",
+        upload_to=RandomName("portraits"),
+        validators=[validate_image],
         blank=True,
         width_field="portrait_width",
         height_field="portrait_height",

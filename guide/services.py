@@ -1,7 +1,7 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,8 +43,12 @@ def _vote_count(value: int):
 def recount_votes(*, theory_ids) -> None:
     """Recompute counts from the vote rows (the source of truth), then the stored ranks."""
     theories = Theory.objects.filter(pk__in=list(theory_ids))
-    theories.update(upvotes=_vote_count(1), downvotes=_vote_count(-1))
-    theories.update(score=F("upvotes") - F("downvotes"))
+    # One statement, so the score = up - down constraint holds at every moment.
+    theories.update(
+        upvotes=_vote_count(1),
+        downvotes=_vote_count(-1),
+        score=_vote_count(1) - _vote_count(-1),
+    )
     for pk, upvotes, downvotes, score, created_at in theories.values_list(
         "pk", "upvotes", "downvotes", "score", "created_at"
     ):

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from guide import seo
 from guide.models import (
     Character,
     CharacterStatus,
@@ -47,10 +48,17 @@ def show_detail(request, slug):
     theories = (
         Theory.objects.for_listing(request.user).filter(season__show=show).hot()[:PAGE_THEORIES]
     )
+    characters = list(characters)
     return render(
         request,
         "guide/show_detail.html",
-        {"show": show, "seasons": seasons, "characters": characters, "theories": theories},
+        {
+            "show": show,
+            "seasons": seasons,
+            "characters": characters,
+            "theories": theories,
+            "page_meta": seo.for_show(request, show, characters),
+        },
     )
 
 
@@ -81,6 +89,7 @@ def season_detail(request, slug, number):
             "returning_cast": [entry for entry in cast if entry.is_returning],
             "new_cast": [entry for entry in cast if not entry.is_returning],
             "theories": theories,
+            "page_meta": seo.for_season(request, season, cast),
         },
     )
 
@@ -126,5 +135,6 @@ def character_detail(request, slug, character):
             "statuses": statuses,
             "theories": theories,
             "other_roles": other_roles,
+            "page_meta": seo.for_character(request, character),
         },
     )

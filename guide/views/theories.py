@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guide import services
+from guide import seo, services
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
 from guide.models import Character, Comment, Season, Show, Theory
 from guide.throttle import check_rate
@@ -88,8 +88,12 @@ def theory_list(request):
 
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
-    if slug != theory.slug and request.method == "GET":
+    if slug != theory.slug:
         return redirect(theory, permanent=True)
+    return _theory_page(request, theory, CommentForm())
+
+
+def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
     comments = (
         theory.comments.visible_to(request.user)
         .select_related("author")
@@ -104,9 +108,10 @@ def theory_detail(request, pk, slug=None):
             "show": theory.season.show,
             "page_obj": page,
             "comments": page.object_list,
-            "comment_form": CommentForm(),
-            "report_form": ReportForm(),
+            "comment_form": comment_form,
+            "page_meta": seo.for_theory(request, theory, page.paginator.count),
         },
+        status=status,
     )
 
 
@@ -242,21 +247,7 @@ def comment_create(request, pk):
         )
         messages.success(request, _("Your comment is posted."))
         return redirect(comment)
-    comments = theory.comments.visible_to(request.user).select_related("author")
-    page = _page(request, comments, COMMENTS_PER_PAGE)
-    return render(
-        request,
-        "guide/theory_detail.html",
-        {
-            "theory": theory,
-            "show": theory.season.show,
-            "page_obj": page,
-            "comments": page.object_list,
-            "comment_form": form,
-            "report_form": ReportForm(),
-        },
-        status=HTTPStatus.BAD_REQUEST,
-    )
+    return _theory_page(request, theory, form, status=HTTPStatus.BAD_REQUEST)
 
 
 @login_required

@@ -37,7 +37,7 @@ def assert_counts_match_vote_rows() -> None:
 def other_fans_theory(title: str) -> Theory:
     season = Season.objects.get(show__slug=demo.SHOW_SLUG, number=2)
     return services.post_theory(
-        author=UserFactory(username=f"author_of_{len(title)}"),
+        author=UserFactory(username="theory_author"),
         season=season,
         title=title,
         body="The school **reopens** and the zombies go back to class.",
@@ -96,7 +96,8 @@ def test_fan_signs_up_posts_votes_with_and_without_js_and_logs_out(new_context, 
     no_js = new_context(java_script_enabled=False)
     plain = no_js.new_page()
     log_in(plain, USERNAME, PASSWORD)
-    expect(plain.locator("header.site-header").get_by_role("button", name="Log out")).to_be_visible()
+    plain_header = plain.locator("header.site-header")
+    expect(plain_header.get_by_role("button", name="Log out")).to_be_visible()
     demo_theory = (
         Theory.objects.filter(season__number=2, spoiler_season=None, author__isnull=False)
         .exclude(author__username=USERNAME)
@@ -117,11 +118,9 @@ def test_fan_signs_up_posts_votes_with_and_without_js_and_logs_out(new_context, 
     assert_counts_match_vote_rows()
 
     # 5. Log out with the header's button; the "Log in" link is back.
-    plain.locator("header.site-header").get_by_role("button", name="Log out").click()
-    expect(plain.locator("header.site-header").get_by_role("link", name="Log in")).to_be_visible()
-    expect(plain.locator("header.site-header").get_by_role("button", name="Log out")).to_have_count(
-        0
-    )
+    plain_header.get_by_role("button", name="Log out").click()
+    expect(plain_header.get_by_role("link", name="Log in")).to_be_visible()
+    expect(plain_header.get_by_role("button", name="Log out")).to_have_count(0)
 
     for watched in (context, no_js):
         assert watched.watch.outside_requests() == []

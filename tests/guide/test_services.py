@@ -27,7 +27,6 @@ from tests.factories import (
     ReportFactory,
     SeasonFactory,
     TheoryFactory,
-    UserFactory,
     VoteFactory,
     WatchProgressFactory,
 )

@@ -1,0 +1,327 @@
+"""The bench's large dataset, and the checks run against it. Called by bench/run.py.
+
+    python bench/generate.py generate   # fans, theories, votes, comments (bulk, seeded)
+    python bench/generate.py discover   # JSON: the ids and paths the load generator hits
+    python bench/generate.py verify     # JSON: do stored counts and ranks match the votes?
+
+Run with the bench's environment (DATABASE_URL of the bench database, never the
+developer's own). Everything is deterministic for a given GENERATOR_VERSION and sizes.
+"""
+
+import json
+import math
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# Bump when the shape of the generated data changes: run.py then regenerates its cache.
+GENERATOR_VERSION = 1
+SIZES = {"fans": 2_000, "theories": 10_000, "votes": 100_000, "comments": 20_000}
+FAN_PREFIX = "benchfan"
+FAN_PASSWORD = "bench-only-password-5d1c"  # noqa: S105 - throwaway accounts in a throwaway DB
+SEARCH_WORDS = ["cure", "rooftop", "Nam-ra", "military", "school"]
+BATCH = 2_000
+
+TITLES = [
+    "{name} finds a cure in the {place}",
+    "The {place} holds the answer to the outbreak",
+    "{name} will lead the survivors out of {town}",
+    "What if {name} was immune all along?",
+    "The military cover-up reaches the {place}",
+    "{name} and {other} reunite on the rooftop",
+    "Half-zombies are the real story of the season",
+    "{name} returns, but not as we knew them",
+    "A second outbreak starts far from {town}",
+    "The science teacher's notes explain {name}",
+]
+BODIES = [
+    "I think **{name}** is the key. Remember the {place} scene: the camera lingers "
+    "there for a reason.\n\nIf the writers follow the webtoon, the cure comes from "
+    "someone we already met.",
+    "Hear me out:\n\n- {name} survived too easily\n- {other} knew more than they said\n"
+    "- the military never searched the {place}\n\nThat is a setup for the next season.",
+    "> The first season was about people surviving.\n\nSo the second is about the "
+    "infected. *{name}* is half of each, which makes them the bridge between the two.",
+    "Short theory: the rooftop group splits up and {name} goes back to {town} for "
+    "{other}. Someone at the {place} is hiding the cure.",
+    "Every school drama needs a reunion. My guess is that {name} and {other} meet "
+    "again at the {place}, and only one of them is still fully human.",
+]
+COMMENTS = [
+    "Good catch about the {place}, I never noticed that.",
+    "I doubt it: {name} had no reason to go back.",
+    "This would explain the ending of the first season.",
+    "The webtoon hints at something like this, but not with {name}.",
+    "Upvoted. {other} deserves more screen time anyway.",
+    "Hard no, the military would never allow it.",
+    "If this happens I will rewatch the whole first season.",
+    "*Please* let this be true.",
+]
+PLACES = ["library", "science lab", "gym", "rooftop", "broadcasting room", "hospital"]
+TOWN = "Hyosan"
+
+
+def setup():
+    import django
+
+    django.setup()
+
+
+def _fill(template: str, rng: random.Random, names: list[str]) -> str:
+    name, other = rng.sample(names, 2)
+    return template.format(name=name, other=other, place=rng.choice(PLACES), town=TOWN)
+
+
+def generate() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+    from django.utils.text import slugify
+
+    from guide import markdown, ranking
+    from guide.demo import SHOW_SLUG
+    from guide.models import Character, Comment, Season, Show, Theory, Vote, WatchProgress
+
+    started = time.monotonic()
+    rng = random.Random(GENERATOR_VERSION)
+    User = get_user_model()
+    show = Show.objects.get(slug=SHOW_SLUG)
+    seasons = list(Season.objects.filter(show=show).order_by("number"))
+    released = [season for season in seasons if season.is_released]
+    characters = list(Character.objects.filter(show=show))
+    names = [character.name for character in characters]
+    # created_at is auto_now_add: switch that off here so rows can be backdated in bulk.
+    for model in (Theory, Vote, Comment):
+        model._meta.get_field("created_at").auto_now_add = False
+    now = datetime.now(UTC)
+    first_day = datetime(2022, 2, 1, tzinfo=UTC)
+    span = (now - first_day).total_seconds()
+
+    with transaction.atomic():
+        # Fans: one password hash, computed once (PBKDF2 at full strength takes ~1 s).
+        password = make_password(FAN_PASSWORD)
+        fans = User.objects.bulk_create(
+            [
+                User(
+                    username=f"{FAN_PREFIX}{i:04d}",
+                    email=f"{FAN_PREFIX}{i:04d}@bench.invalid",
+                    password=password,
+                    display_name=f"Bench fan {i}" if i % 3 else "",
+                    date_joined=first_day + timedelta(seconds=rng.uniform(0, span)),
+                )
+                for i in range(SIZES["fans"])
+            ],
+            batch_size=BATCH,
+        )
+        WatchProgress.objects.bulk_create(
+            [
+                WatchProgress(user=fan, show=show, seasons_watched=rng.choice([0, 1, 1]))
+                for fan in fans
+                if rng.random() < 0.3
+            ],
+            batch_size=BATCH,
+        )
+
+        # Theories: a few fans write most of them; popularity is heavy-tailed.
+        author_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(fans))]
+        authors = rng.choices(fans, weights=author_weights, k=SIZES["theories"])
+        rendered: dict[str, str] = {}
+        plans = []
+        for index in range(SIZES["theories"]):
+            season = rng.choice(seasons) if rng.random() < 0.4 else seasons[-1]
+            title = f"{_fill(rng.choice(TITLES), rng, names)} (#{index + 1})"
+            body = _fill(rng.choice(BODIES), rng, names)
+            if body not in rendered:
+                rendered[body] = markdown.render(body)
+            outcome = "open"
+            if season in released:
+                outcome = rng.choice(["open", "confirmed", "partly", "debunked", "debunked"])
+            plans.append(
+                {
+                    "theory": Theory(
+                        author=authors[index],
+                        season=season,
+                        title=title[:140],
+                        slug=slugify(title)[:160] or "theory",
+                        body=body,
+                        body_html=rendered[body],
+                        spoiler_season=released[-1].number
+                        if released and rng.random() < 0.25
+                        else None,
+                        outcome=outcome,
+                        is_hidden=rng.random() < 0.01,
+                        created_at=first_day + timedelta(seconds=rng.uniform(0, span)),
+                    ),
+                    "weight": min(rng.paretovariate(1.3), 40.0),
+                    "approval": rng.betavariate(4, 2),
+                    "characters": rng.sample(characters, rng.choice([0, 1, 1, 2, 3])),
+                }
+            )
+
+        # Votes: unique (fan, theory) pairs, drawn by theory popularity.
+        cumulative, total = [], 0.0
+        for plan in plans:
+            total += plan["weight"]
+            cumulative.append(total)
+        pairs: set[tuple[int, int]] = set()
+        while len(pairs) < SIZES["votes"]:
+            missing = SIZES["votes"] - len(pairs)
+            picked = rng.choices(range(len(plans)), cum_weights=cumulative, k=missing)
+            pairs.update((rng.randrange(len(fans)), t) for t in picked)
+        votes = []
+        for fan_index, theory_index in sorted(pairs):
+            plan = plans[theory_index]
+            value = 1 if rng.random() < plan["approval"] else -1
+            votes.append((fan_index, theory_index, value))
+            theory = plan["theory"]
+            if value == 1:
+                theory.upvotes += 1
+            else:
+                theory.downvotes += 1
+        for plan in plans:
+            theory = plan["theory"]
+            theory.score = theory.upvotes - theory.downvotes
+            theory.hot = ranking.hot(theory.score, theory.created_at)
+            theory.wilson = ranking.wilson_lower_bound(theory.upvotes, theory.downvotes)
+        theories = Theory.objects.bulk_create([plan["theory"] for plan in plans], batch_size=BATCH)
+        Through = Theory.characters.through
+        Through.objects.bulk_create(
+            [
+                Through(theory_id=theory.pk, character_id=character.pk)
+                for theory, plan in zip(theories, plans, strict=True)
+                for character in plan["characters"]
+            ],
+            batch_size=BATCH,
+        )
+        Vote.objects.bulk_create(
+            [
+                Vote(
+                    user_id=fans[fan_index].pk,
+                    theory_id=theories[theory_index].pk,
+                    value=value,
+                    created_at=theories[theory_index].created_at
+                    + timedelta(hours=rng.uniform(0, 500)),
+                )
+                for fan_index, theory_index, value in votes
+            ],
+            batch_size=BATCH,
+        )
+
+        comment_targets = rng.choices(range(len(plans)), cum_weights=cumulative, k=SIZES["comments"])
+        comment_html: dict[str, str] = {}
+        comments = []
+        for theory_index in comment_targets:
+            body = _fill(rng.choice(COMMENTS), rng, names)
+            if body not in comment_html:
+                comment_html[body] = markdown.render(body)
+            theory = theories[theory_index]
+            comments.append(
+                Comment(
+                    theory_id=theory.pk,
+                    author=rng.choice(fans),
+                    body=body,
+                    body_html=comment_html[body],
+                    spoiler_season=1 if rng.random() < 0.1 else None,
+                    is_hidden=rng.random() < 0.01,
+                    created_at=theory.created_at + timedelta(hours=rng.uniform(0, 2000)),
+                )
+            )
+        Comment.objects.bulk_create(comments, batch_size=BATCH)
+
+    if connection.vendor == "postgresql":
+        # What autovacuum would soon do on a real site after a load like this.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"seconds": round(time.monotonic() - started, 1), **SIZES}
+
+
+def discover() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.db.models import Count
+
+    from guide.demo import SHOW_SLUG
+    from guide.models import Season, Theory
+
+    public = Theory.objects.filter(is_hidden=False, season__show__is_published=True)
+    top = list(public.order_by("-hot", "-pk").values_list("pk", "slug")[:500])
+    vote_targets = list(public.order_by("-hot", "-pk").values_list("pk", flat=True)[:3000])
+    season = Season.objects.filter(show__slug=SHOW_SLUG).order_by("-number").first()
+    authors = list(
+        get_user_model()
+        .objects.filter(is_active=True, username__startswith=FAN_PREFIX)
+        .annotate(n=Count("theories"))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+        .values_list("username", flat=True)[:500]
+    )
+    fans = list(
+        get_user_model()
+        .objects.filter(is_active=True, username__startswith=FAN_PREFIX)
+        .order_by("pk")
+        .values_list("username", flat=True)
+    )
+    return {
+        "season_path": season.get_absolute_url(),
+        "season_id": season.pk,
+        "theory_paths": [f"/theories/{pk}/{slug or '-'}/" for pk, slug in top],
+        "vote_targets": vote_targets,
+        "profile_users": authors,
+        "fans": fans,
+        "password": FAN_PASSWORD,
+        "search_words": SEARCH_WORDS,
+        "css_path": staticfiles_storage.url("css/site.css"),
+    }
+
+
+def verify() -> dict:
+    """Stored counts against the vote rows (exact), and stored ranks against the rules."""
+    from django.db import connection
+
+    from guide import ranking
+    from guide.models import Theory, Vote
+
+    sql = """
+        SELECT COUNT(*) FROM guide_theory t
+        LEFT JOIN (
+            SELECT theory_id,
+                   SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS up,
+                   SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS down
+            FROM guide_vote GROUP BY theory_id
+        ) v ON v.theory_id = t.id
+        WHERE t.upvotes <> COALESCE(v.up, 0) OR t.downvotes <> COALESCE(v.down, 0)
+           OR t.score <> t.upvotes - t.downvotes
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        count_mismatches = cursor.fetchone()[0]
+    rank_mismatches = 0
+    for up, down, score, hot, wilson, created in Theory.objects.values_list(
+        "upvotes", "downvotes", "score", "hot", "wilson", "created_at"
+    ).iterator(chunk_size=5000):
+        if not math.isclose(hot, ranking.hot(score, created), abs_tol=1e-6) or not math.isclose(
+            wilson, ranking.wilson_lower_bound(up, down), abs_tol=1e-6
+        ):
+            rank_mismatches += 1
+    return {
+        "theories": Theory.objects.count(),
+        "votes": Vote.objects.count(),
+        "count_mismatches": count_mismatches,
+        "rank_mismatches": rank_mismatches,
+    }
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    actions = {"generate": generate, "discover": discover, "verify": verify}
+    if command not in actions:
+        sys.exit(f"usage: {sys.argv[0]} {{{','.join(actions)}}}")
+    setup()
+    print(json.dumps(actions[command]()))

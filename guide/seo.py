@@ -1,0 +1,221 @@
+"""What each page says about itself to search engines and link previews.
+
+The <head> of a page is seen by people who have not chosen a spoiler level (a link
+preview in a chat, a search result), so anything tagged with a spoiler season is
+described generically here, whatever the current reader has watched.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from guide.markdown import to_plain_text
+
+SITE_NAME = "Next Season"
+DESCRIPTION_LENGTH = 160
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str
+    og_type: str = "website"
+    image: str = ""
+    image_alt: str = ""
+    structured_data: list[dict] = field(default_factory=list)
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title} · {SITE_NAME}" if self.title != SITE_NAME else SITE_NAME
+
+
+def _short(text: str) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    return text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if url else ""
+
+
+def _poster(request, show) -> tuple[str, str]:
+    if show.poster:
+        return _absolute(request, show.poster.url), show.poster_alt
+    return "", ""
+
+
+def _series_data(request, show) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "TVSeries",
+        "name": show.title,
+        "url": _absolute(request, show.get_absolute_url()),
+        "description": _short(show.tagline or show.synopsis),
+        "genre": show.genre_list,
+        "numberOfSeasons": show.seasons.count(),
+    }
+    if show.original_title:
+        data["alternateName"] = show.original_title
+    if show.creators:
+        data["creator"] = [
+            {"@type": "Person", "name": name.strip()} for name in show.creators.split(",")
+        ]
+    if show.poster:
+        data["image"] = _absolute(request, show.poster.url)
+    return data
+
+
+def for_show(request, show, characters) -> PageMeta:
+    image, alt = _poster(request, show)
+    series = _series_data(request, show)
+    series["actor"] = [
+        {"@type": "Person", "name": c.actor.name} for c in characters if c.actor is not None
+    ]
+    return PageMeta(
+        title=_("%(show)s: fan guide") % {"show": show.title},
+        description=_short(show.tagline or show.synopsis),
+        og_type="video.tv_show",
+        image=image,
+        image_alt=alt,
+        structured_data=[series],
+    )
+
+
+def for_season(request, season, cast) -> PageMeta:
+    show = season.show
+    image, alt = _poster(request, show)
+    title = _("Everything we know about %(show)s season %(n)s") % {
+        "show": show.title,
+        "n": season.number,
+    }
+    release = season.release_date.strftime("%-d %B %Y") if season.release_date else _("no date yet")
+    description = _(
+        "%(show)s season %(n)s: %(status)s, release %(release)s. "
+        "Cast, facts with sources, and fan theories."
+    ) % {
+        "show": show.title,
+        "n": season.number,
+        "status": season.get_status_display().lower(),
+        "release": release,
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "TVSeason",
+        "name": title,
+        "seasonNumber": season.number,
+        "url": _absolute(request, season.get_absolute_url()),
+        "partOfSeries": {
+            "@type": "TVSeries",
+            "name": show.title,
+            "url": _absolute(request, show.get_absolute_url()),
+        },
+        "actor": [
+            {
+                "@type": "PerformanceRole",
+                "roleName": entry.character.name,
+                "actor": {"@type": "Person", "name": entry.character.actor.name},
+            }
+            for entry in cast
+            if entry.character.actor is not None
+        ],
+    }
+    if season.episode_count:
+        data["numberOfEpisodes"] = season.episode_count
+    if season.release_date:
+        data["startDate"] = season.release_date.isoformat()
+    return PageMeta(
+        title=title,
+        description=_short(description),
+        image=image,
+        image_alt=alt,
+        structured_data=[data],
+    )
+
+
+def for_character(request, character) -> PageMeta:
+    show = character.show
+    actor = character.actor
+    title = (
+        _("%(character)s (%(actor)s) in %(show)s")
+        % {"character": character.name, "actor": actor.name, "show": show.title}
+        if actor
+        else _("%(character)s in %(show)s") % {"character": character.name, "show": show.title}
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "PerformanceRole",
+        "roleName": character.name,
+        "url": _absolute(request, character.get_absolute_url()),
+        "partOfSeries": {"@type": "TVSeries", "name": show.title},
+    }
+    if actor:
+        data["actor"] = {
+            "@type": "Person",
+            "name": actor.name,
+            **({"alternateName": actor.native_name} if actor.native_name else {}),
+        }
+    image = _absolute(request, character.portrait.url) if character.portrait else ""
+    return PageMeta(
+        title=title,
+        description=_short(character.description),
+        og_type="profile",
+        image=image,
+        image_alt=character.portrait_alt,
+        structured_data=[data],
+    )
+
+
+def theory_headline(theory) -> str:
+    if theory.spoiler_season:
+        return _("A spoiler theory about %(season)s") % {"season": theory.season}
+    return theory.title
+
+
+def for_theory(request, theory, comment_count: int) -> PageMeta:
+    headline = theory_headline(theory)
+    if theory.spoiler_season:
+        description = _("A fan theory about %(season)s. It reveals events of season %(n)s.") % {
+            "season": theory.season,
+            "n": theory.spoiler_season,
+        }
+    else:
+        description = to_plain_text(theory.body, limit=DESCRIPTION_LENGTH)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "DiscussionForumPosting",
+        "headline": headline,
+        "url": _absolute(request, theory.get_absolute_url()),
+        "datePublished": theory.created_at.isoformat(),
+        "author": {
+            "@type": "Person",
+            "name": theory.author.public_name if theory.author else _("deleted fan"),
+            **(
+                {"url": _absolute(request, theory.author.get_absolute_url())}
+                if theory.author
+                else {}
+            ),
+        },
+        "commentCount": comment_count,
+        "interactionStatistic": [
+            {
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/LikeAction",
+                "userInteractionCount": theory.upvotes,
+            },
+            {
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/DislikeAction",
+                "userInteractionCount": theory.downvotes,
+            },
+        ],
+        "about": {"@type": "TVSeason", "name": str(theory.season)},
+    }
+    if theory.edited_at:
+        data["dateModified"] = theory.edited_at.isoformat()
+    if not theory.spoiler_season:
+        data["text"] = to_plain_text(theory.body, limit=500)
+    return PageMeta(
+        title=headline, description=description, og_type="article", structured_data=[data]
+    )
