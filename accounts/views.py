@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -56,9 +57,15 @@ def account_settings(request):
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")
     progress = dict(request.user.watch_progress.values_list("show_id", "seasons_watched"))
-    shows = Show.objects.published().order_by("title")
+    shows = Show.objects.published().annotate(season_count=Count("seasons")).order_by("title")
     progress_forms = [
-        (show, WatchProgressForm(initial={"show": show, "seasons_watched": progress.get(show.pk)}))
+        (
+            show,
+            WatchProgressForm(
+                initial={"show": show, "seasons_watched": progress.get(show.pk)},
+                max_season=show.season_count,
+            ),
+        )
         for show in shows
     ]
     return render(

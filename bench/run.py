@@ -333,6 +333,8 @@ def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dic
         )
     for row in rows:
         row["ratio"] = round(row["rps"] / baseline, 3) if baseline else None
+        if row["rps"] and "server_cores" in row:
+            row["server_ms_per_request"] = round(1000 * row["server_cores"] / row["rps"], 2)
         misses = []
         if row["errors"]:
             misses.append("errors")
@@ -351,15 +353,17 @@ def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dic
 def table(rows: list[dict]) -> str:
     head = (
         "| page | requests | req/s | p50 ms | p95 ms | errors | × /healthz | "
-        "server CPU | loadgen CPU | targets |"
+        "server CPU ms/req | server cores | loadgen cores | others' cores | targets |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 12]
     for row in rows:
         ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else "—"
         lines.append(
             f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | "
             f"{row['p95_ms']:.1f} | {row['errors']} | {ratio} | "
+            f"{row.get('server_ms_per_request', 0):.2f} | "
             f"{row.get('server_cores', 0):.2f} | {row.get('loadgen_cores', 0):.2f} | "
+            f"{row.get('other_cores', 0):.2f} | "
             f"{'ok' if not row['misses'] else 'MISS: ' + ', '.join(row['misses'])} |"
         )
     return "\n".join(lines)
@@ -507,6 +511,9 @@ def main() -> int:
                     "loadgen_cores": round(sum(each), 2),
                     "loadgen_busiest_core": round(max(each), 2),
                     "machine_cores": round(machine, 2),
+                    "other_cores": round(
+                        max(0.0, machine - sum(each) - (after[0] - before[0]) / args.duration), 2
+                    ),
                 }
             for loadgen in loadgens:
                 loadgen.wait(timeout=60)
@@ -541,6 +548,13 @@ def main() -> int:
                 f"load generator saturated a core during '{row['page']}' "
                 f"({row['loadgen_busiest_core']:.2f}): try --processes 2"
             )
+    busy = [row["page"] for row in rows if row.get("other_cores", 0) > 0.25]
+    if busy:
+        warnings.append(
+            "other processes on this machine used CPU during "
+            + ", ".join(busy)
+            + ": throughput and latency there are not trustworthy (server CPU ms/req still is)"
+        )
     if vote_waits:
         warnings.append(
             f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans"

@@ -7,6 +7,7 @@ described generically here, whatever the current reader has watched.
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guide.markdown import to_plain_text
@@ -26,7 +27,7 @@ class PageMeta:
 
     @property
     def full_title(self) -> str:
-        return f"{self.title} · {SITE_NAME}" if self.title != SITE_NAME else SITE_NAME
+        return self.title if self.title.startswith(SITE_NAME) else f"{self.title} · {SITE_NAME}"
 
 
 def _short(text: str) -> str:
@@ -46,7 +47,7 @@ def _poster(request, show) -> tuple[str, str]:
     return "", ""
 
 
-def _series_data(request, show) -> dict:
+def _series_data(request, show, season_count: int) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "TVSeries",
@@ -54,7 +55,7 @@ def _series_data(request, show) -> dict:
         "url": _absolute(request, show.get_absolute_url()),
         "description": _short(show.tagline or show.synopsis),
         "genre": show.genre_list,
-        "numberOfSeasons": show.seasons.count(),
+        "numberOfSeasons": season_count,
     }
     if show.original_title:
         data["alternateName"] = show.original_title
@@ -67,9 +68,32 @@ def _series_data(request, show) -> dict:
     return data
 
 
-def for_show(request, show, characters) -> PageMeta:
+def for_home(request) -> PageMeta:
+    return PageMeta(
+        title=_("Next Season: what's coming in your show's next season"),
+        description=_(
+            "The fan guide to what is coming in your show's next season: everything we "
+            "know, with sources, and the fans' theories."
+        ),
+        structured_data=[
+            {
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": SITE_NAME,
+                "url": _absolute(request, "/"),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": _absolute(request, reverse("guide:search")) + "?q={query}",
+                    "query-input": "required name=query",
+                },
+            }
+        ],
+    )
+
+
+def for_show(request, show, seasons, characters) -> PageMeta:
     image, alt = _poster(request, show)
-    series = _series_data(request, show)
+    series = _series_data(request, show, len(seasons))
     series["actor"] = [
         {"@type": "Person", "name": c.actor.name} for c in characters if c.actor is not None
     ]

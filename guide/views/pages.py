@@ -30,7 +30,12 @@ def home(request):
     return render(
         request,
         "guide/home.html",
-        {"featured": featured, "upcoming": upcoming, "theories": theories},
+        {
+            "featured": featured,
+            "upcoming": upcoming,
+            "theories": theories,
+            "page_meta": seo.for_home(request),
+        },
     )
 
 
@@ -43,7 +48,7 @@ def show_list(request):
 
 def show_detail(request, slug):
     show = get_object_or_404(Show.objects.published(), slug=slug)
-    seasons = show.seasons.order_by("number")
+    seasons = list(show.seasons.order_by("number"))
     characters = show.characters.select_related("actor").order_by("billing_order", "name")
     theories = (
         Theory.objects.for_listing(request.user).filter(season__show=show).hot()[:PAGE_THEORIES]
@@ -57,7 +62,7 @@ def show_detail(request, slug):
             "seasons": seasons,
             "characters": characters,
             "theories": theories,
-            "page_meta": seo.for_show(request, show, characters),
+            "page_meta": seo.for_show(request, show, seasons, characters),
         },
     )
 
@@ -72,7 +77,7 @@ def season_detail(request, slug, number):
         character=OuterRef("character"), season__show=show, season__number__lt=season.number
     )
     cast = list(
-        season.character_statuses.select_related("character__actor")
+        season.character_statuses.select_related("character__actor", "character__show")
         .annotate(is_returning=Exists(earlier))
         .order_by("character__billing_order", "character__name")
     )
@@ -119,7 +124,7 @@ def character_detail(request, slug, character):
         show__slug=slug,
         slug=character,
     )
-    statuses = character.statuses.select_related("season").order_by("season__number")
+    statuses = character.statuses.select_related("season__show").order_by("season__number")
     theories = Theory.objects.for_listing(request.user).about(character).hot()[:PAGE_THEORIES]
     other_roles = (
         character.actor.roles.exclude(pk=character.pk).select_related("show")

@@ -16,10 +16,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-# Playwright's sync API runs an event loop in the main thread for as long as the browser
-# lives; Django would otherwise refuse ORM calls from the test body in that thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 
@@ -35,6 +31,8 @@ CHROMIUM_ARGS = [
     "--proxy-server=127.0.0.1:9",
 ]
 
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
 # Fail fast: a server-rendered page on loopback answers in milliseconds.
 TIMEOUT_MS = 10_000
 
@@ -46,8 +44,15 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the browser tests, closed when they are done.
+
+    Playwright's sync API keeps an event loop running in the main thread while the
+    browser lives, and Django refuses ORM calls from a thread with a running loop, so
+    DJANGO_ALLOW_ASYNC_UNSAFE is set for exactly that time. It is not set for the whole
+    session: other tests run `manage.py check --deploy` in a subprocess, which rejects it.
+    """
     path = chromium_path()
     if path is None:
         message = (
@@ -59,12 +64,20 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=path, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture

@@ -6,17 +6,16 @@ function called from `handle()` inside one transaction; add new parts the same w
 """
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
-from guide import demo, markdown, ranking
+from guide import demo, markdown, ranking, services
 from guide.models import (
     Character,
     CharacterStatus,
@@ -171,14 +170,12 @@ def load_facts(seasons: dict[int, Season], people: dict[str, Person], tally: Tal
         sync(Fact, tally, lookup={"season": season, "question": question}, values=values)
 
 
-def restore_created_at(obj: Theory | Comment, created_at, tally: Tally) -> bool:
+def restore_created_at(obj: Theory | Comment, created_at: datetime, tally: Tally) -> None:
     """Backdate a row (created_at is auto_now_add, so it is set after the insert)."""
-    if obj.created_at == created_at:
-        return False
-    type(obj).objects.filter(pk=obj.pk).update(created_at=created_at)
-    obj.created_at = created_at
-    tally.amend(type(obj))
-    return True
+    if obj.created_at != created_at:
+        type(obj).objects.filter(pk=obj.pk).update(created_at=created_at)
+        obj.created_at = created_at
+        tally.amend(type(obj))
 
 
 def load_fans(tally: Tally) -> dict[str, models.Model]:
@@ -267,41 +264,7 @@ def recount_stale(theories: dict[tuple[int, str], Theory]) -> None:
         if stored != expected:
             stale.append(theory.pk)
     if stale:
-        recount_votes(theory_ids=stale)
-
-
-def _vote_count(value: int) -> Coalesce:
-    counted = (
-        Vote.objects.filter(theory=OuterRef("pk"), value=value)
-        .order_by()
-        .values("theory")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), Value(0))
-
-
-def recount_votes(*, theory_ids: list[int]) -> None:
-    """What guide.services.recount_votes does, with the counts and the score set in one
-    UPDATE.
-
-    services.recount_votes sets upvotes/downvotes first and the score in a second UPDATE,
-    so the first one breaks the "score = upvotes - downvotes" check constraint as soon as
-    a count changes. Call it instead once that is fixed.
-    """
-    theories = Theory.objects.filter(pk__in=theory_ids)
-    theories.update(
-        upvotes=_vote_count(1),
-        downvotes=_vote_count(-1),
-        score=_vote_count(1) - _vote_count(-1),
-    )
-    for pk, upvotes, downvotes, score, created_at in theories.values_list(
-        "pk", "upvotes", "downvotes", "score", "created_at"
-    ):
-        Theory.objects.filter(pk=pk).update(
-            hot=ranking.hot(score, created_at),
-            wilson=ranking.wilson_lower_bound(upvotes, downvotes),
-        )
+        services.recount_votes(theory_ids=stale)
 
 
 def load_comments(
