@@ -214,7 +214,9 @@ def generate() -> dict:
             batch_size=BATCH,
         )
 
-        comment_targets = rng.choices(range(len(plans)), cum_weights=cumulative, k=SIZES["comments"])
+        comment_targets = rng.choices(
+            range(len(plans)), cum_weights=cumulative, k=SIZES["comments"]
+        )
         comment_html: dict[str, str] = {}
         comments = []
         for theory_index in comment_targets:

@@ -19,6 +19,7 @@ import time
 from collections import Counter, defaultdict
 
 import gevent
+import gevent.pool
 from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 
@@ -203,12 +204,19 @@ def main(config_path: str, out_path: str) -> None:
     runner = env.create_local_runner()
 
     started = time.monotonic()
+
+    def sign_in(username: str) -> None:
+        for attempt in range(3):  # a busy machine may time a login out: try again
+            try:
+                VOTE_SESSIONS.append(log_in(host, username, CONFIG["password"], events.request))
+                return
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+
     logins = gevent.pool.Pool(4)
     for username in CONFIG["login_as"]:
-        logins.spawn(
-            lambda u: VOTE_SESSIONS.append(log_in(host, u, CONFIG["password"], events.request)),
-            username,
-        )
+        logins.spawn(sign_in, username)
     logins.join(raise_error=True)
     print(json.dumps({"ready": True, "login_seconds": round(time.monotonic() - started, 1)}))
     sys.stdout.flush()

@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import sqlite3
@@ -220,7 +219,11 @@ def choose_database():
 
 def django(env: dict, *args: str, capture: bool = False) -> str:
     result = subprocess.run(  # noqa: S603
-        [PY, *args], cwd=ROOT, env=env, check=True, text=True,
+        [PY, *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
         stdout=subprocess.PIPE if capture else None,
     )
     return result.stdout or ""
@@ -236,11 +239,28 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(  # noqa: S603
         [  # noqa: S607
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", str(key),
-            "-out", str(cert), "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
         ],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return cert, key
 
@@ -280,7 +300,9 @@ def stop(process: subprocess.Popen | None, timeout: float = 10) -> None:
 def check_static(host: str, css_path: str) -> dict:
     found = {"path": css_path}
     for encoding in ("br", "gzip"):
-        request = urllib.request.Request(host + css_path, headers={"Accept-Encoding": encoding})
+        request = urllib.request.Request(  # noqa: S310 - https to our own server
+            host + css_path, headers={"Accept-Encoding": encoding}
+        )
         with urllib.request.urlopen(request, context=insecure_context()) as response:  # noqa: S310
             found[encoding] = {
                 "status": response.status,
@@ -353,16 +375,17 @@ def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dic
 def table(rows: list[dict]) -> str:
     head = (
         "| page | requests | req/s | p50 ms | p95 ms | errors | × /healthz | "
-        "server CPU ms/req | server cores | loadgen cores | others' cores | targets |"
+        "server CPU ms/req | server cores | db cores | loadgen cores | others' cores | targets |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 13]
     for row in rows:
         ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else "—"
         lines.append(
             f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | "
             f"{row['p95_ms']:.1f} | {row['errors']} | {ratio} | "
             f"{row.get('server_ms_per_request', 0):.2f} | "
-            f"{row.get('server_cores', 0):.2f} | {row.get('loadgen_cores', 0):.2f} | "
+            f"{row.get('server_cores', 0):.2f} | {row.get('db_cores', 0):.2f} | "
+            f"{row.get('loadgen_cores', 0):.2f} | "
             f"{row.get('other_cores', 0):.2f} | "
             f"{'ok' if not row['misses'] else 'MISS: ' + ', '.join(row['misses'])} |"
         )
@@ -434,11 +457,28 @@ def main() -> int:
             port = free_port()
             host = f"https://127.0.0.1:{port}"
             command = [
-                PY, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(args.workers), "--worker-class", args.worker_class,
-                "--threads", str(args.threads), "--certfile", str(cert), "--keyfile", str(keyfile),
-                "--keep-alive", "10", "--graceful-timeout", "5",
-                "--error-logfile", str(DATA / "gunicorn.log"),
+                PY,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--worker-class",
+                args.worker_class,
+                "--threads",
+                str(args.threads),
+                "--certfile",
+                str(cert),
+                "--keyfile",
+                str(keyfile),
+                "--keep-alive",
+                "10",
+                "--graceful-timeout",
+                "5",
+                "--error-logfile",
+                str(DATA / "gunicorn.log"),
             ]
             server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
             wait_until_up(f"{host}/healthz", server)
@@ -477,7 +517,10 @@ def main() -> int:
                 loadgens.append(
                     subprocess.Popen(  # noqa: S603
                         [PY, str(BENCH / "locustfile.py"), str(config_path), str(outs[-1])],
-                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                        cwd=ROOT,
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        text=True,
                     )
                 )
             log(f"signing in {len(fans)} fans through the login form…")
@@ -500,19 +543,32 @@ def main() -> int:
             cpu = {}
             for phase in schedule:
                 time.sleep(max(0.0, t0 + phase["record_from"] - time.time()))
+                # The database server's own processes (PostgreSQL), counted apart.
+                db_procs = (
+                    [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+                    if database.vendor == "postgresql"
+                    else []
+                )
+                db_before = cpu_seconds(db_procs)
                 before = (cpu_seconds(server_procs), [cpu_seconds([p]) for p in gen_procs])
                 psutil.cpu_percent()
                 time.sleep(max(0.0, t0 + phase["record_to"] - time.time()))
                 machine = psutil.cpu_percent() / 100 * (os.cpu_count() or 1)
                 after = (cpu_seconds(server_procs), [cpu_seconds([p]) for p in gen_procs])
+                db_cores = (cpu_seconds(db_procs) - db_before) / args.duration
                 each = [(b - a) / args.duration for a, b in zip(before[1], after[1], strict=True)]
                 cpu[phase["name"]] = {
                     "server_cores": round((after[0] - before[0]) / args.duration, 2),
                     "loadgen_cores": round(sum(each), 2),
                     "loadgen_busiest_core": round(max(each), 2),
+                    "db_cores": round(db_cores, 2),
                     "machine_cores": round(machine, 2),
                     "other_cores": round(
-                        max(0.0, machine - sum(each) - (after[0] - before[0]) / args.duration), 2
+                        max(
+                            0.0,
+                            machine - sum(each) - db_cores - (after[0] - before[0]) / args.duration,
+                        ),
+                        2,
                     ),
                 }
             for loadgen in loadgens:
@@ -556,9 +612,7 @@ def main() -> int:
             + ": throughput and latency there are not trustworthy (server CPU ms/req still is)"
         )
     if vote_waits:
-        warnings.append(
-            f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans"
-        )
+        warnings.append(f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans")
     if counts["count_mismatches"] or counts["rank_mismatches"]:
         warnings.append(f"vote counts are NOT exact after the run: {counts}")
     if static["br"]["content_encoding"] != "br" or static["gzip"]["content_encoding"] != "gzip":
@@ -609,8 +663,10 @@ def main() -> int:
     (RESULTS / f"{stamp}-{database.vendor}.md").write_text(md + "\n")
     print()
     print(md)
-    print(f"\nWritten to bench/results/{stamp}-{database.vendor}.md and .json "
-          f"({report['seconds']:.0f} s in all)")
+    print(
+        f"\nWritten to bench/results/{stamp}-{database.vendor}.md and .json "
+        f"({report['seconds']:.0f} s in all)"
+    )
     missed = any(row["misses"] for row in rows) or warnings
     return 1 if args.strict and missed else 0
 

@@ -551,7 +551,6 @@ class TheoryQuerySet(models.QuerySet):
         return (
             self.visible_to(user)
             .select_related("author", "season__show")
-            .prefetch_related("characters")
             .with_vote_of(user)
             .with_comment_count(user)
         )

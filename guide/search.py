@@ -19,9 +19,14 @@ RESULTS_PER_KIND = 20
 
 
 def normalise(query: str) -> str:
-    """Fold compatibility forms and strip control characters; keep Hangul intact."""
-    query = unicodedata.normalize("NFKC", query or "")
-    query = "".join(ch for ch in query if unicodedata.category(ch)[0] != "C")
+    """Fold compatibility forms and accents, strip control characters; keep Hangul intact.
+
+    Accents go by decomposing and dropping combining marks; Hangul syllables decompose
+    into jamo, which are letters, not marks, and NFC puts them back together.
+    """
+    query = unicodedata.normalize("NFKD", query or "")
+    query = "".join(ch for ch in query if unicodedata.category(ch)[0] not in {"C", "M"})
+    query = unicodedata.normalize("NFC", query)
     return " ".join(query.split())[:MAX_QUERY_LENGTH]
 
 
@@ -48,14 +53,8 @@ class SearchResults:
     seasons: list = field(default_factory=list)
     characters: list = field(default_factory=list)
     facts: list = field(default_factory=list)
-    theories: list = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(
-            len(group)
-            for group in (self.shows, self.seasons, self.characters, self.facts, self.theories)
-        )
+    # Theories can be many: a queryset the view paginates.
+    theories: QuerySet | list = field(default_factory=list)
 
 
 def _ranked_theories(theories: QuerySet, query: str, terms: list[str]) -> QuerySet:
@@ -115,7 +114,5 @@ def search(query: str, *, user) -> SearchResults:
         .select_related("season__show")
         .filter(_all_terms(["question", "answer", "quote"], terms))[:limit]
     )
-    results.theories = list(
-        _ranked_theories(Theory.objects.for_listing(user), results.query, terms)[:limit]
-    )
+    results.theories = _ranked_theories(Theory.objects.for_listing(user), results.query, terms)
     return results

@@ -25,7 +25,7 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 ONE_YEAR = 31536000
 
 
-# Helpers ------------------------------------------------------------------------------
+# Helpers --------------------------------------------------------------------------------------
 
 
 def parse_csp(header: str) -> dict[str, list[str]]:
@@ -144,7 +144,7 @@ def test_parse_csp_reads_directives_not_substrings():
     assert parse_csp("object-src 'none'; object-src *")["object-src"] == ["'none'"]
 
 
-# Headers on every kind of response -------------------------------------------------------
+# Headers on every kind of response ------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -197,7 +197,7 @@ def test_no_hsts_over_plain_http(client):
     assert "Strict-Transport-Security" not in response.headers
 
 
-# Cookies -------------------------------------------------------------------------------
+# Cookies --------------------------------------------------------------------------------------
 
 
 def _assert_host_cookie(raw: str, *, name: str, httponly: bool) -> None:
@@ -270,9 +270,7 @@ def test_every_cookie_name_is_host_prefixed_and_secure_in_production():
 
 @pytest.mark.django_db
 def test_language_cookie_over_https_is_a_valid_host_cookie(client):
-    response = client.post(
-        reverse("set_language"), {"language": "ko", "next": "/"}, secure=True
-    )
+    response = client.post(reverse("set_language"), {"language": "ko", "next": "/"}, secure=True)
     assert response.status_code == HTTPStatus.FOUND
     name = django_settings.LANGUAGE_COOKIE_NAME
     assert name in response.cookies
@@ -284,7 +282,7 @@ def test_language_cookie_over_https_is_a_valid_host_cookie(client):
         assert not response.cookies[name]["domain"], raw
 
 
-# HTTPS redirect ------------------------------------------------------------------------------
+# HTTPS redirect -------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -307,7 +305,7 @@ def test_health_checks_are_exempt_from_https_redirect(settings):
     assert client.get(reverse("guide:readyz")).status_code == HTTPStatus.OK
 
 
-# Production static files -------------------------------------------------------------------------
+# Production static files ----------------------------------------------------------------------
 
 
 PRODUCTION_SETTINGS = """

@@ -1,5 +1,8 @@
 """Search, robots.txt and other ways in."""
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,11 +10,27 @@ from django.views.decorators.http import require_GET
 
 from guide.search import search as run_search
 
+THEORIES_PER_PAGE = 20
+
 
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query, user=request.user)
-    return render(request, "guide/search.html", {"query": results.query, "results": results})
+    page = Paginator(results.theories, THEORIES_PER_PAGE).get_page(request.GET.get("page"))
+    others = [results.shows, results.seasons, results.characters, results.facts]
+    total = sum(len(group) for group in others) + page.paginator.count
+    return render(
+        request,
+        "guide/search.html",
+        {
+            "query": results.query,
+            "results": results,
+            "page_obj": page,
+            "theories": page.object_list,
+            "total": total,
+            "querystring_base": urlencode({"q": results.query}),
+        },
+    )
 
 
 @require_GET

@@ -87,7 +87,9 @@ def theory_list(request):
 
 
 def theory_detail(request, pk, slug=None):
-    theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
+    theory = get_object_or_404(
+        Theory.objects.for_listing(request.user).prefetch_related("characters__show"), pk=pk
+    )
     if slug != theory.slug:
         return redirect(theory, permanent=True)
     return _theory_page(request, theory, CommentForm())

@@ -32,16 +32,22 @@ CHROMIUM_ARGS = [
 ]
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
 # Fail fast: a server-rendered page on loopback answers in milliseconds.
 TIMEOUT_MS = 10_000
 
 
 def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-    if Path(candidate).is_file() and os.access(candidate, os.X_OK):
-        return candidate
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """CHROMIUM_PATH if set (and only it), else Debian's Chromium, else one on PATH."""
+    if configured := os.environ.get("CHROMIUM_PATH"):
+        candidates = [configured]
+    else:
+        candidates = [DEFAULT_CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 @pytest.fixture(scope="package")
@@ -56,7 +62,7 @@ def browser():
     path = chromium_path()
     if path is None:
         message = (
-            f"Chromium not found at {os.environ.get('CHROMIUM_PATH') or '/usr/bin/chromium'}; "
+            f"Chromium not found at {os.environ.get('CHROMIUM_PATH') or DEFAULT_CHROMIUM}; "
             "set CHROMIUM_PATH"
         )
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -155,5 +161,5 @@ def log_in(page, username: str, password: str) -> None:
     page.goto(reverse("accounts:login"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()

@@ -55,7 +55,8 @@ def test_fan_signs_up_posts_votes_with_and_without_js_and_logs_out(new_context, 
     page.locator("#id_email").fill("new_fan@example.com")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
     header = page.locator("header.site-header")
     expect(header.get_by_role("button", name="Log out")).to_be_visible()
     expect(header.get_by_role("link", name=USERNAME)).to_be_visible()
@@ -66,11 +67,12 @@ def test_fan_signs_up_posts_votes_with_and_without_js_and_logs_out(new_context, 
     page.locator("#id_season").select_option(label=SEASON_2_OPTION)
     page.locator("#id_title").fill("Nam-ra leads the half-zombies")
     page.locator("#id_body").fill("She learns to *control* the hunger and teaches others.")
-    page.get_by_role("button", name="Post theory").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Post theory").click()
+    expect(page.locator("h1")).to_have_text("Nam-ra leads the half-zombies")
     posted = Theory.objects.get(author__username=USERNAME)
     assert posted.season.number == 2
     expect(page).to_have_url(re.compile(re.escape(posted.get_absolute_url()) + "$"))
-    expect(page.locator("h1")).to_have_text("Nam-ra leads the half-zombies")
 
     # 3. Up-vote another fan's theory with JS: the score changes in place, no reload.
     page.goto(js_theory.get_absolute_url())

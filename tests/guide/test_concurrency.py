@@ -119,7 +119,7 @@ def test_concurrent_votes_over_http_keep_counts_exact(settings, fans, theory_ids
                     {"value": str(value)},
                     headers={"accept": "application/json"},
                 )
-            except Exception as error:  # noqa: BLE001 - a failed request is a result here
+            except Exception as error:  # a failed request is a result here
                 outcomes.append(f"{type(error).__name__}: {error}")
                 continue
             if response.status_code != 200:
@@ -153,7 +153,7 @@ def test_concurrent_cast_vote_calls_keep_counts_exact(fans, theory_ids):
                 counts = services.cast_vote(
                     user=fans[index], theory=theories[theory_id], value=value
                 )
-            except Exception as error:  # noqa: BLE001 - a failed vote is a result here
+            except Exception as error:  # a failed vote is a result here
                 outcomes.append(f"{type(error).__name__}: {error}")
                 continue
             assert counts.score == counts.upvotes - counts.downvotes

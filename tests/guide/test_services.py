@@ -179,8 +179,10 @@ def test_post_theory_sanitises_body_and_sets_slug_and_hot(fan):
     assert "<script" not in lowered
     assert "<img" not in lowered
     assert 'href="javascript:' not in lowered
-    assert stored.slug == slugify("Nam-ra Leads The Half-Zombies!") == (
-        "nam-ra-leads-the-half-zombies"
+    assert (
+        stored.slug
+        == slugify("Nam-ra Leads The Half-Zombies!")
+        == ("nam-ra-leads-the-half-zombies")
     )
     assert stored.hot == ranking.hot(0, stored.created_at) != 0
     assert theory.hot == stored.hot

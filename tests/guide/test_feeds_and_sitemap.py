@@ -1,0 +1,338 @@
+"""Atom feeds, sitemap.xml and robots.txt, read the way a feed reader or a crawler would."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from guide.models import SeasonStatus
+from tests.factories import (
+    CharacterFactory,
+    FactFactory,
+    SeasonFactory,
+    ShowFactory,
+    TheoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ORIGIN = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # sitemap.xml is cached for 15 minutes; each test starts from an empty cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world():
+    show = ShowFactory(title="All Of Us Are Dead", slug="all-of-us-are-dead")
+    s1 = SeasonFactory(
+        show=show,
+        number=1,
+        status=SeasonStatus.RELEASED,
+        release_date=datetime.date(2022, 1, 28),
+    )
+    s2 = SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED)
+    other_show = ShowFactory(title="Sweet Home", slug="sweet-home")
+    other_season = SeasonFactory(show=other_show, number=1)
+    draft = ShowFactory(title="Secret Draft", slug="secret-draft", is_published=False)
+    draft_season = SeasonFactory(show=draft, number=1)
+    return {
+        "show": show,
+        "s1": s1,
+        "s2": s2,
+        "character": CharacterFactory(show=show, name="Choi Nam-ra", slug="choi-nam-ra"),
+        "plain": TheoryFactory(
+            season=s2, title="Nam-ra leads the survivors", body="She keeps the group together."
+        ),
+        "s1_theory": TheoryFactory(season=s1, title="Season one was a dream", body="Dreamy."),
+        "spoiler": TheoryFactory(
+            season=s2,
+            title="Cheong-san is alive underground",
+            body="The tunnel collapse was staged by the army.",
+            spoiler_season=1,
+        ),
+        "hidden": TheoryFactory(
+            season=s2, title="Hidden rant about the cast", body="Rude words.", is_hidden=True
+        ),
+        "other": TheoryFactory(season=other_season, title="Hyun-su returns", body="Of course."),
+        "draft": draft,
+        "draft_theory": TheoryFactory(
+            season=draft_season, title="Draft show theory", body="Not public yet."
+        ),
+        "draft_character": CharacterFactory(show=draft, name="Draft Person", slug="draft-person"),
+        "fact": FactFactory(season=s2, question="Is season 2 confirmed?", answer="Yes, in 2022."),
+        "spoiler_fact": FactFactory(
+            season=s2,
+            question="Does Cheong-san return as a half-zombie?",
+            answer="The finale's last shot shows him on the roof.",
+            spoiler_season=1,
+        ),
+    }
+
+
+def fetch_feed(client, url) -> tuple[ET.Element, str]:
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    assert response["Content-Type"].startswith("application/atom+xml")
+    text = response.content.decode()
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root, text
+
+
+def assert_valid_atom(root: ET.Element):
+    assert (root.findtext(f"{ATOM}title") or "").strip()
+    assert (root.findtext(f"{ATOM}id") or "").strip()
+    assert (root.findtext(f"{ATOM}updated") or "").strip()
+    feed_links = [link.get("href") for link in root.findall(f"{ATOM}link")]
+    assert feed_links and all(href.startswith(f"{ORIGIN}/") for href in feed_links)
+    for entry in root.findall(f"{ATOM}entry"):
+        assert (entry.findtext(f"{ATOM}title") or "").strip()
+        assert (entry.findtext(f"{ATOM}id") or "").strip()
+        updated = entry.findtext(f"{ATOM}updated")
+        datetime.datetime.fromisoformat(updated)  # RFC 3339
+        links = entry.findall(f"{ATOM}link")
+        assert links
+        for link in links:
+            assert link.get("href", "").startswith(f"{ORIGIN}/"), link.get("href")
+
+
+def entry_links(root: ET.Element) -> list[str]:
+    return [
+        entry.find(f"{ATOM}link").get("href").removeprefix(ORIGIN)
+        for entry in root.findall(f"{ATOM}entry")
+    ]
+
+
+def entry_titles(root: ET.Element) -> list[str]:
+    return [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
+
+
+# Feeds ------------------------------------------------------------------------------
+
+
+def test_site_wide_theory_feed_is_valid_atom_with_public_theories(client, world):
+    root, _ = fetch_feed(client, reverse("guide:feed_theories"))
+    assert_valid_atom(root)
+    links = entry_links(root)
+    for key in ("plain", "s1_theory", "spoiler", "other"):
+        assert world[key].get_absolute_url() in links, key
+    assert world["hidden"].get_absolute_url() not in links
+    assert world["draft_theory"].get_absolute_url() not in links
+    assert "Nam-ra leads the survivors" in entry_titles(root)
+
+
+def test_feed_entries_are_newest_first_and_ids_are_unique(client, world):
+    root, _ = fetch_feed(client, reverse("guide:feed_theories"))
+    ids = [entry.findtext(f"{ATOM}id") for entry in root.findall(f"{ATOM}entry")]
+    assert len(ids) == len(set(ids))
+    published = [
+        datetime.datetime.fromisoformat(entry.findtext(f"{ATOM}published"))
+        for entry in root.findall(f"{ATOM}entry")
+    ]
+    assert published == sorted(published, reverse=True)
+
+
+def test_show_feed_has_only_that_shows_theories(client, world):
+    url = reverse("guide:feed_show_theories", args=[world["show"].slug])
+    root, _ = fetch_feed(client, url)
+    assert_valid_atom(root)
+    assert "All Of Us Are Dead" in root.findtext(f"{ATOM}title")
+    links = entry_links(root)
+    assert set(links) == {
+        world[key].get_absolute_url() for key in ("plain", "s1_theory", "spoiler")
+    }
+
+
+def test_season_feed_has_only_that_seasons_theories(client, world):
+    url = reverse("guide:feed_season_theories", args=[world["show"].slug, 2])
+    root, _ = fetch_feed(client, url)
+    assert_valid_atom(root)
+    assert set(entry_links(root)) == {world[key].get_absolute_url() for key in ("plain", "spoiler")}
+
+
+def test_season_facts_feed_lists_changes_to_what_we_know(client, world):
+    url = reverse("guide:feed_season_facts", args=[world["show"].slug, 2])
+    root, text = fetch_feed(client, url)
+    assert_valid_atom(root)
+    assert "Is season 2 confirmed?" in entry_titles(root)
+    assert len(root.findall(f"{ATOM}entry")) == 2
+    # The spoiler-tagged fact is announced, not told.
+    assert "half-zombie" not in text
+    assert "on the roof" not in text
+    assert any("Spoiler for season 1" in title for title in entry_titles(root))
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("guide:feed_theories", []),
+        ("guide:feed_show_theories", ["all-of-us-are-dead"]),
+        ("guide:feed_season_theories", ["all-of-us-are-dead", 2]),
+    ],
+)
+def test_theory_feeds_never_leak_spoilers_or_hidden_theories(client, world, name, args):
+    root, text = fetch_feed(client, reverse(name, args=args))
+    for leaked in (
+        "Cheong-san is alive underground",
+        "alive underground",
+        "tunnel collapse",
+        "staged by the army",
+        "Hidden rant",
+        "Rude words",
+        "Draft show theory",
+    ):
+        assert leaked not in text, leaked
+    spoiler_entry = next(
+        entry
+        for entry in root.findall(f"{ATOM}entry")
+        if entry.find(f"{ATOM}link").get("href").endswith(world["spoiler"].get_absolute_url())
+    )
+    assert "Spoiler for season 1" in spoiler_entry.findtext(f"{ATOM}title")
+
+
+def test_theory_title_with_markup_is_escaped_in_the_feed(client, world):
+    TheoryFactory(season=world["s2"], title="</title><script>alert(1)</script> & more")
+    root, text = fetch_feed(client, reverse("guide:feed_theories"))
+    assert "<script>" not in text
+    assert "</title><script>alert(1)</script> & more" in entry_titles(root)
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("guide:feed_show_theories", ["secret-draft"]),
+        ("guide:feed_show_theories", ["no-such-show"]),
+        ("guide:feed_season_theories", ["secret-draft", 1]),
+        ("guide:feed_season_theories", ["all-of-us-are-dead", 9]),
+        ("guide:feed_season_facts", ["secret-draft", 1]),
+        ("guide:feed_season_facts", ["all-of-us-are-dead", 9]),
+    ],
+)
+def test_feeds_of_unpublished_or_missing_things_are_404(client, world, name, args):
+    assert client.get(reverse(name, args=args)).status_code == HTTPStatus.NOT_FOUND
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.alternates: list[dict] = []
+        self._in_head = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "head":
+            self._in_head = True
+        if tag == "link" and self._in_head and attrs.get("rel") == "alternate":
+            self.alternates.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "head":
+            self._in_head = False
+
+
+@pytest.mark.parametrize(
+    "page,feeds",
+    [
+        (
+            ("guide:show", ["all-of-us-are-dead"]),
+            [("guide:feed_show_theories", ["all-of-us-are-dead"])],
+        ),
+        (
+            ("guide:season", ["all-of-us-are-dead", 2]),
+            [
+                ("guide:feed_season_theories", ["all-of-us-are-dead", 2]),
+                ("guide:feed_season_facts", ["all-of-us-are-dead", 2]),
+            ],
+        ),
+        (("guide:theory_list", []), [("guide:feed_theories", [])]),
+    ],
+    ids=["show", "season", "theory-list"],
+)
+def test_pages_advertise_their_feeds(client, world, page, feeds):
+    response = client.get(reverse(page[0], args=page[1]))
+    assert response.status_code == HTTPStatus.OK
+    parser = _Links()
+    parser.feed(response.content.decode())
+    advertised = [
+        link["href"]
+        for link in parser.alternates
+        if link.get("type") == "application/atom+xml" and link.get("title")
+    ]
+    expected = [reverse(name, args=args) for name, args in feeds]
+    assert [href.removeprefix(ORIGIN) for href in advertised] == expected
+    for href in advertised:
+        fetch_feed(client, href)
+
+
+# sitemap.xml ---------------------------------------------------------------------------
+
+
+def fetch_sitemap(client) -> dict[str, ET.Element]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == HTTPStatus.OK
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SITEMAP}urlset"
+    urls = {}
+    for url in root.findall(f"{SITEMAP}url"):
+        loc = url.findtext(f"{SITEMAP}loc")
+        assert loc.startswith(f"{ORIGIN}/"), loc
+        assert loc not in urls, f"{loc} listed twice"
+        urls[loc.removeprefix(ORIGIN)] = url
+    return urls
+
+
+def test_sitemap_lists_every_public_page(client, world):
+    assert reverse("sitemap") == "/sitemap.xml"
+    urls = fetch_sitemap(client)
+    expected = [
+        reverse("guide:home"),
+        reverse("guide:show_list"),
+        reverse("guide:theory_list"),
+        reverse("guide:leaderboard"),
+        world["show"].get_absolute_url(),
+        world["s1"].get_absolute_url(),
+        world["s2"].get_absolute_url(),
+        world["character"].get_absolute_url(),
+    ] + [world[key].get_absolute_url() for key in ("plain", "s1_theory", "spoiler", "other")]
+    missing = [url for url in expected if url not in urls]
+    assert missing == []
+
+
+def test_sitemap_theories_have_a_lastmod(client, world):
+    urls = fetch_sitemap(client)
+    for key in ("plain", "s1_theory", "spoiler", "other"):
+        lastmod = urls[world[key].get_absolute_url()].findtext(f"{SITEMAP}lastmod")
+        assert lastmod, key
+        assert datetime.date.fromisoformat(lastmod[:10]) == world[key].created_at.date()
+
+
+def test_sitemap_leaves_out_hidden_theories_and_unpublished_shows(client, world):
+    urls = fetch_sitemap(client)
+    for item in ("hidden", "draft", "draft_theory", "draft_character"):
+        assert world[item].get_absolute_url() not in urls, item
+    assert not any("secret-draft" in url for url in urls)
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/plain")
+    lines = [line.strip() for line in response.content.decode().splitlines()]
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /accounts/" in lines
+    assert f"Sitemap: {ORIGIN}/sitemap.xml" in lines
+    # The robots file never shuts out the public guide itself.
+    assert "Disallow: /" not in lines
