@@ -1,7 +1,9 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -58,20 +60,52 @@ def recount_votes(*, theory_ids) -> None:
         )
 
 
+@dataclass(frozen=True)
+class VoteCounts:
+    upvotes: int
+    downvotes: int
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+
 @transaction.atomic
-def cast_vote(*, user, theory: Theory, value: int) -> Theory:
-    """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row."""
+def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
+    """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row.
+
+    Four statements on the hot path: lock the theory row (concurrent voters on it queue
+    here; SQLite's IMMEDIATE transactions serialise anyway), upsert or delete the vote,
+    count the theory's vote rows, and write counts and ranks in one UPDATE. Under the
+    lock the count cannot go stale before it is written.
+    """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
-    # Lock the theory row: concurrent voters on it queue here, so every recount
-    # sees every committed vote. (SQLite's IMMEDIATE transactions serialise anyway.)
-    locked = Theory.objects.select_for_update().only("pk").get(pk=theory.pk)
+    created_at = (
+        Theory.objects.select_for_update().values_list("created_at", flat=True).get(pk=theory.pk)
+    )
     if value == 0:
-        Vote.objects.filter(user=user, theory=locked).delete()
+        Vote.objects.filter(user=user, theory_id=theory.pk).delete()
     else:
-        Vote.objects.update_or_create(user=user, theory=locked, defaults={"value": value})
-    recount_votes(theory_ids=[locked.pk])
-    return Theory.objects.only("upvotes", "downvotes", "score").get(pk=locked.pk)
+        Vote.objects.bulk_create(
+            [Vote(user=user, theory_id=theory.pk, value=value)],
+            update_conflicts=True,
+            unique_fields=["user", "theory"],
+            update_fields=["value"],
+        )
+    counts = VoteCounts(
+        **Vote.objects.filter(theory_id=theory.pk).aggregate(
+            upvotes=Count("pk", filter=Q(value=1)), downvotes=Count("pk", filter=Q(value=-1))
+        )
+    )
+    Theory.objects.filter(pk=theory.pk).update(
+        upvotes=counts.upvotes,
+        downvotes=counts.downvotes,
+        score=counts.score,
+        hot=ranking.hot(counts.score, created_at),
+        wilson=ranking.wilson_lower_bound(counts.upvotes, counts.downvotes),
+    )
+    return counts
 
 
 @transaction.atomic

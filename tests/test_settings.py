@@ -22,7 +22,15 @@ def _manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "DATABASE_URL", "SECURE_SSL_REDIRECT", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if k
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "SECURE_SSL_REDIRECT",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],

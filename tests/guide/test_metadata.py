@@ -257,7 +257,7 @@ def test_titles_are_unique_across_page_types(client, world):
 
 
 @pytest.mark.parametrize(
-    "name,query,canonical_query",
+    ("name", "query", "canonical_query"),
     [
         ("guide:theory_list", "?sort=top&utm_source=x&page=2", "?page=2"),
         ("guide:theory_list", "?page=1&sort=new", ""),
