@@ -33,8 +33,6 @@ from tests.factories import (
     ReportFactory,
     SeasonFactory,
     ShowFactory,
-    TheoryFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
