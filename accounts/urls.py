@@ -1,7 +1,25 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path, register_converter, reverse_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts import views
+from accounts.forms import LoginForm
+from guide.seo import PageMeta
+
+
+class UsernameConverter:
+    """What Django's username validator allows, so odd bytes never reach the database."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 app_name = "accounts"
 
@@ -10,7 +28,15 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=LoginForm,
+            extra_context={
+                "page_meta": PageMeta(
+                    title=gettext_lazy("Log in"),
+                    description=gettext_lazy("Log in to Next Season to post theories and vote."),
+                )
+            },
         ),
         name="login",
     ),
@@ -62,5 +88,5 @@ urlpatterns = [
     ),
     path("accounts/settings/", views.account_settings, name="settings"),
     path("accounts/delete/", views.delete_account, name="delete"),
-    path("u/<str:username>/", views.profile, name="profile"),
+    path("u/<username:username>/", views.profile, name="profile"),
 ]

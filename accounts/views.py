@@ -9,10 +9,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
+from guide import seo
 from guide.forms import WatchProgressForm
 from guide.models import Show, Theory
 from guide.views.community import prediction_records
-from guide.views.theories import safe_next
+from guide.views.navigation import redirect_back
 
 PROFILE_THEORIES = 20
 
@@ -21,14 +22,21 @@ PROFILE_THEORIES = 20
 def signup(request):
     if request.user.is_authenticated:
         return redirect("guide:home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Next Season, %(name)s!") % {"name": user.username})
-        return redirect(safe_next(request, "/"))
+        return redirect_back(request, "/")
+    page_meta = seo.PageMeta(
+        title=_("Sign up"),
+        description=_("Join Next Season to post theories, vote and build a prediction record."),
+    )
     return render(
-        request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "accounts/signup.html",
+        {"form": form, "page_meta": page_meta},
+        status=400 if form.errors else 200,
     )
 
 
@@ -44,14 +52,25 @@ def profile(request, username):
     return render(
         request,
         "accounts/profile.html",
-        {"fan": fan, "page_obj": page, "theories": page.object_list, "hit_rate": hit_rate},
+        {
+            "fan": fan,
+            "page_obj": page,
+            "theories": page.object_list,
+            "hit_rate": hit_rate,
+            "page_meta": seo.PageMeta(
+                title=fan.public_name,
+                description=_("%(name)s's theories and prediction record on Next Season.")
+                % {"name": fan.public_name},
+                og_type="profile",
+            ),
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your settings are saved."))
@@ -79,11 +98,11 @@ def account_settings(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        logout(request)
         services.delete_account(user=user)
+        logout(request)
         messages.success(request, _("Your account is deleted. Goodbye, and thank you."))
         return redirect("guide:home")
     return render(

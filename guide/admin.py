@@ -476,9 +476,9 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["hide_and_resolve", "dismiss"]
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         open_first = Case(When(status=ReportStatus.OPEN, then=0), default=1)
-        return super().get_queryset(request).order_by(open_first, "-created_at")
+        return [open_first.asc(), "-created_at"]
 
     @admin.display(description=_("reported text"))
     def reported_text(self, obj):

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """SQLite has no accent folding of its own: lend it the search module's."""
+    if connection.vendor == "sqlite":
+        from guide.textfold import fold
+
+        connection.connection.create_function(
+            "ns_fold", 1, lambda text: None if text is None else fold(text), deterministic=True
+        )
 
 
 class GuideConfig(AppConfig):
     name = "guide"
     verbose_name = _("Guide")
+
+    def ready(self):
+        connection_created.connect(register_sqlite_functions, dispatch_uid="guide.sqlite_fold")

@@ -35,6 +35,24 @@ class NoControlCharactersMixin:
         return cleaned
 
 
+MAX_ID = 2**63 - 1
+
+
+class BoundedIdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuse ids that are not integers a database column can hold, before any query."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
     spoiler_season = forms.TypedChoiceField(
         label=_("Spoilers"),
@@ -60,6 +78,7 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 10}),
             "characters": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"characters": BoundedIdMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -637,6 +637,9 @@ class Theory(models.Model):
         return self.spoiler_season
 
     def make_slug(self) -> str:
+        # A spoiler theory's title would leak through its address, so it gets none.
+        if self.spoiler_season:
+            return "spoiler-theory"
         return slugify(self.title)[:160] or "theory"
 
 

@@ -9,38 +9,55 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models.lookups import Contains
 
 from guide.models import Character, Fact, Season, Show, Theory
+from guide.textfold import accent_table, fold
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
 RESULTS_PER_KIND = 20
 
 
-def normalise(query: str) -> str:
-    """Fold compatibility forms and accents, strip control characters; keep Hangul intact.
+ACCENTS = accent_table()
 
-    Accents go by decomposing and dropping combining marks; Hangul syllables decompose
-    into jamo, which are letters, not marks, and NFC puts them back together.
-    """
-    query = unicodedata.normalize("NFKD", query or "")
-    query = "".join(ch for ch in query if unicodedata.category(ch)[0] not in {"C", "M"})
-    query = unicodedata.normalize("NFC", query)
+
+def clean_query(query: str) -> str:
+    """The query as the reader typed it, minus control characters, bounded in length."""
+    query = unicodedata.normalize("NFKC", query or "")
+    query = "".join(ch for ch in query if unicodedata.category(ch)[0] != "C")
     return " ".join(query.split())[:MAX_QUERY_LENGTH]
 
 
 def terms_of(query: str) -> list[str]:
-    return [term for term in normalise(query).split(" ") if term][:MAX_TERMS]
+    return [term for term in fold(clean_query(query)).split(" ") if term][:MAX_TERMS]
 
 
-def _all_terms(fields: list[str], terms: list[str]) -> Q:
-    """Every term must appear in at least one of the fields."""
+class Fold(Func):
+    """textfold.fold in SQL: SQLite calls the Python function (registered in apps.py);
+    PostgreSQL lower-cases and strips accents with translate()."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="ns_fold", **extra_context)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"translate(lower({sql}), %s, %s)", (*params, *ACCENTS)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="LOWER", **extra_context)
+
+
+def _all_terms(fields: list[str], terms: list[str]):
+    """Every (folded) term must appear in at least one of the (folded) fields."""
     condition = Q()
     for term in terms:
         any_field = Q()
         for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
+            any_field |= Q(Contains(Fold(F(name)), term))
         condition &= any_field
     return condition
 
@@ -75,7 +92,7 @@ def _ranked_theories(theories: QuerySet, query: str, terms: list[str]) -> QueryS
 
 def search(query: str, *, user) -> SearchResults:
     terms = terms_of(query)
-    results = SearchResults(query=normalise(query), terms=terms)
+    results = SearchResults(query=clean_query(query), terms=terms)
     if not terms:
         return results
     limit = RESULTS_PER_KIND

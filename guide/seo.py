@@ -68,6 +68,23 @@ def _series_data(request, show, season_count: int) -> dict:
     return data
 
 
+def for_theory_list(chosen: dict, page_number: int) -> PageMeta:
+    if season := chosen.get("season"):
+        title = _("Theories about %(subject)s") % {"subject": season}
+    elif character := chosen.get("character"):
+        title = _("Theories about %(subject)s") % {"subject": character.name}
+    elif show := chosen.get("show"):
+        title = _("Theories about %(subject)s") % {"subject": show.title}
+    else:
+        title = _("Fan theories")
+    if page_number > 1:
+        title = _("%(title)s, page %(n)s") % {"title": title, "n": page_number}
+    return PageMeta(
+        title=title,
+        description=_("Fan theories about coming seasons, ranked by the fans' votes."),
+    )
+
+
 def for_home(request) -> PageMeta:
     return PageMeta(
         title=_("Next Season: what's coming in your show's next season"),

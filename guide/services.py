@@ -164,10 +164,10 @@ def edit_theory(
     if theory.is_frozen:
         raise FrozenError
     theory.title = title
-    theory.slug = theory.make_slug()
     theory.body = body
     theory.body_html = markdown.render(body)
     theory.spoiler_season = spoiler_season
+    theory.slug = theory.make_slug()
     theory.edited_at = timezone.now()
     theory.save(update_fields=["title", "slug", "body", "body_html", "spoiler_season", "edited_at"])
     theory.characters.set(characters)

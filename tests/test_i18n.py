@@ -7,6 +7,7 @@ and fans wrote is never translated.
 """
 
 import gettext as gettext_module
+import os
 import re
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -62,8 +63,11 @@ def compiled_catalogue():
     """
     if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
         catalogue = read_catalogue()
-        with MO_FILE.open("wb") as mo:
+        # Written aside and renamed, so that a parallel worker never reads half a file.
+        partial = MO_FILE.with_name(f"django.mo.{os.getpid()}")
+        with partial.open("wb") as mo:
             write_mo(mo, catalogue)
+        partial.replace(MO_FILE)
         forget_loaded_catalogues()
     return MO_FILE
 

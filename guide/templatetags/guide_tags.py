@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from guide import spoilers
+from guide.textfold import fold_with_positions
 
 register = template.Library()
 
@@ -71,17 +72,22 @@ def spoiler(parser, token):
 
 @register.filter
 def highlight(text, terms):
-    """Wrap each search term in <mark>, escaping everything else."""
+    """Wrap each (folded) search term in <mark>, matching accents and case loosely."""
     text = str(text)
     terms = [term for term in (terms or []) if term]
     if not terms:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    folded, positions = fold_with_positions(text)
+    pattern = re.compile("|".join(re.escape(term) for term in terms))
     pieces, last = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
+    for match in pattern.finditer(folded):
+        start = positions[match.start()]
+        end = positions[match.end() - 1] + 1
+        if start < last:
+            continue
+        pieces.append(escape(text[last:start]))
+        pieces.append(format_html("<mark>{}</mark>", text[start:end]))
+        last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
 

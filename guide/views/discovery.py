@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from guide import seo
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
@@ -29,6 +31,12 @@ def search(request):
             "theories": page.object_list,
             "total": total,
             "querystring_base": urlencode({"q": results.query}),
+            "page_meta": seo.PageMeta(
+                title=_("Search: %(query)s") % {"query": results.query}
+                if results.query
+                else _("Search"),
+                description=_("Search shows, seasons, characters, actors, facts and theories."),
+            ),
         },
     )
 

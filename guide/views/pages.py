@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from guide import seo
 from guide.models import (
@@ -43,7 +44,11 @@ def show_list(request):
     shows = Show.objects.published().prefetch_related(
         Prefetch("seasons", queryset=Season.objects.order_by("number"))
     )
-    return render(request, "guide/show_list.html", {"shows": shows})
+    page_meta = seo.PageMeta(
+        title=_("Shows"),
+        description=_("Every show Next Season follows, with the status of each season."),
+    )
+    return render(request, "guide/show_list.html", {"shows": shows, "page_meta": page_meta})
 
 
 def show_detail(request, slug):

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,19 +17,10 @@ from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, V
 from guide.models import Character, Comment, Season, Show, Theory
 from guide.throttle import check_rate
 from guide.views.errors import too_many_requests
+from guide.views.navigation import redirect_back
 
 THEORIES_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
-
-
-def safe_next(request, fallback: str) -> str:
-    """The `next` target if it stays on this site, else the fallback."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _page(request, object_list, per_page):
@@ -81,6 +71,7 @@ def theory_list(request):
             "seasons": seasons,
             "querystring_base": query.urlencode(),
             "sort_querystring": sort_query.urlencode(),
+            "page_meta": seo.for_theory_list(chosen, page.number),
         },
         status=status,
     )
@@ -227,7 +218,7 @@ def vote(request, pk):
                 "my_vote": value,
             }
         )
-    return redirect(safe_next(request, theory.get_absolute_url()))
+    return redirect_back(request, theory.get_absolute_url())
 
 
 @login_required
@@ -307,7 +298,7 @@ def report(request, kind, pk):
         target = {"comment": item}
     if getattr(item, "author_id", None) == request.user.pk:
         raise PermissionDenied
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         retry_after = check_rate(action="report", user_id=request.user.pk)
         if retry_after:

@@ -212,7 +212,9 @@ def load_theories(
         values.pop("approval")
         values["author"] = fans[values["author"]]
         values["body_html"] = markdown.render(values["body"])
-        values["slug"] = Theory(title=title).make_slug()
+        values["slug"] = Theory(
+            title=title, spoiler_season=values.get("spoiler_season")
+        ).make_slug()
         theory = sync(Theory, tally, lookup={"season": season, "title": title}, values=values)
         restore_created_at(theory, created_at, tally)
         if set(theory.characters.values_list("pk", flat=True)) != about:
