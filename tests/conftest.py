@@ -1,9 +1,31 @@
 """Shared fixtures: the usual actors, and test clients signed in as them."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from tests.factories import UserFactory
+
+# The data migration that makes the Editors and Moderators groups.
+groups_migration = importlib.import_module("guide.migrations.0002_groups")
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(request):
+    """Transactional tests empty every table afterwards, groups included: put them back.
+
+    Django recreates content types and permissions after such a flush, but not what data
+    migrations made, so a later transactional test would find no groups.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        groups_migration.create_groups(apps, None)
 
 
 @pytest.fixture

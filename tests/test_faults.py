@@ -46,8 +46,7 @@ LOCKED = "database is locked"
 
 # Tests where a write fails half-way run in autocommit, as the site does: inside the
 # suite's usual wrapping transaction, a failed statement would poison the test itself.
-# serialized_rollback restores the groups the data migrations made.
-AUTOCOMMIT = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+AUTOCOMMIT = pytest.mark.django_db(transaction=True)
 
 
 # Fault injection ------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ from guide.models import Character, Season, Show, Theory
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 FAN = "axe_fan"
 

@@ -12,7 +12,10 @@ from guide.models import Season, Theory, VoteValue
 from tests.browser.conftest import log_in
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 USERNAME = "new_fan"
 PASSWORD = "zombies at hyosan high 2"

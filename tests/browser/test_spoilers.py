@@ -8,7 +8,10 @@ from playwright.sync_api import expect
 from guide import demo
 from guide.models import Character, Fact, Season
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 NAM_RA = "choi-nam-ra"
 

@@ -168,7 +168,7 @@ def test_post_theory_sanitises_body_and_sets_slug_and_hot(fan):
         title="Nam-ra Leads The Half-Zombies!",
         body=body,
         characters=[character],
-        spoiler_season=1,
+        spoiler_season=None,
     )
 
     stored = Theory.objects.get(pk=theory.pk)
@@ -187,10 +187,22 @@ def test_post_theory_sanitises_body_and_sets_slug_and_hot(fan):
     assert stored.hot == ranking.hot(0, stored.created_at) != 0
     assert theory.hot == stored.hot
     assert list(stored.characters.all()) == [character]
-    assert (stored.author, stored.season, stored.spoiler_season) == (fan, season, 1)
+    assert (stored.author, stored.season, stored.spoiler_season) == (fan, season, None)
     assert (stored.upvotes, stored.downvotes, stored.score, stored.wilson) == (0, 0, 0, 0)
     assert stored.outcome == Outcome.OPEN
     assert stored.edited_at is None
+
+
+def test_spoiler_theory_gets_a_slug_that_does_not_give_its_title_away(fan):
+    theory = services.post_theory(
+        author=fan,
+        season=SeasonFactory(),
+        title="Cheong-san comes back as a half-zombie",
+        body="x",
+        spoiler_season=1,
+    )
+    assert theory.slug == "spoiler-theory"
+    assert "cheong" not in theory.get_absolute_url()
 
 
 def test_post_theory_with_unsluggable_title_gets_a_slug(fan):
@@ -215,7 +227,8 @@ def test_edit_theory_sets_edited_at_and_rerenders(fan):
     assert stored.edited_at is not None
     assert stored.edited_at >= before
     assert stored.title == "A New Title"
-    assert stored.slug == "a-new-title"
+    # Now tagged as a spoiler, its address no longer carries the title.
+    assert stored.slug == "spoiler-theory"
     assert stored.body_html == markdown.render("Now with *emphasis* <b>and tags</b>")
     assert "<em>emphasis</em>" in stored.body_html
     assert "<b>" not in stored.body_html
