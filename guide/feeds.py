@@ -2,8 +2,10 @@
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guide.markdown import to_plain_text
 from guide.models import Season, Show, Theory
@@ -43,9 +45,9 @@ class TheoryFeedMixin:
 
 
 class LatestTheoriesFeed(TheoryFeedMixin, Feed):
-    title = "Next Season: new theories"
-    link = "/theories/"
-    subtitle = "The newest fan theories about coming seasons."
+    title = gettext_lazy("Next Season: new theories")
+    link = reverse_lazy("guide:theory_list")
+    subtitle = gettext_lazy("The newest fan theories about coming seasons.")
 
     def items(self):
         return self._theories()[:FEED_SIZE]

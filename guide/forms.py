@@ -1,6 +1,8 @@
 """Forms for fans' writing, votes, reports, filters and the spoiler setting."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guide.models import (
@@ -18,9 +20,13 @@ from guide.models import (
 MAX_SEASON = 50
 
 
+# Choices are built when the module loads, so their labels must translate later.
+_reveals_season = lazy(lambda n: gettext("Reveals season %(n)s") % {"n": n}, str)
+
+
 def _spoiler_choices(max_season: int = 9):
     return [("", _("No spoilers"))] + [
-        (str(n), _("Reveals season %(n)s") % {"n": n}) for n in range(1, max_season + 1)
+        (str(n), _reveals_season(n)) for n in range(1, max_season + 1)
     ]
 
 
@@ -91,6 +97,7 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
             self.fields["season"].queryset = seasons
         else:
             self.fields["season"].queryset = seasons.exclude(status=SeasonStatus.RELEASED)
+        self.fields["season"].empty_label = _("Choose a season")
         self.fields["season"].label_from_instance = lambda season: (
             f"{season.show.title} — {season.label}"
         )

@@ -805,6 +805,11 @@ class Report(models.Model):
         return self.theory or self.comment
 
 
+class ModerationTarget(models.TextChoices):
+    THEORY = "theory", _("theory")
+    COMMENT = "comment", _("comment")
+
+
 class ModerationKind(models.TextChoices):
     HIDE = "hide", _("Hid")
     RESTORE = "restore", _("Restored")
@@ -829,7 +834,9 @@ class ModerationAction(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
     )
-    # Kept even if the target is later deleted, so the log still reads.
+    # Kept even if the target is later deleted, so the log still reads. Stored as codes
+    # ("theory", "#12", "confirmed"), translated when shown.
+    target_kind = models.CharField(max_length=20, choices=ModerationTarget, blank=True)
     target_label = models.CharField(max_length=200)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
@@ -839,10 +846,24 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation log")
-        constraints = [_choices_constraint("kind", ModerationKind)]
+        constraints = [
+            _choices_constraint("kind", ModerationKind),
+            models.CheckConstraint(
+                condition=Q(target_kind="") | Q(target_kind__in=ModerationTarget.values),
+                name="%(app_label)s_%(class)s_target_kind_valid",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.target_label}"
+        return f"{self.get_kind_display()} {self.get_target_kind_display()} {self.target_label}"
+
+    @property
+    def detail_label(self) -> str:
+        """The outcome or report reason this action recorded, in the reader's language."""
+        for choices in (Outcome, ReportReason):
+            if self.detail in choices.values:
+                return choices(self.detail).label
+        return self.detail
 
 
 class WatchProgress(models.Model):

@@ -8,6 +8,7 @@ described generically here, whatever the current reader has watched.
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from guide.markdown import to_plain_text
@@ -131,7 +132,9 @@ def for_season(request, season, cast) -> PageMeta:
         "show": show.title,
         "n": season.number,
     }
-    release = season.release_date.strftime("%-d %B %Y") if season.release_date else _("no date yet")
+    release = (
+        date_format(season.release_date, "DATE_FORMAT") if season.release_date else _("no date yet")
+    )
     description = _(
         "%(show)s season %(n)s: %(status)s, release %(release)s. "
         "Cast, facts with sources, and fan theories."

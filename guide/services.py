@@ -13,6 +13,7 @@ from guide.models import (
     Comment,
     ModerationAction,
     ModerationKind,
+    ModerationTarget,
     Outcome,
     Report,
     ReportStatus,
@@ -237,8 +238,8 @@ def report(
 
 def _label(item) -> str:
     if isinstance(item, Theory):
-        return f"theory #{item.pk}"
-    return f"comment #{item.pk} on theory #{item.theory_id}"
+        return f"#{item.pk}"
+    return f"#{item.pk} (#{item.theory_id})"
 
 
 def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", reason: str = ""):
@@ -249,6 +250,9 @@ def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", 
         theory=target if isinstance(target, Theory) else None,
         comment=target if isinstance(target, Comment) else None,
         report=report_row,
+        target_kind=ModerationTarget.THEORY
+        if isinstance(target, Theory)
+        else ModerationTarget.COMMENT,
         target_label=_label(target) if target is not None else "",
         detail=detail,
         reason=reason,
@@ -280,7 +284,7 @@ def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str 
             moderator=moderator,
             kind=ModerationKind.DISMISS_REPORT if dismissed else ModerationKind.RESOLVE_REPORT,
             report_row=report_row,
-            detail=report_row.get_reason_display(),
+            detail=report_row.reason,
             reason=reason,
         )
 
@@ -308,7 +312,7 @@ def set_outcome(
         moderator=moderator,
         kind=ModerationKind.SET_OUTCOME,
         item=theory,
-        detail=Outcome(outcome).label,
+        detail=outcome,
         reason=note,
     )
 

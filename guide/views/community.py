@@ -90,7 +90,7 @@ def moderation_log(request):
 def set_progress(request):
     form = WatchProgressForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest("Choose a show and how far you have watched.")
+        return HttpResponseBadRequest(_("Choose a show and how far you have watched."))
     show, watched = form.cleaned_data["show"], form.cleaned_data["seasons_watched"]
     response = redirect_back(request, show.get_absolute_url())
     if request.user.is_authenticated:
@@ -114,7 +114,7 @@ def set_progress(request):
 def set_theme(request):
     theme = request.POST.get("theme")
     if theme not in THEMES:
-        return HttpResponseBadRequest("Unknown theme.")
+        return HttpResponseBadRequest(_("Unknown theme."))
     response = redirect_back(request, "/")
     response.set_cookie(
         THEME_COOKIE,

@@ -134,10 +134,10 @@ def test_hide_and_resolve_hides_the_targets_and_logs_each_step(world, moderator,
         [(ModerationKind.HIDE, moderator.pk), (ModerationKind.RESOLVE_REPORT, moderator.pk)] * 2
     )
     assert all(action.reason for action in log)
-    labels = {action.target_label for action in log}
+    labels = {(action.target_kind, action.target_label) for action in log}
     assert labels == {
-        f"theory #{world['theory'].pk}",
-        f"comment #{comment.pk} on theory #{world['visible'].pk}",
+        ("theory", f"#{world['theory'].pk}"),
+        ("comment", f"#{comment.pk} (#{world['visible'].pk})"),
     }
 
 
@@ -214,7 +214,7 @@ def test_moderator_hides_a_theory_with_a_reason(world, moderator, moderator_clie
         theory,
         REASON,
     )
-    assert action.target_label == f"theory #{theory.pk}"
+    assert (action.target_kind, action.target_label) == ("theory", f"#{theory.pk}")
     # Restoring needs a reason too, and is logged as a second row; the first is untouched.
     data = form_data(moderator_client, url, is_hidden=None, moderation_reason="Appeal upheld.")
     assert moderator_client.post(url, data).status_code == HTTPStatus.FOUND
@@ -392,11 +392,11 @@ def test_moderation_log_queries_do_not_grow(db, django_assert_max_num_queries):
             assert client.get(url).status_code == HTTPStatus.OK
         return len(queries)
 
-    ModerationActionFactory.create_batch(2, target_label="theory #1")
+    ModerationActionFactory.create_batch(2, target_kind="theory", target_label="#1")
     client.get(url)
     small = count()
     for _ in range(30):  # each with its own moderator
-        ModerationActionFactory(target_label="theory #1")
+        ModerationActionFactory(target_kind="theory", target_label="#1")
     large = count()
     print("moderation log queries (2 -> 32 actions):", small, large)
     assert large == small

@@ -109,7 +109,8 @@ def test_moderator_settles_a_theory_of_a_released_season(fan, aired, moderator, 
         moderator,
         theory,
     )
-    assert action.detail == "Confirmed"
+    assert action.detail == Outcome.CONFIRMED
+    assert action.detail_label == "Confirmed"
     # The verdict and its source show on the theory page.
     body = html(Client().get(theory.get_absolute_url()))
     assert "It happens in episode 12." in body

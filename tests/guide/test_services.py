@@ -306,7 +306,7 @@ def test_set_hidden_on_a_theory_logs_one_action(moderator, hidden):
     assert action.kind == (ModerationKind.HIDE if hidden else ModerationKind.RESTORE)
     assert action.theory == theory
     assert action.comment is None
-    assert action.target_label == f"theory #{theory.pk}"
+    assert (action.target_kind, action.target_label) == ("theory", f"#{theory.pk}")
     assert action.reason == "Off topic"
 
 
@@ -323,7 +323,10 @@ def test_set_hidden_on_a_comment_logs_one_action(moderator):
         comment,
         None,
     )
-    assert action.target_label == f"comment #{comment.pk} on theory #{comment.theory_id}"
+    assert (action.target_kind, action.target_label) == (
+        "comment",
+        f"#{comment.pk} (#{comment.theory_id})",
+    )
     assert action.reason == "Abuse"
 
 
@@ -350,9 +353,10 @@ def test_close_report_logs_one_action_and_only_once(moderator, dismissed, kind, 
     assert action.kind == kind
     assert action.report == report
     assert action.theory == report.theory
-    assert action.target_label == f"theory #{report.theory_id}"
+    assert (action.target_kind, action.target_label) == ("theory", f"#{report.theory_id}")
     assert action.reason == "Checked"
-    assert action.detail == str(ReportReason.SPOILER.label)
+    assert action.detail == ReportReason.SPOILER
+    assert action.detail_label == ReportReason.SPOILER.label
 
 
 def test_set_outcome_logs_one_action(moderator):
@@ -375,9 +379,10 @@ def test_set_outcome_logs_one_action(moderator):
     assert action.moderator == moderator
     assert action.kind == ModerationKind.SET_OUTCOME
     assert action.theory == theory
-    assert action.target_label == f"theory #{theory.pk}"
+    assert (action.target_kind, action.target_label) == ("theory", f"#{theory.pk}")
     assert action.reason == "Episode 3 shows it"
-    assert action.detail == str(Outcome.CONFIRMED.label)
+    assert action.detail == Outcome.CONFIRMED
+    assert action.detail_label == Outcome.CONFIRMED.label
 
 
 @pytest.mark.parametrize("outcome", [Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED])
@@ -434,10 +439,10 @@ def test_delete_theory_leaves_no_orphans_and_keeps_the_log(fan, other_fan, moder
     assert all(action.theory_id is None for action in actions)
     assert all(action.comment_id is None for action in actions)
     assert all(action.report_id is None for action in actions)
-    assert [action.target_label for action in actions] == [
-        f"theory #{theory_pk}",
-        f"comment #{comment_pk} on theory #{theory_pk}",
-        f"theory #{theory_pk}",
+    assert [(action.target_kind, action.target_label) for action in actions] == [
+        ("theory", f"#{theory_pk}"),
+        ("comment", f"#{comment_pk} (#{theory_pk})"),
+        ("theory", f"#{theory_pk}"),
     ]
     assert all(action.moderator == moderator for action in actions)
 
