@@ -12,6 +12,7 @@ from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from guide import seo
 from guide.forms import WatchProgressForm
 from guide.models import Show, Theory
+from guide.pagecache import cache_for_visitors
 from guide.views.community import prediction_records
 from guide.views.navigation import redirect_back
 
@@ -40,6 +41,7 @@ def signup(request):
     )
 
 
+@cache_for_visitors
 def profile(request, username):
     fan = get_object_or_404(
         prediction_records(get_user_model().objects.filter(is_active=True)),

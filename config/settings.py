@@ -160,6 +160,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
+# Whole pages for visitors who are not signed in (guide/pagecache.py).
+VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
+
 # Rate limits per fan: (max actions, window in seconds).
 RATE_LIMITS = {
     "theory": (5, 3600),

@@ -9,13 +9,14 @@ each one is recorded in the append-only ModerationAction log.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Case, Count, When
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from guide import services
+from guide import pagecache, services
 from guide.models import (
     Character,
     CharacterStatus,
@@ -52,6 +53,22 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
     )
 
 
+class ContentAdmin(admin.ModelAdmin):
+    """Editors' content: any change makes the visitors' page cache stale."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(pagecache.bump)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(pagecache.bump)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(pagecache.bump)
+
+
 class ReadOnlyAdminMixin:
     """Every field read-only and no adding: rows are written by the site or by services."""
 
@@ -86,7 +103,7 @@ class CharacterInline(admin.TabularInline):
 
 
 @admin.register(Show)
-class ShowAdmin(admin.ModelAdmin):
+class ShowAdmin(ContentAdmin):
     list_display = [
         "title",
         "original_title",
@@ -174,7 +191,7 @@ class EpisodeInline(admin.TabularInline):
 
 
 @admin.register(Season)
-class SeasonAdmin(admin.ModelAdmin):
+class SeasonAdmin(ContentAdmin):
     list_display = [
         "__str__",
         "show",
@@ -201,7 +218,7 @@ class SeasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(ContentAdmin):
     list_display = ["__str__", "season", "number", "title", "runtime", "release_date"]
     list_filter = ["season__show"]
     list_select_related = ["season__show"]
@@ -214,7 +231,7 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ContentAdmin):
     list_display = ["name", "native_name", "slug", "role_count", "updated_at"]
     search_fields = ["name", "native_name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
@@ -269,7 +286,7 @@ class CharacterStatusInline(admin.TabularInline):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(ContentAdmin):
     list_display = ["name", "native_name", "show", "actor", "role", "billing_order"]
     list_filter = ["show", "role"]
     list_select_related = ["show", "actor"]
@@ -293,7 +310,7 @@ class CharacterAdmin(admin.ModelAdmin):
 
 
 @admin.register(CharacterStatus)
-class CharacterStatusAdmin(admin.ModelAdmin):
+class CharacterStatusAdmin(ContentAdmin):
     list_display = ["character", "season", "status", "note"]
     list_filter = ["status", "season__show"]
     list_select_related = ["character", "season__show"]
@@ -305,7 +322,7 @@ class CharacterStatusAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(admin.ModelAdmin):
+class FactAdmin(ContentAdmin):
     list_display = [
         "question",
         "season",

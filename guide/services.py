@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from guide import markdown, ranking
+from guide import markdown, pagecache, ranking
 from guide.models import (
     Character,
     Comment,
@@ -136,6 +136,7 @@ def post_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
+    transaction.on_commit(pagecache.bump)
     theory = Theory(
         author=author,
         season=season,
@@ -162,6 +163,7 @@ def edit_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
+    transaction.on_commit(pagecache.bump)
     if theory.is_frozen:
         raise FrozenError
     theory.title = title
@@ -177,6 +179,7 @@ def edit_theory(
 
 @transaction.atomic
 def delete_theory(*, theory: Theory) -> None:
+    transaction.on_commit(pagecache.bump)
     # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
     # label and loses only the link.
     theory.delete()
@@ -186,6 +189,7 @@ def delete_theory(*, theory: Theory) -> None:
 def post_comment(
     *, author, theory: Theory, body: str, spoiler_season: int | None = None
 ) -> Comment:
+    transaction.on_commit(pagecache.bump)
     return Comment.objects.create(
         author=author,
         theory=theory,
@@ -197,6 +201,7 @@ def post_comment(
 
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
+    transaction.on_commit(pagecache.bump)
     comment.body = body
     comment.body_html = markdown.render(body)
     comment.spoiler_season = spoiler_season
@@ -207,6 +212,7 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
 
 @transaction.atomic
 def delete_comment(*, comment: Comment) -> None:
+    transaction.on_commit(pagecache.bump)
     comment.delete()
 
 
@@ -262,6 +268,7 @@ def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", 
 @transaction.atomic
 def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str = "") -> None:
     """Hide or restore a theory or comment, and record who did it and why."""
+    transaction.on_commit(pagecache.bump)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
     _log(
@@ -297,6 +304,7 @@ class SeasonNotReleasedError(Exception):
 def set_outcome(
     *, moderator, theory: Theory, outcome: str, note: str = "", source_url: str = ""
 ) -> None:
+    transaction.on_commit(pagecache.bump)
     if outcome not in Outcome.values:
         raise ValueError(outcome)
     if outcome != Outcome.OPEN and not theory.season.is_released:
@@ -327,6 +335,7 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
+    transaction.on_commit(pagecache.bump)
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()

@@ -17,6 +17,9 @@ STORAGES = {
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 AXES_ENABLED = True
+# Most tests count queries and render pages afresh; tests/guide/test_pagecache.py turns
+# the visitors' page cache on.
+VISITOR_PAGE_CACHE = False
 # Serve static files from the finders: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -14,6 +14,7 @@ from guide import seo, services
 from guide.context_processors import THEME_COOKIE, THEMES
 from guide.forms import WatchProgressForm
 from guide.models import ModerationAction, Outcome, Show
+from guide.pagecache import cache_for_visitors
 from guide.reading import (
     PROGRESS_COOKIE,
     PROGRESS_MAX_AGE,
@@ -45,6 +46,7 @@ def prediction_records(users, *, show=None):
     )
 
 
+@cache_for_visitors
 def leaderboard(request):
     shows = Show.objects.published()
     show = None
@@ -72,6 +74,7 @@ def leaderboard(request):
     )
 
 
+@cache_for_visitors
 def moderation_log(request):
     actions = ModerationAction.objects.select_related("moderator").order_by("-created_at", "-pk")
     page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))

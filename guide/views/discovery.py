@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from guide import seo
+from guide.pagecache import cache_for_visitors
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
 
 
+@cache_for_visitors
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query, user=request.user)

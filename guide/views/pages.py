@@ -13,11 +13,13 @@ from guide.models import (
     Show,
     Theory,
 )
+from guide.pagecache import cache_for_visitors
 
 HOME_THEORIES = 8
 PAGE_THEORIES = 5
 
 
+@cache_for_visitors
 def home(request):
     shows = Show.objects.published()
     featured = shows.order_by("-is_featured", "title").first()
@@ -40,6 +42,7 @@ def home(request):
     )
 
 
+@cache_for_visitors
 def show_list(request):
     shows = Show.objects.published().prefetch_related(
         Prefetch("seasons", queryset=Season.objects.order_by("number"))
@@ -51,6 +54,7 @@ def show_list(request):
     return render(request, "guide/show_list.html", {"shows": shows, "page_meta": page_meta})
 
 
+@cache_for_visitors
 def show_detail(request, slug):
     show = get_object_or_404(Show.objects.published(), slug=slug)
     seasons = list(show.seasons.order_by("number"))
@@ -72,6 +76,7 @@ def show_detail(request, slug):
     )
 
 
+@cache_for_visitors
 def season_detail(request, slug, number):
     season = get_object_or_404(
         Season.objects.published().select_related("show"), show__slug=slug, number=number
@@ -123,6 +128,7 @@ def _label(milestone: str) -> str:
     return Milestone(milestone).label
 
 
+@cache_for_visitors
 def character_detail(request, slug, character):
     character = get_object_or_404(
         Character.objects.select_related("show", "actor").filter(show__is_published=True),

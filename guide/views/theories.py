@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guide import seo, services
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
 from guide.models import Character, Comment, Season, Show, Theory
+from guide.pagecache import cache_for_visitors
 from guide.throttle import check_rate
 from guide.views.errors import too_many_requests
 from guide.views.navigation import redirect_back
@@ -27,6 +28,7 @@ def _page(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
+@cache_for_visitors
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
     status = HTTPStatus.OK
@@ -77,6 +79,7 @@ def theory_list(request):
     )
 
 
+@cache_for_visitors
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_listing(request.user).prefetch_related("characters__show"), pk=pk

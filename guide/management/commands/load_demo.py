@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.db.models import Count, Q
 
-from guide import demo, markdown, ranking, services
+from guide import demo, markdown, pagecache, ranking, services
 from guide.models import (
     Character,
     CharacterStatus,
@@ -304,4 +304,5 @@ class Command(BaseCommand):
             load_votes(theories, fans, tally)
             recount_stale(theories)
             load_comments(theories, fans, tally)
+        pagecache.bump()
         self.stdout.write(self.style.SUCCESS(tally.summary()))

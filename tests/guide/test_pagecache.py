@@ -1,0 +1,119 @@
+"""The visitors' page cache: fast for visitors, never wrong for anyone."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from guide import services
+from tests.factories import SeasonFactory, TheoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.VISITOR_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def theory():
+    return TheoryFactory(title="Nam-ra learns to live with the hunger", spoiler_season=None)
+
+
+def test_a_second_visit_is_served_without_queries(client, theory, django_assert_num_queries):
+    url = reverse("guide:theory_list")
+    first = client.get(url)
+    assert first.status_code == HTTPStatus.OK
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert second.status_code == HTTPStatus.OK
+    assert theory.title in second.text
+
+
+def test_each_visitor_gets_their_own_working_csrf_token(theory):
+    url = reverse("guide:theory_list")
+    Client().get(url)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    assert "@@csrf-token@@" not in page.text
+    token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = visitor.post(
+        reverse("guide:theme"), {"theme": "dark", "next": url, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_a_new_theory_shows_at_once(client, fan, theory, django_capture_on_commit_callbacks):
+    url = reverse("guide:theory_list")
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_theory(
+            author=fan,
+            season=SeasonFactory(show=theory.season.show),
+            title="Fresh theory",
+            body="x",
+        )
+    assert "Fresh theory" in Client().get(url).text
+
+
+def test_hidden_theory_disappears_at_once(
+    client, moderator, theory, django_capture_on_commit_callbacks
+):
+    url = reverse("guide:theory_list")
+    assert theory.title in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spam")
+    assert theory.title not in Client().get(url).text
+
+
+def test_pages_vary_by_spoiler_progress(theory):
+    spoiler = TheoryFactory(season=theory.season, title="Cheong-san returns", spoiler_season=1)
+    url = reverse("guide:theory_list")
+    unanswered = Client().get(url).text
+    assert '<details class="spoiler">' in unanswered
+    watcher = Client()
+    watcher.post(
+        reverse("guide:set_progress"),
+        {"show": spoiler.season.show_id, "seasons_watched": 1, "next": url},
+    )
+    assert '<details class="spoiler">' not in watcher.get(url).text
+    assert '<details class="spoiler">' in Client().get(url).text
+
+
+def test_signed_in_fans_are_never_served_a_cached_page(fan_client, fan, theory):
+    url = reverse("guide:theory_list")
+    Client().get(url)
+    services.cast_vote(user=fan, theory=theory, value=1)
+    page = fan_client.get(url)
+    assert 'aria-pressed="true"' in page.text
+
+
+def test_an_editors_change_in_the_admin_shows_at_once(
+    client, superuser_client, theory, django_capture_on_commit_callbacks
+):
+    season = theory.season
+    url = season.show.get_absolute_url()  # lists each season with its title
+    assert client.get(url).status_code == HTTPStatus.OK
+    change = reverse("admin:guide_season_change", args=[season.pk])
+    form = superuser_client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None} | {
+        "title": "The Hunger Games of Hyosan"
+    }
+    for prefix in ("facts", "episodes"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": 0,
+            f"{prefix}-INITIAL_FORMS": 0,
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+    data = {key: value for key, value in data.items() if not isinstance(value, list)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(change, data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    assert "The Hunger Games of Hyosan" in Client().get(url).text
