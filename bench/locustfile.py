@@ -11,6 +11,7 @@ It also works with the locust CLI against a running bench server, as a mixed loa
     BENCH_CONFIG=bench/data/config.json locust -f bench/locustfile.py --host https://...
 """
 
+import itertools
 import json
 import os
 import random
@@ -74,12 +75,23 @@ class Page(FastHttpUser):
             _expect(response)
 
 
+def _popular(items: list):
+    """Pick like real traffic does: the r-th most popular item with weight 1/r (Zipf).
+
+    A handful of theories and fans draw most visits; the long tail is still visited.
+    """
+    cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(items) + 1)))
+    return lambda: random.choices(items, cum_weights=cumulative)[0]
+
+
 def _page(name: str, pick):
     return type(f"Page_{name}", (Page,), {"name": name, "path": lambda self: pick()})
 
 
 def _pages() -> dict[str, type]:
     c = CONFIG
+    popular_theory = _popular(c["theory_paths"])
+    popular_fan = _popular(c["profile_users"])
     return {
         "/healthz": _page("/healthz", lambda: "/healthz"),
         "home": _page("home", lambda: "/"),
@@ -90,8 +102,8 @@ def _pages() -> dict[str, type]:
         "theories filtered": _page(
             "theories filtered", lambda: f"/theories/?season={c['season_id']}&sort=top"
         ),
-        "theory page": _page("theory page", lambda: random.choice(c["theory_paths"])),
-        "profile": _page("profile", lambda: f"/u/{random.choice(c['profile_users'])}/"),
+        "theory page": _page("theory page", popular_theory),
+        "profile": _page("profile", lambda: f"/u/{popular_fan()}/"),
         "search": _page("search", lambda: f"/search/?q={random.choice(c['search_words'])}"),
         "vote": Voter,
     }

@@ -56,6 +56,18 @@ PAGES = [
 ]
 TARGET_RATIO, TARGET_P95_MS, TARGET_VOTES = 0.35, 100.0, 200.0
 REDIS_URL = "redis://127.0.0.1:6379/15"
+DB_CACHE_URL = "dbcache://django_cache?max_entries=5000"
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
 # Inputs of the generated dataset: when one changes, the cached template is rebuilt.
 DATASET_INPUTS = [
     "bench/generate.py",
@@ -83,7 +95,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument(
-        "--cache", default="", help="'db' (default), 'redis' (db 15, flushed) or a CACHE_URL"
+        "--cache",
+        default="auto",
+        help="'auto' (default: Redis, as in production, when it answers; else 'db'), "
+        "'db', 'redis' (db 15, flushed) or a CACHE_URL",
     )
     parser.add_argument("--pool", action="store_true", help="PostgreSQL: DATABASE_POOL=true")
     parser.add_argument("--vote-fans", type=int, default=48, help="fans signed in to vote")
@@ -405,14 +420,12 @@ def main() -> int:
     DATA.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
     database = choose_database()
-    cache_url = {"": "dbcache://django_cache", "db": "dbcache://django_cache"}.get(
-        args.cache, REDIS_URL if args.cache == "redis" else args.cache
-    )
+    if args.cache == "auto":
+        args.cache = "redis" if redis_answers() else "db"
+    cache_url = {"db": DB_CACHE_URL, "redis": REDIS_URL}.get(args.cache, args.cache)
     static_root = DATA / "static"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "BENCH_STATIC_ROOT": str(static_root),
         "PYTHONPATH": str(ROOT),
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -420,6 +433,7 @@ def main() -> int:
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_PROXY_SSL_HEADER": "false",
         "CACHE_URL": cache_url,
+        "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
     }
     if database.vendor == "postgresql":

@@ -105,7 +105,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared by every process on the machine (rate limits and invalidation must hold
 # across processes), so never per-process memory. Redis in production.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=5000")
+}
 
 # Mail through Django 6.1's MAILERS, from EMAIL_URL (console by default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -182,7 +184,7 @@ USE_TZ = True
 
 # Static files and uploads -------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
