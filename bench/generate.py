@@ -83,7 +83,6 @@ def generate() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
-    from django.utils.text import slugify
 
     from guide import markdown, ranking
     from guide.demo import SHOW_SLUG
@@ -143,18 +142,19 @@ def generate() -> dict:
             outcome = "open"
             if season in released:
                 outcome = rng.choice(["open", "confirmed", "partly", "debunked", "debunked"])
+            spoiler_season = released[-1].number if released and rng.random() < 0.25 else None
+            theory = Theory(title=title[:140], body=body, spoiler_season=spoiler_season)
             plans.append(
                 {
                     "theory": Theory(
                         author=authors[index],
                         season=season,
                         title=title[:140],
-                        slug=slugify(title)[:160] or "theory",
+                        slug=theory.make_slug(),
                         body=body,
                         body_html=rendered[body],
-                        spoiler_season=released[-1].number
-                        if released and rng.random() < 0.25
-                        else None,
+                        search_text=theory.searchable_text(),
+                        spoiler_season=spoiler_season,
                         outcome=outcome,
                         is_hidden=rng.random() < 0.01,
                         created_at=first_day + timedelta(seconds=rng.uniform(0, span)),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from guide.textfold import fold
 from guide.uploads import RandomName, validate_image
 
 SPOILER_HELP = _(
@@ -574,6 +575,9 @@ class Theory(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, blank=True)
     body = models.TextField(_("theory"), max_length=10_000)
     body_html = models.TextField(editable=False, blank=True)
+    # Title and body folded for search (guide.textfold), kept by guide.services; on
+    # PostgreSQL a full-text GIN index covers it (migration 0005).
+    search_text = models.TextField(editable=False, blank=True)
     characters = models.ManyToManyField(
         Character, blank=True, related_name="theories", verbose_name=_("characters")
     )
@@ -635,6 +639,9 @@ class Theory(models.Model):
     @property
     def effective_spoiler_season(self) -> int | None:
         return self.spoiler_season
+
+    def searchable_text(self) -> str:
+        return fold(f"{self.title}\n{self.body}")
 
     def make_slug(self) -> str:
         # A spoiler theory's title would leak through its address, so it gets none.

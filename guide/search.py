@@ -5,11 +5,13 @@ matches names and aliases by case-insensitive substring, which covers Korean tex
 romanisations ("Namra", "Nam-ra", "남라") that a stemmer would not.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
 from guide.models import Character, Fact, Season, Show, Theory
@@ -18,6 +20,7 @@ from guide.textfold import accent_table, fold
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
 RESULTS_PER_KIND = 20
+WORD = re.compile(r"\w+")
 
 
 ACCENTS = accent_table()
@@ -74,20 +77,35 @@ class SearchResults:
     theories: QuerySet | list = field(default_factory=list)
 
 
-def _ranked_theories(theories: QuerySet, query: str, terms: list[str]) -> QuerySet:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def _ranked_theories(theories: QuerySet, terms: list[str]) -> QuerySet:
+    """Theories whose folded title and body hold every term.
 
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "body", weight="B", config="simple"
+    PostgreSQL: full text with prefix matching ("zomb" finds "zombies"), ranked, through
+    the GIN index on search_text. Elsewhere: substring matching, hottest first.
+    """
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+
+        words = WORD.findall(" ".join(terms))
+        if not words:
+            return theories.none()
+        # The stored, indexed column that migration 0005 adds on PostgreSQL.
+        vector = RawSQL('"guide_theory"."search_vector"', (), output_field=SearchVectorField())
+        query = SearchQuery(
+            " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
         )
-        search_query = SearchQuery(query, search_type="websearch", config="simple")
+        # Among the matches (found through the index), a title match ranks first.
+        in_title = ExpressionWrapper(_all_terms(["title"], terms), output_field=BooleanField())
         return (
-            theories.annotate(rank=SearchRank(vector, search_query))
-            .filter(Q(rank__gt=0) | _all_terms(["title", "body"], terms))
-            .order_by("-rank", "-hot")
+            theories.alias(document=vector)
+            .filter(document=query)
+            .annotate(in_title=in_title, rank=SearchRank(vector, query))
+            .order_by("-in_title", "-rank", "-hot")
         )
-    return theories.filter(_all_terms(["title", "body"], terms)).order_by("-hot")
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return theories.filter(condition).order_by("-hot")
 
 
 def search(query: str, *, user) -> SearchResults:
@@ -131,5 +149,5 @@ def search(query: str, *, user) -> SearchResults:
         .select_related("season__show")
         .filter(_all_terms(["question", "answer", "quote"], terms))[:limit]
     )
-    results.theories = _ranked_theories(Theory.objects.for_listing(user), results.query, terms)
+    results.theories = _ranked_theories(Theory.objects.for_listing(user), terms)
     return results

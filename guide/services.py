@@ -146,6 +146,7 @@ def post_theory(
         spoiler_season=spoiler_season,
     )
     theory.slug = theory.make_slug()
+    theory.search_text = theory.searchable_text()
     theory.save()
     theory.characters.set(characters)
     # A new theory starts with no votes; its hot rank is its age alone.
@@ -171,8 +172,10 @@ def edit_theory(
     theory.body_html = markdown.render(body)
     theory.spoiler_season = spoiler_season
     theory.slug = theory.make_slug()
+    theory.search_text = theory.searchable_text()
     theory.edited_at = timezone.now()
-    theory.save(update_fields=["title", "slug", "body", "body_html", "spoiler_season", "edited_at"])
+    fields = ["title", "slug", "body", "body_html", "search_text", "spoiler_season", "edited_at"]
+    theory.save(update_fields=fields)
     theory.characters.set(characters)
     return theory
 

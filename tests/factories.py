@@ -33,6 +33,7 @@ from guide.models import (
     VoteValue,
     WatchProgress,
 )
+from guide.textfold import fold
 
 PASSWORD = "correct horse battery staple"
 
@@ -139,6 +140,7 @@ class TheoryFactory(DjangoModelFactory):
     slug = factory.LazyAttribute(lambda theory: slugify(theory.title)[:160] or "theory")
     body = "Someone *survives* the school."
     body_html = factory.LazyAttribute(lambda theory: markdown.render(theory.body))
+    search_text = factory.LazyAttribute(lambda theory: fold(f"{theory.title}\n{theory.body}"))
 
 
 class VoteFactory(DjangoModelFactory):

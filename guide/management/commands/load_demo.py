@@ -212,6 +212,7 @@ def load_theories(
         values.pop("approval")
         values["author"] = fans[values["author"]]
         values["body_html"] = markdown.render(values["body"])
+        values["search_text"] = Theory(title=title, body=values["body"]).searchable_text()
         values["slug"] = Theory(
             title=title, spoiler_season=values.get("spoiler_season")
         ).make_slug()
