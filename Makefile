@@ -11,7 +11,8 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo $$candidate; break; fi; done)
 STAMP := $(VENV)/.installed
-export DEBUG ?= true
+# The development server and the admin helper run in debug mode unless told otherwise.
+run admin messages: export DEBUG ?= true
 
 .PHONY: help run test test-fast lint admin bench install check-python messages clean
 

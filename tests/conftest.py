@@ -4,6 +4,8 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -14,17 +16,22 @@ groups_migration = importlib.import_module("guide.migrations.0002_groups")
 
 @pytest.fixture(autouse=True)
 def _staff_groups(request):
-    """Transactional tests empty every table afterwards, groups included: put them back.
+    """Put back what a transactional test's flush took away, before any test uses the db.
 
-    Django recreates content types and permissions after such a flush, but not what data
-    migrations made, so a later transactional test would find no groups.
+    Transactional tests empty every table afterwards. Django then recreates content
+    types (under new ids, which its cache does not know) and permissions, but not what
+    data migrations made, such as the staff groups. Test order across xdist workers is
+    not fixed, so any later test may meet that state.
     """
     marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
-    if transactional:
-        request.getfixturevalue("transactional_db")
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    ContentType.objects.clear_cache()
+    if Group.objects.filter(name__in=["Editors", "Moderators"]).count() != 2:
         groups_migration.create_groups(apps, None)
 
 

@@ -2,7 +2,8 @@
 
 import os
 
-os.environ.setdefault("DEBUG", "false")
+# Always the production code paths, whatever the calling shell exported.
+os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
