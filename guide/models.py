@@ -620,7 +620,13 @@ class Theory(models.Model):
             models.Index(fields=["-hot", "-id"], name="guide_theory_hot_idx"),
             models.Index(fields=["-wilson", "-score", "-id"], name="guide_theory_top_idx"),
             models.Index(fields=["-created_at", "-id"], name="guide_theory_new_idx"),
-            models.Index(fields=["season", "-hot"], name="guide_theory_season_hot_idx"),
+            models.Index(fields=["season", "-hot", "-id"], name="guide_theory_season_hot_idx"),
+            models.Index(
+                fields=["season", "-wilson", "-score", "-id"], name="guide_theory_season_top_idx"
+            ),
+            models.Index(
+                fields=["season", "-created_at", "-id"], name="guide_theory_season_new_idx"
+            ),
             models.Index(fields=["author", "-created_at"], name="guide_theory_author_idx"),
             models.Index(fields=["outcome", "season"], name="guide_theory_outcome_idx"),
         ]

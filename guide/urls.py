@@ -46,6 +46,7 @@ urlpatterns = [
         name="feed_season_facts",
     ),
     path("robots.txt", discovery.robots_txt, name="robots"),
+    path("favicon.ico", discovery.favicon, name="favicon"),
     path("healthz", errors.healthz, name="healthz"),
     path("readyz", errors.readyz, name="readyz"),
 ]

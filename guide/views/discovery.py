@@ -3,8 +3,9 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -41,6 +42,12 @@ def search(request):
             ),
         },
     )
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
+    return HttpResponsePermanentRedirect(static("icons/favicon.svg"))
 
 
 @require_GET
