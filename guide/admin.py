@@ -69,6 +69,19 @@ class ContentAdmin(admin.ModelAdmin):
         transaction.on_commit(pagecache.bump)
 
 
+class ViewOnlyAdminMixin:
+    """Rows that only services write: nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdminMixin:
     """Every field read-only and no adding: rows are written by the site or by services."""
 
@@ -536,7 +549,7 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The moderation log is append-only: written by guide.services, never edited here."""
 
     list_display = ["created_at", "moderator", "kind", "target_label", "detail", "reason"]
@@ -545,18 +558,9 @@ class ModerationActionAdmin(admin.ModelAdmin):
     search_fields = ["target_label", "detail", "reason", "moderator__username"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """View only: votes and the theory's counts change together, in guide.services."""
 
     list_display = ["theory", "user", "value", "created_at"]
@@ -564,15 +568,6 @@ class VoteAdmin(admin.ModelAdmin):
     list_select_related = ["theory", "user"]
     search_fields = ["theory__title", "user__username"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WatchProgress)

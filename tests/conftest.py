@@ -6,12 +6,21 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import UserFactory
 
 # The data migration that makes the Editors and Moderators groups.
 groups_migration = importlib.import_module("guide.migrations.0002_groups")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached pages live in the cache, which outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

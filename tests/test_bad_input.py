@@ -14,7 +14,6 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
@@ -189,14 +188,6 @@ def world(db, fan, other_fan, moderator):
         "mine": mine,
         "comment": comment,
     }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate limits (429) are tested elsewhere; here every example starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def form_errors(response) -> bool:

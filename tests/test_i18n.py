@@ -17,7 +17,6 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
-from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.test import Client
 from django.urls import reverse
@@ -70,14 +69,6 @@ def compiled_catalogue():
         partial.replace(MO_FILE)
         forget_loaded_catalogues()
     return MO_FILE
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

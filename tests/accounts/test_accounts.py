@@ -8,7 +8,6 @@ from http import HTTPStatus
 import axes.utils
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -30,10 +29,7 @@ PAYLOADS = [
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    cache.clear()
     axes.utils.reset()
-    yield
-    cache.clear()
 
 
 def body_of(response) -> str:

@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from guide.models import SeasonStatus
@@ -23,14 +22,6 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ORIGIN = "http://testserver"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # sitemap.xml is cached for 15 minutes; each test starts from an empty cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -30,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 ORIGIN = "http://testserver"
 SITE = "Next Season"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Head(HTMLParser):

@@ -5,7 +5,6 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -41,13 +40,6 @@ HIDDEN_TITLE = "Walrus conspiracy in the gym"
 HIDDEN_BODY = "The walrus coach planned the outbreak all along."
 HIDDEN_COMMENT = "Walrus comment with a slur that broke the rules."
 REASON = "Breaks rule 3: harassment."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def html(response) -> str:

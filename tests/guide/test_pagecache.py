@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -16,9 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.VISITOR_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,14 +27,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters and the cached sitemap live in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def html(response) -> str:

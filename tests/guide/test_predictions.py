@@ -6,7 +6,6 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,13 +15,6 @@ from guide.models import ModerationAction, ModerationKind, Outcome, SeasonStatus
 from tests.factories import SeasonFactory, ShowFactory, TheoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def html(response) -> str:

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -30,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("guide:search")
 KINDS = ("shows", "seasons", "characters", "facts", "theories")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class _Page(HTMLParser):

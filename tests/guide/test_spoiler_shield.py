@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -32,13 +31,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # Reading a page ---------------------------------------------------------------------------

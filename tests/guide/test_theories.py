@@ -5,7 +5,6 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -26,14 +25,6 @@ PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "[x](javascript:alert(1))",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters live in the cache, which outlives a test (and user ids repeat).
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
