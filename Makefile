@@ -24,9 +24,9 @@ help:
 	@echo "make bench  - load test against gunicorn on a large generated dataset"
 
 check-python:
-	@if [ -z "$(PYTHON)" ]; then \
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		echo "Next Season needs Python 3.12 or newer (Django 6.1 requires it)." >&2; \
-		echo "Found: $$(python3 --version 2>&1). Install 3.12+ or select it, e.g. 'pyenv local 3.13'." >&2; \
+		echo "Found: $$($(or $(PYTHON),python3) --version 2>&1). Install 3.12+ or select it, e.g. 'pyenv local 3.13'." >&2; \
 		exit 1; fi
 
 $(STAMP): pyproject.toml | check-python
