@@ -647,7 +647,9 @@ class Theory(models.Model):
         return self.spoiler_season
 
     def searchable_text(self) -> str:
-        return fold(f"{self.title}\n{self.body}")
+        # The title is the first line (guide.search relies on it), so it holds no newline.
+        title = " ".join(self.title.split())
+        return fold(f"{title}\n{self.body}")
 
     def make_slug(self) -> str:
         # A spoiler theory's title would leak through its address, so it gets none.

@@ -10,7 +10,16 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet, TextField
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
@@ -94,8 +103,14 @@ def _ranked_theories(theories: QuerySet, terms: list[str]) -> QuerySet:
         query = SearchQuery(
             " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
         )
-        # Among the matches (found through the index), a title match ranks first.
-        in_title = ExpressionWrapper(_all_terms(["title"], terms), output_field=BooleanField())
+        # Among the matches (found through the index), a title match ranks first. The
+        # folded title is search_text's first line: no need to fold the title again.
+        title = Func(
+            F("search_text"), Value("\n"), Value(1), function="split_part", output_field=TextField()
+        )
+        in_title = ExpressionWrapper(
+            Q(*(Contains(title, term) for term in terms)), output_field=BooleanField()
+        )
         return (
             theories.alias(document=vector)
             .filter(document=query)
