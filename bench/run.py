@@ -453,6 +453,8 @@ def main() -> int:
     else:
         log(f"reusing the cached dataset ({key})")
     env["DATABASE_URL"] = database.fresh_copy()
+    # The template may have been made while the cache was Redis: the table is cheap to ensure.
+    django(env, "manage.py", "createcachetable")
     if args.cache == "redis":
         import redis
 
