@@ -40,9 +40,6 @@ class User(AbstractUser):
             return False
         return not getattr(item, "is_frozen", False)
 
-    def can_delete(self, item) -> bool:
-        return self.is_authenticated and item.author_id == self.pk
-
     @property
     def is_moderator(self) -> bool:
         # has_perm caches the user's permissions, so templates may ask this freely.

@@ -642,10 +642,6 @@ class Theory(models.Model):
         """Once its season is out, a theory's text is fixed, so a "called it" stays honest."""
         return self.season.is_released
 
-    @property
-    def effective_spoiler_season(self) -> int | None:
-        return self.spoiler_season
-
     def searchable_text(self) -> str:
         # The title is the first line (guide.search relies on it), so it holds no newline.
         title = " ".join(self.title.split())
@@ -737,10 +733,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return self.theory.get_absolute_url() + f"#comment-{self.pk}"
-
-    @property
-    def is_frozen(self) -> bool:
-        return False
 
 
 class ReportReason(models.TextChoices):
