@@ -1,38 +1,24 @@
-"""The editors' and moderators' desk.
+"""The editors' desk: shows, seasons, episodes, people, characters and facts.
 
-Content (shows, seasons, episodes, people, characters, facts) is edited here by the
-Editors group. Fan content (theories, comments, reports) and the moderation log are
-read-mostly: moderation decisions go through guide.services as admin actions, so that
-each one is recorded in the append-only ModerationAction log.
-"""
+Any change here makes the visitors' page cache stale."""
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, When
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from guide import pagecache, services
+from guide import pagecache
 from guide.models import (
     Character,
     CharacterStatus,
-    Comment,
     Episode,
     Fact,
-    ModerationAction,
-    Outcome,
     Person,
-    Report,
-    ReportStatus,
     Season,
     Show,
-    Theory,
-    Vote,
-    WatchProgress,
 )
 
 PREVIEW_WIDTH = 240  # pixels; the preview keeps the image's aspect ratio
@@ -67,32 +53,6 @@ class ContentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(pagecache.bump)
-
-
-class ViewOnlyAdminMixin:
-    """Rows that only services write: nobody adds, changes or deletes them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdminMixin:
-    """Every field read-only and no adding: rows are written by the site or by services."""
-
-    def get_readonly_fields(self, request, obj=None):
-        opts = self.model._meta
-        # Rendered HTML is a cache of the Markdown body; showing both says nothing new.
-        fields = [f.name for f in [*opts.fields, *opts.many_to_many] if f.name != "body_html"]
-        return [*fields, *super().get_readonly_fields(request, obj)]
-
-    def has_add_permission(self, request):
-        return False
 
 
 # Shows -------------------------------------------------------------------------------
@@ -359,220 +319,3 @@ class FactAdmin(ContentAdmin):
         (_("Timeline"), {"fields": ["milestone", "happened_on"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-
-
-# Fan content and moderation -------------------------------------------------------------------
-
-
-class SeasonListFilter(admin.RelatedFieldListFilter):
-    """Filter by season, naming each with its show in one query (not one per season)."""
-
-    def field_choices(self, field, request, model_admin):
-        seasons = Season.objects.select_related("show").order_by("show__title", "number")
-        return [(season.pk, str(season)) for season in seasons]
-
-
-class ModerationForm(forms.ModelForm):
-    """The moderators' fields on a theory or comment, and the reason for the public log."""
-
-    moderation_reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        required=False,
-        help_text=_("Why you hid, restored or settled it. Shown in the public moderation log."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if "is_hidden" in self.changed_data and not cleaned.get("moderation_reason", "").strip():
-            self.add_error("moderation_reason", _("Say why, for the moderation log."))
-        return cleaned
-
-
-class TheoryModerationForm(ModerationForm):
-    class Meta:
-        model = Theory
-        fields = ["is_hidden", "outcome", "outcome_note", "outcome_source_url"]
-
-    def clean(self):
-        cleaned = super().clean()
-        outcome = cleaned.get("outcome")
-        if (
-            "outcome" in self.changed_data
-            and outcome != Outcome.OPEN
-            and not self.instance.season.is_released
-        ):
-            self.add_error("outcome", _("Settle a theory only once its season has been released."))
-        return cleaned
-
-
-class CommentModerationForm(ModerationForm):
-    class Meta:
-        model = Comment
-        fields = ["is_hidden"]
-
-
-class ModeratedAdminMixin:
-    """Moderators change only the moderation fields; each change goes through services."""
-
-    moderation_fields: list[str] = []
-
-    def can_moderate(self, request) -> bool:
-        return request.user.has_perm("guide.moderate_theory")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if self.can_moderate(request):
-            fields = [name for name in fields if name not in self.moderation_fields]
-        return fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_fields(self, request, obj=None):
-        fields = [name for name in super().get_fields(request, obj) if name != "moderation_reason"]
-        if self.can_moderate(request):
-            fields.append("moderation_reason")
-        return fields
-
-    def save_model(self, request, obj, form, change):
-        reason = form.cleaned_data.get("moderation_reason", "")
-        if "is_hidden" in form.changed_data:
-            services.set_hidden(
-                moderator=request.user, item=obj, hidden=obj.is_hidden, reason=reason
-            )
-        self.save_moderation(request, obj, form, reason)
-
-    def save_moderation(self, request, obj, form, reason):
-        pass
-
-    def save_related(self, request, form, formsets, change):
-        pass  # nothing related is editable here
-
-
-@admin.register(Theory)
-class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    form = TheoryModerationForm
-    moderation_fields = ["is_hidden", "outcome", "outcome_note", "outcome_source_url"]
-    list_display = ["title", "author", "season", "outcome", "is_hidden", "score", "created_at"]
-    list_filter = ["outcome", "is_hidden", ("season", SeasonListFilter)]
-    list_select_related = ["author", "season__show"]
-    search_fields = ["title", "body", "author__username", "author__display_name"]
-    date_hierarchy = "created_at"
-
-    def save_moderation(self, request, obj, form, reason):
-        if {"outcome", "outcome_note", "outcome_source_url"} & set(form.changed_data):
-            services.set_outcome(
-                moderator=request.user,
-                theory=obj,
-                outcome=obj.outcome,
-                note=obj.outcome_note,
-                source_url=obj.outcome_source_url,
-            )
-
-
-@admin.register(Comment)
-class CommentAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    form = CommentModerationForm
-    moderation_fields = ["is_hidden"]
-    list_display = ["excerpt", "author", "theory", "is_hidden", "spoiler_season", "created_at"]
-    list_filter = ["is_hidden"]
-    list_select_related = ["author", "theory"]
-    search_fields = ["body", "author__username", "author__display_name", "theory__title"]
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, obj):
-        return Truncator(obj.body).chars(80)
-
-
-@admin.register(Report)
-class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The queue: open reports first, with the reported text beside each."""
-
-    list_display = [
-        "reported_text",
-        "reason",
-        "note",
-        "status",
-        "reporter",
-        "created_at",
-        "resolved_by",
-    ]
-    list_filter = ["status", "reason"]
-    # __str__ (used by the action checkboxes) names the comment author.
-    list_select_related = ["reporter", "theory", "comment__author", "resolved_by"]
-    search_fields = ["note", "reporter__username", "theory__title", "comment__body"]
-    date_hierarchy = "created_at"
-    actions = ["hide_and_resolve", "dismiss"]
-
-    def get_ordering(self, request):
-        open_first = Case(When(status=ReportStatus.OPEN, then=0), default=1)
-        return [open_first.asc(), "-created_at"]
-
-    @admin.display(description=_("reported text"))
-    def reported_text(self, obj):
-        target = obj.theory or obj.comment
-        text = obj.theory.title if obj.theory else obj.comment.body
-        hidden = _(" (hidden)") if target.is_hidden else ""
-        return f"{Truncator(text).chars(120)}{hidden}"
-
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("guide.moderate_theory")
-
-    @admin.action(permissions=["moderate"], description=_("Hide the reported items and resolve"))
-    def hide_and_resolve(self, request, queryset):
-        done = 0
-        for report in queryset.filter(status=ReportStatus.OPEN).select_related("theory", "comment"):
-            reason = _("Report upheld: %(reason)s") % {"reason": report.get_reason_display()}
-            target = report.theory or report.comment
-            if not target.is_hidden:
-                services.set_hidden(moderator=request.user, item=target, hidden=True, reason=reason)
-            services.close_report(
-                moderator=request.user, report_row=report, dismissed=False, reason=reason
-            )
-            done += 1
-        self.message_user(request, _("%(n)d reports resolved.") % {"n": done}, messages.SUCCESS)
-
-    @admin.action(permissions=["moderate"], description=_("Dismiss: nothing to act on"))
-    def dismiss(self, request, queryset):
-        done = 0
-        for report in queryset.filter(status=ReportStatus.OPEN).select_related("theory", "comment"):
-            services.close_report(
-                moderator=request.user,
-                report_row=report,
-                dismissed=True,
-                reason=_("No rule broken"),
-            )
-            done += 1
-        self.message_user(request, _("%(n)d reports dismissed.") % {"n": done}, messages.SUCCESS)
-
-
-@admin.register(ModerationAction)
-class ModerationActionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
-    """The moderation log is append-only: written by guide.services, never edited here."""
-
-    list_display = ["created_at", "moderator", "kind", "target_label", "detail", "reason"]
-    list_filter = ["kind"]
-    list_select_related = ["moderator"]
-    search_fields = ["target_label", "detail", "reason", "moderator__username"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(Vote)
-class VoteAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
-    """View only: votes and the theory's counts change together, in guide.services."""
-
-    list_display = ["theory", "user", "value", "created_at"]
-    list_filter = ["value"]
-    list_select_related = ["theory", "user"]
-    search_fields = ["theory__title", "user__username"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(WatchProgress)
-class WatchProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "show", "seasons_watched", "updated_at"]
-    list_filter = ["show"]
-    list_select_related = ["user", "show"]
-    search_fields = ["user__username", "show__title"]

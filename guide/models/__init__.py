@@ -1,0 +1,73 @@
+"""The guide's data: shows and what we know about them, and the fans' theories.
+
+Fields, constraints, indexes and chainable QuerySet methods only. Writes that touch
+several rows live in guide/services.py.
+"""
+
+from guide.models.content import (
+    Character,
+    CharacterRole,
+    CharacterState,
+    CharacterStatus,
+    Episode,
+    Fact,
+    FactKind,
+    FactQuerySet,
+    Milestone,
+    Person,
+    Season,
+    SeasonQuerySet,
+    SeasonStatus,
+    Show,
+    ShowQuerySet,
+)
+from guide.models.fans import (
+    Comment,
+    CommentQuerySet,
+    ModerationAction,
+    ModerationKind,
+    ModerationTarget,
+    Outcome,
+    Report,
+    ReportReason,
+    ReportStatus,
+    Theory,
+    TheoryOrder,
+    TheoryQuerySet,
+    Vote,
+    VoteValue,
+    WatchProgress,
+)
+
+__all__ = [
+    "ShowQuerySet",
+    "Show",
+    "SeasonStatus",
+    "SeasonQuerySet",
+    "Season",
+    "Episode",
+    "Person",
+    "CharacterRole",
+    "Character",
+    "CharacterState",
+    "CharacterStatus",
+    "FactKind",
+    "Milestone",
+    "FactQuerySet",
+    "Fact",
+    "Outcome",
+    "TheoryOrder",
+    "TheoryQuerySet",
+    "Theory",
+    "VoteValue",
+    "Vote",
+    "CommentQuerySet",
+    "Comment",
+    "ReportReason",
+    "ReportStatus",
+    "Report",
+    "ModerationTarget",
+    "ModerationKind",
+    "ModerationAction",
+    "WatchProgress",
+]

@@ -1,0 +1,48 @@
+"""What every guide model shares: choices constraints, timestamps, images with alt text."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SPOILER_HELP = _(
+    "The season whose events this reveals. Readers who have not watched that season "
+    "see it behind a reveal. Leave empty if it spoils nothing."
+)
+
+
+def _choices_constraint(field: str, choices) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+    )
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ImageWithAltMixin(models.Model):
+    """An optional uploaded image that must carry alt text when present."""
+
+    image_field_name = "image"
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        image = getattr(self, self.image_field_name)
+        alt = getattr(self, f"{self.image_field_name}_alt")
+        if image and not alt.strip():
+            raise ValidationError(
+                {
+                    f"{self.image_field_name}_alt": _(
+                        "Describe the image for readers who cannot see it."
+                    )
+                }
+            )

@@ -1,0 +1,437 @@
+"""What editors keep: shows, seasons, episodes, people, characters and facts."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from guide.models.base import (
+    SPOILER_HELP,
+    ImageWithAltMixin,
+    Timestamped,
+    _choices_constraint,
+)
+from guide.uploads import RandomName, validate_image
+
+# Shows and seasons -----------------------------------------------------------------
+
+
+class ShowQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Show(ImageWithAltMixin, Timestamped):
+    image_field_name = "poster"
+
+    title = models.CharField(_("title"), max_length=200)
+    original_title = models.CharField(_("original title"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    synopsis = models.TextField(_("synopsis"), blank=True)
+    platform = models.CharField(_("platform"), max_length=100, blank=True)
+    creators = models.CharField(
+        _("creators"), max_length=300, blank=True, help_text=_("Director, writer, showrunner.")
+    )
+    source_title = models.CharField(_("source material title"), max_length=200, blank=True)
+    source_original_title = models.CharField(
+        _("source material original title"), max_length=200, blank=True
+    )
+    source_author = models.CharField(_("source material author"), max_length=200, blank=True)
+    source_kind = models.CharField(
+        _("source material kind"), max_length=60, blank=True, help_text=_("e.g. webtoon, novel")
+    )
+    source_length = models.CharField(
+        _("source material length"), max_length=100, blank=True, help_text=_("e.g. 130 episodes")
+    )
+    genres = models.CharField(
+        _("genres"), max_length=200, blank=True, help_text=_("Comma-separated.")
+    )
+    content_advisories = models.TextField(
+        _("content advisories"),
+        blank=True,
+        help_text=_("Difficult themes a viewer should know about before watching."),
+    )
+    poster = models.ImageField(
+        _("poster"),
+        upload_to=RandomName("posters"),
+        validators=[validate_image],
+        blank=True,
+        width_field="poster_width",
+        height_field="poster_height",
+    )
+    poster_alt = models.CharField(_("poster description"), max_length=300, blank=True)
+    poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    is_published = models.BooleanField(_("published"), default=False)
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown first on the home page.")
+    )
+
+    objects = ShowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("show")
+        verbose_name_plural = _("shows")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guide:show", kwargs={"slug": self.slug})
+
+    @property
+    def genre_list(self) -> list[str]:
+        return [genre.strip() for genre in self.genres.split(",") if genre.strip()]
+
+
+class SeasonStatus(models.TextChoices):
+    ANNOUNCED = "announced", _("Announced")
+    IN_PRODUCTION = "in_production", _("In production")
+    COMING_SOON = "coming_soon", _("Coming soon")
+    RELEASED = "released", _("Released")
+
+
+class SeasonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(show__is_published=True)
+
+    def upcoming(self):
+        return self.exclude(status=SeasonStatus.RELEASED)
+
+
+class Season(Timestamped):
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SeasonStatus, default=SeasonStatus.ANNOUNCED
+    )
+    release_date = models.DateField(
+        _("release date"), null=True, blank=True, help_text=_("Empty while it is not dated.")
+    )
+    renewal_announced_on = models.DateField(_("renewal announced on"), null=True, blank=True)
+    episode_count = models.PositiveSmallIntegerField(_("episodes"), null=True, blank=True)
+    typical_runtime = models.PositiveSmallIntegerField(
+        _("typical runtime (minutes)"), null=True, blank=True
+    )
+    synopsis = models.TextField(
+        _("synopsis"), blank=True, help_text=_("The premise, free of spoilers for this season.")
+    )
+
+    objects = SeasonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["show", "number"]
+        verbose_name = _("season")
+        verbose_name_plural = _("seasons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+            _choices_constraint("status", SeasonStatus),
+            models.CheckConstraint(
+                condition=~Q(status=SeasonStatus.RELEASED) | Q(release_date__isnull=False),
+                name="%(app_label)s_%(class)s_released_has_date",
+                violation_error_message=_("A released season needs its release date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.show} — {self.label}"
+
+    def get_absolute_url(self):
+        return reverse("guide:season", kwargs={"slug": self.show.slug, "number": self.number})
+
+    def clean(self):
+        super().clean()
+        if self.status == SeasonStatus.RELEASED and not self.release_date:
+            raise ValidationError({"release_date": _("A released season needs its release date.")})
+
+    @property
+    def label(self) -> str:
+        return _("Season %(number)s") % {"number": self.number}
+
+    @property
+    def is_released(self) -> bool:
+        return self.status == SeasonStatus.RELEASED
+
+
+class Episode(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    runtime = models.PositiveSmallIntegerField(_("runtime (minutes)"), null=True, blank=True)
+    release_date = models.DateField(_("release date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["season", "number"]
+        verbose_name = _("episode")
+        verbose_name_plural = _("episodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.season} · {_('Episode')} {self.number}"
+
+    def get_absolute_url(self):
+        return self.season.get_absolute_url() + f"#episode-{self.number}"
+
+
+# People and characters ---------------------------------------------------------------
+
+
+class Person(Timestamped):
+    name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(
+        _("name in original script"), max_length=200, blank=True, help_text=_("e.g. 한국어")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other spellings and romanisations, one per line. Used by search."),
+    )
+    bio = models.TextField(_("bio"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        character = self.roles.filter(show__is_published=True).select_related("show").first()
+        return character.get_absolute_url() if character else reverse("guide:show_list")
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]
+
+
+class CharacterRole(models.TextChoices):
+    MAIN = "main", _("Main cast")
+    SUPPORTING = "supporting", _("Supporting cast")
+
+
+class Character(ImageWithAltMixin, Timestamped):
+    image_field_name = "portrait"
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="characters")
+    name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(_("name in original script"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other spellings and romanisations, one per line. Used by search."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Who they are, without spoilers.")
+    )
+    actor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("played by"),
+    )
+    role = models.CharField(
+        _("billing"), max_length=20, choices=CharacterRole, default=CharacterRole.SUPPORTING
+    )
+    billing_order = models.PositiveSmallIntegerField(_("billing order"), default=100)
+    portrait = models.ImageField(
+        _("portrait"),
+        upload_to=RandomName("portraits"),
+        validators=[validate_image],
+        blank=True,
+        width_field="portrait_width",
+        height_field="portrait_height",
+    )
+    portrait_alt = models.CharField(_("portrait description"), max_length=300, blank=True)
+    portrait_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portrait_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["show", "billing_order", "name"]
+        verbose_name = _("character")
+        verbose_name_plural = _("characters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "slug"], name="%(app_label)s_%(class)s_unique_slug"
+            ),
+            _choices_constraint("role", CharacterRole),
+        ]
+        indexes = [models.Index(fields=["show", "billing_order"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("guide:character", kwargs={"slug": self.show.slug, "character": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]
+
+
+class CharacterState(models.TextChoices):
+    ALIVE = "alive", _("Alive")
+    DEAD = "dead", _("Dead")
+    ZOMBIE = "zombie", _("Zombie")
+    HALF_ZOMBIE = "half_zombie", _("Half-zombie")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class CharacterStatus(models.Model):
+    """Where a character stands at the end of a season; also says they appear in it.
+
+    The status is a spoiler of that season, so readers who have not watched it see
+    it shielded.
+    """
+
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="statuses")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="character_statuses")
+    status = models.CharField(
+        _("status"), max_length=20, choices=CharacterState, default=CharacterState.UNKNOWN
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["season__number", "character__billing_order"]
+        verbose_name = _("character status")
+        verbose_name_plural = _("character statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["character", "season"], name="%(app_label)s_%(class)s_once_per_season"
+            ),
+            _choices_constraint("status", CharacterState),
+        ]
+
+    def __str__(self):
+        return f"{self.character} · {self.season.label}: {self.get_status_display()}"
+
+    @property
+    def spoiler_season(self) -> int | None:
+        # "Unknown" reveals nothing; any other status tells how the season ends.
+        return None if self.status == CharacterState.UNKNOWN else self.season.number
+
+    def clean(self):
+        super().clean()
+        if self.character_id and self.season_id and self.character.show_id != self.season.show_id:
+            raise ValidationError({"season": _("Pick a season of the character's own show.")})
+
+
+# Facts ----------------------------------------------------------------------------
+
+
+class FactKind(models.TextChoices):
+    OFFICIAL = "official", _("Official")
+    INTERVIEW = "interview", _("Cast or crew interview")
+    PRESS = "press", _("Press report")
+    RUMOUR = "rumour", _("Rumour")
+
+
+class Milestone(models.TextChoices):
+    RENEWED = "renewed", _("Renewed")
+    TEASER = "teaser", _("Teaser or trailer")
+    CASTING = "casting", _("Casting")
+    FILMING_STARTED = "filming_started", _("Filming started")
+    FILMING_WRAPPED = "filming_wrapped", _("Filming wrapped")
+    DATED = "dated", _("Release date announced")
+    RELEASED = "released", _("Released")
+
+
+class FactQuerySet(models.QuerySet):
+    def for_season(self, season):
+        return self.filter(season=season)
+
+    def milestones(self):
+        return self.exclude(milestone="").filter(happened_on__isnull=False)
+
+
+class Fact(Timestamped):
+    """One thing we know about a season, as a question and answer, with its source."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="facts")
+    question = models.CharField(_("question or headline"), max_length=300)
+    answer = models.TextField(_("answer"))
+    quote = models.TextField(_("quotation"), blank=True, help_text=_("Exact words, if any."))
+    quoted_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name=_("quoted person"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=FactKind, default=FactKind.OFFICIAL)
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_date = models.DateField(_("source date"), null=True, blank=True)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    spoiler_season = models.PositiveSmallIntegerField(
+        _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
+    )
+    milestone = models.CharField(
+        _("milestone"),
+        max_length=20,
+        choices=Milestone,
+        blank=True,
+        help_text=_("Set to place this fact on the season's timeline."),
+    )
+    happened_on = models.DateField(_("happened on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["season", "order", "pk"]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+        constraints = [
+            _choices_constraint("kind", FactKind),
+            models.CheckConstraint(
+                condition=Q(milestone="") | Q(milestone__in=Milestone.values),
+                name="%(app_label)s_%(class)s_milestone_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(milestone="") | Q(happened_on__isnull=False),
+                name="%(app_label)s_%(class)s_milestone_dated",
+                violation_error_message=_("A milestone needs the date it happened."),
+            ),
+            models.CheckConstraint(
+                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
+                name="%(app_label)s_%(class)s_spoiler_season_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["season", "question"], name="%(app_label)s_%(class)s_unique_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["season", "order"])]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return self.season.get_absolute_url() + f"#fact-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        if self.milestone and not self.happened_on:
+            raise ValidationError({"happened_on": _("A milestone needs the date it happened.")})

@@ -1,0 +1,434 @@
+"""What fans write and moderators decide: theories, votes, comments, reports, the
+moderation log, and how far each fan has watched."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from guide.models.base import SPOILER_HELP, _choices_constraint
+from guide.models.content import Character, Season, Show
+from guide.textfold import fold
+
+# Theories, votes, comments, reports ------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    PARTLY = "partly", _("Partly confirmed")
+    DEBUNKED = "debunked", _("Debunked")
+
+
+class TheoryOrder(models.TextChoices):
+    HOT = "hot", _("Hot")
+    TOP = "top", _("Top")
+    NEW = "new", _("New")
+
+
+class TheoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Hidden theories exist only for moderators and their own author."""
+        public = self.filter(is_hidden=False, season__show__is_published=True)
+        if user is None or not user.is_authenticated:
+            return public
+        if user.is_moderator:
+            return self
+        return self.filter(Q(is_hidden=False) | Q(author=user), season__show__is_published=True)
+
+    def for_season(self, season):
+        return self.filter(season=season)
+
+    def about(self, character):
+        return self.filter(characters=character)
+
+    def hot(self):
+        return self.order_by("-hot", "-pk")
+
+    def top(self):
+        return self.order_by("-wilson", "-score", "-pk")
+
+    def new(self):
+        return self.order_by("-created_at", "-pk")
+
+    def ordered(self, order: str):
+        return {TheoryOrder.TOP: self.top, TheoryOrder.NEW: self.new}.get(order, self.hot)()
+
+    def with_vote_of(self, user):
+        """Annotate `my_vote` (+1, -1 or None) for the reader, in the same query."""
+        if user is None or not user.is_authenticated:
+            return self.annotate(
+                my_vote=models.Value(None, output_field=models.SmallIntegerField())
+            )
+        return self.annotate(
+            my_vote=Subquery(
+                Vote.objects.filter(theory=OuterRef("pk"), user=user).values("value")[:1]
+            )
+        )
+
+    def with_comment_count(self, user=None):
+        visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(user)
+        return self.annotate(
+            comment_count=models.functions.Coalesce(
+                Subquery(
+                    visible.order_by().values("theory").annotate(n=Count("pk")).values("n")[:1]
+                ),
+                0,
+            )
+        )
+
+    def for_listing(self, user):
+        return (
+            self.visible_to(user)
+            .select_related("author", "season__show")
+            .with_vote_of(user)
+            .with_comment_count(user)
+        )
+
+
+class Theory(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="theories",
+        verbose_name=_("author"),
+    )
+    season = models.ForeignKey(
+        Season,
+        on_delete=models.PROTECT,
+        related_name="theories",
+        verbose_name=_("season it predicts"),
+    )
+    title = models.CharField(_("title"), max_length=140)
+    slug = models.SlugField(_("slug"), max_length=160, blank=True)
+    body = models.TextField(_("theory"), max_length=10_000)
+    body_html = models.TextField(editable=False, blank=True)
+    # Title and body folded for search (guide.textfold), kept by guide.services; on
+    # PostgreSQL a full-text GIN index covers it (migration 0005).
+    search_text = models.TextField(editable=False, blank=True)
+    characters = models.ManyToManyField(
+        Character, blank=True, related_name="theories", verbose_name=_("characters")
+    )
+    spoiler_season = models.PositiveSmallIntegerField(
+        _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, default=Outcome.OPEN)
+    outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
+    outcome_source_url = models.URLField(_("outcome source"), max_length=500, blank=True)
+    outcome_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    # Denormalised from Vote; kept exact by guide.services.cast_vote.
+    upvotes = models.PositiveIntegerField(default=0, editable=False)
+    downvotes = models.PositiveIntegerField(default=0, editable=False)
+    score = models.IntegerField(default=0, editable=False)
+    hot = models.FloatField(default=0, editable=False)
+    wilson = models.FloatField(default=0, editable=False)
+
+    objects = TheoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-hot", "-pk"]
+        verbose_name = _("theory")
+        verbose_name_plural = _("theories")
+        permissions = [("moderate_theory", _("Can moderate theories, comments and reports"))]
+        constraints = [
+            _choices_constraint("outcome", Outcome),
+            models.CheckConstraint(
+                condition=Q(score=models.F("upvotes") - models.F("downvotes")),
+                name="%(app_label)s_%(class)s_score_is_difference",
+            ),
+            models.CheckConstraint(
+                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
+                name="%(app_label)s_%(class)s_spoiler_season_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-hot", "-id"], name="guide_theory_hot_idx"),
+            models.Index(fields=["-wilson", "-score", "-id"], name="guide_theory_top_idx"),
+            models.Index(fields=["-created_at", "-id"], name="guide_theory_new_idx"),
+            models.Index(fields=["season", "-hot", "-id"], name="guide_theory_season_hot_idx"),
+            models.Index(
+                fields=["season", "-wilson", "-score", "-id"], name="guide_theory_season_top_idx"
+            ),
+            models.Index(
+                fields=["season", "-created_at", "-id"], name="guide_theory_season_new_idx"
+            ),
+            models.Index(fields=["author", "-created_at"], name="guide_theory_author_idx"),
+            models.Index(fields=["outcome", "season"], name="guide_theory_outcome_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guide:theory", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @property
+    def is_frozen(self) -> bool:
+        """Once its season is out, a theory's text is fixed, so a "called it" stays honest."""
+        return self.season.is_released
+
+    def searchable_text(self) -> str:
+        # The title is the first line (guide.search relies on it), so it holds no newline.
+        title = " ".join(self.title.split())
+        return fold(f"{title}\n{self.body}")
+
+    def make_slug(self) -> str:
+        # A spoiler theory's title would leak through its address, so it gets none.
+        if self.spoiler_season:
+            return "spoiler-theory"
+        return slugify(self.title)[:160] or "theory"
+
+
+class VoteValue(models.IntegerChoices):
+    UP = 1, _("Up")
+    DOWN = -1, _("Down")
+
+
+class Vote(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=VoteValue)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "theory"], name="%(app_label)s_%(class)s_one_per_fan"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=VoteValue.values), name="%(app_label)s_%(class)s_value_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["theory", "value"])]
+
+    def __str__(self):
+        return f"{self.user} {self.value:+d} {self.theory}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.filter(is_hidden=False)
+        if user.is_moderator:
+            return self
+        return self.filter(Q(is_hidden=False) | Q(author=user))
+
+
+class Comment(models.Model):
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"), max_length=5_000)
+    body_html = models.TextField(editable=False, blank=True)
+    spoiler_season = models.PositiveSmallIntegerField(
+        _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
+    )
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
+                name="%(app_label)s_%(class)s_spoiler_season_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["theory", "created_at"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return _("Comment by %(author)s") % {"author": self.author or _("deleted fan")}
+
+    def get_absolute_url(self):
+        return self.theory.get_absolute_url() + f"#comment-{self.pk}"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Harassment or hate")
+    SPOILER = "spoiler", _("Untagged spoiler")
+    OFF_TOPIC = "off_topic", _("Off topic")
+    OTHER = "other", _("Something else")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Report(models.Model):
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    theory = models.ForeignKey(
+        Theory, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theory__isnull=False, comment__isnull=True)
+                | Q(theory__isnull=True, comment__isnull=False),
+                name="%(app_label)s_%(class)s_one_target",
+            ),
+            _choices_constraint("reason", ReportReason),
+            _choices_constraint("status", ReportStatus),
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_at__isnull=True)
+                | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                name="%(app_label)s_%(class)s_resolved_when_closed",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "theory"],
+                condition=Q(status="open", theory__isnull=False),
+                name="%(app_label)s_%(class)s_one_open_per_theory",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(status="open", comment__isnull=False),
+                name="%(app_label)s_%(class)s_one_open_per_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.target}"
+
+    @property
+    def target(self):
+        return self.theory or self.comment
+
+
+class ModerationTarget(models.TextChoices):
+    THEORY = "theory", _("theory")
+    COMMENT = "comment", _("comment")
+
+
+class ModerationKind(models.TextChoices):
+    HIDE = "hide", _("Hid")
+    RESTORE = "restore", _("Restored")
+    RESOLVE_REPORT = "resolve_report", _("Resolved a report")
+    DISMISS_REPORT = "dismiss_report", _("Dismissed a report")
+    SET_OUTCOME = "set_outcome", _("Set the outcome")
+
+
+class ModerationAction(models.Model):
+    """Append-only record of every moderation decision: who, what, when and why."""
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("action"), max_length=20, choices=ModerationKind)
+    theory = models.ForeignKey(
+        Theory, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
+    )
+    report = models.ForeignKey(
+        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
+    )
+    # Kept even if the target is later deleted, so the log still reads. Stored as codes
+    # ("theory", "#12", "confirmed"), translated when shown.
+    target_kind = models.CharField(max_length=20, choices=ModerationTarget, blank=True)
+    target_label = models.CharField(max_length=200)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation action")
+        verbose_name_plural = _("moderation log")
+        constraints = [
+            _choices_constraint("kind", ModerationKind),
+            models.CheckConstraint(
+                condition=Q(target_kind="") | Q(target_kind__in=ModerationTarget.values),
+                name="%(app_label)s_%(class)s_target_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_target_kind_display()} {self.target_label}"
+
+    @property
+    def detail_label(self) -> str:
+        """The outcome or report reason this action recorded, in the reader's language."""
+        for choices in (Outcome, ReportReason):
+            if self.detail in choices.values:
+                return choices(self.detail).label
+        return self.detail
+
+
+class WatchProgress(models.Model):
+    """How far a fan has watched a show: the spoiler shield for signed-in readers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_progress"
+    )
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="+")
+    seasons_watched = models.PositiveSmallIntegerField(
+        _("seasons watched"), default=0, validators=[MaxValueValidator(99)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("watch progress")
+        verbose_name_plural = _("watch progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "show"], name="%(app_label)s_%(class)s_one_per_show"
+            ),
+            models.CheckConstraint(
+                condition=Q(seasons_watched__lte=99),
+                name="%(app_label)s_%(class)s_seasons_watched_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.show}: {self.seasons_watched}"
