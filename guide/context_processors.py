@@ -1,9 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from guide.reading import progress_for
-
-THEMES = ("auto", "light", "dark")
-THEME_COOKIE = "theme"
+from guide.reading import THEME_COOKIE, THEMES, progress_for
 
 
 def reader(request):

@@ -23,8 +23,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
-from guide.context_processors import THEME_COOKIE
-from guide.reading import PROGRESS_COOKIE
+from guide.reading import PROGRESS_COOKIE, THEME_COOKIE
 
 GENERATION_KEY = "pages:generation"
 VISITOR_PAGE_SECONDS = 30

@@ -1,4 +1,5 @@
-"""The reader's spoiler progress: from the signed cookie for visitors, the account for fans."""
+"""What a reader has chosen: spoiler progress (a signed cookie for visitors, the account
+for fans) and the colour theme (a cookie)."""
 
 import json
 
@@ -7,6 +8,8 @@ from django.core import signing
 from guide import spoilers
 from guide.models import WatchProgress
 
+THEMES = ("auto", "light", "dark")
+THEME_COOKIE = "theme"
 PROGRESS_COOKIE = "watched"
 PROGRESS_SALT = "guide.watched"
 PROGRESS_MAX_AGE = 60 * 60 * 24 * 365

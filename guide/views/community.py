@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guide import seo, services
-from guide.context_processors import THEME_COOKIE, THEMES
 from guide.forms import WatchProgressForm
 from guide.models import ModerationAction, Outcome, Show
 from guide.pagecache import cache_for_visitors
@@ -19,6 +18,8 @@ from guide.reading import (
     PROGRESS_COOKIE,
     PROGRESS_MAX_AGE,
     PROGRESS_SALT,
+    THEME_COOKIE,
+    THEMES,
     encode_progress,
     progress_for,
 )
