@@ -11,9 +11,8 @@ from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from guide import seo
 from guide.forms import WatchProgressForm
-from guide.models import Show, Theory
+from guide.models import Show, Theory, with_prediction_records
 from guide.pagecache import cache_for_visitors
-from guide.views.community import prediction_records
 from guide.views.navigation import redirect_back
 
 PROFILE_THEORIES = 20
@@ -44,7 +43,7 @@ def signup(request):
 @cache_for_visitors
 def profile(request, username):
     fan = get_object_or_404(
-        prediction_records(get_user_model().objects.filter(is_active=True)),
+        with_prediction_records(get_user_model().objects.filter(is_active=True)),
         username=username,
     )
     theories = Theory.objects.for_listing(request.user).filter(author=fan).new()

@@ -37,6 +37,7 @@ from guide.models.fans import (
     Vote,
     VoteValue,
     WatchProgress,
+    with_prediction_records,
 )
 
 __all__ = [
@@ -70,4 +71,5 @@ __all__ = [
     "ModerationKind",
     "ModerationAction",
     "WatchProgress",
+    "with_prediction_records",
 ]

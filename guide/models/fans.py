@@ -4,7 +4,8 @@ moderation log, and how far each fan has watched."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -72,7 +73,7 @@ class TheoryQuerySet(models.QuerySet):
     def with_comment_count(self, user=None):
         visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(user)
         return self.annotate(
-            comment_count=models.functions.Coalesce(
+            comment_count=Coalesce(
                 Subquery(
                     visible.order_by().values("theory").annotate(n=Count("pk")).values("n")[:1]
                 ),
@@ -432,3 +433,21 @@ class WatchProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.show}: {self.seasons_watched}"
+
+
+def with_prediction_records(users, *, show=None):
+    """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
+    scope = Q(theories__is_hidden=False)
+    if show is not None:
+        scope &= Q(theories__season__show=show)
+
+    def count(outcome):
+        return Count("theories", filter=scope & Q(theories__outcome=outcome))
+
+    return users.annotate(
+        confirmed=count(Outcome.CONFIRMED),
+        partly=count(Outcome.PARTLY),
+        debunked=count(Outcome.DEBUNKED),
+        still_open=count(Outcome.OPEN),
+        total_score=Coalesce(Sum("theories__score", filter=scope), 0),
+    )

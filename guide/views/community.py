@@ -3,8 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from guide import seo, services
 from guide.forms import WatchProgressForm
-from guide.models import ModerationAction, Outcome, Show
+from guide.models import ModerationAction, Show, with_prediction_records
 from guide.pagecache import cache_for_visitors
 from guide.reading import (
     PROGRESS_COOKIE,
@@ -29,24 +28,6 @@ LEADERBOARD_SIZE = 50
 LOG_PER_PAGE = 50
 
 
-def prediction_records(users, *, show=None):
-    """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
-    scope = Q(theories__is_hidden=False)
-    if show is not None:
-        scope &= Q(theories__season__show=show)
-
-    def count(outcome):
-        return Count("theories", filter=scope & Q(theories__outcome=outcome))
-
-    return users.annotate(
-        confirmed=count(Outcome.CONFIRMED),
-        partly=count(Outcome.PARTLY),
-        debunked=count(Outcome.DEBUNKED),
-        still_open=count(Outcome.OPEN),
-        total_score=Coalesce(Sum("theories__score", filter=scope), 0),
-    )
-
-
 @cache_for_visitors
 def leaderboard(request):
     shows = Show.objects.published()
@@ -56,7 +37,7 @@ def leaderboard(request):
             raise Http404
         show = get_object_or_404(shows, slug=slug)
     fans = (
-        prediction_records(get_user_model().objects.filter(is_active=True), show=show)
+        with_prediction_records(get_user_model().objects.filter(is_active=True), show=show)
         .filter(Q(confirmed__gt=0) | Q(partly__gt=0) | Q(debunked__gt=0))
         .order_by("-confirmed", "-partly", "-total_score", "username")[:LEADERBOARD_SIZE]
     )
