@@ -40,6 +40,11 @@ class User(AbstractUser):
             return False
         return not getattr(item, "is_frozen", False)
 
+    def can_delete(self, item) -> bool:
+        """Authors may delete their own items, except theories whose season is out: a
+        prediction that missed stays on its author's record."""
+        return self.can_edit(item)
+
     @property
     def is_moderator(self) -> bool:
         # has_perm caches the user's permissions, so templates may ask this freely.

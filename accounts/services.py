@@ -1,6 +1,15 @@
 from django.db import transaction
 
+from guide import freshness
 from guide import services as guide_services
+
+
+@transaction.atomic
+def update_profile(*, user, display_name: str, bio: str, email: str) -> None:
+    """A fan's name shows on every theory and comment of theirs: pages must follow."""
+    user.display_name, user.bio, user.email = display_name, bio, email
+    user.save(update_fields=["display_name", "bio", "email"])
+    transaction.on_commit(freshness.bump)
 
 
 @transaction.atomic

@@ -73,7 +73,7 @@ def profile(request, username):
 def account_settings(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")
     progress = dict(request.user.watch_progress.values_list("show_id", "seasons_watched"))

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 from django.views.i18n import set_language
 
 from guide.sitemaps import SITEMAPS
@@ -10,12 +9,8 @@ from guide.sitemaps import SITEMAPS
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path(
-        "sitemap.xml",
-        cache_page(60 * 15)(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap",
-    ),
+    # Not cached: hidden theories and unpublished shows must leave it at once.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("accounts.urls")),
     path("", include("guide.urls")),
 ]

@@ -23,20 +23,14 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+from guide import freshness
 from guide.reading import PROGRESS_COOKIE, THEME_COOKIE
 
-GENERATION_KEY = "pages:generation"
 VISITOR_PAGE_SECONDS = 30
-TOKEN_PLACEHOLDER = "@@csrf-token@@"  # noqa: S105 - a marker, not a secret
-_TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def bump() -> None:
-    """Make every cached page stale: call after any write that pages show."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+_TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+# Autoescaping turns any quote a fan types into an entity, so this exact attribute text
+# can only come from {% csrf_token %}: fan-written text is never touched.
+_TOKEN_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="@@csrf-token@@"'  # noqa: S105
 
 
 def _key(request, generation: int) -> str:
@@ -66,19 +60,15 @@ def cache_for_visitors(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        generation = cache.get(GENERATION_KEY, 0)
-        key = _key(request, generation)
+        key = _key(request, freshness.generation())
         cached = cache.get(key)
         if cached is not None:
             content_type, body = cached
-            token = get_token(request).encode()
-            return HttpResponse(body.replace(TOKEN_PLACEHOLDER.encode(), token), content_type)
+            field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
+            return HttpResponse(body.replace(_TOKEN_PLACEHOLDER, field), content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            body = _TOKEN_FIELD.sub(
-                b'name="csrfmiddlewaretoken" value="' + TOKEN_PLACEHOLDER.encode() + b'"',
-                response.content,
-            )
+            body = _TOKEN_FIELD.sub(_TOKEN_PLACEHOLDER, response.content)
             cache.set(key, (response["Content-Type"], body), VISITOR_PAGE_SECONDS)
         return response
 

@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from guide import markdown, pagecache, ranking
+from guide import freshness, markdown, ranking
 from guide.models import (
     Character,
     Comment,
@@ -26,39 +25,48 @@ from guide.models import (
 
 
 class FrozenError(Exception):
-    """The theory's season is out: its text can no longer change."""
+    """The theory's season is out: it can no longer change or go."""
 
 
 # Votes -------------------------------------------------------------------------------
 
 
-def _vote_count(value: int):
-    counted = (
-        Vote.objects.filter(theory=OuterRef("pk"), value=value)
-        .order_by()
-        .values("theory")
-        .annotate(n=Count("pk"))
-        .values("n")
+def _counts_and_ranks(*, upvotes: int, downvotes: int, created_at) -> dict:
+    """Every denormalised vote field of a theory, from its counts (one UPDATE writes them,
+    so the score = up - down constraint holds at every moment)."""
+    score = upvotes - downvotes
+    return {
+        "upvotes": upvotes,
+        "downvotes": downvotes,
+        "score": score,
+        "hot": ranking.hot(score, created_at),
+        "wilson": ranking.wilson_lower_bound(upvotes, downvotes),
+    }
+
+
+def _tally(votes) -> dict:
+    return votes.aggregate(
+        upvotes=Count("pk", filter=Q(value=1)), downvotes=Count("pk", filter=Q(value=-1))
     )
-    return Coalesce(Subquery(counted), Value(0))
 
 
 def recount_votes(*, theory_ids) -> None:
     """Recompute counts from the vote rows (the source of truth), then the stored ranks."""
-    theories = Theory.objects.filter(pk__in=list(theory_ids))
-    # One statement, so the score = up - down constraint holds at every moment.
-    theories.update(
-        upvotes=_vote_count(1),
-        downvotes=_vote_count(-1),
-        score=_vote_count(1) - _vote_count(-1),
-    )
-    for pk, upvotes, downvotes, score, created_at in theories.values_list(
-        "pk", "upvotes", "downvotes", "score", "created_at"
-    ):
-        Theory.objects.filter(pk=pk).update(
-            hot=ranking.hot(score, created_at),
-            wilson=ranking.wilson_lower_bound(upvotes, downvotes),
+    theories = list(Theory.objects.filter(pk__in=list(theory_ids)).only("pk", "created_at"))
+    tallies = {
+        row["theory_id"]: row
+        for row in Vote.objects.filter(theory__in=theories)
+        .values("theory_id")
+        .annotate(upvotes=Count("pk", filter=Q(value=1)), downvotes=Count("pk", filter=Q(value=-1)))
+    }
+    for theory in theories:
+        tally = tallies.get(theory.pk, {"upvotes": 0, "downvotes": 0})
+        fields = _counts_and_ranks(
+            upvotes=tally["upvotes"], downvotes=tally["downvotes"], created_at=theory.created_at
         )
+        for name, value in fields.items():
+            setattr(theory, name, value)
+    Theory.objects.bulk_update(theories, ["upvotes", "downvotes", "score", "hot", "wilson"])
 
 
 @dataclass(frozen=True)
@@ -94,17 +102,11 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
             unique_fields=["user", "theory"],
             update_fields=["value"],
         )
-    counts = VoteCounts(
-        **Vote.objects.filter(theory_id=theory.pk).aggregate(
-            upvotes=Count("pk", filter=Q(value=1)), downvotes=Count("pk", filter=Q(value=-1))
-        )
-    )
+    counts = VoteCounts(**_tally(Vote.objects.filter(theory_id=theory.pk)))
     Theory.objects.filter(pk=theory.pk).update(
-        upvotes=counts.upvotes,
-        downvotes=counts.downvotes,
-        score=counts.score,
-        hot=ranking.hot(counts.score, created_at),
-        wilson=ranking.wilson_lower_bound(counts.upvotes, counts.downvotes),
+        **_counts_and_ranks(
+            upvotes=counts.upvotes, downvotes=counts.downvotes, created_at=created_at
+        )
     )
     return counts
 
@@ -136,7 +138,7 @@ def post_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     theory = Theory(
         author=author,
         season=season,
@@ -164,7 +166,7 @@ def edit_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     if theory.is_frozen:
         raise FrozenError
     theory.title = title
@@ -182,7 +184,10 @@ def edit_theory(
 
 @transaction.atomic
 def delete_theory(*, theory: Theory) -> None:
-    transaction.on_commit(pagecache.bump)
+    if theory.is_frozen:
+        # Deleting a theory that missed would polish its author's prediction record.
+        raise FrozenError
+    transaction.on_commit(freshness.bump)
     # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
     # label and loses only the link.
     theory.delete()
@@ -192,7 +197,7 @@ def delete_theory(*, theory: Theory) -> None:
 def post_comment(
     *, author, theory: Theory, body: str, spoiler_season: int | None = None
 ) -> Comment:
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     return Comment.objects.create(
         author=author,
         theory=theory,
@@ -204,7 +209,7 @@ def post_comment(
 
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     comment.body = body
     comment.body_html = markdown.render(body)
     comment.spoiler_season = spoiler_season
@@ -215,7 +220,7 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
 
 @transaction.atomic
 def delete_comment(*, comment: Comment) -> None:
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     comment.delete()
 
 
@@ -235,14 +240,15 @@ def report(
     theory: Theory | None = None,
     comment: Comment | None = None,
 ) -> Report:
-    open_reports = Report.objects.filter(reporter=reporter, status=ReportStatus.OPEN)
-    if theory is not None and open_reports.filter(theory=theory).exists():
-        raise DuplicateReportError
-    if comment is not None and open_reports.filter(comment=comment).exists():
-        raise DuplicateReportError
-    return Report.objects.create(
-        reporter=reporter, reason=reason, note=note, theory=theory, comment=comment
-    )
+    # The database holds "one open report per fan and item"; a double submit that races
+    # past any check in Python still meets the unique constraint.
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, reason=reason, note=note, theory=theory, comment=comment
+            )
+    except IntegrityError as error:
+        raise DuplicateReportError from error
 
 
 def _label(item) -> str:
@@ -271,7 +277,7 @@ def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", 
 @transaction.atomic
 def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str = "") -> None:
     """Hide or restore a theory or comment, and record who did it and why."""
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
     _log(
@@ -284,6 +290,7 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
 
 @transaction.atomic
 def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str = "") -> None:
+    transaction.on_commit(freshness.bump)  # the public moderation log shows it
     updated = Report.objects.filter(pk=report_row.pk, status=ReportStatus.OPEN).update(
         status=ReportStatus.DISMISSED if dismissed else ReportStatus.RESOLVED,
         resolved_by=moderator,
@@ -307,7 +314,7 @@ class SeasonNotReleasedError(Exception):
 def set_outcome(
     *, moderator, theory: Theory, outcome: str, note: str = "", source_url: str = ""
 ) -> None:
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     if outcome not in Outcome.values:
         raise ValueError(outcome)
     if outcome != Outcome.OPEN and not theory.season.is_released:
@@ -338,7 +345,7 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
-    transaction.on_commit(pagecache.bump)
+    transaction.on_commit(freshness.bump)
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()

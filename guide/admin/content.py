@@ -10,7 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from guide import pagecache
+from guide import freshness
 from guide.models import (
     Character,
     CharacterStatus,
@@ -44,15 +44,15 @@ class ContentAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(pagecache.bump)
+        transaction.on_commit(freshness.bump)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(pagecache.bump)
+        transaction.on_commit(freshness.bump)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(pagecache.bump)
+        transaction.on_commit(freshness.bump)
 
 
 # Shows -------------------------------------------------------------------------------
@@ -67,10 +67,15 @@ class SeasonInline(admin.TabularInline):
 
 class CharacterInline(admin.TabularInline):
     model = Character
-    # Portraits (with their required description) are edited on the character's own page.
+    # Portraits (with their required description) and the actor are edited on the
+    # character's own page; an autocomplete per row here would cost a query per row.
     fields = ["name", "slug", "native_name", "actor", "role", "billing_order"]
+    readonly_fields = ["actor"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
     extra = 0
     show_change_link = True
 

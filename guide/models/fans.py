@@ -437,7 +437,7 @@ class WatchProgress(models.Model):
 
 def with_prediction_records(users, *, show=None):
     """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
-    scope = Q(theories__is_hidden=False)
+    scope = Q(theories__is_hidden=False, theories__season__show__is_published=True)
     if show is not None:
         scope &= Q(theories__season__show=show)
 

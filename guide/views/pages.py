@@ -138,7 +138,9 @@ def character_detail(request, slug, character):
     statuses = character.statuses.select_related("season__show").order_by("season__number")
     theories = Theory.objects.for_listing(request.user).about(character).hot()[:PAGE_THEORIES]
     other_roles = (
-        character.actor.roles.exclude(pk=character.pk).select_related("show")
+        character.actor.roles.exclude(pk=character.pk)
+        .filter(show__is_published=True)
+        .select_related("show")
         if character.actor
         else Character.objects.none()
     )

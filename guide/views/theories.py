@@ -46,7 +46,8 @@ def theory_list(request):
             theories = theories.for_season(chosen["season"])
         if data["character"]:
             chosen["character"] = get_object_or_404(
-                Character.objects.select_related("show"), pk=data["character"]
+                Character.objects.filter(show__is_published=True).select_related("show"),
+                pk=data["character"],
             )
             theories = theories.about(chosen["character"])
         if data["outcome"]:
@@ -183,6 +184,9 @@ def theory_delete(request, pk):
     theory = get_object_or_404(
         Theory.objects.select_related("season__show"), pk=pk, author=request.user
     )
+    if not request.user.can_delete(theory):
+        messages.error(request, _("This theory's season is out, so it stays on the record."))
+        return redirect(theory)
     if request.method == "POST":
         services.delete_theory(theory=theory)
         messages.success(request, _("Your theory is deleted."))

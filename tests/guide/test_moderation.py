@@ -32,6 +32,7 @@ from tests.factories import (
     ReportFactory,
     SeasonFactory,
     ShowFactory,
+    TheoryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -441,3 +442,10 @@ def test_editor_cannot_moderate(world, editor_client, model):
     assert not Comment.objects.filter(is_hidden=True).exists()
     assert Report.objects.get(pk=report.pk).status == ReportStatus.OPEN
     assert not ModerationAction.objects.exists()
+
+
+def test_a_hidden_theory_leaves_the_sitemap_at_once(client, moderator):
+    theory = TheoryFactory(title="Abusive title")
+    assert theory.get_absolute_url() in client.get(reverse("sitemap")).text
+    services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="abuse")
+    assert theory.get_absolute_url() not in client.get(reverse("sitemap")).text

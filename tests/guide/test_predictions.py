@@ -12,7 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guide.models import ModerationAction, ModerationKind, Outcome, SeasonStatus, Theory
-from tests.factories import SeasonFactory, ShowFactory, TheoryFactory, UserFactory
+from tests.factories import (
+    CharacterFactory,
+    PersonFactory,
+    SeasonFactory,
+    ShowFactory,
+    TheoryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +306,21 @@ def test_leaderboard_queries_do_not_grow(aired, upcoming, django_assert_max_num_
     assert len(ranking(client)) == 27
     with django_assert_max_num_queries(3):
         client.get(reverse("guide:leaderboard"), {"show": "hyosan-record"})
+
+
+def test_unpublished_shows_count_nowhere(client, fan):
+    secret = ShowFactory(title="Secret Show", is_published=False)
+    season = SeasonFactory(show=secret, status=SeasonStatus.RELEASED, release_date="2024-01-01")
+    TheoryFactory(author=fan, season=season, outcome="confirmed")
+    assert fan.get_absolute_url() not in client.get(reverse("guide:leaderboard")).text
+    hidden_role = CharacterFactory(show=secret, name="Secret Character")
+    page = client.get(reverse("guide:theory_list"), {"character": hidden_role.pk})
+    assert page.status_code == 404
+
+
+def test_an_actors_roles_in_unpublished_shows_stay_secret(client):
+    actor = PersonFactory(name="Jo Yi-hyun")
+    public = CharacterFactory(actor=actor, name="Choi Nam-ra")
+    CharacterFactory(actor=actor, name="Secret Role", show=ShowFactory(is_published=False))
+    page = client.get(public.get_absolute_url()).text
+    assert "Secret Role" not in page

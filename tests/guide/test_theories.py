@@ -492,15 +492,21 @@ def test_frozen_theory_cannot_be_edited(fan_client, frozen, released):
     assert frozen.edited_at is None
 
 
-def test_frozen_theory_can_be_deleted(fan_client, frozen):
+def test_frozen_theory_stays_on_the_record(fan_client, frozen):
+    # Deleting a prediction that missed would polish its author's record.
     response = fan_client.post(reverse("guide:theory_delete", args=[frozen.pk]))
     assert response.status_code == HTTPStatus.FOUND
-    assert not Theory.objects.filter(pk=frozen.pk).exists()
+    assert response.url == frozen.get_absolute_url()
+    assert Theory.objects.filter(pk=frozen.pk).exists()
+    page = fan_client.get(frozen.get_absolute_url()).text
+    assert reverse("guide:theory_delete", args=[frozen.pk]) not in page
 
 
-def test_edit_service_refuses_frozen(frozen):
+def test_edit_and_delete_services_refuse_frozen(frozen):
     with pytest.raises(services.FrozenError):
         services.edit_theory(theory=frozen, title="x", body="y")
+    with pytest.raises(services.FrozenError):
+        services.delete_theory(theory=frozen)
 
 
 # Rate limits -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.db.models import Count, Q
 
-from guide import demo, markdown, pagecache, ranking, services
+from guide import demo, freshness, markdown, ranking, services
 from guide.models import (
     Character,
     CharacterStatus,
@@ -305,5 +305,5 @@ class Command(BaseCommand):
             load_votes(theories, fans, tally)
             recount_stale(theories)
             load_comments(theories, fans, tally)
-        pagecache.bump()
+        freshness.bump()
         self.stdout.write(self.style.SUCCESS(tally.summary()))
