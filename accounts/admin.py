@@ -2,15 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from guide import freshness
+from guide.admin.content import FreshPagesMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(FreshPagesMixin, BaseUserAdmin):
+    """A fan's name and whether they are active show on public pages."""
+
     fieldsets = [
         *BaseUserAdmin.fieldsets[:2],
         (_("Public profile"), {"fields": ["display_name", "bio"]}),
@@ -44,16 +45,3 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["username", "email", "display_name", "first_name", "last_name"]
     date_hierarchy = "date_joined"
-
-    # A fan's name and whether they are active show on public pages.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(freshness.bump)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(freshness.bump)
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(freshness.bump)

@@ -39,8 +39,8 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
     )
 
 
-class ContentAdmin(admin.ModelAdmin):
-    """Editors' content: any change makes the visitors' page cache stale."""
+class FreshPagesMixin:
+    """For admins of anything public pages show: every change makes cached pages stale."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -53,6 +53,10 @@ class ContentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         transaction.on_commit(freshness.bump)
+
+
+class ContentAdmin(FreshPagesMixin, admin.ModelAdmin):
+    """Editors' content."""
 
 
 # Shows -------------------------------------------------------------------------------
