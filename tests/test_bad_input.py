@@ -684,66 +684,50 @@ def _assert_friendly_400(response):
     assert b"<html" in response.content.lower()
 
 
+def _fan_client(fan, enforce_csrf: bool) -> tuple[Client, str]:
+    if enforce_csrf:
+        return _csrf_client(fan)
+    client = Client()
+    client.force_login(fan)
+    return client, ""
+
+
+def _post(client, url, fields: dict, token: str, encoding: str):
+    """POST over HTTPS as a browser would, urlencoded or multipart."""
+    headers = {"X-CSRFToken": token, "Referer": "https://testserver/"}
+    if encoding == "urlencoded":
+        body = "&".join(f"{key}={quote(value)}" for key, value in fields.items())
+        return client.post(
+            url,
+            body,
+            content_type="application/x-www-form-urlencoded",
+            secure=True,
+            headers=headers,
+        )
+    return client.post(url, fields, secure=True, headers=headers)
+
+
 @pytest.mark.parametrize("enforce_csrf", [False, True], ids=["no-csrf", "csrf"])
 @pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
 def test_oversized_body_is_refused_with_400(fan, world, enforce_csrf, encoding):
-    if enforce_csrf:
-        client, token = _csrf_client(fan)
-    else:
-        client, token = Client(), ""
-        client.force_login(fan)
+    client, token = _fan_client(fan, enforce_csrf)
     big = "x" * (django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024)
     before = Theory.objects.count()
     for url in _endpoints(world):
         fields = {"csrfmiddlewaretoken": token, "title": "t", "body": big}
-        if encoding == "urlencoded":
-            response = client.post(
-                url,
-                "&".join(f"{key}={quote(value)}" for key, value in fields.items()),
-                content_type="application/x-www-form-urlencoded",
-                secure=True,
-                headers={"X-CSRFToken": token, "Referer": "https://testserver/"},
-            )
-        else:
-            response = client.post(
-                url,
-                fields,
-                secure=True,
-                headers={"X-CSRFToken": token, "Referer": "https://testserver/"},
-            )
-        _assert_friendly_400(response)
+        _assert_friendly_400(_post(client, url, fields, token, encoding))
     assert Theory.objects.count() == before
 
 
 @pytest.mark.parametrize("enforce_csrf", [False, True], ids=["no-csrf", "csrf"])
 @pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
 def test_too_many_fields_are_refused_with_400(fan, world, enforce_csrf, encoding):
-    if enforce_csrf:
-        client, token = _csrf_client(fan)
-    else:
-        client, token = Client(), ""
-        client.force_login(fan)
+    client, token = _fan_client(fan, enforce_csrf)
     count = django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 10
     for url in _endpoints(world):
         fields = {"csrfmiddlewaretoken": token, "title": "t", "body": "b"}
         fields.update({f"f{n}": "1" for n in range(count)})
-        if encoding == "urlencoded":
-            body = "&".join(f"{key}={quote(value)}" for key, value in fields.items())
-            response = client.post(
-                url,
-                body,
-                content_type="application/x-www-form-urlencoded",
-                secure=True,
-                headers={"X-CSRFToken": token, "Referer": "https://testserver/"},
-            )
-        else:
-            response = client.post(
-                url,
-                fields,
-                secure=True,
-                headers={"X-CSRFToken": token, "Referer": "https://testserver/"},
-            )
-        _assert_friendly_400(response)
+        _assert_friendly_400(_post(client, url, fields, token, encoding))
 
 
 def test_many_values_of_one_field_are_refused_with_400(fan_client, world):
