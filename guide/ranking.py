@@ -32,3 +32,19 @@ def wilson_lower_bound(upvotes: int, downvotes: int, z: float = WILSON_Z) -> flo
     centre = share + z2 / (2 * total)
     spread = z * sqrt((share * (1 - share) + z2 / (4 * total)) / total)
     return round((centre - spread) / (1 + z2 / total), 7)
+
+
+def vote_fields(*, upvotes: int, downvotes: int, created: datetime) -> dict:
+    """Every stored vote field of a theory, from its counts: the one place they are derived.
+
+    Written together in one UPDATE, so the score = up - down constraint holds at every
+    moment; compared against stored rows by guide.selectors.vote_count_mismatches.
+    """
+    score = upvotes - downvotes
+    return {
+        "upvotes": upvotes,
+        "downvotes": downvotes,
+        "score": score,
+        "hot": hot(score, created),
+        "wilson": wilson_lower_bound(upvotes, downvotes),
+    }

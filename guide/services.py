@@ -31,19 +31,6 @@ class FrozenError(Exception):
 # Votes -------------------------------------------------------------------------------
 
 
-def _counts_and_ranks(*, upvotes: int, downvotes: int, created_at) -> dict:
-    """Every denormalised vote field of a theory, from its counts (one UPDATE writes them,
-    so the score = up - down constraint holds at every moment)."""
-    score = upvotes - downvotes
-    return {
-        "upvotes": upvotes,
-        "downvotes": downvotes,
-        "score": score,
-        "hot": ranking.hot(score, created_at),
-        "wilson": ranking.wilson_lower_bound(upvotes, downvotes),
-    }
-
-
 def _tally(votes) -> dict:
     return votes.aggregate(
         upvotes=Count("pk", filter=Q(value=1)), downvotes=Count("pk", filter=Q(value=-1))
@@ -61,8 +48,8 @@ def recount_votes(*, theory_ids) -> None:
     }
     for theory in theories:
         tally = tallies.get(theory.pk, {"upvotes": 0, "downvotes": 0})
-        fields = _counts_and_ranks(
-            upvotes=tally["upvotes"], downvotes=tally["downvotes"], created_at=theory.created_at
+        fields = ranking.vote_fields(
+            upvotes=tally["upvotes"], downvotes=tally["downvotes"], created=theory.created_at
         )
         for name, value in fields.items():
             setattr(theory, name, value)
@@ -104,8 +91,8 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
         )
     counts = VoteCounts(**_tally(Vote.objects.filter(theory_id=theory.pk)))
     Theory.objects.filter(pk=theory.pk).update(
-        **_counts_and_ranks(
-            upvotes=counts.upvotes, downvotes=counts.downvotes, created_at=created_at
+        **ranking.vote_fields(
+            upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
         )
     )
     return counts
