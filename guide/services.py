@@ -115,6 +115,16 @@ def remove_votes_of(*, user) -> int:
 # Theories and comments ------------------------------------------------------------------
 
 
+def theory_text_fields(*, title: str, body: str, spoiler_season: int | None) -> dict:
+    """A theory's stored derivations of its text: rendered HTML, search text and slug."""
+    draft = Theory(title=title, body=body, spoiler_season=spoiler_season)
+    return {
+        "body_html": markdown.render(body),
+        "search_text": draft.searchable_text(),
+        "slug": draft.make_slug(),
+    }
+
+
 @transaction.atomic
 def post_theory(
     *,
@@ -126,17 +136,14 @@ def post_theory(
     spoiler_season: int | None = None,
 ) -> Theory:
     transaction.on_commit(freshness.bump)
-    theory = Theory(
+    theory = Theory.objects.create(
         author=author,
         season=season,
         title=title,
         body=body,
-        body_html=markdown.render(body),
         spoiler_season=spoiler_season,
+        **theory_text_fields(title=title, body=body, spoiler_season=spoiler_season),
     )
-    theory.slug = theory.make_slug()
-    theory.search_text = theory.searchable_text()
-    theory.save()
     theory.characters.set(characters)
     # A new theory starts with no votes; its hot rank is its age alone.
     Theory.objects.filter(pk=theory.pk).update(hot=ranking.hot(0, theory.created_at))
@@ -158,10 +165,11 @@ def edit_theory(
         raise FrozenError
     theory.title = title
     theory.body = body
-    theory.body_html = markdown.render(body)
     theory.spoiler_season = spoiler_season
-    theory.slug = theory.make_slug()
-    theory.search_text = theory.searchable_text()
+    for name, value in theory_text_fields(
+        title=title, body=body, spoiler_season=spoiler_season
+    ).items():
+        setattr(theory, name, value)
     theory.edited_at = timezone.now()
     fields = ["title", "slug", "body", "body_html", "search_text", "spoiler_season", "edited_at"]
     theory.save(update_fields=fields)

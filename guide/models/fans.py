@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +123,10 @@ class Theory(models.Model):
     outcome_source_url = models.URLField(_("outcome source"), max_length=500, blank=True)
     outcome_set_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
-    created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
+    # A default, not auto_now_add, so imports and the bench can keep a real posting time.
+    created_at = models.DateTimeField(
+        _("posted"), default=timezone.now, editable=False, db_index=True
+    )
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
     # Denormalised from Vote; kept exact by guide.services.cast_vote.
     upvotes = models.PositiveIntegerField(default=0, editable=False)
@@ -198,7 +202,7 @@ class Vote(models.Model):
     )
     theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=VoteValue)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("vote")
@@ -241,7 +245,7 @@ class Comment(models.Model):
         _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
     )
     is_hidden = models.BooleanField(_("hidden"), default=False)
-    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
