@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from guide.admin.content import FreshPagesMixin
+from core.admin import FreshPagesMixin
 
 
 @admin.register(User)

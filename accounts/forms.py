@@ -4,6 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import NoControlCharactersMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -40,7 +41,7 @@ class SignUpForm(UserCreationForm):
         return username
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "bio", "email"]
@@ -52,14 +53,6 @@ class ProfileForm(forms.ModelForm):
         if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another account already uses that email."))
         return email
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("display_name", "bio"):
-            value = cleaned.get(name) or ""
-            if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-                self.add_error(name, _("Remove the invisible control characters."))
-        return cleaned
 
 
 class DeleteAccountForm(forms.Form):

@@ -32,20 +32,3 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
-
-    # Permission predicates, usable in views and templates alike.
-    def can_edit(self, item) -> bool:
-        """Authors may edit their own theories and comments while they are not frozen."""
-        if not self.is_authenticated or item.author_id != self.pk:
-            return False
-        return not getattr(item, "is_frozen", False)
-
-    def can_delete(self, item) -> bool:
-        """Authors may delete their own items, except theories whose season is out: a
-        prediction that missed stays on its author's record."""
-        return self.can_edit(item)
-
-    @property
-    def is_moderator(self) -> bool:
-        # has_perm caches the user's permissions, so templates may ask this freely.
-        return self.is_active and self.is_staff and self.has_perm("guide.moderate_theory")

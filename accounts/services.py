@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from guide import freshness
+from core import freshness
 from guide import services as guide_services
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import views
 from accounts.forms import LoginForm
-from guide.seo import PageMeta
+from core.seo import PageMeta
 
 
 class UsernameConverter:

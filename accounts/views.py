@@ -1,19 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
-from guide import seo
+from core.navigation import redirect_back
+from core.pagecache import cache_for_visitors
+from core.seo import PageMeta
+from guide import selectors
 from guide.forms import WatchProgressForm
-from guide.models import Show, Theory, with_prediction_records
-from guide.pagecache import cache_for_visitors
-from guide.views.navigation import redirect_back
+from guide.models import Show, Theory
 
 PROFILE_THEORIES = 20
 
@@ -28,7 +29,7 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Next Season, %(name)s!") % {"name": user.username})
         return redirect_back(request, "/")
-    page_meta = seo.PageMeta(
+    page_meta = PageMeta(
         title=_("Sign up"),
         description=_("Join Next Season to post theories, vote and build a prediction record."),
     )
@@ -42,14 +43,9 @@ def signup(request):
 
 @cache_for_visitors
 def profile(request, username):
-    fan = get_object_or_404(
-        with_prediction_records(get_user_model().objects.filter(is_active=True)),
-        username=username,
-    )
+    fan = selectors.fan_with_record(username)
     theories = Theory.objects.for_listing(request.user).filter(author=fan).new()
     page = Paginator(theories, PROFILE_THEORIES).get_page(request.GET.get("page"))
-    resolved = fan.confirmed + fan.partly + fan.debunked
-    hit_rate = round(100 * (fan.confirmed + fan.partly / 2) / resolved) if resolved else None
     return render(
         request,
         "accounts/profile.html",
@@ -57,8 +53,8 @@ def profile(request, username):
             "fan": fan,
             "page_obj": page,
             "theories": page.object_list,
-            "hit_rate": hit_rate,
-            "page_meta": seo.PageMeta(
+            "hit_rate": selectors.hit_rate(fan),
+            "page_meta": PageMeta(
                 title=fan.public_name,
                 description=_("%(name)s's theories and prediction record on Next Season.")
                 % {"name": fan.public_name},

@@ -36,13 +36,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "accounts",
+    "core",
     "guide",
 ]
 
 MIDDLEWARE = [
     # Header middleware sits above WhiteNoise so static files get the headers too.
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.CrossOriginResourcePolicyMiddleware",
+    "core.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -52,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.site",
                 "guide.context_processors.reader",
             ],
         },
@@ -160,7 +162,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 
-# Whole pages for visitors who are not signed in (guide/pagecache.py).
+# Whole pages for visitors who are not signed in (core/pagecache.py).
 VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
 
 # Rate limits per fan: (max actions, window in seconds).
@@ -211,12 +213,12 @@ MAX_IMAGE_UPLOAD_BYTES = 3 * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # Django sends none; config.middleware does
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # Django sends none; core.middleware does
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "guide.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],

@@ -20,10 +20,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler400 = "guide.views.errors.bad_request"
-handler403 = "guide.views.errors.permission_denied"
-handler404 = "guide.views.errors.page_not_found"
-handler500 = "guide.views.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
 
 admin.site.site_header = "Next Season"
 admin.site.site_title = "Next Season admin"

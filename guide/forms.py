@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedIdMultipleChoiceField, NoControlCharactersMixin
 from guide.models import (
     Character,
     Comment,
@@ -28,35 +29,6 @@ def _spoiler_choices(max_season: int = 9):
     return [("", _("No spoilers"))] + [
         (str(n), _reveals_season(n)) for n in range(1, max_season + 1)
     ]
-
-
-class NoControlCharactersMixin:
-    """Refuse invisible control characters in text, which only ever come from abuse."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
-                self.add_error(name, _("Remove the invisible control characters."))
-        return cleaned
-
-
-MAX_ID = 2**63 - 1
-
-
-class BoundedIdMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuse ids that are not integers a database column can hold, before any query."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
@@ -102,7 +74,7 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
             f"{season.show.title} — {season.label}"
         )
         self.fields["characters"].queryset = (
-            Character.objects.filter(show__is_published=True)
+            Character.objects.published()
             .select_related("show")
             .order_by("show__title", "billing_order", "name")
         )

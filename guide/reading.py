@@ -1,18 +1,13 @@
-"""What a reader has chosen: spoiler progress (a signed cookie for visitors, the account
-for fans) and the colour theme (a cookie)."""
+"""How far a reader has watched each show: a signed cookie for visitors, the account for
+fans. The cookie's name and flags are site-wide (core.reader)."""
 
 import json
 
 from django.core import signing
 
+from core.reader import COOKIE_MAX_AGE, PROGRESS_COOKIE, PROGRESS_SALT, remember
 from guide import spoilers
 from guide.models import WatchProgress
-
-THEMES = ("auto", "light", "dark")
-THEME_COOKIE = "theme"
-PROGRESS_COOKIE = "watched"
-PROGRESS_SALT = "guide.watched"
-PROGRESS_MAX_AGE = 60 * 60 * 24 * 365
 
 
 def progress_for(request) -> dict[int, int]:
@@ -23,7 +18,7 @@ def progress_for(request) -> dict[int, int]:
             WatchProgress.objects.filter(user=user).values_list("show_id", "seasons_watched")
         )
     raw = request.get_signed_cookie(
-        PROGRESS_COOKIE, default=None, salt=PROGRESS_SALT, max_age=PROGRESS_MAX_AGE
+        PROGRESS_COOKIE, default=None, salt=PROGRESS_SALT, max_age=COOKIE_MAX_AGE
     )
     if not raw:
         return {}
@@ -33,5 +28,7 @@ def progress_for(request) -> dict[int, int]:
         return {}
 
 
-def encode_progress(progress: dict[int, int]) -> str:
-    return json.dumps({str(show_id): watched for show_id, watched in progress.items()})
+def remember_progress(response, request, progress: dict[int, int]):
+    """Keep a visitor's progress in their signed cookie."""
+    value = json.dumps({str(show_id): watched for show_id, watched in progress.items()})
+    return remember(response, request, PROGRESS_COOKIE, value, signed_salt=PROGRESS_SALT)

@@ -143,7 +143,7 @@ def search(query: str, *, user) -> SearchResults:
         .filter(_all_terms(["title", "synopsis", "show__title"], terms))[:limit]
     )
     results.characters = list(
-        Character.objects.filter(show__is_published=True)
+        Character.objects.published()
         .select_related("show", "actor")
         .filter(
             _all_terms(
@@ -160,7 +160,7 @@ def search(query: str, *, user) -> SearchResults:
         )[:limit]
     )
     results.facts = list(
-        Fact.objects.filter(season__show__is_published=True)
+        Fact.objects.published()
         .select_related("season__show")
         .filter(_all_terms(["question", "answer", "quote"], terms))[:limit]
     )

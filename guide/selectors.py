@@ -5,11 +5,26 @@ the reader where what they return depends on who reads.
 """
 
 import math
+from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from guide import ranking
-from guide.models import Theory, VoteValue
+from guide.models import (
+    Character,
+    CharacterStatus,
+    Fact,
+    Milestone,
+    Outcome,
+    Season,
+    Show,
+    Theory,
+    TheoryOrder,
+    VoteValue,
+)
 
 # Votes ---------------------------------------------------------------------------------
 
@@ -43,3 +58,140 @@ def vote_count_mismatches(theories=None) -> list[int]:
         if not (exact and close):
             wrong.append(pk)
     return wrong
+
+
+# Prediction records --------------------------------------------------------------------
+
+LEADERBOARD_SIZE = 50
+
+
+def with_prediction_records(users, *, show=None):
+    """Annotate each fan's record: confirmed, partly, debunked, open, and total score.
+
+    Only theories anyone may see count: a hidden theory or an unpublished show's never does.
+    """
+    scope = Q(theories__is_hidden=False, theories__season__show__is_published=True)
+    if show is not None:
+        scope &= Q(theories__season__show=show)
+
+    def count(outcome):
+        return Count("theories", filter=scope & Q(theories__outcome=outcome))
+
+    return users.annotate(
+        confirmed=count(Outcome.CONFIRMED),
+        partly=count(Outcome.PARTLY),
+        debunked=count(Outcome.DEBUNKED),
+        still_open=count(Outcome.OPEN),
+        total_score=Coalesce(Sum("theories__score", filter=scope), 0),
+    )
+
+
+def hit_rate(fan) -> int | None:
+    """Per cent of a fan's settled theories that came true (a partial hit counts half)."""
+    settled = fan.confirmed + fan.partly + fan.debunked
+    if not settled:
+        return None
+    return round(100 * (fan.confirmed + fan.partly / 2) / settled)
+
+
+def leaderboard(*, show=None):
+    """Fans with a settled theory, best record first: confirmed, then partly, then score."""
+    fans = with_prediction_records(get_user_model().objects.filter(is_active=True), show=show)
+    return fans.filter(Q(confirmed__gt=0) | Q(partly__gt=0) | Q(debunked__gt=0)).order_by(
+        "-confirmed", "-partly", "-total_score", "username"
+    )[:LEADERBOARD_SIZE]
+
+
+def fan_with_record(username: str):
+    return get_object_or_404(
+        with_prediction_records(get_user_model().objects.filter(is_active=True)),
+        username=username,
+    )
+
+
+# Theory listings -----------------------------------------------------------------------
+
+
+def theory_listing(*, user, filters: dict) -> tuple[QuerySet, dict]:
+    """The theories a reader may see, narrowed by the list's filters and in its order.
+
+    `filters` is a valid TheoryFilterForm's cleaned data. Returns the theories and the
+    chosen show, season and character (for headings); an unknown one is a 404.
+    """
+    theories = Theory.objects.for_listing(user)
+    chosen = {}
+    if filters.get("show"):
+        chosen["show"] = get_object_or_404(Show.objects.published(), slug=filters["show"])
+        theories = theories.filter(season__show=chosen["show"])
+    if filters.get("season"):
+        chosen["season"] = get_object_or_404(
+            Season.objects.published().select_related("show"), pk=filters["season"]
+        )
+        theories = theories.for_season(chosen["season"])
+    if filters.get("character"):
+        chosen["character"] = get_object_or_404(
+            Character.objects.published().select_related("show"), pk=filters["character"]
+        )
+        theories = theories.about(chosen["character"])
+    if filters.get("outcome"):
+        theories = theories.filter(outcome=filters["outcome"])
+    return theories.ordered(filters.get("sort") or TheoryOrder.HOT), chosen
+
+
+# Season guide --------------------------------------------------------------------------
+
+PAGE_THEORIES = 5
+
+
+@dataclass
+class SeasonGuide:
+    season: Season
+    seasons: list[Season]
+    facts: list[Fact]
+    timeline: list[dict]
+    returning_cast: list[CharacterStatus]
+    new_cast: list[CharacterStatus]
+    theories: QuerySet
+
+
+def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
+    """Everything the season guide shows: facts, a dated timeline, cast, top theories."""
+    season = get_object_or_404(
+        Season.objects.published().select_related("show"), show__slug=slug, number=number
+    )
+    facts = list(season.facts.select_related("quoted_person").order_by("order", "pk"))
+    earlier = CharacterStatus.objects.filter(
+        character=OuterRef("character"),
+        season__show=season.show,
+        season__number__lt=season.number,
+    )
+    cast = list(
+        season.character_statuses.select_related("character__actor", "character__show")
+        .annotate(is_returning=Exists(earlier))
+        .order_by("character__billing_order", "character__name")
+    )
+    return SeasonGuide(
+        season=season,
+        seasons=list(season.show.seasons.order_by("number")),
+        # A timeline entry without an answer is only a date; the timeline shows it.
+        facts=[fact for fact in facts if not fact.milestone or fact.answer],
+        timeline=season_timeline(season, facts),
+        returning_cast=[entry for entry in cast if entry.is_returning],
+        new_cast=[entry for entry in cast if not entry.is_returning],
+        theories=Theory.objects.for_listing(user).for_season(season).hot()[:PAGE_THEORIES],
+    )
+
+
+def season_timeline(season: Season, facts: list[Fact]) -> list[dict]:
+    """The season's dated milestones, oldest first, from its facts and its own dates."""
+    entries = [
+        {"date": fact.happened_on, "label": fact.get_milestone_display(), "fact": fact}
+        for fact in facts
+        if fact.on_timeline
+    ]
+    covered = {fact.milestone for fact in facts if fact.milestone}
+    if season.renewal_announced_on and Milestone.RENEWED not in covered:
+        entries.append({"date": season.renewal_announced_on, "label": Milestone.RENEWED.label})
+    if season.release_date and Milestone.RELEASED not in covered:
+        entries.append({"date": season.release_date, "label": Milestone.RELEASED.label})
+    return sorted(entries, key=lambda entry: entry["date"])

@@ -1,50 +1,21 @@
-"""What each page says about itself to search engines and link previews.
+"""What each guide page says about itself to search engines and link previews.
 
 The <head> of a page is seen by people who have not chosen a spoiler level (a link
 preview in a chat, a search result), so anything tagged with a spoiler season is
 described generically here, whatever the current reader has watched.
 """
 
-from dataclasses import dataclass, field
-
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.seo import DESCRIPTION_LENGTH, SITE_NAME, PageMeta, absolute, short
 from guide.markdown import to_plain_text
-
-SITE_NAME = "Next Season"
-DESCRIPTION_LENGTH = 160
-
-
-@dataclass
-class PageMeta:
-    title: str
-    description: str
-    og_type: str = "website"
-    image: str = ""
-    image_alt: str = ""
-    structured_data: list[dict] = field(default_factory=list)
-
-    @property
-    def full_title(self) -> str:
-        return self.title if self.title.startswith(SITE_NAME) else f"{self.title} · {SITE_NAME}"
-
-
-def _short(text: str) -> str:
-    text = " ".join((text or "").split())
-    if len(text) <= DESCRIPTION_LENGTH:
-        return text
-    return text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
-
-
-def _absolute(request, url: str) -> str:
-    return request.build_absolute_uri(url) if url else ""
 
 
 def _poster(request, show) -> tuple[str, str]:
     if show.poster:
-        return _absolute(request, show.poster.url), show.poster_alt
+        return absolute(request, show.poster.url), show.poster_alt
     return "", ""
 
 
@@ -53,8 +24,8 @@ def _series_data(request, show, season_count: int) -> dict:
         "@context": "https://schema.org",
         "@type": "TVSeries",
         "name": show.title,
-        "url": _absolute(request, show.get_absolute_url()),
-        "description": _short(show.tagline or show.synopsis),
+        "url": absolute(request, show.get_absolute_url()),
+        "description": short(show.tagline or show.synopsis),
         "genre": show.genre_list,
         "numberOfSeasons": season_count,
     }
@@ -65,7 +36,7 @@ def _series_data(request, show, season_count: int) -> dict:
             {"@type": "Person", "name": name.strip()} for name in show.creators.split(",")
         ]
     if show.poster:
-        data["image"] = _absolute(request, show.poster.url)
+        data["image"] = absolute(request, show.poster.url)
     return data
 
 
@@ -98,10 +69,10 @@ def for_home(request) -> PageMeta:
                 "@context": "https://schema.org",
                 "@type": "WebSite",
                 "name": SITE_NAME,
-                "url": _absolute(request, "/"),
+                "url": absolute(request, "/"),
                 "potentialAction": {
                     "@type": "SearchAction",
-                    "target": _absolute(request, reverse("guide:search")) + "?q={query}",
+                    "target": absolute(request, reverse("guide:search")) + "?q={query}",
                     "query-input": "required name=query",
                 },
             }
@@ -117,7 +88,7 @@ def for_show(request, show, seasons, characters) -> PageMeta:
     ]
     return PageMeta(
         title=_("%(show)s: fan guide") % {"show": show.title},
-        description=_short(show.tagline or show.synopsis),
+        description=short(show.tagline or show.synopsis),
         og_type="video.tv_show",
         image=image,
         image_alt=alt,
@@ -149,11 +120,11 @@ def for_season(request, season, cast) -> PageMeta:
         "@type": "TVSeason",
         "name": title,
         "seasonNumber": season.number,
-        "url": _absolute(request, season.get_absolute_url()),
+        "url": absolute(request, season.get_absolute_url()),
         "partOfSeries": {
             "@type": "TVSeries",
             "name": show.title,
-            "url": _absolute(request, show.get_absolute_url()),
+            "url": absolute(request, show.get_absolute_url()),
         },
         "actor": [
             {
@@ -171,7 +142,7 @@ def for_season(request, season, cast) -> PageMeta:
         data["startDate"] = season.release_date.isoformat()
     return PageMeta(
         title=title,
-        description=_short(description),
+        description=short(description),
         image=image,
         image_alt=alt,
         structured_data=[data],
@@ -191,7 +162,7 @@ def for_character(request, character) -> PageMeta:
         "@context": "https://schema.org",
         "@type": "PerformanceRole",
         "roleName": character.name,
-        "url": _absolute(request, character.get_absolute_url()),
+        "url": absolute(request, character.get_absolute_url()),
         "partOfSeries": {"@type": "TVSeries", "name": show.title},
     }
     if actor:
@@ -200,10 +171,10 @@ def for_character(request, character) -> PageMeta:
             "name": actor.name,
             **({"alternateName": actor.native_name} if actor.native_name else {}),
         }
-    image = _absolute(request, character.portrait.url) if character.portrait else ""
+    image = absolute(request, character.portrait.url) if character.portrait else ""
     return PageMeta(
         title=title,
-        description=_short(character.description),
+        description=short(character.description),
         og_type="profile",
         image=image,
         image_alt=character.portrait_alt,
@@ -230,13 +201,13 @@ def for_theory(request, theory, comment_count: int) -> PageMeta:
         "@context": "https://schema.org",
         "@type": "DiscussionForumPosting",
         "headline": headline,
-        "url": _absolute(request, theory.get_absolute_url()),
+        "url": absolute(request, theory.get_absolute_url()),
         "datePublished": theory.created_at.isoformat(),
         "author": {
             "@type": "Person",
             "name": theory.author.public_name if theory.author else _("deleted fan"),
             **(
-                {"url": _absolute(request, theory.author.get_absolute_url())}
+                {"url": absolute(request, theory.author.get_absolute_url())}
                 if theory.author
                 else {}
             ),

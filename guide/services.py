@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from guide import freshness, markdown, ranking
+from core import freshness
+from guide import markdown, ranking
 from guide.models import (
     Character,
     Comment,
@@ -312,7 +313,7 @@ def set_outcome(
     transaction.on_commit(freshness.bump)
     if outcome not in Outcome.values:
         raise ValueError(outcome)
-    if outcome != Outcome.OPEN and not theory.season.is_released:
+    if not theory.may_settle_as(outcome):
         raise SeasonNotReleasedError
     Theory.objects.filter(pk=theory.pk).update(
         outcome=outcome,

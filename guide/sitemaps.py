@@ -39,9 +39,7 @@ class CharacterSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return (
-            Character.objects.filter(show__is_published=True).select_related("show").order_by("pk")
-        )
+        return Character.objects.published().select_related("show").order_by("pk")
 
     def lastmod(self, character):
         return character.updated_at

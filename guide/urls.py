@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core import health
 from guide import feeds
-from guide.views import community, discovery, errors, pages, theories
+from guide.views import community, discovery, pages, reader, theories
 
 app_name = "guide"
 
@@ -30,8 +31,8 @@ urlpatterns = [
     path("comments/<int:pk>/report/", theories.report, {"kind": "comment"}, name="report_comment"),
     path("leaderboard/", community.leaderboard, name="leaderboard"),
     path("moderation/", community.moderation_log, name="moderation_log"),
-    path("settings/watched/", community.set_progress, name="set_progress"),
-    path("settings/theme/", community.set_theme, name="theme"),
+    path("settings/watched/", reader.set_progress, name="set_progress"),
+    path("settings/theme/", reader.set_theme, name="theme"),
     path("search/", discovery.search, name="search"),
     path("feeds/theories/", feeds.LatestTheoriesFeed(), name="feed_theories"),
     path("feeds/shows/<slug:slug>/theories/", feeds.ShowTheoriesFeed(), name="feed_show_theories"),
@@ -47,6 +48,6 @@ urlpatterns = [
     ),
     path("robots.txt", discovery.robots_txt, name="robots"),
     path("favicon.ico", discovery.favicon, name="favicon"),
-    path("healthz", errors.healthz, name="healthz"),
-    path("readyz", errors.readyz, name="readyz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -4,13 +4,12 @@ Any change here makes the visitors' page cache stale."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from guide import freshness
+from core.admin import FreshPagesMixin
 from guide.models import (
     Character,
     CharacterStatus,
@@ -37,22 +36,6 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
         attrs_width,
         attrs_height,
     )
-
-
-class FreshPagesMixin:
-    """For admins of anything public pages show: every change makes cached pages stale."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        transaction.on_commit(freshness.bump)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(freshness.bump)
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        transaction.on_commit(freshness.bump)
 
 
 class ContentAdmin(FreshPagesMixin, admin.ModelAdmin):
@@ -238,13 +221,10 @@ class CharacterStatusFormSet(BaseInlineFormSet):
             season = form.cleaned_data.get("season") if hasattr(form, "cleaned_data") else None
             if season is None or form.cleaned_data.get("DELETE") or show_id is None:
                 continue
-            if season.show_id != show_id:
-                form.add_error(
-                    "season",
-                    ValidationError(
-                        _("Pick a season of the character's own show."), code="other_show"
-                    ),
-                )
+            try:
+                CharacterStatus.check_own_show(show_id, season)
+            except ValidationError as error:
+                form.add_error("season", error)
 
 
 class CharacterStatusInline(admin.TabularInline):

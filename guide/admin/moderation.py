@@ -8,11 +8,10 @@ from django.db.models import Case, When
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from guide import services
+from guide import permissions, services
 from guide.models import (
     Comment,
     ModerationAction,
-    Outcome,
     Report,
     ReportStatus,
     Season,
@@ -84,11 +83,7 @@ class TheoryModerationForm(ModerationForm):
     def clean(self):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
-        if (
-            "outcome" in self.changed_data
-            and outcome != Outcome.OPEN
-            and not self.instance.season.is_released
-        ):
+        if "outcome" in self.changed_data and not self.instance.may_settle_as(outcome):
             self.add_error("outcome", _("Settle a theory only once its season has been released."))
         return cleaned
 
@@ -105,7 +100,7 @@ class ModeratedAdminMixin:
     moderation_fields: list[str] = []
 
     def can_moderate(self, request) -> bool:
-        return request.user.has_perm("guide.moderate_theory")
+        return request.user.has_perm(permissions.MODERATE)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -205,7 +200,7 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return f"{Truncator(text).chars(120)}{hidden}"
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("guide.moderate_theory")
+        return request.user.has_perm(permissions.MODERATE)
 
     @admin.action(permissions=["moderate"], description=_("Hide the reported items and resolve"))
     def hide_and_resolve(self, request, queryset):

@@ -6,6 +6,7 @@ several rows live in guide/services.py.
 
 from guide.models.content import (
     Character,
+    CharacterQuerySet,
     CharacterRole,
     CharacterState,
     CharacterStatus,
@@ -37,7 +38,6 @@ from guide.models.fans import (
     Vote,
     VoteValue,
     WatchProgress,
-    with_prediction_records,
 )
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "Season",
     "Episode",
     "Person",
+    "CharacterQuerySet",
     "CharacterRole",
     "Character",
     "CharacterState",
@@ -71,5 +72,4 @@ __all__ = [
     "ModerationKind",
     "ModerationAction",
     "WatchProgress",
-    "with_prediction_records",
 ]

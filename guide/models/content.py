@@ -215,12 +215,13 @@ class Person(Timestamped):
         return self.name
 
     def get_absolute_url(self):
-        character = self.roles.filter(show__is_published=True).select_related("show").first()
+        character = self.roles.published().select_related("show").first()
         return character.get_absolute_url() if character else reverse("guide:show_list")
 
-    @property
-    def alias_list(self) -> list[str]:
-        return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]
+
+class CharacterQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(show__is_published=True)
 
 
 class CharacterRole(models.TextChoices):
@@ -266,6 +267,8 @@ class Character(ImageWithAltMixin, Timestamped):
     portrait_alt = models.CharField(_("portrait description"), max_length=300, blank=True)
     portrait_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     portrait_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    objects = CharacterQuerySet.as_manager()
 
     class Meta:
         ordering = ["show", "billing_order", "name"]
@@ -331,10 +334,21 @@ class CharacterStatus(models.Model):
         # "Unknown" reveals nothing; any other status tells how the season ends.
         return None if self.status == CharacterState.UNKNOWN else self.season.number
 
+    @staticmethod
+    def check_own_show(show_id: int, season: "Season") -> None:
+        """A status belongs to a season of the character's own show."""
+        if season.show_id != show_id:
+            raise ValidationError(
+                _("Pick a season of the character's own show."), code="other_show"
+            )
+
     def clean(self):
         super().clean()
-        if self.character_id and self.season_id and self.character.show_id != self.season.show_id:
-            raise ValidationError({"season": _("Pick a season of the character's own show.")})
+        if self.character_id and self.season_id:
+            try:
+                self.check_own_show(self.character.show_id, self.season)
+            except ValidationError as error:
+                raise ValidationError({"season": error}) from error
 
 
 # Facts ----------------------------------------------------------------------------
@@ -358,11 +372,8 @@ class Milestone(models.TextChoices):
 
 
 class FactQuerySet(models.QuerySet):
-    def for_season(self, season):
-        return self.filter(season=season)
-
-    def milestones(self):
-        return self.exclude(milestone="").filter(happened_on__isnull=False)
+    def published(self):
+        return self.filter(season__show__is_published=True)
 
 
 class Fact(Timestamped):
@@ -430,6 +441,11 @@ class Fact(Timestamped):
 
     def get_absolute_url(self):
         return self.season.get_absolute_url() + f"#fact-{self.pk}"
+
+    @property
+    def on_timeline(self) -> bool:
+        """A dated milestone: it has a place on the season's timeline."""
+        return bool(self.milestone and self.happened_on)
 
     def clean(self):
         super().clean()

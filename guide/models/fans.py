@@ -4,15 +4,17 @@ moderation log, and how far each fan has watched."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from guide import permissions
 from guide.models.base import SPOILER_HELP, _choices_constraint
 from guide.models.content import Character, Season, Show
+from guide.permissions import MODERATE_CODENAME
 from guide.textfold import fold
 
 # Theories, votes, comments, reports ------------------------------------------------------
@@ -32,14 +34,16 @@ class TheoryOrder(models.TextChoices):
 
 
 class TheoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(season__show__is_published=True)
+
     def visible_to(self, user):
         """Hidden theories exist only for moderators and their own author."""
-        public = self.filter(is_hidden=False, season__show__is_published=True)
         if user is None or not user.is_authenticated:
-            return public
-        if user.is_moderator:
+            return self.published().filter(is_hidden=False)
+        if permissions.is_moderator(user):
             return self
-        return self.filter(Q(is_hidden=False) | Q(author=user), season__show__is_published=True)
+        return self.published().filter(Q(is_hidden=False) | Q(author=user))
 
     def for_season(self, season):
         return self.filter(season=season)
@@ -141,7 +145,7 @@ class Theory(models.Model):
         ordering = ["-hot", "-pk"]
         verbose_name = _("theory")
         verbose_name_plural = _("theories")
-        permissions = [("moderate_theory", _("Can moderate theories, comments and reports"))]
+        permissions = [(MODERATE_CODENAME, _("Can moderate theories, comments and reports"))]
         constraints = [
             _choices_constraint("outcome", Outcome),
             models.CheckConstraint(
@@ -173,6 +177,10 @@ class Theory(models.Model):
 
     def get_absolute_url(self):
         return reverse("guide:theory", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    def may_settle_as(self, outcome: str) -> bool:
+        """Only a released season can confirm or debunk a theory; reopening is always fine."""
+        return outcome == Outcome.OPEN or self.season.is_released
 
     @property
     def is_frozen(self) -> bool:
@@ -225,7 +233,7 @@ class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
         if user is None or not user.is_authenticated:
             return self.filter(is_hidden=False)
-        if user.is_moderator:
+        if permissions.is_moderator(user):
             return self
         return self.filter(Q(is_hidden=False) | Q(author=user))
 
@@ -437,21 +445,3 @@ class WatchProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.show}: {self.seasons_watched}"
-
-
-def with_prediction_records(users, *, show=None):
-    """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
-    scope = Q(theories__is_hidden=False, theories__season__show__is_published=True)
-    if show is not None:
-        scope &= Q(theories__season__show=show)
-
-    def count(outcome):
-        return Count("theories", filter=scope & Q(theories__outcome=outcome))
-
-    return users.annotate(
-        confirmed=count(Outcome.CONFIRMED),
-        partly=count(Outcome.PARTLY),
-        debunked=count(Outcome.DEBUNKED),
-        still_open=count(Outcome.OPEN),
-        total_score=Coalesce(Sum("theories__score", filter=scope), 0),
-    )

@@ -10,7 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from guide import spoilers
+from guide import permissions, spoilers
 from guide.textfold import fold_with_positions
 
 register = template.Library()
@@ -116,3 +116,14 @@ def json_ld(data):
     """A JSON-LD data block. Escaped like json_script, so no value can end the element."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.filter
+def can_edit(user, item) -> bool:
+    """{% if user|can_edit:theory %}: the permission rule, not a copy of it."""
+    return permissions.can_edit(user, item)
+
+
+@register.filter
+def can_delete(user, item) -> bool:
+    return permissions.can_delete(user, item)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from guide import seo
-from guide.pagecache import cache_for_visitors
+from core.pagecache import cache_for_visitors
+from core.seo import PageMeta
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
@@ -34,7 +34,7 @@ def search(request):
             "theories": page.object_list,
             "total": total,
             "querystring_base": urlencode({"q": results.query}),
-            "page_meta": seo.PageMeta(
+            "page_meta": PageMeta(
                 title=_("Search: %(query)s") % {"query": results.query}
                 if results.query
                 else _("Search"),

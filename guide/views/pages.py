@@ -1,22 +1,16 @@
 """The guide's public pages: home, shows, season guides and characters."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from guide import seo
-from guide.models import (
-    Character,
-    CharacterStatus,
-    Milestone,
-    Season,
-    Show,
-    Theory,
-)
-from guide.pagecache import cache_for_visitors
+from core.pagecache import cache_for_visitors
+from core.seo import PageMeta
+from guide import selectors, seo
+from guide.models import Character, Season, Show, Theory
 
 HOME_THEORIES = 8
-PAGE_THEORIES = 5
+PAGE_THEORIES = selectors.PAGE_THEORIES
 
 
 @cache_for_visitors
@@ -47,7 +41,7 @@ def show_list(request):
     shows = Show.objects.published().prefetch_related(
         Prefetch("seasons", queryset=Season.objects.order_by("number"))
     )
-    page_meta = seo.PageMeta(
+    page_meta = PageMeta(
         title=_("Shows"),
         description=_("Every show Next Season follows, with the status of each season."),
     )
@@ -78,69 +72,36 @@ def show_detail(request, slug):
 
 @cache_for_visitors
 def season_detail(request, slug, number):
-    season = get_object_or_404(
-        Season.objects.published().select_related("show"), show__slug=slug, number=number
-    )
-    show = season.show
-    facts = list(season.facts.select_related("quoted_person").order_by("order", "pk"))
-    earlier = CharacterStatus.objects.filter(
-        character=OuterRef("character"), season__show=show, season__number__lt=season.number
-    )
-    cast = list(
-        season.character_statuses.select_related("character__actor", "character__show")
-        .annotate(is_returning=Exists(earlier))
-        .order_by("character__billing_order", "character__name")
-    )
-    theories = Theory.objects.for_listing(request.user).for_season(season).hot()[:PAGE_THEORIES]
+    guide = selectors.season_guide(slug=slug, number=number, user=request.user)
+    cast = guide.returning_cast + guide.new_cast
     return render(
         request,
         "guide/season_detail.html",
         {
-            "show": show,
-            "season": season,
-            "seasons": show.seasons.order_by("number"),
-            "facts": [fact for fact in facts if not fact.milestone or fact.answer],
-            "timeline": _timeline(season, facts),
-            "returning_cast": [entry for entry in cast if entry.is_returning],
-            "new_cast": [entry for entry in cast if not entry.is_returning],
-            "theories": theories,
-            "page_meta": seo.for_season(request, season, cast),
+            "show": guide.season.show,
+            "season": guide.season,
+            "seasons": guide.seasons,
+            "facts": guide.facts,
+            "timeline": guide.timeline,
+            "returning_cast": guide.returning_cast,
+            "new_cast": guide.new_cast,
+            "theories": guide.theories,
+            "page_meta": seo.for_season(request, guide.season, cast),
         },
     )
-
-
-def _timeline(season, facts):
-    """The season's dated milestones, oldest first, from its facts and its own dates."""
-    entries = [
-        {"date": fact.happened_on, "label": fact.get_milestone_display(), "fact": fact}
-        for fact in facts
-        if fact.milestone and fact.happened_on
-    ]
-    covered = {fact.milestone for fact in facts if fact.milestone}
-    if season.renewal_announced_on and "renewed" not in covered:
-        entries.append({"date": season.renewal_announced_on, "label": _label("renewed")})
-    if season.release_date and "released" not in covered:
-        entries.append({"date": season.release_date, "label": _label("released")})
-    return sorted(entries, key=lambda entry: entry["date"])
-
-
-def _label(milestone: str) -> str:
-    return Milestone(milestone).label
 
 
 @cache_for_visitors
 def character_detail(request, slug, character):
     character = get_object_or_404(
-        Character.objects.select_related("show", "actor").filter(show__is_published=True),
+        Character.objects.published().select_related("show", "actor"),
         show__slug=slug,
         slug=character,
     )
     statuses = character.statuses.select_related("season__show").order_by("season__number")
     theories = Theory.objects.for_listing(request.user).about(character).hot()[:PAGE_THEORIES]
     other_roles = (
-        character.actor.roles.exclude(pk=character.pk)
-        .filter(show__is_published=True)
-        .select_related("show")
+        character.actor.roles.published().exclude(pk=character.pk).select_related("show")
         if character.actor
         else Character.objects.none()
     )

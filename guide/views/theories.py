@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from guide import seo, services
+from core.errors import too_many_requests
+from core.navigation import redirect_back
+from core.pagecache import cache_for_visitors
+from core.throttle import check_rate
+from guide import permissions, selectors, seo, services
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
-from guide.models import Character, Comment, Season, Show, Theory
-from guide.pagecache import cache_for_visitors
-from guide.throttle import check_rate
-from guide.views.errors import too_many_requests
-from guide.views.navigation import redirect_back
+from guide.models import Comment, Season, Theory, TheoryOrder
 
 THEORIES_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
@@ -31,32 +31,12 @@ def _page(request, object_list, per_page):
 @cache_for_visitors
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
-    status = HTTPStatus.OK
-    theories = Theory.objects.for_listing(request.user)
-    chosen = {}
     if filters.is_valid():
-        data = filters.cleaned_data
-        if data["show"]:
-            chosen["show"] = get_object_or_404(Show.objects.published(), slug=data["show"])
-            theories = theories.filter(season__show=chosen["show"])
-        if data["season"]:
-            chosen["season"] = get_object_or_404(
-                Season.objects.published().select_related("show"), pk=data["season"]
-            )
-            theories = theories.for_season(chosen["season"])
-        if data["character"]:
-            chosen["character"] = get_object_or_404(
-                Character.objects.filter(show__is_published=True).select_related("show"),
-                pk=data["character"],
-            )
-            theories = theories.about(chosen["character"])
-        if data["outcome"]:
-            theories = theories.filter(outcome=data["outcome"])
-        sort = data["sort"]
+        status, chosen_filters = HTTPStatus.OK, filters.cleaned_data
     else:
-        status = HTTPStatus.BAD_REQUEST
-        sort = "hot"
-    page = _page(request, theories.ordered(sort), THEORIES_PER_PAGE)
+        status, chosen_filters = HTTPStatus.BAD_REQUEST, {}
+    theories, chosen = selectors.theory_listing(user=request.user, filters=chosen_filters)
+    page = _page(request, theories, THEORIES_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -69,7 +49,7 @@ def theory_list(request):
             "page_obj": page,
             "theories": page.object_list,
             "filters": filters,
-            "sort": sort,
+            "sort": chosen_filters.get("sort") or TheoryOrder.HOT,
             "chosen": chosen,
             "seasons": seasons,
             "querystring_base": query.urlencode(),
@@ -158,7 +138,7 @@ def theory_edit(request, pk):
     theory = get_object_or_404(
         Theory.objects.select_related("season__show"), pk=pk, author=request.user
     )
-    if not request.user.can_edit(theory):
+    if not permissions.can_edit(request.user, theory):
         messages.error(request, _("This theory's season is out, so its text is now frozen."))
         return redirect(theory)
     if request.method == "POST":
@@ -184,7 +164,7 @@ def theory_delete(request, pk):
     theory = get_object_or_404(
         Theory.objects.select_related("season__show"), pk=pk, author=request.user
     )
-    if not request.user.can_delete(theory):
+    if not permissions.can_delete(request.user, theory):
         messages.error(request, _("This theory's season is out, so it stays on the record."))
         return redirect(theory)
     if request.method == "POST":

@@ -8,7 +8,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
-from guide.throttle import check_rate
+from core.throttle import check_rate
 
 DATABASE_CACHE = {
     "default": {

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.db.models import Count, Q
 
-from guide import demo, freshness, markdown, ranking, services
+from core import freshness
+from guide import demo, markdown, ranking, services
 from guide.models import (
     Character,
     CharacterStatus,

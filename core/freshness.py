@@ -1,6 +1,6 @@
 """The generation number of what pages show: bumped by every write that changes them.
 
-Cached pages carry the generation they were made in (guide/pagecache.py), so a bump makes
+Cached pages carry the generation they were made in (core/pagecache.py), so a bump makes
 every one of them stale at once. Only the shared cache is touched here, so any layer may
 call it.
 """

@@ -23,8 +23,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
-from guide import freshness
-from guide.reading import PROGRESS_COOKIE, THEME_COOKIE
+from core import freshness
+from core.reader import PROGRESS_COOKIE, THEME_COOKIE
 
 VISITOR_PAGE_SECONDS = 30
 _TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')

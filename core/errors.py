@@ -1,30 +1,10 @@
-"""Health checks and friendly error pages."""
+"""Friendly error pages, and the 429 page that every rate limit answers with."""
 
 from http import HTTPStatus
 
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-
-
-@never_cache
-def healthz(request):
-    """Liveness for load balancers: answers without touching the database."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@never_cache
-def readyz(request):
-    """Readiness: the process can reach its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"database": "unavailable"}, status=HTTPStatus.SERVICE_UNAVAILABLE)
-    return JsonResponse({"database": "ok"})
 
 
 def _error_page(request, template, status, **context):

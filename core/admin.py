@@ -1,0 +1,21 @@
+"""Admin pieces every app shares."""
+
+from django.db import transaction
+
+from core import freshness
+
+
+class FreshPagesMixin:
+    """For admins of anything public pages show: every change makes cached pages stale."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        transaction.on_commit(freshness.bump)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(freshness.bump)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(freshness.bump)

@@ -1,0 +1,33 @@
+"""Who may do what in the guide: one constant per permission, one predicate per rule.
+
+No model imports, so the models' own `visible_to` can ask these too. Usable in templates
+through the `guide_tags` filters `can_edit` and `can_delete`.
+"""
+
+MODERATE_CODENAME = "moderate_theory"
+# Hide and restore theories, comments and images; resolve reports; set outcomes.
+MODERATE = f"guide.{MODERATE_CODENAME}"
+
+
+def is_moderator(user) -> bool:
+    # has_perm caches the user's permissions, so pages may ask this freely.
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(MODERATE)
+    )
+
+
+def can_edit(user, item) -> bool:
+    """Authors may edit their own theories and comments while the text is not frozen
+    (a theory freezes once its season is out, so a "called it" stays honest)."""
+    if user is None or not user.is_authenticated or item.author_id != user.pk:
+        return False
+    return not getattr(item, "is_frozen", False)
+
+
+def can_delete(user, item) -> bool:
+    """The same as editing: a theory whose season is out stays on its author's record."""
+    return can_edit(user, item)
