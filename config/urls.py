@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import crawlers, health
 from guide.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Not cached: hidden theories and unpublished shows must leave it at once.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("favicon.ico", crawlers.favicon, name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("accounts.urls")),
     path("", include("guide.urls")),
 ]

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from core import health
 from guide import feeds
-from guide.views import community, discovery, pages, reader, theories
+from guide.views import community, pages, reader, search, theories
 
 app_name = "guide"
 
@@ -33,7 +32,7 @@ urlpatterns = [
     path("moderation/", community.moderation_log, name="moderation_log"),
     path("settings/watched/", reader.set_progress, name="set_progress"),
     path("settings/theme/", reader.set_theme, name="theme"),
-    path("search/", discovery.search, name="search"),
+    path("search/", search.search, name="search"),
     path("feeds/theories/", feeds.LatestTheoriesFeed(), name="feed_theories"),
     path("feeds/shows/<slug:slug>/theories/", feeds.ShowTheoriesFeed(), name="feed_show_theories"),
     path(
@@ -46,8 +45,4 @@ urlpatterns = [
         feeds.SeasonFactsFeed(),
         name="feed_season_facts",
     ),
-    path("robots.txt", discovery.robots_txt, name="robots"),
-    path("favicon.ico", discovery.favicon, name="favicon"),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
 ]

@@ -161,7 +161,7 @@ def test_a_failed_vote_leaves_counts_equal_to_vote_rows(fan_client, fan, other_f
 @pytest.mark.parametrize("fault", [database_raises, database_unreachable])
 def test_liveness_answers_while_the_database_fails(client, db, fault):
     with fault():
-        response = client.get(reverse("guide:healthz"))
+        response = client.get(reverse("healthz"))
     assert response.status_code == HTTPStatus.OK
     assert response.content == b"ok"
     assert "no-cache" in response.headers.get("Cache-Control", "") or "max-age=0" in (
@@ -171,16 +171,16 @@ def test_liveness_answers_while_the_database_fails(client, db, fault):
 
 @pytest.mark.parametrize("fault", [database_raises, database_unreachable])
 def test_readiness_follows_the_database(client, db, fault):
-    response = client.get(reverse("guide:readyz"))
+    response = client.get(reverse("readyz"))
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"database": "ok"}
 
     with fault():
-        response = client.get(reverse("guide:readyz"))
+        response = client.get(reverse("readyz"))
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json() == {"database": "unavailable"}
 
-    response = client.get(reverse("guide:readyz"))
+    response = client.get(reverse("readyz"))
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"database": "ok"}
 

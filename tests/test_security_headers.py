@@ -301,8 +301,8 @@ def test_health_checks_are_exempt_from_https_redirect(settings):
     """Load balancers probe over plain http inside the private network."""
     settings.SECURE_SSL_REDIRECT = True
     client = Client()
-    assert client.get(reverse("guide:healthz")).status_code == HTTPStatus.OK
-    assert client.get(reverse("guide:readyz")).status_code == HTTPStatus.OK
+    assert client.get(reverse("healthz")).status_code == HTTPStatus.OK
+    assert client.get(reverse("readyz")).status_code == HTTPStatus.OK
 
 
 # Production static files ----------------------------------------------------------------------

@@ -4,6 +4,16 @@ Fields, constraints, indexes and chainable QuerySet methods only. Writes that to
 several rows live in guide/services.py.
 """
 
+from guide.models.community import (
+    Comment,
+    CommentQuerySet,
+    Outcome,
+    Theory,
+    TheoryOrder,
+    TheoryQuerySet,
+    Vote,
+    VoteValue,
+)
 from guide.models.content import (
     Character,
     CharacterQuerySet,
@@ -22,23 +32,15 @@ from guide.models.content import (
     Show,
     ShowQuerySet,
 )
-from guide.models.fans import (
-    Comment,
-    CommentQuerySet,
+from guide.models.moderation import (
     ModerationAction,
     ModerationKind,
     ModerationTarget,
-    Outcome,
     Report,
     ReportReason,
     ReportStatus,
-    Theory,
-    TheoryOrder,
-    TheoryQuerySet,
-    Vote,
-    VoteValue,
-    WatchProgress,
 )
+from guide.models.reader import WatchProgress
 
 __all__ = [
     "ShowQuerySet",

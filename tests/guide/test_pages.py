@@ -364,19 +364,19 @@ def test_search(client, world):
 
 def test_healthz_touches_no_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        response = client.get(reverse("guide:healthz"))
+        response = client.get(reverse("healthz"))
     assert response.status_code == HTTPStatus.OK
     assert response.content == b"ok"
 
 
 def test_readyz(client, db):
-    response = client.get(reverse("guide:readyz"))
+    response = client.get(reverse("readyz"))
     assert response.status_code == HTTPStatus.OK
     assert response.json() == {"database": "ok"}
 
 
 def test_robots_txt(client, db):
-    response = client.get(reverse("guide:robots"))
+    response = client.get(reverse("robots"))
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/plain")
     body = html(response)

@@ -1,14 +1,10 @@
-"""Search, robots.txt and other ways in."""
+"""Site search: shows, seasons, characters, facts and theories, grouped by kind."""
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
@@ -42,21 +38,3 @@ def search(request):
             ),
         },
     )
-
-
-@require_GET
-def favicon(request):
-    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
-    return HttpResponsePermanentRedirect(static("icons/favicon.svg"))
-
-
-@require_GET
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        "Disallow: /accounts/",
-        f"Disallow: {reverse('guide:search')}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

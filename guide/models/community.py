@@ -1,8 +1,6 @@
-"""What fans write and moderators decide: theories, votes, comments, reports, the
-moderation log, and how far each fan has watched."""
+"""What fans write: theories, votes and comments."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -13,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from guide import permissions
 from guide.models.base import SPOILER_HELP, _choices_constraint
-from guide.models.content import Character, Season, Show
+from guide.models.content import Character, Season
 from guide.permissions import MODERATE_CODENAME
 from guide.textfold import fold
-
-# Theories, votes, comments, reports ------------------------------------------------------
 
 
 class Outcome(models.TextChoices):
@@ -278,170 +274,3 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return self.theory.get_absolute_url() + f"#comment-{self.pk}"
-
-
-class ReportReason(models.TextChoices):
-    SPAM = "spam", _("Spam or advertising")
-    ABUSE = "abuse", _("Harassment or hate")
-    SPOILER = "spoiler", _("Untagged spoiler")
-    OFF_TOPIC = "off_topic", _("Off topic")
-    OTHER = "other", _("Something else")
-
-
-class ReportStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESOLVED = "resolved", _("Resolved")
-    DISMISSED = "dismissed", _("Dismissed")
-
-
-class Report(models.Model):
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
-    )
-    theory = models.ForeignKey(
-        Theory, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
-    )
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
-    )
-    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason)
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ReportStatus, default=ReportStatus.OPEN
-    )
-    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(theory__isnull=False, comment__isnull=True)
-                | Q(theory__isnull=True, comment__isnull=False),
-                name="%(app_label)s_%(class)s_one_target",
-            ),
-            _choices_constraint("reason", ReportReason),
-            _choices_constraint("status", ReportStatus),
-            models.CheckConstraint(
-                condition=Q(status="open", resolved_at__isnull=True)
-                | (~Q(status="open") & Q(resolved_at__isnull=False)),
-                name="%(app_label)s_%(class)s_resolved_when_closed",
-            ),
-            models.UniqueConstraint(
-                fields=["reporter", "theory"],
-                condition=Q(status="open", theory__isnull=False),
-                name="%(app_label)s_%(class)s_one_open_per_theory",
-            ),
-            models.UniqueConstraint(
-                fields=["reporter", "comment"],
-                condition=Q(status="open", comment__isnull=False),
-                name="%(app_label)s_%(class)s_one_open_per_comment",
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.get_reason_display()}: {self.target}"
-
-    @property
-    def target(self):
-        return self.theory or self.comment
-
-
-class ModerationTarget(models.TextChoices):
-    THEORY = "theory", _("theory")
-    COMMENT = "comment", _("comment")
-
-
-class ModerationKind(models.TextChoices):
-    HIDE = "hide", _("Hid")
-    RESTORE = "restore", _("Restored")
-    RESOLVE_REPORT = "resolve_report", _("Resolved a report")
-    DISMISS_REPORT = "dismiss_report", _("Dismissed a report")
-    SET_OUTCOME = "set_outcome", _("Set the outcome")
-
-
-class ModerationAction(models.Model):
-    """Append-only record of every moderation decision: who, what, when and why."""
-
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    kind = models.CharField(_("action"), max_length=20, choices=ModerationKind)
-    theory = models.ForeignKey(
-        Theory, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
-    )
-    comment = models.ForeignKey(
-        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
-    )
-    report = models.ForeignKey(
-        Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_actions"
-    )
-    # Kept even if the target is later deleted, so the log still reads. Stored as codes
-    # ("theory", "#12", "confirmed"), translated when shown.
-    target_kind = models.CharField(max_length=20, choices=ModerationTarget, blank=True)
-    target_label = models.CharField(max_length=200)
-    detail = models.CharField(_("detail"), max_length=200, blank=True)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("moderation action")
-        verbose_name_plural = _("moderation log")
-        constraints = [
-            _choices_constraint("kind", ModerationKind),
-            models.CheckConstraint(
-                condition=Q(target_kind="") | Q(target_kind__in=ModerationTarget.values),
-                name="%(app_label)s_%(class)s_target_kind_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.get_target_kind_display()} {self.target_label}"
-
-    @property
-    def detail_label(self) -> str:
-        """The outcome or report reason this action recorded, in the reader's language."""
-        for choices in (Outcome, ReportReason):
-            if self.detail in choices.values:
-                return choices(self.detail).label
-        return self.detail
-
-
-class WatchProgress(models.Model):
-    """How far a fan has watched a show: the spoiler shield for signed-in readers."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_progress"
-    )
-    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="+")
-    seasons_watched = models.PositiveSmallIntegerField(
-        _("seasons watched"), default=0, validators=[MaxValueValidator(99)]
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("watch progress")
-        verbose_name_plural = _("watch progress")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "show"], name="%(app_label)s_%(class)s_one_per_show"
-            ),
-            models.CheckConstraint(
-                condition=Q(seasons_watched__lte=99),
-                name="%(app_label)s_%(class)s_seasons_watched_bounded",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user} · {self.show}: {self.seasons_watched}"
