@@ -629,7 +629,7 @@ def main() -> int:
         )
     if vote_waits:
         warnings.append(f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans")
-    if counts["count_mismatches"] or counts["rank_mismatches"]:
+    if counts["mismatches"]:
         warnings.append(f"vote counts are NOT exact after the run: {counts}")
     if static["br"]["content_encoding"] != "br" or static["gzip"]["content_encoding"] != "gzip":
         warnings.append(f"static files are not served compressed: {static}")
@@ -667,7 +667,7 @@ def main() -> int:
             table(rows),
             "",
             f"Votes/s: {report['votes_per_second']}. Counts after the run: "
-            f"{counts['count_mismatches']} count and {counts['rank_mismatches']} rank mismatches "
+            f"{counts['mismatches']} count or rank mismatches "
             f"over {counts['theories']} theories and {counts['votes']} votes.",
             f"Static {static['path']}: br → {static['br']['content_encoding']}, gzip → "
             f"{static['gzip']['content_encoding']}; Cache-Control: {static['br']['cache_control']}",
