@@ -2,20 +2,23 @@
 
     python bench/generate.py generate   # fans, theories, votes, comments (bulk, seeded)
     python bench/generate.py discover   # JSON: the ids and paths the load generator hits
-    python bench/generate.py verify     # JSON: do stored counts and ranks match the votes?
+    python bench/generate.py verify     # JSON: theories whose counts or ranks drifted
 
 Run with the bench's environment (DATABASE_URL of the bench database, never the
 developer's own). Everything is deterministic for a given GENERATOR_VERSION and sizes.
 """
 
+import itertools
 import json
-import math
 import os
 import random
 import sys
 import time
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,168 +82,243 @@ def _fill(template: str, rng: random.Random, names: list[str]) -> str:
     return template.format(name=name, other=other, place=rng.choice(PLACES), town=TOWN)
 
 
-def generate() -> dict:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-    from django.db import connection, transaction
+@dataclass(frozen=True)
+class Setting:
+    """The demo show the dataset is about, and the years its rows are spread over."""
 
-    from guide import markdown, ranking
+    show: Any
+    seasons: list
+    released: list
+    characters: list
+    names: list[str]
+    first_day: datetime
+    span: float  # seconds from first_day to now
+
+    def moment(self, rng: random.Random) -> datetime:
+        return self.first_day + timedelta(seconds=rng.uniform(0, self.span))
+
+
+@dataclass
+class TheoryPlan:
+    """An unsaved theory, and what decides how many votes and comments it draws."""
+
+    theory: Any
+    weight: float  # popularity, heavy-tailed
+    approval: float  # the chance that a vote on it is up
+    characters: list
+
+
+def _setting() -> Setting:
     from guide.demo import SHOW_SLUG
-    from guide.models import Character, Comment, Season, Show, Theory, Vote, WatchProgress
+    from guide.models import Character, Season, Show
 
-    started = time.monotonic()
-    rng = random.Random(GENERATOR_VERSION)
-    User = get_user_model()
     show = Show.objects.get(slug=SHOW_SLUG)
     seasons = list(Season.objects.filter(show=show).order_by("number"))
-    released = [season for season in seasons if season.is_released]
     characters = list(Character.objects.filter(show=show))
-    names = [character.name for character in characters]
-    # created_at is auto_now_add: switch that off here so rows can be backdated in bulk.
-    for model in (Theory, Vote, Comment):
-        model._meta.get_field("created_at").auto_now_add = False
-    now = datetime.now(UTC)
     first_day = datetime(2022, 2, 1, tzinfo=UTC)
-    span = (now - first_day).total_seconds()
+    return Setting(
+        show=show,
+        seasons=seasons,
+        released=[season for season in seasons if season.is_released],
+        characters=characters,
+        names=[character.name for character in characters],
+        first_day=first_day,
+        span=(datetime.now(UTC) - first_day).total_seconds(),
+    )
 
-    with transaction.atomic():
-        # Fans: one password hash, computed once (PBKDF2 at full strength takes ~1 s).
-        password = make_password(FAN_PASSWORD)
-        fans = User.objects.bulk_create(
-            [
-                User(
-                    username=f"{FAN_PREFIX}{i:04d}",
-                    email=f"{FAN_PREFIX}{i:04d}@bench.invalid",
-                    password=password,
-                    display_name=f"Bench fan {i}" if i % 3 else "",
-                    date_joined=first_day + timedelta(seconds=rng.uniform(0, span)),
-                )
-                for i in range(SIZES["fans"])
-            ],
-            batch_size=BATCH,
-        )
-        WatchProgress.objects.bulk_create(
-            [
-                WatchProgress(user=fan, show=show, seasons_watched=rng.choice([0, 1, 1]))
-                for fan in fans
-                if rng.random() < 0.3
-            ],
-            batch_size=BATCH,
-        )
 
-        # Theories: a few fans write most of them; popularity is heavy-tailed.
-        author_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(fans))]
-        authors = rng.choices(fans, weights=author_weights, k=SIZES["theories"])
-        rendered: dict[str, str] = {}
-        plans = []
-        for index in range(SIZES["theories"]):
-            season = rng.choice(seasons) if rng.random() < 0.4 else seasons[-1]
-            title = f"{_fill(rng.choice(TITLES), rng, names)} (#{index + 1})"
-            body = _fill(rng.choice(BODIES), rng, names)
-            if body not in rendered:
-                rendered[body] = markdown.render(body)
-            outcome = "open"
-            if season in released:
-                outcome = rng.choice(["open", "confirmed", "partly", "debunked", "debunked"])
-            spoiler_season = released[-1].number if released and rng.random() < 0.25 else None
-            theory = Theory(title=title[:140], body=body, spoiler_season=spoiler_season)
-            plans.append(
-                {
-                    "theory": Theory(
-                        author=authors[index],
-                        season=season,
-                        title=title[:140],
-                        slug=theory.make_slug(),
-                        body=body,
-                        body_html=rendered[body],
-                        search_text=theory.searchable_text(),
-                        spoiler_season=spoiler_season,
-                        outcome=outcome,
-                        is_hidden=rng.random() < 0.01,
-                        created_at=first_day + timedelta(seconds=rng.uniform(0, span)),
-                    ),
-                    "weight": min(rng.paretovariate(1.3), 40.0),
-                    "approval": rng.betavariate(4, 2),
-                    "characters": rng.sample(characters, rng.choice([0, 1, 1, 2, 3])),
-                }
+def _create_fans(rng: random.Random, setting: Setting) -> list:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    # One password hash, computed once (PBKDF2 at full strength takes ~1 s).
+    password = make_password(FAN_PASSWORD)
+    return User.objects.bulk_create(
+        [
+            User(
+                username=f"{FAN_PREFIX}{i:04d}",
+                email=f"{FAN_PREFIX}{i:04d}@bench.invalid",
+                password=password,
+                display_name=f"Bench fan {i}" if i % 3 else "",
+                date_joined=setting.moment(rng),
             )
+            for i in range(SIZES["fans"])
+        ],
+        batch_size=BATCH,
+    )
 
-        # Votes: unique (fan, theory) pairs, drawn by theory popularity.
-        cumulative, total = [], 0.0
-        for plan in plans:
-            total += plan["weight"]
-            cumulative.append(total)
-        pairs: set[tuple[int, int]] = set()
-        while len(pairs) < SIZES["votes"]:
-            missing = SIZES["votes"] - len(pairs)
-            picked = rng.choices(range(len(plans)), cum_weights=cumulative, k=missing)
-            pairs.update((rng.randrange(len(fans)), t) for t in picked)
-        votes = []
-        for fan_index, theory_index in sorted(pairs):
-            plan = plans[theory_index]
-            value = 1 if rng.random() < plan["approval"] else -1
-            votes.append((fan_index, theory_index, value))
-            theory = plan["theory"]
-            if value == 1:
-                theory.upvotes += 1
-            else:
-                theory.downvotes += 1
-        for plan in plans:
-            theory = plan["theory"]
-            theory.score = theory.upvotes - theory.downvotes
-            theory.hot = ranking.hot(theory.score, theory.created_at)
-            theory.wilson = ranking.wilson_lower_bound(theory.upvotes, theory.downvotes)
-        theories = Theory.objects.bulk_create([plan["theory"] for plan in plans], batch_size=BATCH)
-        Through = Theory.characters.through
-        Through.objects.bulk_create(
-            [
-                Through(theory_id=theory.pk, character_id=character.pk)
-                for theory, plan in zip(theories, plans, strict=True)
-                for character in plan["characters"]
-            ],
-            batch_size=BATCH,
-        )
-        Vote.objects.bulk_create(
-            [
-                Vote(
-                    user_id=fans[fan_index].pk,
-                    theory_id=theories[theory_index].pk,
-                    value=value,
-                    created_at=theories[theory_index].created_at
-                    + timedelta(hours=rng.uniform(0, 500)),
-                )
-                for fan_index, theory_index, value in votes
-            ],
-            batch_size=BATCH,
-        )
 
-        comment_targets = rng.choices(
-            range(len(plans)), cum_weights=cumulative, k=SIZES["comments"]
+def _create_watch_progress(rng: random.Random, fans: list, show) -> None:
+    from guide.models import WatchProgress
+
+    WatchProgress.objects.bulk_create(
+        [
+            WatchProgress(user=fan, show=show, seasons_watched=rng.choice([0, 1, 1]))
+            for fan in fans
+            if rng.random() < 0.3
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _plan_theory(rng: random.Random, number: int, author, setting: Setting) -> TheoryPlan:
+    from guide.models import Theory
+    from guide.services import theory_text_fields
+
+    seasons, released = setting.seasons, setting.released
+    season = rng.choice(seasons) if rng.random() < 0.4 else seasons[-1]
+    title = f"{_fill(rng.choice(TITLES), rng, setting.names)} (#{number})"[:140]
+    body = _fill(rng.choice(BODIES), rng, setting.names)
+    outcome = "open"
+    if season in released:
+        outcome = rng.choice(["open", "confirmed", "partly", "debunked", "debunked"])
+    spoiler_season = released[-1].number if released and rng.random() < 0.25 else None
+    theory = Theory(
+        author=author,
+        season=season,
+        title=title,
+        body=body,
+        spoiler_season=spoiler_season,
+        outcome=outcome,
+        is_hidden=rng.random() < 0.01,
+        created_at=setting.moment(rng),
+        **theory_text_fields(title=title, body=body, spoiler_season=spoiler_season),
+    )
+    return TheoryPlan(
+        theory=theory,
+        weight=min(rng.paretovariate(1.3), 40.0),
+        approval=rng.betavariate(4, 2),
+        characters=rng.sample(setting.characters, rng.choice([0, 1, 1, 2, 3])),
+    )
+
+
+def _plan_theories(rng: random.Random, fans: list, setting: Setting) -> list[TheoryPlan]:
+    # A few fans write most of the theories.
+    author_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(fans))]
+    authors = rng.choices(fans, weights=author_weights, k=SIZES["theories"])
+    return [_plan_theory(rng, index + 1, author, setting) for index, author in enumerate(authors)]
+
+
+def _draw_votes(
+    rng: random.Random, plans: list[TheoryPlan], fan_count: int, popularity: list[float]
+) -> list[tuple[int, int, int]]:
+    """(fan index, theory index, value) for unique pairs, drawn by theory popularity."""
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < SIZES["votes"]:
+        missing = SIZES["votes"] - len(pairs)
+        picked = rng.choices(range(len(plans)), cum_weights=popularity, k=missing)
+        pairs.update((rng.randrange(fan_count), t) for t in picked)
+    return [
+        (fan_index, theory_index, 1 if rng.random() < plans[theory_index].approval else -1)
+        for fan_index, theory_index in sorted(pairs)
+    ]
+
+
+def _set_vote_fields(plans: list[TheoryPlan], votes: list[tuple[int, int, int]]) -> None:
+    """Counts and ranks by the project's own rule, so the data starts out consistent."""
+    from guide import ranking
+
+    up = Counter(theory_index for _, theory_index, value in votes if value == 1)
+    down = Counter(theory_index for _, theory_index, value in votes if value == -1)
+    for index, plan in enumerate(plans):
+        fields = ranking.vote_fields(
+            upvotes=up[index], downvotes=down[index], created=plan.theory.created_at
         )
-        comment_html: dict[str, str] = {}
-        comments = []
-        for theory_index in comment_targets:
-            body = _fill(rng.choice(COMMENTS), rng, names)
-            if body not in comment_html:
-                comment_html[body] = markdown.render(body)
-            theory = theories[theory_index]
-            comments.append(
-                Comment(
-                    theory_id=theory.pk,
-                    author=rng.choice(fans),
-                    body=body,
-                    body_html=comment_html[body],
-                    spoiler_season=1 if rng.random() < 0.1 else None,
-                    is_hidden=rng.random() < 0.01,
-                    created_at=theory.created_at + timedelta(hours=rng.uniform(0, 2000)),
-                )
+        for name, value in fields.items():
+            setattr(plan.theory, name, value)
+
+
+def _create_theories(plans: list[TheoryPlan]) -> list:
+    from guide.models import Theory
+
+    theories = Theory.objects.bulk_create([plan.theory for plan in plans], batch_size=BATCH)
+    Through = Theory.characters.through
+    Through.objects.bulk_create(
+        [
+            Through(theory_id=theory.pk, character_id=character.pk)
+            for theory, plan in zip(theories, plans, strict=True)
+            for character in plan.characters
+        ],
+        batch_size=BATCH,
+    )
+    return theories
+
+
+def _create_votes(
+    rng: random.Random, votes: list[tuple[int, int, int]], fans: list, theories: list
+) -> None:
+    from guide.models import Vote
+
+    Vote.objects.bulk_create(
+        [
+            Vote(
+                user_id=fans[fan_index].pk,
+                theory_id=theories[theory_index].pk,
+                value=value,
+                created_at=theories[theory_index].created_at + timedelta(hours=rng.uniform(0, 500)),
             )
-        Comment.objects.bulk_create(comments, batch_size=BATCH)
+            for fan_index, theory_index, value in votes
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _create_comments(
+    rng: random.Random, setting: Setting, popularity: list[float], theories: list, fans: list
+) -> None:
+    from guide import markdown
+    from guide.models import Comment
+
+    targets = rng.choices(range(len(theories)), cum_weights=popularity, k=SIZES["comments"])
+    rendered: dict[str, str] = {}  # a handful of distinct bodies: render each once
+    comments = []
+    for theory_index in targets:
+        body = _fill(rng.choice(COMMENTS), rng, setting.names)
+        if body not in rendered:
+            rendered[body] = markdown.render(body)
+        theory = theories[theory_index]
+        comments.append(
+            Comment(
+                theory_id=theory.pk,
+                author=rng.choice(fans),
+                body=body,
+                body_html=rendered[body],
+                spoiler_season=1 if rng.random() < 0.1 else None,
+                is_hidden=rng.random() < 0.01,
+                created_at=theory.created_at + timedelta(hours=rng.uniform(0, 2000)),
+            )
+        )
+    Comment.objects.bulk_create(comments, batch_size=BATCH)
+
+
+def _analyze() -> None:
+    from django.db import connection
 
     if connection.vendor == "postgresql":
         # What autovacuum would soon do on a real site after a load like this.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def generate() -> dict:
+    from django.db import transaction
+
+    started = time.monotonic()
+    # The order of the random draws decides the data: keep it when changing this.
+    rng = random.Random(GENERATOR_VERSION)
+    setting = _setting()
+    with transaction.atomic():
+        fans = _create_fans(rng, setting)
+        _create_watch_progress(rng, fans, setting.show)
+        plans = _plan_theories(rng, fans, setting)
+        popularity = list(itertools.accumulate(plan.weight for plan in plans))
+        votes = _draw_votes(rng, plans, len(fans), popularity)
+        _set_vote_fields(plans, votes)
+        theories = _create_theories(plans)
+        _create_votes(rng, votes, fans, theories)
+        _create_comments(rng, setting, popularity, theories, fans)
+    _analyze()
     return {"seconds": round(time.monotonic() - started, 1), **SIZES}
 
 
@@ -284,39 +362,16 @@ def discover() -> dict:
 
 
 def verify() -> dict:
-    """Stored counts against the vote rows (exact), and stored ranks against the rules."""
-    from django.db import connection
-
-    from guide import ranking
+    """Do the stored counts and ranks of every theory still match its vote rows?"""
     from guide.models import Theory, Vote
+    from guide.selectors import vote_count_mismatches
 
-    sql = """
-        SELECT COUNT(*) FROM guide_theory t
-        LEFT JOIN (
-            SELECT theory_id,
-                   SUM(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS up,
-                   SUM(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS down
-            FROM guide_vote GROUP BY theory_id
-        ) v ON v.theory_id = t.id
-        WHERE t.upvotes <> COALESCE(v.up, 0) OR t.downvotes <> COALESCE(v.down, 0)
-           OR t.score <> t.upvotes - t.downvotes
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        count_mismatches = cursor.fetchone()[0]
-    rank_mismatches = 0
-    for up, down, score, hot, wilson, created in Theory.objects.values_list(
-        "upvotes", "downvotes", "score", "hot", "wilson", "created_at"
-    ).iterator(chunk_size=5000):
-        if not math.isclose(hot, ranking.hot(score, created), abs_tol=1e-6) or not math.isclose(
-            wilson, ranking.wilson_lower_bound(up, down), abs_tol=1e-6
-        ):
-            rank_mismatches += 1
+    mismatched = vote_count_mismatches()
     return {
         "theories": Theory.objects.count(),
         "votes": Vote.objects.count(),
-        "count_mismatches": count_mismatches,
-        "rank_mismatches": rank_mismatches,
+        "mismatches": len(mismatched),
+        "mismatched_ids": mismatched[:20],  # a sample to start looking from
     }
 
 

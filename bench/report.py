@@ -1,0 +1,166 @@
+"""The report: one row per phase against the targets, the warnings, the table, the files.
+
+Targets: every page at least TARGET_RATIO of /healthz's requests/s with p95 under
+TARGET_P95_MS, no errors, and on PostgreSQL TARGET_VOTES votes/s.
+"""
+
+import json
+from datetime import UTC, datetime
+
+from common import RESULTS
+
+TARGET_RATIO, TARGET_P95_MS, TARGET_VOTES = 0.35, 100.0, 200.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def misses(row: dict, vendor: str) -> list[str]:
+    """The targets a row missed."""
+    missed = []
+    if row["errors"]:
+        missed.append("errors")
+    if row["page"] == "/healthz":
+        return missed
+    if row["p95_ms"] >= TARGET_P95_MS:
+        missed.append("p95")
+    if row["page"] == "vote":
+        # Only PostgreSQL is meant to take many concurrent writers.
+        if vendor == "postgresql" and row["rps"] < TARGET_VOTES:
+            missed.append("votes/s")
+    elif row["ratio"] is not None and row["ratio"] < TARGET_RATIO:
+        missed.append("ratio")
+    return missed
+
+
+def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dict]:
+    rows = []
+    baseline = None
+    for name, phase in merged.items():
+        times, errors = phase["times"], sum(phase["errors"].values())
+        rps = (len(times) - errors) / duration
+        if name == "/healthz":
+            baseline = rps
+        rows.append(
+            {
+                "page": name,
+                "requests": len(times),
+                "rps": round(rps, 1),
+                "p50_ms": round(percentile(times, 0.50), 1),
+                "p95_ms": round(percentile(times, 0.95), 1),
+                "errors": errors,
+                "error_kinds": phase["errors"],
+                "ratio": None,
+                **cpu.get(name, {}),
+            }
+        )
+    for row in rows:
+        row["ratio"] = round(row["rps"] / baseline, 3) if baseline else None
+        if row["rps"] and "server_cores" in row:
+            row["server_ms_per_request"] = round(1000 * row["server_cores"] / row["rps"], 2)
+        row["misses"] = misses(row, vendor)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = (
+        "| page | requests | req/s | p50 ms | p95 ms | errors | × /healthz | "
+        "server CPU ms/req | server cores | db cores | loadgen cores | others' cores | targets |"
+    )
+    lines = [head, "|" + "---|" * 13]
+    for row in rows:
+        ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else "—"
+        lines.append(
+            f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | "
+            f"{row['p95_ms']:.1f} | {row['errors']} | {ratio} | "
+            f"{row.get('server_ms_per_request', 0):.2f} | "
+            f"{row.get('server_cores', 0):.2f} | {row.get('db_cores', 0):.2f} | "
+            f"{row.get('loadgen_cores', 0):.2f} | "
+            f"{row.get('other_cores', 0):.2f} | "
+            f"{'ok' if not row['misses'] else 'MISS: ' + ', '.join(row['misses'])} |"
+        )
+    return "\n".join(lines)
+
+
+def find_warnings(rows: list[dict], counts: dict, static: dict, vote_waits: int) -> list[str]:
+    """What makes the numbers doubtful, or the site wrong, beyond the targets."""
+    found = [
+        f"load generator saturated a core during '{row['page']}' "
+        f"({row['loadgen_busiest_core']:.2f}): try --processes 2"
+        for row in rows
+        if row.get("loadgen_busiest_core", 0) > 0.9
+    ]
+    busy = [row["page"] for row in rows if row.get("other_cores", 0) > 0.25]
+    if busy:
+        found.append(
+            "other processes on this machine used CPU during "
+            + ", ".join(busy)
+            + ": throughput and latency there are not trustworthy (server CPU ms/req still is)"
+        )
+    if vote_waits:
+        found.append(f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans")
+    if counts["mismatches"]:
+        found.append(f"vote counts are NOT exact after the run: {counts}")
+    if static["br"]["content_encoding"] != "br" or static["gzip"]["content_encoding"] != "gzip":
+        found.append(f"static files are not served compressed: {static}")
+    if "immutable" not in (static["br"]["cache_control"] or ""):
+        found.append(f"static files lack far-future cache headers: {static}")
+    return found
+
+
+def markdown(report: dict, vendor: str) -> str:
+    counts, static = report["counts_after"], report["static"]
+    return "\n".join(
+        [
+            f"# Bench {report['when']} — {vendor}",
+            "",
+            ", ".join(f"{k}: {v}" for k, v in report["setup"].items()),
+            "",
+            table(report["pages"]),
+            "",
+            f"Votes/s: {report['votes_per_second']}. Counts after the run: "
+            f"{counts['mismatches']} count or rank mismatches "
+            f"over {counts['theories']} theories and {counts['votes']} votes.",
+            f"Static {static['path']}: br → {static['br']['content_encoding']}, gzip → "
+            f"{static['gzip']['content_encoding']}; Cache-Control: {static['br']['cache_control']}",
+            "",
+            *(f"WARNING: {w}" for w in report["warnings"]),
+        ]
+    )
+
+
+def write(
+    *,
+    vendor: str,
+    setup: dict,
+    rows: list[dict],
+    counts: dict,
+    static: dict,
+    warnings: list[str],
+    seconds: float,
+) -> None:
+    """bench/results/<time>-<database>.json and .md, and the same Markdown on stdout."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    report = {
+        "when": stamp,
+        "setup": setup,
+        "pages": rows,
+        "votes_per_second": next((r["rps"] for r in rows if r["page"] == "vote"), None),
+        "counts_after": counts,
+        "static": static,
+        "warnings": warnings,
+        "seconds": seconds,
+    }
+    md = markdown(report, vendor)
+    (RESULTS / f"{stamp}-{vendor}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"{stamp}-{vendor}.md").write_text(md + "\n")
+    print()
+    print(md)
+    print(
+        f"\nWritten to bench/results/{stamp}-{vendor}.md and .json "
+        f"({report['seconds']:.0f} s in all)"
+    )
