@@ -19,7 +19,7 @@ run admin messages: export DEBUG ?= true
 help:
 	@echo "make run    - install, migrate, load the demo and serve http://127.0.0.1:8000"
 	@echo "make test   - install and run the whole test suite"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, the import layers and complexity"
 	@echo "make admin  - create a superuser"
 	@echo "make bench  - load test against gunicorn on a large generated dataset"
 
@@ -54,6 +54,10 @@ test: install messages
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	@# Complexity: no function worse than grade C (radon prints nothing then).
+	@worse=$$($(BIN)/radon cc --min D --exclude ".venv/*,*/migrations/*" .); \
+	if [ -n "$$worse" ]; then echo "Functions above complexity grade C:"; echo "$$worse"; exit 1; fi
 
 admin: install
 	$(PY) manage.py migrate --no-input

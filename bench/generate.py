@@ -330,7 +330,7 @@ def discover() -> dict:
     from guide.demo import SHOW_SLUG
     from guide.models import Season, Theory
 
-    public = Theory.objects.filter(is_hidden=False, season__show__is_published=True)
+    public = Theory.objects.published().filter(is_hidden=False)
     top = list(public.order_by("-hot", "-pk").values_list("pk", "slug")[:500])
     vote_targets = list(public.order_by("-hot", "-pk").values_list("pk", flat=True)[:3000])
     season = Season.objects.filter(show__slug=SHOW_SLUG).order_by("-number").first()
