@@ -14,7 +14,7 @@ from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
 from guide import selectors
 from guide.forms import WatchProgressForm
-from guide.models import Show, Theory
+from guide.models import Show
 
 PROFILE_THEORIES = 20
 
@@ -44,7 +44,7 @@ def signup(request):
 @cache_for_visitors
 def profile(request, username):
     fan = selectors.fan_with_record(username)
-    theories = Theory.objects.for_listing(request.user).filter(author=fan).new()
+    theories = selectors.theories_by(fan, reader=request.user)
     page = Paginator(theories, PROFILE_THEORIES).get_page(request.GET.get("page"))
     return render(
         request,

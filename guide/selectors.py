@@ -112,6 +112,11 @@ def fan_with_record(username: str):
 # Theory listings -----------------------------------------------------------------------
 
 
+def theories_by(fan, *, reader) -> QuerySet:
+    """A fan's theories as `reader` may see them, newest first (their profile)."""
+    return Theory.objects.for_listing(reader).filter(author=fan).new()
+
+
 def theory_listing(*, user, filters: dict) -> tuple[QuerySet, dict]:
     """The theories a reader may see, narrowed by the list's filters and in its order.
 
