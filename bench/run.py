@@ -71,7 +71,7 @@ def redis_answers() -> bool:
 # Inputs of the generated dataset: when one changes, the cached template is rebuilt.
 DATASET_INPUTS = [
     "bench/generate.py",
-    "guide/demo.py",
+    "guide/demo",
     "guide/ranking.py",
     "guide/markdown.py",
     "guide/management/commands/load_demo.py",

@@ -4,8 +4,7 @@ Facts (names, numbers, dates, attributed quotations) come from the magazine arti
 shared/seed/; every sentence of prose here is our own. Each record is keyed by a natural
 key (a slug, a season number, a question) so that loading it again changes nothing.
 
-No Django imports: the loader in guide/management/commands/load_demo.py turns these
-dictionaries into rows.
+No Django imports: guide.demo.loader turns these dictionaries into rows.
 """
 
 import hashlib
