@@ -158,6 +158,11 @@ def load_character_statuses(
             },
             values={"status": record["status"], "note": record["note"]},
         )
+    for character, number in data.WITHDRAWN_CHARACTER_STATUSES:
+        deleted, _ = CharacterStatus.objects.filter(
+            character=characters[character], season=seasons[number]
+        ).delete()
+        tally.deleted[CharacterStatus] += deleted
 
 
 def load_facts(seasons: dict[int, Season], people: dict[str, Person], tally: Tally) -> None:

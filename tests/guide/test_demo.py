@@ -118,8 +118,6 @@ def test_show():
     assert show.source_length == "130 episodes"
     assert show.is_published
     assert show.is_featured
-    for theme in ("violence", "bullying", "sexual assault", "suicide", "revenge porn"):
-        assert theme in show.content_advisories
 
 
 def test_seasons():
@@ -171,7 +169,93 @@ def test_character_statuses():
     assert status[("nam-on-jo", 1)] == CharacterState.ALIVE
     assert status[("lee-su-hyeok", 1)] == CharacterState.ALIVE
     assert status[("choi-nam-ra", 2)] == CharacterState.UNKNOWN
-    assert status[("lee-cheong-san", 2)] == CharacterState.UNKNOWN
+    # Nothing says he is in season 2: his return is undecided.
+    assert ("lee-cheong-san", 2) not in status
+
+
+# True to the sources ------------------------------------------------------------------
+
+# Every theme the seed article names, in its introduction and in its season-1 recap.
+ARTICLE_THEMES = (
+    "bullying",
+    "peer pressure",
+    "academic pressure",
+    "sexual assault",
+    "suicide",
+    "revenge porn",
+)
+
+
+def season_page(client, number: int) -> str:
+    season = Season.objects.get(show__slug=data.SHOW_SLUG, number=number)
+    return client.get(season.get_absolute_url()).content.decode()
+
+
+def test_cheong_san_is_not_shown_as_returning(client):
+    load_demo()
+    body = season_page(client, 2)
+    cast = body[body.index('id="cast-title"') :]
+    cast = cast[: cast.index("</section>")]
+    assert "Lee Cheong-san" not in cast
+    assert "Yoon Chan-young" not in cast
+    statuses = CharacterStatus.objects.filter(character__slug="lee-cheong-san")
+    assert list(statuses.values_list("season__number", "status")) == [(1, CharacterState.DEAD)]
+    # What is known is told as undecided, in the director's name.
+    note = statuses.get().note
+    assert "Lee Jae-gyu" in note
+    assert "nothing is decided" in note
+    fact = Fact.objects.get(season__number=2, question="Will Cheong-san come back?")
+    assert fact.answer.startswith("Undecided.")
+    assert fact.quoted_person.slug == "lee-jae-gyu"
+    assert fact.quote == data.QUOTE_CHEONG_SAN
+
+
+def test_run_withdraws_a_season_2_status_for_cheong_san():
+    load_demo()
+    CharacterStatus.objects.create(
+        character=Character.objects.get(slug="lee-cheong-san"),
+        season=Season.objects.get(show__slug=data.SHOW_SLUG, number=2),
+        status=CharacterState.ALIVE,
+    )
+
+    output = load_demo()
+
+    assert not CharacterStatus.objects.filter(
+        character__slug="lee-cheong-san", season__number=2
+    ).exists()
+    assert "0 created, 0 updated, 1 deleted" in output
+
+
+def test_content_advisory_names_every_theme_of_the_article(client):
+    load_demo()
+    advisory = Show.objects.get(slug=data.SHOW_SLUG).content_advisories
+    for theme in (*ARTICLE_THEMES, "violence"):
+        assert theme in advisory.lower()
+    assert advisory in season_page(client, 1)
+
+
+def test_every_fact_names_a_source_a_reader_can_check():
+    load_demo()
+    facts = Fact.objects.all()
+    assert facts.exists()
+    for fact in facts:
+        source = {name: getattr(fact, name) for name in data.ARTICLE}
+        assert source in data.SOURCES, fact.question
+        assert fact.source_name, fact.question
+        assert fact.source_url or fact.source_title, fact.question
+        # Dated wherever the source is. The seed article carries no date: it is found
+        # by its outlet, title and address.
+        assert fact.source_date or source == data.ARTICLE, fact.question
+        assert fact.last_verified_on, fact.question
+
+
+def test_season_page_shows_each_source_with_its_title(client):
+    load_demo()
+    body = season_page(client, 1)
+    for source in data.SOURCES:
+        link = f'<a href="{source["source_url"]}" rel="noopener nofollow">'
+        assert f"<cite>{link}{source['source_title']}</a></cite>" in body
+    assert '<time datetime="2022-02-07">7 February 2022</time>' in body
 
 
 def test_season_1_recap_is_a_season_1_spoiler():
