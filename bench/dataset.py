@@ -23,7 +23,7 @@ from common import DATA, ROOT, log, run_python
 DATASET_INPUTS = [
     "bench/generate.py",
     "bench/dataset.py",
-    "guide/demo.py",
+    "guide/demo",
     "guide/models",
     "guide/services.py",
     "guide/ranking.py",

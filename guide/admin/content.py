@@ -139,7 +139,8 @@ class FactInline(admin.StackedInline):
         ("question", "kind"),
         "answer",
         ("quote", "quoted_person"),
-        ("source_name", "source_url", "source_date"),
+        ("source_name", "source_title"),
+        ("source_url", "source_date"),
         ("last_verified_on", "spoiler_season"),
         ("milestone", "happened_on"),
         "order",
@@ -297,14 +298,25 @@ class FactAdmin(ContentAdmin):
     ]
     list_filter = ["kind", "milestone", "season__show"]
     list_select_related = ["season__show"]
-    search_fields = ["question", "answer", "quote", "source_name"]
+    search_fields = ["question", "answer", "quote", "source_name", "source_title"]
     autocomplete_fields = ["season", "quoted_person"]
     date_hierarchy = "source_date"
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["season", "question", "answer", "kind", "order", "spoiler_season"]}),
         (_("Quotation"), {"fields": ["quote", "quoted_person"]}),
-        (_("Source"), {"fields": ["source_name", "source_url", "source_date", "last_verified_on"]}),
+        (
+            _("Source"),
+            {
+                "fields": [
+                    "source_name",
+                    "source_title",
+                    "source_url",
+                    "source_date",
+                    "last_verified_on",
+                ]
+            },
+        ),
         (_("Timeline"), {"fields": ["milestone", "happened_on"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

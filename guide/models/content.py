@@ -393,6 +393,7 @@ class Fact(Timestamped):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=FactKind, default=FactKind.OFFICIAL)
     source_name = models.CharField(_("source"), max_length=200, blank=True)
+    source_title = models.CharField(_("source title"), max_length=300, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_date = models.DateField(_("source date"), null=True, blank=True)
     last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)

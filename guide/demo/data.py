@@ -1,11 +1,11 @@
 """Demo content for "All Of Us Are Dead", as plain data for `manage.py load_demo`.
 
 Facts (names, numbers, dates, attributed quotations) come from the magazine article in
-shared/seed/; every sentence of prose here is our own. Each record is keyed by a natural
-key (a slug, a season number, a question) so that loading it again changes nothing.
+shared/seed/; every sentence of prose here is our own. Each fact names a source a reader
+can look up (see SOURCES below). Each record is keyed by a natural key (a slug, a season
+number, a question) so that loading it again changes nothing.
 
-No Django imports: the loader in guide/management/commands/load_demo.py turns these
-dictionaries into rows.
+No Django imports: guide.demo.loader turns these dictionaries into rows.
 """
 
 import hashlib
@@ -20,9 +20,30 @@ LAST_VERIFIED = date(2026, 11, 25)
 RENEWAL_DATE = date(2022, 6, 6)
 SEASON_1_RELEASE = date(2022, 1, 28)
 
-NETFLIX = "Netflix"
-DIRECTOR_INTERVIEWS = "Lee Jae-gyu, interviews after season 1"
-PRESS_ON_DIRECTOR = "Press reports on Lee Jae-gyu's plans"
+# Sources, as the Fact fields that name them. A reader must be able to find each one:
+# outlet, title, and a date and an address wherever we know them. Nothing is guessed.
+#
+# The seed article: its text gives the headline but neither an outlet nor a date. It is
+# published on best-of-netflix.com, which shows no date either, so it is cited undated.
+# It mentions Netflix's teaser of 6 June 2022, so it was written after that.
+ARTICLE: Record = {
+    "source_name": "best-of-netflix.com",
+    "source_title": "Everything we know about ‘All Of Us Are Dead’ season 2",
+    "source_url": (
+        "https://best-of-netflix.com/everything-we-know-about-all-of-us-are-dead-season-2/"
+    ),
+    "source_date": None,
+}
+# The article does not give season 1's premiere date; this report does.
+PEOPLE_ON_SEASON_1: Record = {
+    "source_name": "People",
+    "source_title": (
+        "What to Know About All of Us Are Dead, the Second Korean Drama to Reach No. 1 on Netflix"
+    ),
+    "source_url": "https://people.com/tv/all-of-us-are-dead-everything-to-know/",
+    "source_date": date(2022, 2, 7),
+}
+SOURCES: list[Record] = [ARTICLE, PEOPLE_ON_SEASON_1]
 
 SHOW: Record = {
     "title": "All Of Us Are Dead",
@@ -46,10 +67,11 @@ SHOW: Record = {
     "source_kind": "webtoon",
     "source_length": "130 episodes",
     "genres": "Horror, Zombie, Thriller, Coming-of-age, Korean drama",
+    # The themes the seed article names, each of them, and nothing it does not.
     "content_advisories": (
-        "This series shows graphic, bloody violence throughout. It also deals with "
-        "bullying, sexual assault, suicide, and revenge porn (intimate images shared "
-        "without consent). Some of these scenes are explicit and may be distressing."
+        "A gruesome zombie story with graphic violence. It also deals with bullying, "
+        "peer pressure, intense academic pressure, sexual assault, suicide and revenge "
+        "porn (intimate images shared without consent)."
     ),
     "is_published": True,
     "is_featured": True,
@@ -287,7 +309,8 @@ CHARACTER_STATUSES: list[Record] = [
         "status": "dead",
         "note": (
             "Gave his life so that his friends could escape, and was burned in the fire "
-            "that swept Hyosan at the end of the season."
+            "at the end of the season. Fans have asked for him back and director "
+            "Lee Jae-gyu has not ruled it out, but nothing is decided."
         ),
     },
     {
@@ -304,22 +327,19 @@ CHARACTER_STATUSES: list[Record] = [
         "status": "dead",
         "note": "Did not survive his last clash with Cheong-san.",
     },
+    # An "unknown" status is shown to every reader, so its note spoils nothing.
     {
         "character": "choi-nam-ra",
         "season": 2,
         "status": "unknown",
-        "note": (
-            "Expected to appear: the director said season 2 will follow her struggle "
-            "to survive as a half-zombie."
-        ),
-    },
-    {
-        "character": "lee-cheong-san",
-        "season": 2,
-        "status": "unknown",
-        "note": "Whether he returns is undecided; the director has not ruled it out.",
+        "note": "Expected back: a magazine preview of season 2 says the story stays with her.",
     },
 ]
+
+# A season's status row says the character appears in that season. Cheong-san's return
+# is undecided, so he has none for season 2; an older demo gave him one, and the loader
+# removes it. Keyed like CHARACTER_STATUSES: (character, season).
+WITHDRAWN_CHARACTER_STATUSES: list[tuple[str, int]] = [("lee-cheong-san", 2)]
 
 QUOTE_LOOPHOLES = (
     "many directions, settings and scenes were intentionally produced to expand the story "
@@ -331,7 +351,8 @@ QUOTE_CHEONG_SAN = (
     "the situation and some that will like it."
 )
 
-# Facts: keyed by (season number, question). "quoted_person" is a person's slug.
+# Facts: keyed by (season number, question). "quoted_person" is a person's slug; each
+# fact takes its source fields from one of SOURCES.
 FACTS: list[Record] = [
     # Season 1 -----------------------------------------------------------------------
     {
@@ -339,29 +360,24 @@ FACTS: list[Record] = [
         "order": 1,
         "question": "What happened in season 1?",
         "answer": (
-            "A virus breaks out at Hyosan High School and tears through the building "
-            "within hours, turning students and staff into zombies. The survivors hide "
-            "in classrooms, shut off from the outside world with no phones and no food, "
-            "and have to fight their own way out while the infection engulfs the rest "
+            "A virus breaks out at Hyosan High School and spreads through the building "
+            "at frightening speed, turning students into zombies. The survivors hide "
+            "in classrooms, cut off from the outside world with no phones and no food, "
+            "and have to fight for their lives while the outbreak overwhelms the rest "
             "of Hyosan. Near the end, Cheong-san sacrifices himself so that the rest of "
             "the group can get away."
         ),
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": SEASON_1_RELEASE,
+        **ARTICLE,
         "spoiler_season": 1,
     },
     {
         "season": 1,
         "order": 2,
         "question": "How many episodes did season 1 have?",
-        "answer": (
-            "Twelve. Most run for roughly an hour, some a few minutes shorter and some "
-            "a few minutes longer."
-        ),
+        "answer": "Twelve. Each runs for about an hour, a few minutes either side.",
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": SEASON_1_RELEASE,
+        **ARTICLE,
     },
     {
         "season": 1,
@@ -370,13 +386,12 @@ FACTS: list[Record] = [
         "answer": (
             "The five leads are Yoon Chan-young (Lee Cheong-san), Park Ji-hu "
             "(Nam On-jo), Jo Yi-hyun (Choi Nam-ra), Park Solomon (Lee Su-hyeok) and "
-            "Yoo In-soo (Yoon Gwi-nam). The wider cast includes Lee Kyu-hyung, "
-            "Kim Byung-chul, Lee Chae-eun, Kim Jin-young, Jeon Bae-soo, Shin Jae-hwi "
-            "and Ahn Ji-ho, many of them new faces to international audiences."
+            "Yoo In-soo (Yoon Gwi-nam). Around them is a mix of seasoned actors and "
+            "newcomers, among them Lee Kyu-hyung, Kim Byung-chul, Lee Chae-eun, "
+            "Kim Jin-young, Jeon Bae-soo, Shin Jae-hwi and Ahn Ji-ho."
         ),
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": SEASON_1_RELEASE,
+        **ARTICLE,
     },
     {
         "season": 1,
@@ -388,16 +403,15 @@ FACTS: list[Record] = [
             "for Netflix."
         ),
         "kind": "official",
-        "source_name": NETFLIX,
+        **ARTICLE,
     },
     {
         "season": 1,
         "order": 5,
         "question": "When was season 1 released?",
-        "answer": "All twelve episodes arrived on Netflix together on 28 January 2022.",
+        "answer": "Season 1 premiered on Netflix on 28 January 2022.",
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": SEASON_1_RELEASE,
+        **PEOPLE_ON_SEASON_1,
         "milestone": "released",
         "happened_on": SEASON_1_RELEASE,
     },
@@ -406,13 +420,9 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 1,
         "question": "Has All Of Us Are Dead been renewed for season 2?",
-        "answer": (
-            "Yes. Netflix confirmed a second season on 6 June 2022, announcing it with "
-            "a short teaser."
-        ),
+        "answer": "Yes. Netflix announced a second season on 6 June 2022 with a teaser trailer.",
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": RENEWAL_DATE,
+        **ARTICLE,
         "milestone": "renewed",
         "happened_on": RENEWAL_DATE,
     },
@@ -421,12 +431,11 @@ FACTS: list[Record] = [
         "order": 2,
         "question": "Is there a trailer for season 2?",
         "answer": (
-            "Only a teaser so far: Netflix used it on 6 June 2022 to announce that the "
-            "show would return. It gives no release date."
+            "A teaser: Netflix used it on 6 June 2022 to announce that the show would "
+            "return. It gives no release date."
         ),
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": RENEWAL_DATE,
+        **ARTICLE,
         "milestone": "teaser",
         "happened_on": RENEWAL_DATE,
     },
@@ -435,27 +444,27 @@ FACTS: list[Record] = [
         "order": 3,
         "question": "When will season 2 be released?",
         "answer": (
-            "There is no premiere date yet. Netflix says only that the new season is "
-            "\u201ccoming soon\u201d. We will add the date here as soon as it is announced."
+            "There is no premiere date yet. When the article we cite was written, "
+            "Netflix had promised only that the new season is \u201ccoming soon\u201d. "
+            "We will add the date here once it is announced."
         ),
         "kind": "official",
-        "source_name": NETFLIX,
-        "source_date": RENEWAL_DATE,
+        **ARTICLE,
     },
     {
         "season": 2,
         "order": 4,
         "question": "Was a second season planned from the start?",
         "answer": (
-            "The show was first conceived as a limited series, but Lee Jae-gyu says he "
-            "always had a sequel in mind. He told interviewers he \u201cintentionally\u201d "
-            "left loose threads in season 1 so that the story could grow, and pointed "
-            "to the new kinds of zombies it introduced as one of them."
+            "All Of Us Are Dead was first meant to be a limited series, but Lee Jae-gyu "
+            "always had a second season in mind. He has said that he left loose ends in "
+            "season 1 \u201cintentionally\u201d so that the story could grow, and names "
+            "the new kinds of zombies it introduced as one of them."
         ),
         "quote": QUOTE_LOOPHOLES,
         "quoted_person": DIRECTOR,
         "kind": "interview",
-        "source_name": DIRECTOR_INTERVIEWS,
+        **ARTICLE,
         "spoiler_season": 1,
     },
     {
@@ -464,30 +473,30 @@ FACTS: list[Record] = [
         "question": "What will season 2 be about?",
         "answer": (
             "Lee Jae-gyu describes the first season as a story about human beings "
-            "trying to stay alive. The next one, he suggests, is likely to shift the "
-            "focus to the \u201csurvival of zombies\u201d."
+            "trying to stay alive. The next one, he suggests, is likely to turn to the "
+            "\u201csurvival of zombies\u201d."
         ),
         "quote": QUOTE_SURVIVAL,
         "quoted_person": DIRECTOR,
         "kind": "interview",
-        "source_name": DIRECTOR_INTERVIEWS,
+        **ARTICLE,
     },
     {
         "season": 2,
         "order": 6,
         "question": "Will Cheong-san come back?",
         "answer": (
-            "Nothing is decided. Cheong-san was burned in the fire at the end of "
-            "season 1 after sacrificing himself, so a return looks unlikely, but fans "
-            "have asked for one and Lee Jae-gyu has not ruled it out. He admits a "
-            "comeback would split the audience, and says he has a firm plan he cannot "
-            "reveal yet. Whether a returning Cheong-san would be a zombie who no longer "
-            "knows his friends is anyone's guess."
+            "Undecided. Season 1 ended with Cheong-san giving his life for his friends "
+            "and burning in the fire, which makes a return look unlikely. Fans have "
+            "asked for him anyway, and director Lee Jae-gyu has not ruled it out: he "
+            "expects a comeback would divide viewers, and says he has a definite plan "
+            "that he cannot share yet. It is not known whether a returning Cheong-san "
+            "would be a zombie who no longer recognises his friends."
         ),
         "quote": QUOTE_CHEONG_SAN,
         "quoted_person": DIRECTOR,
         "kind": "interview",
-        "source_name": DIRECTOR_INTERVIEWS,
+        **ARTICLE,
         "spoiler_season": 1,
     },
     {
@@ -495,12 +504,12 @@ FACTS: list[Record] = [
         "order": 7,
         "question": "What happens to Nam-ra in season 2?",
         "answer": (
-            "Season 1 left Nam-ra half human and half zombie. Following the director's "
-            "comments, the new season is expected to follow her as she tries to survive "
-            "in that state, and the group may even find themselves back at school."
+            "Season 1 left Nam-ra half human and half zombie. The magazine preview we "
+            "cite expects the new season to follow her as she tries to survive that "
+            "way, and thinks the group may even end up back at school."
         ),
         "kind": "press",
-        "source_name": PRESS_ON_DIRECTOR,
+        **ARTICLE,
         "spoiler_season": 1,
     },
 ]
@@ -509,8 +518,6 @@ FACTS: list[Record] = [
 FACT_DEFAULTS: Record = {
     "quote": "",
     "quoted_person": None,
-    "source_url": "",
-    "source_date": None,
     "last_verified_on": LAST_VERIFIED,
     "spoiler_season": None,
     "milestone": "",
@@ -829,7 +836,7 @@ THEORIES: list[Record] = [
         "characters": ["nam-on-jo", "lee-su-hyeok", "choi-nam-ra"],
         "spoiler_season": 1,
         "body": (
-            "Reports on the director's plans hint that the group may return to school. "
+            "One season-2 preview guesses that the group may go back to school. "
             "I think they go back on purpose: whatever caused the outbreak started in "
             "that building, and the answers are still there.\n\n"
             "Walking those corridors again would be the scariest thing the show could "
