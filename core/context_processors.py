@@ -13,4 +13,4 @@ def site(request):
 def _canonical(request) -> str:
     url = request.build_absolute_uri(request.path)
     page = request.GET.get("page", "")
-    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
+    return f"{url}?page={page}" if page.isascii() and page.isdigit() and page != "1" else url

@@ -28,7 +28,7 @@ class BoundedIdMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+            if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -127,7 +127,7 @@ def theory_create(request):
             return redirect(theory)
         return _theory_form_page(request, form, status=HTTPStatus.BAD_REQUEST)
     initial = {}
-    if (season_id := request.GET.get("season", "")) and season_id.isdigit():
+    if (season_id := request.GET.get("season", "")) and season_id.isascii() and season_id.isdigit():
         initial["season"] = season_id
     return _theory_form_page(request, TheoryForm(initial=initial))
 
