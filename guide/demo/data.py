@@ -23,27 +23,24 @@ SEASON_1_RELEASE = date(2022, 1, 28)
 # Sources, as the Fact fields that name them. A reader must be able to find each one:
 # outlet, title, and a date and an address wherever we know them. Nothing is guessed.
 #
-# The seed article: its text gives the headline but neither an outlet nor a date. It is
-# published on best-of-netflix.com, which shows no date either, so it is cited undated.
-# It mentions Netflix's teaser of 6 June 2022, so it was written after that.
+# The seed article: its text gives the headline but neither a date nor an address, so
+# it is cited by outlet and headline. It mentions Netflix's teaser of 6 June 2022, so it
+# was written after that.
 ARTICLE: Record = {
     "source_name": "best-of-netflix.com",
     "source_title": "Everything we know about ‘All Of Us Are Dead’ season 2",
-    "source_url": (
-        "https://best-of-netflix.com/everything-we-know-about-all-of-us-are-dead-season-2/"
-    ),
+    "source_url": "",
     "source_date": None,
 }
-# The article does not give season 1's premiere date; this report does.
-PEOPLE_ON_SEASON_1: Record = {
-    "source_name": "People",
-    "source_title": (
-        "What to Know About All of Us Are Dead, the Second Korean Drama to Reach No. 1 on Netflix"
-    ),
-    "source_url": "https://people.com/tv/all-of-us-are-dead-everything-to-know/",
-    "source_date": date(2022, 2, 7),
+# The article does not give season 1's premiere date; this report (Deadline's, as
+# syndicated by Yahoo) does.
+PREMIERE_REPORT: Record = {
+    "source_name": "Deadline, via Yahoo News",
+    "source_title": "‘All Of Us Are Dead’ Hits #1 On Netflix In New Milestone For Korean Series",
+    "source_url": "https://ca.sports.yahoo.com/news/us-dead-hits-1-netflix-023404196.html",
+    "source_date": date(2022, 2, 5),
 }
-SOURCES: list[Record] = [ARTICLE, PEOPLE_ON_SEASON_1]
+SOURCES: list[Record] = [ARTICLE, PREMIERE_REPORT]
 
 SHOW: Record = {
     "title": "All Of Us Are Dead",
@@ -411,7 +408,7 @@ FACTS: list[Record] = [
         "question": "When was season 1 released?",
         "answer": "Season 1 premiered on Netflix on 28 January 2022.",
         "kind": "official",
-        **PEOPLE_ON_SEASON_1,
+        **PREMIERE_REPORT,
         "milestone": "released",
         "happened_on": SEASON_1_RELEASE,
     },
