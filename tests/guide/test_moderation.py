@@ -32,7 +32,6 @@ from tests.factories import (
     ReportFactory,
     SeasonFactory,
     ShowFactory,
-    TheoryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -311,21 +310,6 @@ def test_hidden_theory_page_tells_its_author_it_is_hidden(hidden, fan_client, mo
         assert "Hidden by a moderator" in body
 
 
-def test_hidden_theory_is_left_out_of_feeds_and_sitemap(world, hidden, client):
-    urls = [
-        reverse("guide:feed_theories"),
-        reverse("guide:feed_show_theories", args=[world["show"].slug]),
-        reverse("guide:feed_season_theories", args=[world["show"].slug, 2]),
-        reverse("sitemap"),
-    ]
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == HTTPStatus.OK, url
-        assert HIDDEN_TITLE not in html(response), url
-        assert f"/theories/{hidden.pk}/" not in html(response), url
-        assert f"/theories/{world['visible'].pk}/" in html(response), url
-
-
 def test_hidden_comment_is_gone_and_not_counted(world, moderator, fan, other_fan):
     theory = world["visible"]
     CommentFactory(theory=theory, author=other_fan, body="A kind comment.")
@@ -442,10 +426,3 @@ def test_editor_cannot_moderate(world, editor_client, model):
     assert not Comment.objects.filter(is_hidden=True).exists()
     assert Report.objects.get(pk=report.pk).status == ReportStatus.OPEN
     assert not ModerationAction.objects.exists()
-
-
-def test_a_hidden_theory_leaves_the_sitemap_at_once(client, moderator):
-    theory = TheoryFactory(title="Abusive title")
-    assert theory.get_absolute_url() in client.get(reverse("sitemap")).text
-    services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="abuse")
-    assert theory.get_absolute_url() not in client.get(reverse("sitemap")).text

@@ -375,43 +375,6 @@ def test_readyz(client, db):
     assert response.json() == {"database": "ok"}
 
 
-def test_robots_txt(client, db):
-    response = client.get(reverse("robots"))
-    assert response.status_code == HTTPStatus.OK
-    assert response["Content-Type"].startswith("text/plain")
-    body = html(response)
-    assert "User-agent: *" in body
-    assert "Sitemap: http://testserver/sitemap.xml" in body
-
-
-def test_sitemap(client, world):
-    response = client.get(reverse("sitemap"))
-    assert response.status_code == HTTPStatus.OK
-    body = html(response)
-    for obj in (world["show"], world["s2"], world["on_jo"], world["theory"]):
-        assert f"http://testserver{obj.get_absolute_url()}" in body
-
-
-@pytest.mark.parametrize(
-    ("name", "kwargs"),
-    [
-        ("guide:feed_theories", {}),
-        ("guide:feed_show_theories", {"slug": "all-of-us-are-dead"}),
-        ("guide:feed_season_theories", {"slug": "all-of-us-are-dead", "number": 2}),
-        ("guide:feed_season_facts", {"slug": "all-of-us-are-dead", "number": 2}),
-    ],
-)
-def test_feeds(client, world, name, kwargs):
-    response = client.get(reverse(name, kwargs=kwargs))
-    assert response.status_code == HTTPStatus.OK
-    assert response["Content-Type"].startswith("application/atom+xml")
-    body = html(response)
-    assert "<feed" in body
-    # Spoiler-tagged items are shielded in feeds.
-    assert "Nam-ra leads the half-zombies" not in body
-    assert "Nam-ra is a half-zombie now" not in body
-
-
 # 404s ----------------------------------------------------------------------------------
 
 
