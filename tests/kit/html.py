@@ -361,3 +361,23 @@ def assert_no_injection(response) -> None:
     # Inline data blocks (JSON-LD) must not be broken out of: no "</" inside.
     assert all("</" not in script.text for script in page.scripts)
     assert "<script>alert" not in response.content.decode()
+
+
+def page_of(response) -> Page:
+    """The page of a response that must be a 200."""
+    assert response.status_code == HTTPStatus.OK, response
+    return Page(response)
+
+
+def assert_shielded(page: Page, text: str) -> None:
+    """`text` is on the page only inside spoiler shields."""
+    text = squash(text)
+    assert text in page.shielded_text, f"{text!r} should be inside a spoiler shield"
+    assert text not in page.open_text, f"{text!r} leaks outside the spoiler shield"
+
+
+def assert_open(page: Page, text: str) -> None:
+    """`text` is on the page, and never inside a spoiler shield."""
+    text = squash(text)
+    assert text in page.open_text, f"{text!r} should be shown openly"
+    assert text not in page.shielded_text, f"{text!r} is shielded although the reader watched it"
