@@ -333,6 +333,14 @@ class Page(HTMLParser):
         return [form for form in self.forms if form.in_spoiler]
 
 
+# What fans type to try to run script on the site, in every form that takes text.
+SCRIPT_PAYLOADS = [
+    '<script>alert("x")</script>',
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+]
+
+
 # Assertions on pages --------------------------------------------------------------------------
 
 
