@@ -83,6 +83,11 @@ def fan_client(fan):
 
 
 @pytest.fixture
+def other_fan_client(other_fan):
+    return _client_for(other_fan)
+
+
+@pytest.fixture
 def editor_client(editor):
     return _client_for(editor)
 

@@ -77,6 +77,11 @@ class SeasonFactory(DjangoModelFactory):
     status = SeasonStatus.ANNOUNCED
 
 
+class ReleasedSeasonFactory(SeasonFactory):
+    status = SeasonStatus.RELEASED
+    release_date = datetime.date(2022, 1, 28)
+
+
 class EpisodeFactory(DjangoModelFactory):
     class Meta:
         model = Episode

@@ -41,6 +41,7 @@ from tests.factories import (
     TheoryFactory,
     WatchProgressFactory,
 )
+from tests.kit.counts import assert_vote_counts_match_rows
 
 LOCKED = "database is locked"
 
@@ -154,8 +155,10 @@ def test_a_failed_vote_leaves_counts_equal_to_vote_rows(fan_client, fan, other_f
         response = fan_client.post(reverse("guide:vote", args=[theory.pk]), {"value": "-1"})
     assert_friendly_503(response)
     theory.refresh_from_db()
-    assert theory.upvotes == Vote.objects.filter(theory=theory, value=1).count() == 1
-    assert theory.downvotes == Vote.objects.filter(theory=theory, value=-1).count() == 0
+    assert (theory.upvotes, theory.downvotes) == (1, 0)
+    assert Vote.objects.filter(theory=theory, value=1).count() == 1
+    assert not Vote.objects.filter(theory=theory, value=-1).exists()
+    assert_vote_counts_match_rows(Theory.objects.filter(pk=theory.pk))
 
 
 @pytest.mark.parametrize("fault", [database_raises, database_unreachable])
@@ -227,10 +230,7 @@ def assert_consistent() -> None:
         )
         cursor.execute(sql)
         assert cursor.fetchone()[0] == 0
-    for theory in Theory.objects.all():
-        up = Vote.objects.filter(theory=theory, value=1).count()
-        down = Vote.objects.filter(theory=theory, value=-1).count()
-        assert (theory.upvotes, theory.downvotes, theory.score) == (up, down, up - down), theory
+    assert_vote_counts_match_rows()
 
 
 @pytest.fixture

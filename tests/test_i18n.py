@@ -9,7 +9,6 @@ and fans wrote is never translated.
 import gettext as gettext_module
 import os
 import re
-from html.parser import HTMLParser
 from http import HTTPStatus
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from guide.models import SeasonStatus
-from tests.factories import SeasonFactory, ShowFactory, TheoryFactory
+from tests.kit.html import Page
+from tests.kit.worlds import ORIGINAL_TITLE, SHOW_TITLE, THEORY_TITLE, build_world
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
@@ -31,10 +30,6 @@ MO_FILE = LOCALE_DIR / "django.mo"
 
 KO = {"accept-language": "ko"}
 EN = {"accept-language": "en"}
-
-SHOW_TITLE = "All Of Us Are Dead"
-ORIGINAL_TITLE = "지금 우리 학교는"
-THEORY_TITLE = "Cheong-san survives as a half-zombie"
 
 # The header's main navigation, in each language.
 NAV = {"ko": ["작품", "이론", "예측 순위"], "en": ["Shows", "Theories", "Leaderboard"]}
@@ -73,120 +68,10 @@ def compiled_catalogue():
 
 @pytest.fixture
 def world(db):
-    show = ShowFactory(
-        title=SHOW_TITLE,
-        slug="all-of-us-are-dead",
-        original_title=ORIGINAL_TITLE,
-        is_featured=True,
-    )
-    season = SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED)
-    theory = TheoryFactory(season=season, title=THEORY_TITLE)
-    return {"show": show, "season": season, "theory": theory}
+    return build_world()
 
 
 # Reading pages ---------------------------------------------------------------------
-
-
-class Page(HTMLParser):
-    """What a reader sees: <html lang>, <title>, headings, nav links, text, forms."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.lang = None
-        self.title = ""
-        self.h1: list[str] = []
-        self.navs: list[tuple[str, list[str]]] = []  # (aria-label, link texts) in order
-        self.forms: list[dict] = []
-        self._text: list[str] = []
-        self._skip = 0
-        self._in_title = False
-        self._h1: list[str] | None = None
-        self._nav: list[str] | None = None
-        self._link: list[str] | None = None
-        self._select: dict | None = None
-        self._option: dict | None = None
-        self.feed(html)
-        self.close()
-        self.text = " ".join(" ".join(self._text).split())
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        if tag == "html":
-            self.lang = attrs.get("lang")
-        elif tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif tag == "h1":
-            self._h1 = []
-        elif tag == "nav":
-            self._nav = []
-            self.navs.append((attrs.get("aria-label", ""), self._nav))
-        elif tag == "a":
-            self._link = []
-        elif tag == "form":
-            self.forms.append(
-                {
-                    "action": attrs.get("action", ""),
-                    "method": attrs.get("method", "get").lower(),
-                    "class": attrs.get("class", ""),
-                    "fields": {},
-                    "selects": {},
-                    "labels": [],
-                }
-            )
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value", "")
-        elif tag == "select" and self.forms:
-            self._select = {"name": attrs.get("name", ""), "options": []}
-            self.forms[-1]["selects"][self._select["name"]] = self._select["options"]
-        elif tag == "option" and self._select is not None:
-            self._option = {"value": attrs.get("value", ""), "label": [], "selected": False}
-            self._option["selected"] = "selected" in attrs
-            self._select["options"].append(self._option)
-        elif tag == "button" and self.forms:
-            self.forms[-1]["labels"].append("")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self._skip -= 1
-        elif tag == "title":
-            self._in_title = False
-        elif tag == "h1" and self._h1 is not None:
-            self.h1.append(" ".join("".join(self._h1).split()))
-            self._h1 = None
-        elif tag == "nav":
-            self._nav = None
-        elif tag == "a" and self._link is not None:
-            if self._nav is not None:
-                self._nav.append(" ".join("".join(self._link).split()))
-            self._link = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "option" and self._option is not None:
-            self._option["label"] = " ".join("".join(self._option["label"]).split())
-            self._option = None
-
-    def handle_data(self, data):
-        if self._skip:
-            return
-        if self._in_title:
-            self.title += data
-            return
-        self._text.append(data)
-        for sink in (self._h1, self._link):
-            if sink is not None:
-                sink.append(data)
-        if self._option is not None:
-            self._option["label"].append(data)
-        labels = self.forms[-1]["labels"] if self.forms else []
-        if labels and labels[-1] == "" and data.strip():
-            labels[-1] = data.strip()  # the first text after a <button> is its label
-
-    def form(self, action: str) -> dict:
-        matches = [form for form in self.forms if form["action"] == action]
-        assert matches, f"no form posting to {action}"
-        return matches[0]
 
 
 def visit(client: Client, url: str, headers: dict | None = None) -> Page:
@@ -198,8 +83,7 @@ def visit(client: Client, url: str, headers: dict | None = None) -> Page:
 
 def main_nav(page: Page) -> list[str]:
     """The header's navigation: the first <nav> on every page."""
-    assert page.navs, "page has no navigation"
-    return page.navs[0][1]
+    return page.nav_links(0)
 
 
 # The catalogue ----------------------------------------------------------------------
@@ -340,10 +224,12 @@ PAGES = [
 
 
 def url_for(world, name: str, args: tuple) -> str:
+    # A theory nobody has commented on yet: the page says "0 comments".
+    uncommented = world.spoiler_theory
     values = {
-        "show_slug": world["show"].slug,
-        "theory_pk": world["theory"].pk,
-        "theory_slug": world["theory"].slug,
+        "show_slug": world.show.slug,
+        "theory_pk": uncommented.pk,
+        "theory_slug": uncommented.slug,
     }
     return reverse(name, args=[values.get(arg, arg) for arg in args])
 
@@ -411,7 +297,7 @@ def test_signed_in_fan_sees_korean_account_links(fan_client, world):
 
 @pytest.mark.parametrize("headers", [KO, EN], ids=["ko", "en"])
 def test_content_appears_unchanged(client, world, headers):
-    show, season, theory = world["show"], world["season"], world["theory"]
+    show, season, theory = world.show, world.s2, world.theory
     home = visit(client, reverse("guide:home"), headers)
     assert SHOW_TITLE in home.text
     assert ORIGINAL_TITLE in home.text
@@ -435,11 +321,11 @@ def test_content_appears_unchanged(client, world, headers):
 
 def switch_language(client: Client, page: Page, code: str):
     form = page.form(reverse("set_language"))
-    assert form["method"] == "post"
-    options = {option["value"]: option["label"] for option in form["selects"]["language"]}
+    assert form.method == "post"
+    options = {option.value: option.label for option in form.options["language"]}
     assert options == {"en": "English", "ko": "한국어"}, "each language named in itself"
-    data = dict(form["fields"], language=code)
-    return client.post(form["action"], data)
+    data = dict(form.fields, language=code)
+    return client.post(form.action, data)
 
 
 def test_switcher_keeps_the_site_korean_whatever_the_browser_says(world):
@@ -448,9 +334,8 @@ def test_switcher_keeps_the_site_korean_whatever_the_browser_says(world):
     page = visit(client, url, EN)
     assert page.lang == "en"
     form = page.form(reverse("set_language"))
-    selected = [option["value"] for option in form["selects"]["language"] if option["selected"]]
-    assert selected == ["en"]
-    assert form["fields"]["next"] == url
+    assert form.selected("language") == ["en"]
+    assert form.fields["next"] == url
 
     response = switch_language(client, page, "ko")
     assert response.status_code == HTTPStatus.FOUND
@@ -464,9 +349,8 @@ def test_switcher_keeps_the_site_korean_whatever_the_browser_says(world):
     page = visit(client, url)  # no Accept-Language at all
     assert page.lang == "ko"
     korean_form = page.form(reverse("set_language"))
-    selected = [o["value"] for o in korean_form["selects"]["language"] if o["selected"]]
-    assert selected == ["ko"]
-    assert "변경" in korean_form["labels"]
+    assert korean_form.selected("language") == ["ko"]
+    assert "변경" in korean_form.button_labels
 
     # And back: English sticks even for a Korean browser.
     response = switch_language(client, page, "en")

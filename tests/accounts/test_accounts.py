@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from html.parser import HTMLParser
 from http import HTTPStatus
 
 import axes.utils
@@ -15,16 +14,12 @@ from accounts.models import User
 from guide import services
 from guide.models import Outcome, SeasonStatus, Theory, Vote
 from tests.factories import PASSWORD, SeasonFactory, ShowFactory, TheoryFactory, UserFactory
+from tests.kit.html import SCRIPT_PAYLOADS, Page, assert_field_error, assert_no_injection
 
 pytestmark = pytest.mark.django_db
 
 STRONG = "zombie-hyosan-rooftop-42"
 EVIL_NEXTS = ["https://evil.example/", "//evil.example", "/\\evil.example"]
-PAYLOADS = [
-    '<script>alert("x")</script>',
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-]
 
 
 @pytest.fixture(autouse=True)
@@ -34,40 +29,6 @@ def _fresh_state():
 
 def body_of(response) -> str:
     return response.content.decode()
-
-
-class Tags(HTMLParser):
-    def __init__(self, text):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, {name: value or "" for name, value in attrs}))
-
-    handle_startendtag = handle_starttag
-
-    def field(self, name):
-        for tag, attrs in self.tags:
-            if attrs.get("name") == name and tag in ("input", "textarea", "select"):
-                return attrs
-        raise AssertionError(f"no field named {name!r}")
-
-
-def assert_field_error(response, field, text=None):
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert Tags(body_of(response)).field(field).get("aria-invalid") == "true", field
-    if text is not None:
-        assert text in body_of(response)
-
-
-def assert_no_injection(response):
-    for tag, attrs in Tags(body_of(response)).tags:
-        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
-        assert not attrs.get("href", "").strip().lower().startswith("javascript:"), attrs
-        if tag == "script" and attrs.get("type") != "application/ld+json":
-            assert attrs.get("src", "").startswith("/static/"), attrs
-    assert "<script>alert" not in body_of(response)
 
 
 def signup_data(**overrides):
@@ -122,7 +83,7 @@ def test_duplicate_username_case_insensitive(client, fan):
     )
     assert User.objects.count() == 1
     # What was typed is kept.
-    assert Tags(body_of(response)).field("email").get("value") == "x@example.com"
+    assert Page(response).field("email").attrs.get("value") == "x@example.com"
 
 
 def test_duplicate_email_case_insensitive(client, fan):
@@ -144,7 +105,7 @@ def test_mismatched_passwords_rejected(client):
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", SCRIPT_PAYLOADS)
 def test_signup_username_injection_is_rejected_and_inert(client, payload):
     response = client.post(reverse("accounts:signup"), signup_data(username=payload))
     assert_field_error(response, "username")
@@ -265,7 +226,7 @@ def test_password_change_wrong_old_password(fan_client, fan):
         {"old_password": "nope", "new_password1": STRONG, "new_password2": STRONG},
     )
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
-    assert Tags(body_of(response)).field("old_password").get("aria-invalid") == "true"
+    assert Page(response).field("old_password").attrs.get("aria-invalid") == "true"
     fan.refresh_from_db()
     assert fan.check_password(PASSWORD)
 
@@ -333,7 +294,7 @@ def test_settings_errors_next_to_fields(fan_client, fan, other_fan):
     assert fan.bio == ""
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", SCRIPT_PAYLOADS)
 def test_display_name_and_bio_injection_is_inert(fan_client, fan, payload):
     season = SeasonFactory(show=ShowFactory(), status=SeasonStatus.ANNOUNCED)
     theory = services.post_theory(author=fan, season=season, title="Mine", body="Text")

@@ -3,14 +3,14 @@
 import re
 
 import pytest
-from django.db.models import Count, Q
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from guide import demo, services
-from guide.models import Season, Theory, VoteValue
+from guide.models import Season, Theory
 from tests.browser.conftest import log_in
 from tests.factories import UserFactory
+from tests.kit.counts import assert_vote_counts_match_rows
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,21 +20,6 @@ pytestmark = [
 USERNAME = "new_fan"
 PASSWORD = "zombies at hyosan high 2"
 SEASON_2_OPTION = "All Of Us Are Dead — Season 2"
-
-
-def assert_counts_match_vote_rows() -> None:
-    """Every theory's stored counts equal its vote rows."""
-    rows = Theory.objects.annotate(
-        up_rows=Count("votes", filter=Q(votes__value=VoteValue.UP)),
-        down_rows=Count("votes", filter=Q(votes__value=VoteValue.DOWN)),
-    )
-    wrong = [
-        (theory.pk, theory.upvotes, theory.up_rows, theory.downvotes, theory.down_rows)
-        for theory in rows
-        if (theory.upvotes, theory.downvotes, theory.score)
-        != (theory.up_rows, theory.down_rows, theory.up_rows - theory.down_rows)
-    ]
-    assert wrong == [], "stored (pk, up, up rows, down, down rows) differ from the vote rows"
 
 
 def other_fans_theory(title: str) -> Theory:
@@ -95,7 +80,7 @@ def test_fan_signs_up_posts_votes_with_and_without_js_and_logs_out(new_context, 
     js_theory.refresh_from_db()
     assert (js_theory.upvotes, js_theory.downvotes, js_theory.score) == (1, 0, 1)
     assert js_theory.votes.get().user.username == USERNAME
-    assert_counts_match_vote_rows()
+    assert_vote_counts_match_rows()
 
     # 4. Without JS, in a new context: log in through the form, vote with a plain POST.
     no_js = new_context(java_script_enabled=False)
@@ -120,7 +105,7 @@ def test_fan_signs_up_posts_votes_with_and_without_js_and_logs_out(new_context, 
     expect(plain_form.locator("button.vote-up")).to_have_attribute("aria-pressed", "true")
     demo_theory.refresh_from_db()
     assert demo_theory.score == before + 1
-    assert_counts_match_vote_rows()
+    assert_vote_counts_match_rows()
 
     # 5. Log out with the header's button; the "Log in" link is back.
     plain_header.get_by_role("button", name="Log out").click()

@@ -17,9 +17,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from guide import ranking, services
+from guide import services
 from guide.models import Theory, Vote
 from tests.factories import SeasonFactory, TheoryFactory
+from tests.kit.counts import assert_vote_counts_match_rows
 
 THREADS = 24
 VOTES_PER_THREAD = 30
@@ -48,12 +49,7 @@ def _assert_exact(theory_ids, fans, plans):
     assert set(Vote.objects.values_list("user_id", "theory_id", "value")) == _expected_votes(
         plans, fans
     )
-    for theory in Theory.objects.filter(pk__in=theory_ids):
-        up = Vote.objects.filter(theory=theory, value=1).count()
-        down = Vote.objects.filter(theory=theory, value=-1).count()
-        assert (theory.upvotes, theory.downvotes, theory.score) == (up, down, up - down)
-        assert theory.hot == ranking.hot(up - down, theory.created_at)
-        assert theory.wilson == ranking.wilson_lower_bound(up, down)
+    assert_vote_counts_match_rows(Theory.objects.filter(pk__in=theory_ids))
 
 
 def _run_together(work, count: int) -> tuple[list, float]:

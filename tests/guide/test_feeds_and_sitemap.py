@@ -2,19 +2,21 @@
 
 import datetime
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
 
-from guide.models import SeasonStatus
-from tests.factories import (
-    CharacterFactory,
-    FactFactory,
-    SeasonFactory,
-    ShowFactory,
-    TheoryFactory,
+from guide import services
+from tests.factories import CharacterFactory, SeasonFactory, ShowFactory, TheoryFactory
+from tests.kit.html import Page
+from tests.kit.worlds import (
+    FACT_QUESTION,
+    SPOILER_FACT_ANSWER,
+    SPOILER_FACT_QUESTION,
+    SPOILER_TITLE,
+    THEORY_TITLE,
+    build_world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,50 +28,39 @@ ORIGIN = "http://testserver"
 
 @pytest.fixture
 def world():
-    show = ShowFactory(title="All Of Us Are Dead", slug="all-of-us-are-dead")
-    s1 = SeasonFactory(
-        show=show,
-        number=1,
-        status=SeasonStatus.RELEASED,
-        release_date=datetime.date(2022, 1, 28),
+    """The kit's world, plus a hidden theory, another show and an unpublished show."""
+    world = build_world()
+    world.hidden = TheoryFactory(
+        season=world.s2, title="Hidden rant about the cast", body="Rude words.", is_hidden=True
     )
-    s2 = SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED)
     other_show = ShowFactory(title="Sweet Home", slug="sweet-home")
-    other_season = SeasonFactory(show=other_show, number=1)
-    draft = ShowFactory(title="Secret Draft", slug="secret-draft", is_published=False)
-    draft_season = SeasonFactory(show=draft, number=1)
-    return {
-        "show": show,
-        "s1": s1,
-        "s2": s2,
-        "character": CharacterFactory(show=show, name="Choi Nam-ra", slug="choi-nam-ra"),
-        "plain": TheoryFactory(
-            season=s2, title="Nam-ra leads the survivors", body="She keeps the group together."
-        ),
-        "s1_theory": TheoryFactory(season=s1, title="Season one was a dream", body="Dreamy."),
-        "spoiler": TheoryFactory(
-            season=s2,
-            title="Cheong-san is alive underground",
-            body="The tunnel collapse was staged by the army.",
-            spoiler_season=1,
-        ),
-        "hidden": TheoryFactory(
-            season=s2, title="Hidden rant about the cast", body="Rude words.", is_hidden=True
-        ),
-        "other": TheoryFactory(season=other_season, title="Hyun-su returns", body="Of course."),
-        "draft": draft,
-        "draft_theory": TheoryFactory(
-            season=draft_season, title="Draft show theory", body="Not public yet."
-        ),
-        "draft_character": CharacterFactory(show=draft, name="Draft Person", slug="draft-person"),
-        "fact": FactFactory(season=s2, question="Is season 2 confirmed?", answer="Yes, in 2022."),
-        "spoiler_fact": FactFactory(
-            season=s2,
-            question="Does Cheong-san return as a half-zombie?",
-            answer="The finale's last shot shows him on the roof.",
-            spoiler_season=1,
-        ),
-    }
+    world.other = TheoryFactory(
+        season=SeasonFactory(show=other_show, number=1), title="Hyun-su returns", body="Of course."
+    )
+    world.draft = ShowFactory(title="Secret Draft", slug="secret-draft", is_published=False)
+    draft_season = SeasonFactory(show=world.draft, number=1)
+    world.draft_theory = TheoryFactory(
+        season=draft_season, title="Draft show theory", body="Not public yet."
+    )
+    world.draft_character = CharacterFactory(
+        show=world.draft, name="Draft Person", slug="draft-person"
+    )
+    return world
+
+
+@pytest.fixture
+def hidden_by_moderator(world, moderator):
+    """A theory a moderator hid after it was posted."""
+    theory = services.post_theory(
+        author=world.fan,
+        season=world.s2,
+        title="Walrus conspiracy in the gym",
+        body="The walrus coach planned the outbreak all along.",
+    )
+    services.set_hidden(
+        moderator=moderator, item=theory, hidden=True, reason="Breaks rule 3: harassment."
+    )
+    return theory
 
 
 def fetch_feed(client, url) -> tuple[ET.Element, str]:
@@ -118,11 +109,11 @@ def test_site_wide_theory_feed_is_valid_atom_with_public_theories(client, world)
     root, _ = fetch_feed(client, reverse("guide:feed_theories"))
     assert_valid_atom(root)
     links = entry_links(root)
-    for key in ("plain", "s1_theory", "spoiler", "other"):
+    for key in ("theory", "settled", "spoiler_theory", "other"):
         assert world[key].get_absolute_url() in links, key
-    assert world["hidden"].get_absolute_url() not in links
-    assert world["draft_theory"].get_absolute_url() not in links
-    assert "Nam-ra leads the survivors" in entry_titles(root)
+    assert world.hidden.get_absolute_url() not in links
+    assert world.draft_theory.get_absolute_url() not in links
+    assert THEORY_TITLE in entry_titles(root)
 
 
 def test_feed_entries_are_newest_first_and_ids_are_unique(client, world):
@@ -137,32 +128,36 @@ def test_feed_entries_are_newest_first_and_ids_are_unique(client, world):
 
 
 def test_show_feed_has_only_that_shows_theories(client, world):
-    url = reverse("guide:feed_show_theories", args=[world["show"].slug])
+    url = reverse("guide:feed_show_theories", args=[world.show.slug])
     root, _ = fetch_feed(client, url)
     assert_valid_atom(root)
     assert "All Of Us Are Dead" in root.findtext(f"{ATOM}title")
     links = entry_links(root)
     assert set(links) == {
-        world[key].get_absolute_url() for key in ("plain", "s1_theory", "spoiler")
+        world[key].get_absolute_url() for key in ("theory", "settled", "spoiler_theory")
     }
 
 
 def test_season_feed_has_only_that_seasons_theories(client, world):
-    url = reverse("guide:feed_season_theories", args=[world["show"].slug, 2])
+    url = reverse("guide:feed_season_theories", args=[world.show.slug, 2])
     root, _ = fetch_feed(client, url)
     assert_valid_atom(root)
-    assert set(entry_links(root)) == {world[key].get_absolute_url() for key in ("plain", "spoiler")}
+    assert set(entry_links(root)) == {
+        world[key].get_absolute_url() for key in ("theory", "spoiler_theory")
+    }
 
 
 def test_season_facts_feed_lists_changes_to_what_we_know(client, world):
-    url = reverse("guide:feed_season_facts", args=[world["show"].slug, 2])
+    url = reverse("guide:feed_season_facts", args=[world.show.slug, 2])
     root, text = fetch_feed(client, url)
     assert_valid_atom(root)
-    assert "Is season 2 confirmed?" in entry_titles(root)
+    assert FACT_QUESTION in entry_titles(root)
     assert len(root.findall(f"{ATOM}entry")) == 2
-    # The spoiler-tagged fact is announced, not told.
-    assert "half-zombie" not in text
-    assert "on the roof" not in text
+    # The spoiler-tagged fact is announced, not told: neither its question nor its answer.
+    assert SPOILER_FACT_QUESTION not in text
+    assert "survives into season two" not in text
+    assert SPOILER_FACT_ANSWER not in text
+    assert "half-zombie now" not in text
     assert any("Spoiler for season 1" in title for title in entry_titles(root))
 
 
@@ -177,10 +172,10 @@ def test_season_facts_feed_lists_changes_to_what_we_know(client, world):
 def test_theory_feeds_never_leak_spoilers_or_hidden_theories(client, world, name, args):
     root, text = fetch_feed(client, reverse(name, args=args))
     for leaked in (
-        "Cheong-san is alive underground",
-        "alive underground",
-        "tunnel collapse",
-        "staged by the army",
+        SPOILER_TITLE,
+        "leads the half-zombies",
+        "bite in the finale",
+        "she leads them",
         "Hidden rant",
         "Rude words",
         "Draft show theory",
@@ -189,13 +184,13 @@ def test_theory_feeds_never_leak_spoilers_or_hidden_theories(client, world, name
     spoiler_entry = next(
         entry
         for entry in root.findall(f"{ATOM}entry")
-        if entry.find(f"{ATOM}link").get("href").endswith(world["spoiler"].get_absolute_url())
+        if entry.find(f"{ATOM}link").get("href").endswith(world.spoiler_theory.get_absolute_url())
     )
     assert "Spoiler for season 1" in spoiler_entry.findtext(f"{ATOM}title")
 
 
 def test_theory_title_with_markup_is_escaped_in_the_feed(client, world):
-    TheoryFactory(season=world["s2"], title="</title><script>alert(1)</script> & more")
+    TheoryFactory(season=world.s2, title="</title><script>alert(1)</script> & more")
     root, text = fetch_feed(client, reverse("guide:feed_theories"))
     assert "<script>" not in text
     assert "</title><script>alert(1)</script> & more" in entry_titles(root)
@@ -214,24 +209,6 @@ def test_theory_title_with_markup_is_escaped_in_the_feed(client, world):
 )
 def test_feeds_of_unpublished_or_missing_things_are_404(client, world, name, args):
     assert client.get(reverse(name, args=args)).status_code == HTTPStatus.NOT_FOUND
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.alternates: list[dict] = []
-        self._in_head = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "head":
-            self._in_head = True
-        if tag == "link" and self._in_head and attrs.get("rel") == "alternate":
-            self.alternates.append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "head":
-            self._in_head = False
 
 
 @pytest.mark.parametrize(
@@ -255,17 +232,35 @@ class _Links(HTMLParser):
 def test_pages_advertise_their_feeds(client, world, page, feeds):
     response = client.get(reverse(page[0], args=page[1]))
     assert response.status_code == HTTPStatus.OK
-    parser = _Links()
-    parser.feed(response.content.decode())
     advertised = [
         link["href"]
-        for link in parser.alternates
+        for link in Page(response).head_links("alternate")
         if link.get("type") == "application/atom+xml" and link.get("title")
     ]
     expected = [reverse(name, args=args) for name, args in feeds]
     assert [href.removeprefix(ORIGIN) for href in advertised] == expected
     for href in advertised:
         fetch_feed(client, href)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("guide:feed_theories", {}),
+        ("guide:feed_show_theories", {"slug": "all-of-us-are-dead"}),
+        ("guide:feed_season_theories", {"slug": "all-of-us-are-dead", "number": 2}),
+        ("guide:feed_season_facts", {"slug": "all-of-us-are-dead", "number": 2}),
+    ],
+)
+def test_feeds(client, world, name, kwargs):
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "<feed" in body
+    # Spoiler-tagged items are shielded in feeds.
+    assert "Nam-ra leads the half-zombies" not in body
+    assert "Nam-ra is a half-zombie now" not in body
 
 
 # sitemap.xml ---------------------------------------------------------------------------
@@ -293,18 +288,18 @@ def test_sitemap_lists_every_public_page(client, world):
         reverse("guide:show_list"),
         reverse("guide:theory_list"),
         reverse("guide:leaderboard"),
-        world["show"].get_absolute_url(),
-        world["s1"].get_absolute_url(),
-        world["s2"].get_absolute_url(),
-        world["character"].get_absolute_url(),
-    ] + [world[key].get_absolute_url() for key in ("plain", "s1_theory", "spoiler", "other")]
+        world.show.get_absolute_url(),
+        world.s1.get_absolute_url(),
+        world.s2.get_absolute_url(),
+        world.nam_ra.get_absolute_url(),
+    ] + [world[key].get_absolute_url() for key in ("theory", "settled", "spoiler_theory", "other")]
     missing = [url for url in expected if url not in urls]
     assert missing == []
 
 
 def test_sitemap_theories_have_a_lastmod(client, world):
     urls = fetch_sitemap(client)
-    for key in ("plain", "s1_theory", "spoiler", "other"):
+    for key in ("theory", "settled", "spoiler_theory", "other"):
         lastmod = urls[world[key].get_absolute_url()].findtext(f"{SITEMAP}lastmod")
         assert lastmod, key
         assert datetime.date.fromisoformat(lastmod[:10]) == world[key].created_at.date()
@@ -315,6 +310,53 @@ def test_sitemap_leaves_out_hidden_theories_and_unpublished_shows(client, world)
     for item in ("hidden", "draft", "draft_theory", "draft_character"):
         assert world[item].get_absolute_url() not in urls, item
     assert not any("secret-draft" in url for url in urls)
+
+
+def test_sitemap(client, world):
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    for obj in (world.show, world.s2, world.on_jo, world.theory):
+        assert f"http://testserver{obj.get_absolute_url()}" in body
+
+
+# Hidden theories leave the feeds and the sitemap ---------------------------------------------
+
+
+def test_hidden_theory_is_left_out_of_feeds_and_sitemap(world, hidden_by_moderator, client):
+    hidden, visible = hidden_by_moderator, world.theory
+    urls = [
+        reverse("guide:feed_theories"),
+        reverse("guide:feed_show_theories", args=[world.show.slug]),
+        reverse("guide:feed_season_theories", args=[world.show.slug, 2]),
+        reverse("sitemap"),
+    ]
+    for url in urls:
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code == HTTPStatus.OK, url
+        assert hidden.title not in body, url
+        assert f"/theories/{hidden.pk}/" not in body, url
+        assert f"/theories/{visible.pk}/" in body, url
+
+
+def test_a_hidden_theory_leaves_the_sitemap_at_once(client, moderator):
+    theory = TheoryFactory(title="Abusive title")
+    assert theory.get_absolute_url() in client.get(reverse("sitemap")).text
+    services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="abuse")
+    assert theory.get_absolute_url() not in client.get(reverse("sitemap")).text
+
+
+# robots.txt --------------------------------------------------------------------------------
+
+
+def test_robots_txt(client, db):
+    response = client.get(reverse("robots"))
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "User-agent: *" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_areas(client):

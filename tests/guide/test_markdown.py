@@ -1,8 +1,7 @@
-from html.parser import HTMLParser
-
 import pytest
 
 from guide.markdown import render, to_plain_text
+from tests.kit.html import Page
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -18,19 +17,8 @@ HOSTILE = [
 ]
 
 
-class ElementCollector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.elements = []
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-
 def elements_of(html):
-    collector = ElementCollector()
-    collector.feed(html)
-    return collector.elements
+    return [(element.tag, element.attrs) for element in Page(html).elements]
 
 
 @pytest.mark.parametrize("source", HOSTILE)

@@ -4,7 +4,6 @@ Graph and Twitter cards, and JSON-LD structured data (parsed, never string-match
 import datetime
 import io
 import json
-from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
@@ -13,94 +12,20 @@ from django.urls import reverse
 from PIL import Image
 
 from guide import services
-from guide.models import SeasonStatus
 from tests.factories import (
-    CharacterFactory,
-    CharacterStatusFactory,
     CommentFactory,
-    PersonFactory,
-    SeasonFactory,
     ShowFactory,
     TheoryFactory,
     UserFactory,
+    WatchProgressFactory,
 )
+from tests.kit.html import Page
+from tests.kit.worlds import SPOILER_TITLE, THEORY_TITLE, build_world
 
 pytestmark = pytest.mark.django_db
 
 ORIGIN = "http://testserver"
 SITE = "Next Season"
-
-
-class Head(HTMLParser):
-    """<title>, <meta>, <link> and <script> elements of <head>, plus its raw text."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.titles: list[str] = []
-        self.metas: list[dict] = []
-        self.links: list[dict] = []
-        self.scripts: list[dict] = []
-        self._in_head = False
-        self._current: dict | None = None
-        self._title: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {key: value or "" for key, value in attrs}
-        if tag == "head":
-            self._in_head = True
-        if not self._in_head:
-            return
-        if tag == "title":
-            self._title = []
-        elif tag == "meta":
-            self.metas.append(attrs)
-        elif tag == "link":
-            self.links.append(attrs)
-        elif tag == "script":
-            self._current = {"attrs": attrs, "text": ""}
-            self.scripts.append(self._current)
-
-    def handle_endtag(self, tag):
-        if tag == "head":
-            self._in_head = False
-        elif tag == "title" and self._title is not None:
-            self.titles.append("".join(self._title))
-            self._title = None
-        elif tag == "script":
-            self._current = None
-
-    def handle_data(self, data):
-        if self._title is not None:
-            self._title.append(data)
-        if self._current is not None:
-            self._current["text"] += data
-
-    def meta(self, key: str) -> list[str]:
-        return [
-            m.get("content", "") for m in self.metas if key in (m.get("name"), m.get("property"))
-        ]
-
-    def one_meta(self, key: str) -> str:
-        values = self.meta(key)
-        assert len(values) == 1, f"{key}: {values}"
-        return values[0]
-
-    def canonical(self) -> list[str]:
-        return [link.get("href", "") for link in self.links if link.get("rel") == "canonical"]
-
-    def json_ld(self) -> list[dict]:
-        return [
-            json.loads(s["text"])
-            for s in self.scripts
-            if s["attrs"].get("type") == "application/ld+json"
-        ]
-
-
-def head_of(response) -> Head:
-    head = Head()
-    head.feed(response.content.decode())
-    head.close()
-    return head
 
 
 def raw_head(response) -> str:
@@ -115,72 +40,29 @@ def png(name="poster.png") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def world(settings, tmp_path, fan, other_fan):
+def world(settings, tmp_path):
+    """The kit's world with a poster; its theory has 3 up-votes, 1 down-vote, 2 comments
+    anyone sees and one a moderator hid."""
     settings.MEDIA_ROOT = tmp_path
-    show = ShowFactory(
-        title="All Of Us Are Dead",
-        slug="all-of-us-are-dead",
-        original_title="지금 우리 학교는",
-        tagline="Hyosan High is overrun.",
-        poster=png(),
-        poster_alt="Students on the school roof",
-    )
-    s1 = SeasonFactory(
-        show=show,
-        number=1,
-        status=SeasonStatus.RELEASED,
-        release_date=datetime.date(2022, 1, 28),
-        episode_count=12,
-    )
-    s2 = SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED, release_date=None)
-    actor = PersonFactory(name="Jo Yi-hyun", native_name="조이현")
-    character = CharacterFactory(
-        show=show,
-        name="Nam On-jo",
-        slug="nam-on-jo",
-        actor=actor,
-        description="Cheong-san's oldest friend.",
-    )
-    CharacterStatusFactory(character=character, season=s1, status="alive")
-    theory = TheoryFactory(
-        author=fan, season=s2, title="On-jo becomes class president", body="She *leads*."
-    )
-    theory.characters.add(character)
-    voters = [other_fan, *UserFactory.create_batch(3)]
-    for voter, value in zip(voters, (1, 1, 1, -1), strict=True):
-        services.cast_vote(user=voter, theory=theory, value=value)
-    theory.refresh_from_db()
-    CommentFactory.create_batch(2, theory=theory)
-    CommentFactory(theory=theory, is_hidden=True)
-    spoiler = TheoryFactory(
-        author=other_fan,
-        season=s2,
-        title="Cheong-san survived the fire",
-        body="The smoke hid his escape through the tunnel.",
-        spoiler_season=1,
-    )
-    return {
-        "show": show,
-        "s1": s1,
-        "s2": s2,
-        "character": character,
-        "actor": actor,
-        "theory": theory,
-        "spoiler": spoiler,
-        "fan": fan,
-    }
+    world = build_world(show={"poster": png(), "poster_alt": "Students on the school roof"})
+    for voter, value in zip(UserFactory.create_batch(3), (1, 1, -1), strict=True):
+        services.cast_vote(user=voter, theory=world.theory, value=value)
+    world.theory.refresh_from_db()
+    CommentFactory(theory=world.theory)
+    CommentFactory(theory=world.theory, is_hidden=True)
+    return world
 
 
 def page_urls(world) -> dict[str, str]:
     return {
         "home": reverse("guide:home"),
         "show list": reverse("guide:show_list"),
-        "show": world["show"].get_absolute_url(),
-        "season guide": world["s1"].get_absolute_url(),
-        "character": world["character"].get_absolute_url(),
+        "show": world.show.get_absolute_url(),
+        "season guide": world.s1.get_absolute_url(),
+        "character": world.on_jo.get_absolute_url(),
         "theory list": reverse("guide:theory_list"),
-        "theory": world["theory"].get_absolute_url(),
-        "profile": world["fan"].get_absolute_url(),
+        "theory": world.theory.get_absolute_url(),
+        "profile": world.fan.get_absolute_url(),
         "leaderboard": reverse("guide:leaderboard"),
         "search": reverse("guide:search"),
         "login": reverse("accounts:login"),
@@ -216,7 +98,7 @@ def get(client, url):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_describes_itself(client, world, page):
     url = page_urls(world)[page]
-    head = head_of(get(client, url))
+    head = Page(get(client, url))
 
     assert len(head.titles) == 1
     assert head.titles[0].strip()
@@ -232,7 +114,7 @@ def test_every_page_describes_itself(client, world, page):
 def test_link_previews_say_what_the_page_is(client, world, page):
     """og:title and og:description are the page's own title and description, not the
     site's generic ones: a shared link to a profile should not read just "Next Season"."""
-    head = head_of(get(client, page_urls(world)[page]))
+    head = Page(get(client, page_urls(world)[page]))
     title = head.titles[0].strip()
     assert title in (head.one_meta("og:title"), f"{head.one_meta('og:title')} · {SITE}")
     assert head.one_meta("og:description") == head.one_meta("description")
@@ -240,7 +122,7 @@ def test_link_previews_say_what_the_page_is(client, world, page):
 
 def test_titles_are_unique_across_page_types(client, world):
     titles = {
-        page: head_of(get(client, url)).titles[0].strip() for page, url in page_urls(world).items()
+        page: Page(get(client, url)).titles[0].strip() for page, url in page_urls(world).items()
     }
     duplicates = {
         page: title for page, title in titles.items() if list(titles.values()).count(title) > 1
@@ -261,27 +143,27 @@ def test_titles_are_unique_across_page_types(client, world):
 def test_canonical_url_drops_the_query_string_except_the_page(
     client, world, name, query, canonical_query
 ):
-    TheoryFactory.create_batch(21, season=world["s2"])
+    TheoryFactory.create_batch(21, season=world.s2)
     url = reverse(name)
-    head = head_of(get(client, url + query))
+    head = Page(get(client, url + query))
     assert head.canonical() == [f"{ORIGIN}{url}{canonical_query}"]
     assert head.one_meta("og:url") == f"{ORIGIN}{url}{canonical_query}"
 
 
 def test_show_with_a_poster_has_an_og_image(client, world):
-    for url in (world["show"].get_absolute_url(), world["s1"].get_absolute_url()):
-        head = head_of(get(client, url))
+    for url in (world.show.get_absolute_url(), world.s1.get_absolute_url()):
+        head = Page(get(client, url))
         image = head.one_meta("og:image")
         assert image.startswith(f"{ORIGIN}/"), image
         assert image.endswith(".png")
-        assert image.removeprefix(ORIGIN) == world["show"].poster.url
+        assert image.removeprefix(ORIGIN) == world.show.poster.url
         assert head.one_meta("og:image:alt") == "Students on the school roof"
         assert head.one_meta("twitter:card") == "summary_large_image"
 
 
 def test_show_without_a_poster_has_no_og_image(client, world):
     plain = ShowFactory(title="Sweet Home", slug="sweet-home")
-    head = head_of(get(client, plain.get_absolute_url()))
+    head = Page(get(client, plain.get_absolute_url()))
     assert head.meta("og:image") == []
     assert head.one_meta("twitter:card") == "summary"
 
@@ -290,14 +172,14 @@ def test_show_without_a_poster_has_no_og_image(client, world):
 
 
 def structured(client, url, type_: str) -> dict:
-    blocks = [block for block in head_of(get(client, url)).json_ld() if block["@type"] == type_]
+    blocks = [block for block in Page(get(client, url)).json_ld() if block["@type"] == type_]
     assert len(blocks) == 1, f"{url}: {type_}"
     assert blocks[0]["@context"] == "https://schema.org"
     return blocks[0]
 
 
 def test_show_page_is_a_tv_series(client, world):
-    show = world["show"]
+    show = world.show
     data = structured(client, show.get_absolute_url(), "TVSeries")
     assert data["name"] == "All Of Us Are Dead"
     assert data["url"] == f"{ORIGIN}{show.get_absolute_url()}"
@@ -306,7 +188,7 @@ def test_show_page_is_a_tv_series(client, world):
 
 
 def test_season_guide_is_a_tv_season_with_its_cast(client, world):
-    show, s1 = world["show"], world["s1"]
+    show, s1 = world.show, world.s1
     data = structured(client, s1.get_absolute_url(), "TVSeason")
     assert data["seasonNumber"] == 1
     assert data["numberOfEpisodes"] == 12
@@ -318,27 +200,32 @@ def test_season_guide_is_a_tv_season_with_its_cast(client, world):
     assert data["actor"] == [
         {
             "@type": "PerformanceRole",
-            "roleName": "Nam On-jo",
+            "roleName": "Choi Nam-ra",
             "actor": {"@type": "Person", "name": "Jo Yi-hyun"},
-        }
+        },
+        {
+            "@type": "PerformanceRole",
+            "roleName": "Nam On-jo",
+            "actor": {"@type": "Person", "name": "Park Ji-hu"},
+        },
     ]
 
 
 def test_season_without_date_or_episode_count_leaves_them_out(client, world):
-    data = structured(client, world["s2"].get_absolute_url(), "TVSeason")
+    data = structured(client, world.s2.get_absolute_url(), "TVSeason")
     assert "startDate" not in data
     assert "numberOfEpisodes" not in data
 
 
 def test_theory_page_is_a_discussion_post_with_its_votes(client, world):
-    theory = world["theory"]
+    theory = world.theory
     assert (theory.upvotes, theory.downvotes) == (3, 1)
     data = structured(client, theory.get_absolute_url(), "DiscussionForumPosting")
-    assert data["headline"] == "On-jo becomes class president"
+    assert data["headline"] == THEORY_TITLE
     assert data["url"] == f"{ORIGIN}{theory.get_absolute_url()}"
     assert data["author"]["@type"] == "Person"
-    assert data["author"]["name"] == world["fan"].public_name
-    assert data["author"]["url"] == f"{ORIGIN}{world['fan'].get_absolute_url()}"
+    assert data["author"]["name"] == world.fan.public_name
+    assert data["author"]["url"] == f"{ORIGIN}{world.fan.get_absolute_url()}"
     counts = {
         stat["interactionType"].rsplit("/", 1)[-1]: stat["userInteractionCount"]
         for stat in data["interactionStatistic"]
@@ -349,11 +236,11 @@ def test_theory_page_is_a_discussion_post_with_its_votes(client, world):
 
 
 def test_character_page_is_a_performance_role(client, world):
-    character = world["character"]
+    character = world.on_jo
     data = structured(client, character.get_absolute_url(), "PerformanceRole")
     assert data["roleName"] == "Nam On-jo"
     assert data["actor"]["@type"] == "Person"
-    assert data["actor"]["name"] == "Jo Yi-hyun"
+    assert data["actor"]["name"] == "Park Ji-hu"
     assert data["url"] == f"{ORIGIN}{character.get_absolute_url()}"
 
 
@@ -361,20 +248,18 @@ def test_character_page_is_a_performance_role(client, world):
 
 
 def test_spoiler_theory_never_leaks_into_the_head(client, fan_client, world):
-    spoiler = world["spoiler"]
-    leaks = ("Cheong-san survived the fire", "survived the fire", "smoke hid his escape")
+    spoiler = world.spoiler_theory
+    leaks = (SPOILER_TITLE, "leads the half-zombies", "bite in the finale")
     # Not for a visitor, and not even for a fan who has watched the season: the head is
     # what link previews and search engines see.
-    from tests.factories import WatchProgressFactory
-
-    WatchProgressFactory(user=world["fan"], show=world["show"], seasons_watched=2)
+    WatchProgressFactory(user=world.fan, show=world.show, seasons_watched=2)
     for reader in (client, fan_client):
-        for url in (spoiler.get_absolute_url(), world["s2"].get_absolute_url()):
+        for url in (spoiler.get_absolute_url(), world.s2.get_absolute_url()):
             response = get(reader, url)
             head = raw_head(response)
             for leak in leaks:
                 assert leak not in head, (url, leak)
-            parsed = head_of(response)
+            parsed = Page(response)
             for block in parsed.json_ld():
                 for leak in leaks:
                     assert leak not in json.dumps(block, ensure_ascii=False), (url, leak)
@@ -385,14 +270,14 @@ def test_spoiler_theory_never_leaks_into_the_head(client, fan_client, world):
 
 def test_json_ld_cannot_be_closed_by_a_theory_title(client, world):
     title = "</script><script>alert(1)</script>"
-    theory = TheoryFactory(season=world["s2"], title=title, body="<!-- </script> -->")
+    theory = TheoryFactory(season=world.s2, title=title, body="<!-- </script> -->")
     response = get(client, theory.get_absolute_url())
-    head = head_of(response)
-    for script in head.scripts:
-        assert "alert(1)" not in script["text"] or script["attrs"]["type"] == "application/ld+json"
-        assert "</script" not in script["text"].lower()
+    head = Page(response)
+    for script in head.head_scripts:
+        assert "alert(1)" not in script.text or script.attrs["type"] == "application/ld+json"
+        assert "</script" not in script.text.lower()
     # Exactly the site's module script plus the JSON-LD block: nothing injected.
-    types = sorted(script["attrs"].get("type", "") for script in head.scripts)
+    types = sorted(script.attrs.get("type", "") for script in head.head_scripts)
     assert types == ["application/ld+json", "module"]
     data = structured(client, theory.get_absolute_url(), "DiscussionForumPosting")
     assert data["headline"] == title

@@ -6,9 +6,7 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guide.models import ModerationAction, ModerationKind, Outcome, SeasonStatus, Theory
@@ -20,6 +18,7 @@ from tests.factories import (
     TheoryFactory,
     UserFactory,
 )
+from tests.kit.counts import assert_queries_do_not_grow, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -292,17 +291,15 @@ def test_leaderboard_queries_do_not_grow(aired, upcoming, django_assert_max_num_
             theories(fan, upcoming, Outcome.OPEN)
 
     def count(**params):
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("guide:leaderboard"), params).status_code == HTTPStatus.OK
-        return len(queries)
+        return count_queries(client, reverse("guide:leaderboard"), params)
 
     add_fans(0, 2)
     client.get(reverse("guide:leaderboard"))
-    small = (count(), count(show="hyosan-record"))
-    add_fans(2, 25)
-    large = (count(), count(show="hyosan-record"))
-    print("leaderboard queries (overall, per show) 2 -> 27 fans:", small, large)
-    assert large == small
+    assert_queries_do_not_grow(
+        lambda: (count(), count(show="hyosan-record")),
+        lambda: add_fans(2, 25),
+        "leaderboard (overall, per show) 2 -> 27 fans",
+    )
     assert len(ranking(client)) == 27
     with django_assert_max_num_queries(3):
         client.get(reverse("guide:leaderboard"), {"show": "hyosan-record"})

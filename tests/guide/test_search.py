@@ -5,14 +5,12 @@ here must pass on both, with the same results page.
 """
 
 import re
-from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -24,44 +22,13 @@ from tests.factories import (
     TheoryFactory,
     WatchProgressFactory,
 )
+from tests.kit.counts import assert_queries_do_not_grow, count_queries
+from tests.kit.html import Page
 
 pytestmark = pytest.mark.django_db
 
 SEARCH = reverse("guide:search")
 KINDS = ("shows", "seasons", "characters", "facts", "theories")
-
-
-class _Page(HTMLParser):
-    """The bits of a results page a test looks at: scripts, the search box, the groups."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.scripts: list[dict] = []
-        self.inputs: list[dict] = []
-        self._in_script: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script":
-            self._in_script = {"attrs": attrs, "text": ""}
-            self.scripts.append(self._in_script)
-        elif tag == "input":
-            self.inputs.append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = None
-
-    def handle_data(self, data):
-        if self._in_script is not None:
-            self._in_script["text"] += data
-
-
-def parse(response) -> _Page:
-    page = _Page()
-    page.feed(response.content.decode())
-    page.close()
-    return page
 
 
 def search(client, query, **params):
@@ -328,18 +295,18 @@ HOSTILE = {
 @pytest.mark.parametrize("query", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_queries_get_a_normal_page(client, quokka, query):
     response = search(client, query)
-    page = parse(response)
+    page = Page(response)
     # The only script on the page is the site's own module; nothing came from the query.
-    scripts = [s for s in page.scripts if "alert" in s["text"] or "src" not in s["attrs"]]
+    scripts = [s for s in page.scripts if "alert" in s.text or "src" not in s.attrs]
     assert scripts == []
-    assert all(s["attrs"].get("type") == "module" for s in page.scripts)
+    assert all(s.attrs.get("type") == "module" for s in page.scripts)
     html = response.content.decode()
     assert "<img src=x" not in html
     assert "<script>alert" not in html
-    boxes = [i for i in page.inputs if i.get("name") == "q"]
+    boxes = [i for i in page.inputs if i.attrs.get("name") == "q"]
     assert boxes, "the search box is missing"
     for box in boxes:
-        assert "\x00" not in (box.get("value") or "")
+        assert "\x00" not in (box.attrs.get("value") or "")
 
 
 @pytest.mark.parametrize(
@@ -348,9 +315,9 @@ def test_hostile_queries_get_a_normal_page(client, quokka, query):
 def test_the_query_is_echoed_escaped(client, query):
     response = search(client, query)
     html = response.content.decode()
-    page = parse(response)
-    box = next(i for i in page.inputs if i.get("id") == "search-page-q")
-    assert box["value"] == query
+    page = Page(response)
+    box = next(i for i in page.inputs if i.attrs.get("id") == "search-page-q")
+    assert box.attrs["value"] == query
     if "<" in query:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -407,9 +374,7 @@ def _make_matching(show, n: int, start: int):
 
 
 def _count_queries(client, query="quokka") -> int:
-    with CaptureQueriesContext(connection) as captured:
-        search(client, query)
-    return len(captured)
+    return count_queries(client, SEARCH, {"q": query})
 
 
 def test_query_count_is_constant_in_the_amount_of_matching_data(
@@ -417,11 +382,16 @@ def test_query_count_is_constant_in_the_amount_of_matching_data(
 ):
     show = ShowFactory(title="Quokka Land", slug="quokka-land")
     _make_matching(show, 2, 0)
-    small = {"visitor": _count_queries(client), "fan": _count_queries(fan_client)}
-    _make_matching(show, 12, 1)
-    WatchProgressFactory(user=fan, show=show, seasons_watched=1)
-    large = {"visitor": _count_queries(client), "fan": _count_queries(fan_client)}
-    assert large == small
+
+    def grow():
+        _make_matching(show, 12, 1)
+        WatchProgressFactory(user=fan, show=show, seasons_watched=1)
+
+    assert_queries_do_not_grow(
+        lambda: {"visitor": _count_queries(client), "fan": _count_queries(fan_client)},
+        grow,
+        "search",
+    )
     with django_assert_max_num_queries(10):
         search(client, "quokka")
     with django_assert_max_num_queries(14):

@@ -1,0 +1,1 @@
+"""What many test modules share: reading pages, building a world, counting."""
