@@ -183,6 +183,11 @@ class Theory(models.Model):
         """Once its season is out, a theory's text is fixed, so a "called it" stays honest."""
         return self.season.is_released
 
+    @property
+    def outcome_season(self) -> int:
+        """The season a verdict on this theory (outcome, note, source) gives away."""
+        return max(self.season.number, self.spoiler_season or 0)
+
     def searchable_text(self) -> str:
         # The title is the first line (guide.search relies on it), so it holds no newline.
         title = " ".join(self.title.split())
