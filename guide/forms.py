@@ -46,11 +46,16 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
 
     class Meta:
         model = Theory
-        fields = ["season", "title", "body", "characters", "spoiler_season"]
+        fields = ["season", "title", "body", "characters", "spoiler_season", "spoiler_free_title"]
         labels = {"body": _("Your theory")}
         help_texts = {
             "body": _("Markdown: *emphasis*, **strong**, lists, > quotes and links."),
             "title": _("One line that states the prediction."),
+            "spoiler_free_title": _(
+                "Needed when your theory has spoilers: one line that gives nothing away, "
+                "shown in lists, feeds and link previews to readers who have not watched "
+                "that season."
+            ),
         }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10}),
@@ -92,7 +97,19 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
                     "characters",
                     _("Pick characters from %(show)s only.") % {"show": season.show.title},
                 )
+        self._check_headline(cleaned.get("spoiler_season"), cleaned.get("spoiler_free_title"))
         return cleaned
+
+    def _check_headline(self, spoiler_season: int | None, headline: str | None) -> None:
+        if spoiler_season and not (headline or "").strip():
+            self.add_error(
+                "spoiler_free_title",
+                _(
+                    "Your theory gives away season %(n)s: write a headline without spoilers "
+                    "for readers who have not watched it."
+                )
+                % {"n": spoiler_season},
+            )
 
 
 class CommentForm(NoControlCharactersMixin, forms.ModelForm):

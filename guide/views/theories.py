@@ -111,6 +111,7 @@ def theory_create(request):
                     retry_after=retry_after,
                     kept={
                         _("Title"): form.cleaned_data["title"],
+                        _("Spoiler-free headline"): form.cleaned_data["spoiler_free_title"],
                         _("Theory"): form.cleaned_data["body"],
                     },
                 )
@@ -122,6 +123,7 @@ def theory_create(request):
                 body=data["body"],
                 characters=list(data["characters"]),
                 spoiler_season=data["spoiler_season"],
+                spoiler_free_title=data["spoiler_free_title"],
             )
             messages.success(request, _("Your theory is posted."))
             return redirect(theory)
@@ -151,6 +153,7 @@ def theory_edit(request, pk):
                 body=data["body"],
                 characters=list(data["characters"]),
                 spoiler_season=data["spoiler_season"],
+                spoiler_free_title=data["spoiler_free_title"],
             )
             messages.success(request, _("Your changes are saved."))
             return redirect(theory)

@@ -180,7 +180,12 @@ def test_fan_creates_theory(fan_client, fan, season, character):
     assert form.status_code == HTTPStatus.OK
     response = fan_client.post(
         reverse("guide:theory_create"),
-        theory_data(season, characters=[character.pk], spoiler_season="1"),
+        theory_data(
+            season,
+            characters=[character.pk],
+            spoiler_season="1",
+            spoiler_free_title="What the finale means for her",
+        ),
     )
     theory = Theory.objects.get()
     assert response.status_code == HTTPStatus.FOUND
