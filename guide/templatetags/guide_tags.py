@@ -59,7 +59,10 @@ def spoiler(parser, token):
     """Wrap content in a <details> reveal when the reader has not watched that season.
 
     {% spoiler item.spoiler_season show.pk %}…{% endspoiler %}
-    {% spoiler item.spoiler_season show.pk "Theory title hidden" %}…{% endspoiler %}
+    {% spoiler item.spoiler_season show.pk _("Real title") %}…{% endspoiler %}
+
+    Which attribute names the season of which text is listed in
+    guide.models.season_text.
     """
     bits = token.split_contents()
     if len(bits) not in (3, 4):
