@@ -30,6 +30,12 @@ class TheoryOrder(models.TextChoices):
     NEW = "new", _("New")
 
 
+def _last_season_of(show: str) -> Subquery:
+    """The highest season number of the show at the `show` path: what a spoiler may name."""
+    seasons = Season.objects.filter(show=OuterRef(show)).order_by("-number")
+    return Subquery(seasons.values("number")[:1])
+
+
 class TheoryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(season__show__is_published=True)
@@ -82,6 +88,10 @@ class TheoryQuerySet(models.QuerySet):
                 0,
             )
         )
+
+    def with_last_season(self):
+        """Annotate `show_last_season`, the spoiler menu's limit for comments on it."""
+        return self.annotate(show_last_season=_last_season_of("season__show"))
 
     def for_listing(self, user):
         return (
@@ -262,6 +272,9 @@ class CommentQuerySet(models.QuerySet):
         if permissions.is_moderator(user):
             return self
         return self.filter(Q(is_hidden=False) | Q(author=user))
+
+    def with_last_season(self):
+        return self.annotate(show_last_season=_last_season_of("theory__season__show"))
 
 
 class Comment(models.Model):

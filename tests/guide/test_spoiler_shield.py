@@ -195,7 +195,13 @@ def world(db):
         status=SeasonStatus.RELEASED,
         release_date=datetime.date(2022, 1, 28),
     )
-    s2 = SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED)
+    # Out, so a reader may say they have watched it (only released seasons can be).
+    s2 = SeasonFactory(
+        show=show,
+        number=2,
+        status=SeasonStatus.RELEASED,
+        release_date=datetime.date(2024, 1, 28),
+    )
     hero = CharacterFactory(show=show, name="Kim Hero", slug="kim-hero")
     CharacterStatusFactory(character=hero, season=s1, status="dead", note=STATUS_NOTE)
     CharacterStatusFactory(character=hero, season=s2, status="unknown")

@@ -175,7 +175,8 @@ def test_anonymous_is_sent_to_login(client, theory, comment, method, name, needs
 # Fans and their own theories -------------------------------------------------------------
 
 
-def test_fan_creates_theory(fan_client, fan, season, character):
+def test_fan_creates_theory(fan_client, fan, season, released, character):
+    # `released` is season 1, the season the theory gives away.
     form = fan_client.get(reverse("guide:theory_create") + f"?season={season.pk}")
     assert form.status_code == HTTPStatus.OK
     response = fan_client.post(
