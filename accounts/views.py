@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +14,7 @@ from core.seo import PageMeta
 from guide import selectors
 from guide.forms import WatchProgressForm
 from guide.models import Show
+from guide.reading import Reading
 
 PROFILE_THEORIES = 20
 
@@ -72,17 +72,16 @@ def account_settings(request):
         services.update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")
-    progress = dict(request.user.watch_progress.values_list("show_id", "seasons_watched"))
-    shows = Show.objects.published().annotate(season_count=Count("seasons")).order_by("title")
+    reading = Reading(request)
     progress_forms = [
         (
             show,
             WatchProgressForm(
-                initial={"show": show, "seasons_watched": progress.get(show.pk)},
-                max_season=show.season_count,
+                initial={"show": show, "seasons_watched": reading.progress.get(show.pk)},
+                released=reading.released.get(show.pk, []),
             ),
         )
-        for show in shows
+        for show in Show.objects.published().order_by("title")
     ]
     return render(
         request,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
@@ -18,4 +19,7 @@ class GuideConfig(AppConfig):
     verbose_name = _("Guide")
 
     def ready(self):
+        from guide.models.season_text import check_season_text
+
         connection_created.connect(register_sqlite_functions, dispatch_uid="guide.sqlite_fold")
+        checks.register(check_season_text, checks.Tags.models)

@@ -1,8 +1,6 @@
-from django.utils.functional import SimpleLazyObject
-
-from guide.reading import progress_for
+from guide.reading import Reading
 
 
 def reader(request):
-    # Lazy: a page without spoiler-tagged items never asks the database.
-    return {"reader_progress": SimpleLazyObject(lambda: progress_for(request))}
+    # Lazy inside: a page without spoiler-tagged items or watch controls never asks.
+    return {"reading": Reading(request)}

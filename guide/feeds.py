@@ -17,12 +17,17 @@ class TheoryFeedMixin:
     feed_type = Atom1Feed
 
     def item_title(self, theory):
-        if theory.spoiler_season:
-            return _("Spoiler for season %(n)s: a theory about %(season)s") % {
+        if not theory.spoiler_season:
+            return theory.title
+        if theory.spoiler_free_title:
+            return _("Spoiler for season %(n)s: %(headline)s") % {
                 "n": theory.spoiler_season,
-                "season": theory.season,
+                "headline": theory.spoiler_free_title,
             }
-        return theory.title
+        return _("Spoiler for season %(n)s: a theory about %(season)s") % {
+            "n": theory.spoiler_season,
+            "season": theory.season,
+        }
 
     def item_description(self, theory):
         if theory.spoiler_season:

@@ -1,6 +1,7 @@
 """Forms for fans' writing, votes, reports, filters and the spoiler setting."""
 
 from django import forms
+from django.db.models import Max
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,20 +25,30 @@ MAX_SEASON = 50
 # Choices are built when the module loads, so their labels must translate later.
 _reveals_season = lazy(lambda n: gettext("Reveals season %(n)s") % {"n": n}, str)
 
+NOT_A_LISTED_SEASON = _("Choose one of the seasons in the list.")
 
-def _spoiler_choices(max_season: int = 9):
+
+def _spoiler_choices(max_season: int):
+    """The "No spoilers" choice, then each season up to `max_season`."""
     return [("", _("No spoilers"))] + [
         (str(n), _reveals_season(n)) for n in range(1, max_season + 1)
     ]
 
 
-class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
-    spoiler_season = forms.TypedChoiceField(
+def _spoiler_field(**kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
         label=_("Spoilers"),
-        choices=_spoiler_choices(),
+        choices=[],
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={"invalid_choice": NOT_A_LISTED_SEASON},
+        **kwargs,
+    )
+
+
+class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
+    spoiler_season = _spoiler_field(
         help_text=_(
             "Which season's events does your theory give away? Readers who have "
             "not watched it will see it hidden."
@@ -46,11 +57,16 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
 
     class Meta:
         model = Theory
-        fields = ["season", "title", "body", "characters", "spoiler_season"]
+        fields = ["season", "title", "body", "characters", "spoiler_season", "spoiler_free_title"]
         labels = {"body": _("Your theory")}
         help_texts = {
             "body": _("Markdown: *emphasis*, **strong**, lists, > quotes and links."),
             "title": _("One line that states the prediction."),
+            "spoiler_free_title": _(
+                "Needed when your theory has spoilers: one line that gives nothing away, "
+                "shown in lists, feeds and link previews to readers who have not watched "
+                "that season."
+            ),
         }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10}),
@@ -80,6 +96,9 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
         )
         self.fields["characters"].label_from_instance = lambda c: f"{c.name} ({c.show.title})"
         self.fields["title"].widget.attrs.update(maxlength=140)
+        # Seasons of any published show: the chosen show's own limit is checked in clean().
+        last = Season.objects.published().aggregate(last=Max("number"))["last"] or 0
+        self.fields["spoiler_season"].choices = _spoiler_choices(last)
 
     def clean(self):
         cleaned = super().clean()
@@ -92,23 +111,43 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
                     "characters",
                     _("Pick characters from %(show)s only.") % {"show": season.show.title},
                 )
+            self._check_spoiler_season_exists(season.show, cleaned.get("spoiler_season"))
+        self._check_headline(cleaned.get("spoiler_season"), cleaned.get("spoiler_free_title"))
         return cleaned
+
+    def _check_spoiler_season_exists(self, show, spoiler_season: int | None) -> None:
+        if spoiler_season and not show.seasons.filter(number=spoiler_season).exists():
+            self.add_error(
+                "spoiler_season",
+                _("%(show)s has no season %(n)s. Choose a season it has.")
+                % {"show": show.title, "n": spoiler_season},
+            )
+
+    def _check_headline(self, spoiler_season: int | None, headline: str | None) -> None:
+        if spoiler_season and not (headline or "").strip():
+            self.add_error(
+                "spoiler_free_title",
+                _(
+                    "Your theory gives away season %(n)s: write a headline without spoilers "
+                    "for readers who have not watched it."
+                )
+                % {"n": spoiler_season},
+            )
 
 
 class CommentForm(NoControlCharactersMixin, forms.ModelForm):
-    spoiler_season = forms.TypedChoiceField(
-        label=_("Spoilers"),
-        choices=_spoiler_choices(),
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    spoiler_season = _spoiler_field()
 
     class Meta:
         model = Comment
         fields = ["body", "spoiler_season"]
         labels = {"body": _("Your comment")}
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, last_season: int, **kwargs):
+        """`last_season`: the highest season number of the theory's show."""
+        super().__init__(*args, **kwargs)
+        self.fields["spoiler_season"].choices = _spoiler_choices(last_season)
 
 
 class VoteForm(forms.Form):
@@ -138,14 +177,58 @@ class TheoryFilterForm(forms.Form):
         return self.cleaned_data["sort"] or TheoryOrder.HOT
 
 
+def watch_label(watched: int) -> str:
+    return _("Season %(n)s") % {"n": watched} if watched else _("Nothing yet")
+
+
+def watch_choices(released) -> list[tuple[str, str]]:
+    """What a reader may say they have watched: nothing yet, or a season that is out."""
+    return [(str(n), watch_label(n)) for n in [0, *sorted(released)]]
+
+
 class WatchProgressForm(forms.Form):
-    show = forms.ModelChoiceField(queryset=Show.objects.published(), widget=forms.HiddenInput)
+    show = forms.ModelChoiceField(
+        queryset=Show.objects.published(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose a show from the guide."),
+            "invalid_choice": _("Choose a show from the guide."),
+        },
+    )
     seasons_watched = forms.TypedChoiceField(
-        label=_("How far have you watched?"), coerce=int, choices=[]
+        label=_("How far have you watched?"),
+        coerce=int,
+        choices=[],
+        error_messages={"invalid_choice": NOT_A_LISTED_SEASON},
     )
 
-    def __init__(self, *args, max_season: int = MAX_SEASON, **kwargs):
+    def __init__(self, *args, released=None, **kwargs):
+        """`released`: the show's released season numbers, when the caller knows the show.
+
+        A posted form learns its show from the data; until then any season number
+        passes the field, and clean() holds it to the show's released seasons.
+        """
         super().__init__(*args, **kwargs)
-        self.fields["seasons_watched"].choices = [("0", _("Nothing yet"))] + [
-            (str(n), _("Season %(n)s") % {"n": n}) for n in range(1, max_season + 1)
-        ]
+        if released is None:
+            released = range(1, MAX_SEASON + 1)
+        self.fields["seasons_watched"].choices = watch_choices(released)
+
+    def clean(self):
+        cleaned = super().clean()
+        show, watched = cleaned.get("show"), cleaned.get("seasons_watched")
+        if show is None:
+            return cleaned
+        seasons = dict(show.seasons.values_list("number", "status"))
+        released = [n for n, status in seasons.items() if status == SeasonStatus.RELEASED]
+        # Shown again after an error, the form offers what this show allows.
+        self.fields["seasons_watched"].choices = watch_choices(released)
+        if not watched:
+            return cleaned
+        if watched not in seasons:
+            message = _("%(show)s has no season %(n)s.")
+        elif watched not in released:
+            message = _("%(show)s season %(n)s is not out yet, so nobody has watched it.")
+        else:
+            return cleaned
+        self.add_error("seasons_watched", message % {"show": show.title, "n": watched})
+        return cleaned

@@ -2,21 +2,29 @@
 fans. The cookie's name and flags are site-wide (core.reader)."""
 
 import json
+from functools import cached_property
 
 from django.core import signing
+from django.db.models import CharField, Value
 
 from core.reader import COOKIE_MAX_AGE, PROGRESS_COOKIE, PROGRESS_SALT, remember
 from guide import spoilers
-from guide.models import WatchProgress
+from guide.models import Season, SeasonStatus, WatchProgress
+
+_WATCHED, _RELEASED = "watched", "released"
 
 
-def progress_for(request) -> dict[int, int]:
-    """{show_id: seasons watched} for whoever is reading; a show not in it is unanswered."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return dict(
-            WatchProgress.objects.filter(user=user).values_list("show_id", "seasons_watched")
-        )
+def _released_seasons():
+    return (
+        Season.objects.published()
+        .filter(status=SeasonStatus.RELEASED)
+        .order_by()
+        .annotate(kind=Value(_RELEASED, output_field=CharField()))
+        .values_list("show", "number", "kind")
+    )
+
+
+def _progress_from_cookie(request) -> dict[int, int]:
     raw = request.get_signed_cookie(
         PROGRESS_COOKIE, default=None, salt=PROGRESS_SALT, max_age=COOKIE_MAX_AGE
     )
@@ -26,6 +34,52 @@ def progress_for(request) -> dict[int, int]:
         return spoilers.parse_progress(json.loads(raw))
     except (ValueError, TypeError, signing.BadSignature):
         return {}
+
+
+class Reading:
+    """What the spoiler shield needs to know about the reader, asked for only when used.
+
+    `progress`: {show_id: seasons watched}; a show not in it is unanswered.
+    `released`: {show_id: numbers of its released seasons}, what a reader may say they
+    have watched. For a fan both come from one query; a visitor's progress is in their
+    cookie, so only `released` asks the database.
+    """
+
+    def __init__(self, request):
+        self._request = request
+        user = getattr(request, "user", None)
+        self._fan = user if user is not None and user.is_authenticated else None
+
+    @cached_property
+    def _rows(self) -> list[tuple[int, int, str]]:
+        if self._fan is None:
+            return list(_released_seasons())
+        watched = (
+            WatchProgress.objects.filter(user=self._fan)
+            .order_by()
+            .annotate(kind=Value(_WATCHED, output_field=CharField()))
+            .values_list("show", "seasons_watched", "kind")
+        )
+        return list(watched.union(_released_seasons(), all=True))
+
+    @cached_property
+    def progress(self) -> dict[int, int]:
+        if self._fan is None:
+            return _progress_from_cookie(self._request)
+        return {show: number for show, number, kind in self._rows if kind == _WATCHED}
+
+    @cached_property
+    def released(self) -> dict[int, list[int]]:
+        seasons: dict[int, list[int]] = {}
+        for show, number, kind in sorted(self._rows):
+            if kind == _RELEASED:
+                seasons.setdefault(show, []).append(number)
+        return seasons
+
+
+def progress_for(request) -> dict[int, int]:
+    """{show_id: seasons watched} for whoever is reading; a show not in it is unanswered."""
+    return Reading(request).progress
 
 
 def remember_progress(response, request, progress: dict[int, int]):

@@ -143,6 +143,14 @@ def theory_listing(*, user, filters: dict) -> tuple[QuerySet, dict]:
     return theories.ordered(filters.get("sort") or TheoryOrder.HOT), chosen
 
 
+def distinct_shows(shows) -> list[Show]:
+    """Each show once, in the order first met: whose watch level a page offers to set."""
+    seen: dict[int, Show] = {}
+    for show in shows:
+        seen.setdefault(show.pk, show)
+    return list(seen.values())
+
+
 # Season guide --------------------------------------------------------------------------
 
 PAGE_THEORIES = 5

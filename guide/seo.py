@@ -182,14 +182,9 @@ def for_character(request, character) -> PageMeta:
     )
 
 
-def theory_headline(theory) -> str:
-    if theory.spoiler_season:
-        return _("A spoiler theory about %(season)s") % {"season": theory.season}
-    return theory.title
-
-
 def for_theory(request, theory, comment_count: int) -> PageMeta:
-    headline = theory_headline(theory)
+    # Spoiler-free for every reader: the real title only when it spoils nothing.
+    headline = theory.headline
     if theory.spoiler_season:
         description = _("A fan theory about %(season)s. It reveals events of season %(n)s.") % {
             "season": theory.season,

@@ -116,9 +116,16 @@ def remove_votes_of(*, user) -> int:
 # Theories and comments ------------------------------------------------------------------
 
 
-def theory_text_fields(*, title: str, body: str, spoiler_season: int | None) -> dict:
+def theory_text_fields(
+    *, title: str, body: str, spoiler_season: int | None, spoiler_free_title: str = ""
+) -> dict:
     """A theory's stored derivations of its text: rendered HTML, search text and slug."""
-    draft = Theory(title=title, body=body, spoiler_season=spoiler_season)
+    draft = Theory(
+        title=title,
+        body=body,
+        spoiler_season=spoiler_season,
+        spoiler_free_title=spoiler_free_title,
+    )
     return {
         "body_html": markdown.render(body),
         "search_text": draft.searchable_text(),
@@ -135,15 +142,17 @@ def post_theory(
     body: str,
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
+    spoiler_free_title: str = "",
 ) -> Theory:
     transaction.on_commit(freshness.bump)
+    text = {
+        "title": title,
+        "body": body,
+        "spoiler_season": spoiler_season,
+        "spoiler_free_title": spoiler_free_title,
+    }
     theory = Theory.objects.create(
-        author=author,
-        season=season,
-        title=title,
-        body=body,
-        spoiler_season=spoiler_season,
-        **theory_text_fields(title=title, body=body, spoiler_season=spoiler_season),
+        author=author, season=season, **text, **theory_text_fields(**text)
     )
     theory.characters.set(characters)
     # A new theory starts with no votes; its hot rank is its age alone.
@@ -160,20 +169,21 @@ def edit_theory(
     body: str,
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
+    spoiler_free_title: str = "",
 ) -> Theory:
     transaction.on_commit(freshness.bump)
     if theory.is_frozen:
         raise FrozenError
-    theory.title = title
-    theory.body = body
-    theory.spoiler_season = spoiler_season
-    for name, value in theory_text_fields(
-        title=title, body=body, spoiler_season=spoiler_season
-    ).items():
+    text = {
+        "title": title,
+        "body": body,
+        "spoiler_season": spoiler_season,
+        "spoiler_free_title": spoiler_free_title,
+    }
+    fields = {**text, **theory_text_fields(**text), "edited_at": timezone.now()}
+    for name, value in fields.items():
         setattr(theory, name, value)
-    theory.edited_at = timezone.now()
-    fields = ["title", "slug", "body", "body_html", "search_text", "spoiler_season", "edited_at"]
-    theory.save(update_fields=fields)
+    theory.save(update_fields=list(fields))
     theory.characters.set(characters)
     return theory
 

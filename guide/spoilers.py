@@ -19,6 +19,23 @@ def is_shielded(spoiler_season: int | None, watched: int | None) -> bool:
     return spoiler_season > watched
 
 
+def status_spoiler_season(
+    *, season: int, released: bool, known: bool, has_note: bool
+) -> int | None:
+    """The season a character's status for `season` gives away.
+
+    A known status (alive, dead, …) tells how that season ends. With the status still
+    unknown, a note on a season that is out may tell what happened in it; a note on a
+    season not out yet can only tell how the one before ended ("survives as a
+    half-zombie"). Without a note, an unknown status tells nothing.
+    """
+    if known or (has_note and released):
+        return season
+    if has_note and season > 1:
+        return season - 1
+    return None
+
+
 def parse_progress(raw: object, *, max_season: int = 99) -> dict[int, int]:
     """Read a {show_id: watched} mapping from untrusted data, dropping anything odd."""
     if not isinstance(raw, Mapping):

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guide import permissions
@@ -27,6 +28,12 @@ class TheoryOrder(models.TextChoices):
     HOT = "hot", _("Hot")
     TOP = "top", _("Top")
     NEW = "new", _("New")
+
+
+def _last_season_of(show: str) -> Subquery:
+    """The highest season number of the show at the `show` path: what a spoiler may name."""
+    seasons = Season.objects.filter(show=OuterRef(show)).order_by("-number")
+    return Subquery(seasons.values("number")[:1])
 
 
 class TheoryQuerySet(models.QuerySet):
@@ -82,6 +89,10 @@ class TheoryQuerySet(models.QuerySet):
             )
         )
 
+    def with_last_season(self):
+        """Annotate `show_last_season`, the spoiler menu's limit for comments on it."""
+        return self.annotate(show_last_season=_last_season_of("season__show"))
+
     def for_listing(self, user):
         return (
             self.visible_to(user)
@@ -106,10 +117,20 @@ class Theory(models.Model):
         verbose_name=_("season it predicts"),
     )
     title = models.CharField(_("title"), max_length=140)
+    # Required by the fans' form when the theory has a spoiler season; blank for older
+    # theories, which fall back to a generic headline (see `headline`).
+    spoiler_free_title = models.CharField(
+        _("spoiler-free headline"),
+        max_length=140,
+        blank=True,
+        help_text=_(
+            "What readers who have not watched the spoiler season see instead of the title."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=160, blank=True)
     body = models.TextField(_("theory"), max_length=10_000)
     body_html = models.TextField(editable=False, blank=True)
-    # Title and body folded for search (guide.textfold), kept by guide.services; on
+    # Title, headline and body folded for search (guide.textfold), kept by guide.services; on
     # PostgreSQL a full-text GIN index covers it (migration 0005).
     search_text = models.TextField(editable=False, blank=True)
     characters = models.ManyToManyField(
@@ -183,15 +204,34 @@ class Theory(models.Model):
         """Once its season is out, a theory's text is fixed, so a "called it" stays honest."""
         return self.season.is_released
 
+    @property
+    def headline(self) -> str:
+        """The title for readers who may not see the real one, and for every <head>.
+
+        The real title when the theory spoils nothing; else the author's spoiler-free
+        headline, or a generic one for theories posted before headlines existed.
+        """
+        if not self.spoiler_season:
+            return self.title
+        if self.spoiler_free_title:
+            return self.spoiler_free_title
+        return gettext("A spoiler theory about %(season)s") % {"season": self.season}
+
+    @property
+    def outcome_season(self) -> int:
+        """The season a verdict on this theory (outcome, note, source) gives away."""
+        return max(self.season.number, self.spoiler_season or 0)
+
     def searchable_text(self) -> str:
         # The title is the first line (guide.search relies on it), so it holds no newline.
         title = " ".join(self.title.split())
-        return fold(f"{title}\n{self.body}")
+        return fold(f"{title}\n{self.spoiler_free_title}\n{self.body}")
 
     def make_slug(self) -> str:
-        # A spoiler theory's title would leak through its address, so it gets none.
+        # A spoiler theory's title would leak through its address: its slug comes from
+        # the spoiler-free headline, or says nothing.
         if self.spoiler_season:
-            return "spoiler-theory"
+            return slugify(self.spoiler_free_title)[:160] or "spoiler-theory"
         return slugify(self.title)[:160] or "theory"
 
 
@@ -232,6 +272,9 @@ class CommentQuerySet(models.QuerySet):
         if permissions.is_moderator(user):
             return self
         return self.filter(Q(is_hidden=False) | Q(author=user))
+
+    def with_last_season(self):
+        return self.annotate(show_last_season=_last_season_of("theory__season__show"))
 
 
 class Comment(models.Model):

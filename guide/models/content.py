@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from guide import spoilers
 from guide.models.base import (
     SPOILER_HELP,
     ImageWithAltMixin,
@@ -189,6 +190,11 @@ class Episode(models.Model):
     def get_absolute_url(self):
         return self.season.get_absolute_url() + f"#episode-{self.number}"
 
+    @property
+    def spoiler_season(self) -> int:
+        """An episode's title tells what happens in its season."""
+        return self.season.number
+
 
 # People and characters ---------------------------------------------------------------
 
@@ -304,8 +310,8 @@ class CharacterState(models.TextChoices):
 class CharacterStatus(models.Model):
     """Where a character stands at the end of a season; also says they appear in it.
 
-    The status is a spoiler of that season, so readers who have not watched it see
-    it shielded.
+    The status and its note are spoilers (see `spoiler_season`), so readers who have not
+    watched the season they give away see them shielded.
     """
 
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="statuses")
@@ -331,8 +337,13 @@ class CharacterStatus(models.Model):
 
     @property
     def spoiler_season(self) -> int | None:
-        # "Unknown" reveals nothing; any other status tells how the season ends.
-        return None if self.status == CharacterState.UNKNOWN else self.season.number
+        """The season this status and its note give away (guide.spoilers has the rule)."""
+        return spoilers.status_spoiler_season(
+            season=self.season.number,
+            released=self.season.is_released,
+            known=self.status != CharacterState.UNKNOWN,
+            has_note=bool(self.note.strip()),
+        )
 
     @staticmethod
     def check_own_show(show_id: int, season: "Season") -> None:

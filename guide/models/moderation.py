@@ -139,6 +139,24 @@ class ModerationAction(models.Model):
         return f"{self.get_kind_display()} {self.get_target_kind_display()} {self.target_label}"
 
     @property
+    def spoiler_season(self) -> int | None:
+        """The season this entry's reason may give away.
+
+        A verdict tells how the theory's season went; any other reason may quote the
+        theory or comment it is about, so it is shielded like that text. An entry whose
+        target is gone keeps only its label and reason.
+        """
+        if self.kind == ModerationKind.SET_OUTCOME and self.theory is not None:
+            return self.theory.outcome_season
+        target = self.theory or self.comment
+        return target.spoiler_season if target is not None else None
+
+    @property
+    def spoiler_show_id(self) -> int | None:
+        theory = self.theory or (self.comment.theory if self.comment else None)
+        return theory.season.show_id if theory is not None else None
+
+    @property
     def detail_label(self) -> str:
         """The outcome or report reason this action recorded, in the reader's language."""
         for choices in (Outcome, ReportReason):

@@ -11,14 +11,24 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from guide import permissions, spoilers
+from guide.forms import watch_choices, watch_label
 from guide.textfold import fold_with_positions
 
 register = template.Library()
 
 
+def _progress(context) -> dict[int, int]:
+    reading = context.get("reading")
+    return reading.progress if reading is not None else {}
+
+
+def _released(context, show_id) -> list[int]:
+    reading = context.get("reading")
+    return reading.released.get(show_id, []) if reading is not None else []
+
+
 def shielded_for(context, spoiler_season, show_id) -> bool:
-    progress = context.get("reader_progress") or {}
-    return spoilers.is_shielded(spoiler_season, progress.get(show_id))
+    return spoilers.is_shielded(spoiler_season, _progress(context).get(show_id))
 
 
 @register.simple_tag(takes_context=True)
@@ -48,6 +58,8 @@ class SpoilerNode(template.Node):
                 "season": season,
                 "show_id": show_id,
                 "label": label or _("Spoiler"),
+                # Only a season that is out can have been seen.
+                "can_say_seen": season in _released(context, show_id),
                 "request": context.get("request"),
                 "csrf_token": context.get("csrf_token"),
             },
@@ -59,7 +71,10 @@ def spoiler(parser, token):
     """Wrap content in a <details> reveal when the reader has not watched that season.
 
     {% spoiler item.spoiler_season show.pk %}…{% endspoiler %}
-    {% spoiler item.spoiler_season show.pk "Theory title hidden" %}…{% endspoiler %}
+    {% spoiler item.spoiler_season show.pk _("Real title") %}…{% endspoiler %}
+
+    Which attribute names the season of which text is listed in
+    guide.models.season_text.
     """
     bits = token.split_contents()
     if len(bits) not in (3, 4):
@@ -93,16 +108,24 @@ def highlight(text, terms):
 
 
 @register.inclusion_tag("includes/watch_prompt.html", takes_context=True)
-def watch_prompt(context, show):
-    """Ask a reader once per show how far they have watched; until then spoilers stay hidden."""
-    progress = context.get("reader_progress") or {}
-    if show is None or show.pk in progress:
-        return {"ask": False}
-    numbers = list(show.seasons.order_by("number").values_list("number", flat=True))
+def watch_prompt(context, show, compact=False, named=False):
+    """How far the reader has watched `show`, and a way to change it.
+
+    A reader who has not said yet is asked once (unless `compact`); until then spoilers
+    stay hidden. Afterwards a one-line "Watched: season 1 · change" control remains.
+    `named` puts the show's title in that line, for pages about several shows.
+    """
+    if show is None:
+        return {}
+    watched = _progress(context).get(show.pk)
+    choices = watch_choices(_released(context, show.pk))
     return {
-        "ask": True,
         "show": show,
-        "season_numbers": numbers,
+        "ask": watched is None and not compact,
+        "named": named,
+        "choices": choices,
+        "watched": "" if watched is None else str(watched),
+        "watched_label": "" if watched is None else watch_label(watched),
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }

@@ -44,7 +44,10 @@ def leaderboard(request):
 
 @cache_for_visitors
 def moderation_log(request):
-    actions = ModerationAction.objects.select_related("moderator").order_by("-created_at", "-pk")
+    # The theory or comment each entry is about says what season its reason may give away.
+    actions = ModerationAction.objects.select_related(
+        "moderator", "theory__season", "comment__theory__season"
+    ).order_by("-created_at", "-pk")
     page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))
     page_meta = PageMeta(
         title=_("Moderation log"),

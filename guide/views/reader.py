@@ -1,24 +1,47 @@
 """The reader's own settings that every page offers: how far they have watched, and the
 colour theme. Both work for visitors (cookies) and fans (the account, for progress)."""
 
+from http import HTTPStatus
+
+from django.contrib import messages
 from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.navigation import redirect_back
+from core.navigation import redirect_back, safe_next
 from core.reader import THEME_COOKIE, THEMES, remember
 from guide import services
 from guide.forms import WatchProgressForm
 from guide.reading import progress_for, remember_progress
 
 
+def _saved(show, watched: int) -> str:
+    if watched:
+        return _("Saved: you have watched season %(n)s of %(show)s.") % {
+            "n": watched,
+            "show": show.title,
+        }
+    return _("Saved: you have not watched %(show)s yet, so its spoilers stay hidden.") % {
+        "show": show.title
+    }
+
+
 @require_POST
 def set_progress(request):
     form = WatchProgressForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("Choose a show and how far you have watched."))
+        # The form again, its error next to the field and the way back kept.
+        return render(
+            request,
+            "guide/watch_progress.html",
+            {"form": form, "next": safe_next(request, "")},
+            status=HTTPStatus.BAD_REQUEST,
+        )
     show, watched = form.cleaned_data["show"], form.cleaned_data["seasons_watched"]
     response = redirect_back(request, show.get_absolute_url())
+    # A message sets a cookie, which keeps the next page out of the visitors' page cache.
+    messages.success(request, _saved(show, watched))
     if request.user.is_authenticated:
         services.save_progress(user=request.user, show=show, seasons_watched=watched)
         return response

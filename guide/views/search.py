@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
+from guide import selectors
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
@@ -20,6 +21,13 @@ def search(request):
     page = Paginator(results.theories, THEORIES_PER_PAGE).get_page(request.GET.get("page"))
     others = [results.shows, results.seasons, results.characters, results.facts]
     total = sum(len(group) for group in others) + page.paginator.count
+    watch_shows = selectors.distinct_shows(
+        [
+            *results.shows,
+            *(item.show for item in [*results.seasons, *results.characters]),
+            *(item.season.show for item in [*results.facts, *page.object_list]),
+        ]
+    )
     return render(
         request,
         "guide/search.html",
@@ -28,6 +36,7 @@ def search(request):
             "results": results,
             "page_obj": page,
             "theories": page.object_list,
+            "watch_shows": watch_shows,
             "total": total,
             "querystring_base": urlencode({"q": results.query}),
             "page_meta": PageMeta(

@@ -48,6 +48,7 @@ def theory_list(request):
         {
             "page_obj": page,
             "theories": page.object_list,
+            "watch_shows": selectors.distinct_shows(t.season.show for t in page.object_list),
             "filters": filters,
             "sort": chosen_filters.get("sort") or TheoryOrder.HOT,
             "chosen": chosen,
@@ -63,11 +64,14 @@ def theory_list(request):
 @cache_for_visitors
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
-        Theory.objects.for_listing(request.user).prefetch_related("characters__show"), pk=pk
+        Theory.objects.for_listing(request.user)
+        .with_last_season()
+        .prefetch_related("characters__show"),
+        pk=pk,
     )
     if slug != theory.slug:
         return redirect(theory, permanent=True)
-    return _theory_page(request, theory, CommentForm())
+    return _theory_page(request, theory, CommentForm(last_season=theory.show_last_season))
 
 
 def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
@@ -111,6 +115,7 @@ def theory_create(request):
                     retry_after=retry_after,
                     kept={
                         _("Title"): form.cleaned_data["title"],
+                        _("Spoiler-free headline"): form.cleaned_data["spoiler_free_title"],
                         _("Theory"): form.cleaned_data["body"],
                     },
                 )
@@ -122,6 +127,7 @@ def theory_create(request):
                 body=data["body"],
                 characters=list(data["characters"]),
                 spoiler_season=data["spoiler_season"],
+                spoiler_free_title=data["spoiler_free_title"],
             )
             messages.success(request, _("Your theory is posted."))
             return redirect(theory)
@@ -151,6 +157,7 @@ def theory_edit(request, pk):
                 body=data["body"],
                 characters=list(data["characters"]),
                 spoiler_season=data["spoiler_season"],
+                spoiler_free_title=data["spoiler_free_title"],
             )
             messages.success(request, _("Your changes are saved."))
             return redirect(theory)
@@ -211,8 +218,8 @@ def vote(request, pk):
 @login_required
 @require_POST
 def comment_create(request, pk):
-    theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
-    form = CommentForm(request.POST)
+    theory = get_object_or_404(Theory.objects.for_listing(request.user).with_last_season(), pk=pk)
+    form = CommentForm(request.POST, last_season=theory.show_last_season)
     if form.is_valid():
         retry_after = check_rate(action="comment", user_id=request.user.pk)
         if retry_after:
@@ -234,10 +241,12 @@ def comment_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
     comment = get_object_or_404(
-        Comment.objects.select_related("theory__season__show"), pk=pk, author=request.user
+        Comment.objects.select_related("theory__season__show").with_last_season(),
+        pk=pk,
+        author=request.user,
     )
     if request.method == "POST":
-        form = CommentForm(request.POST, instance=comment)
+        form = CommentForm(request.POST, instance=comment, last_season=comment.show_last_season)
         if form.is_valid():
             services.edit_comment(
                 comment=comment,
@@ -248,7 +257,7 @@ def comment_edit(request, pk):
             return redirect(comment)
         status = HTTPStatus.BAD_REQUEST
     else:
-        form = CommentForm(instance=comment)
+        form = CommentForm(instance=comment, last_season=comment.show_last_season)
         status = HTTPStatus.OK
     return render(
         request, "guide/comment_form.html", {"form": form, "comment": comment}, status=status

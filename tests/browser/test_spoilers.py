@@ -35,9 +35,11 @@ def season_1_spoiler_fact() -> Fact:
 
 
 def progress_prompt(page):
-    """The "how far have you watched?" form: posts seasons_watched to set_progress."""
+    """The first-visit "how far have you watched?" form: posts seasons_watched to
+    set_progress. (Once answered, a one-line control takes its place.)"""
     return page.locator(
-        f'form[action="{reverse("guide:set_progress")}"]:has(select[name="seasons_watched"])'
+        f'.watch-prompt form[action="{reverse("guide:set_progress")}"]'
+        ':has(select[name="seasons_watched"])'
     )
 
 

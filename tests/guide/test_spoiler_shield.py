@@ -5,11 +5,14 @@ the reader has not told how far they watched the show, or has watched fewer than
 seasons; otherwise it is shown openly. Nothing tagged ever reaches the <head>.
 """
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from guide import services
+from guide.models import Season, SeasonStatus
 from tests.factories import (
     CharacterFactory,
     CharacterStatusFactory,
@@ -60,6 +63,11 @@ def world(db):
     season it spoils; a reader; and another show with a spoiler of its own."""
     world = build_world(show={"title": "Hyosan Survival", "slug": "hyosan-survival"})
     s1, s2 = world.s1, world.s2
+    # Out, so a reader may say they have watched it (only released seasons can be).
+    Season.objects.filter(pk=s2.pk).update(
+        status=SeasonStatus.RELEASED, release_date=datetime.date(2024, 1, 28)
+    )
+    s2.refresh_from_db()
     world.hero = hero = CharacterFactory(show=world.show, name="Kim Hero", slug="kim-hero")
     CharacterStatusFactory(character=hero, season=s1, status="dead", note=STATUS_NOTE)
     CharacterStatusFactory(character=hero, season=s2, status="unknown")

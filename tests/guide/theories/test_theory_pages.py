@@ -53,12 +53,18 @@ def test_anonymous_is_sent_to_login(client, theory, comment, method, name, needs
 # Fans and their own theories --------------------------------------------------------------
 
 
-def test_fan_creates_theory(fan_client, fan, season, character):
+def test_fan_creates_theory(fan_client, fan, season, released, character):
+    # `released` is season 1, the season the theory gives away.
     form = fan_client.get(reverse("guide:theory_create") + f"?season={season.pk}")
     assert form.status_code == HTTPStatus.OK
     response = fan_client.post(
         reverse("guide:theory_create"),
-        theory_data(season, characters=[character.pk], spoiler_season="1"),
+        theory_data(
+            season,
+            characters=[character.pk],
+            spoiler_season="1",
+            spoiler_free_title="What the finale means for her",
+        ),
     )
     theory = Theory.objects.get()
     assert response.status_code == HTTPStatus.FOUND

@@ -1,0 +1,429 @@
+"""No season-tagged text reaches a reader who has not watched that season: a canary test.
+
+A unique canary word goes into every text field that guide.models.season_text says
+gives a season away, on rows built so that the canaries cover seasons 1 to 3. Then every
+public page type is rendered for every watch level, as a visitor (signed cookie) and as a
+signed-in fan (WatchProgress). On each page, with the contents of closed spoiler reveals
+cut out, no canary of a season the reader has not watched may appear, in text,
+attributes, scripts or JSON-LD; the <head> (what link previews read), the Atom feeds and
+the sitemap carry none at all.
+
+New models, fields or pages are covered or the test fails: the models are found through
+django.apps, the fields through the list in season_text (whose system check refuses an
+unclassified text field), and the pages through guide's URL names.
+"""
+
+import datetime
+import itertools
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import isolate_apps
+from django.urls import get_resolver, reverse
+
+from guide.models import (
+    ModerationAction,
+    ModerationKind,
+    Outcome,
+    Season,
+    SeasonStatus,
+    WatchProgress,
+)
+from guide.models.season_text import (
+    SEASON_TEXT,
+    is_season_bound,
+    revealed_season,
+    unclassified,
+)
+from guide.reading import PROGRESS_COOKIE, PROGRESS_SALT
+from tests.factories import (
+    CharacterFactory,
+    CharacterStatusFactory,
+    CommentFactory,
+    EpisodeFactory,
+    FactFactory,
+    SeasonFactory,
+    ShowFactory,
+    TheoryFactory,
+    UserFactory,
+)
+from tests.shield_html import head_part, open_part
+
+pytestmark = pytest.mark.django_db
+
+PREFIX = "qzc"  # every canary starts with it, so one search finds them all
+SEASONS = (1, 2, 3)  # 1 and 2 are out, 3 is announced
+NOT_ANSWERED = None
+LEVELS = (NOT_ANSWERED, 0, 1, 2)
+READERS = ("visitor", "fan")
+
+# Text fields that give a season away but no public page shows: listed so the test
+# knows, and checked, so the list cannot go stale.
+NOT_ON_PUBLIC_PAGES = {
+    ("guide.Episode", "title"),  # no episode guide yet
+    ("guide.Theory", "body"),  # pages show body_html; feeds and previews skip spoilers
+    ("guide.Theory", "search_text"),  # found by search, never shown
+    ("guide.Comment", "body"),  # pages show body_html
+}
+
+# guide's routes that are no page a reader reads: forms of signed-in fans about their
+# own writing, POST-only actions, and the short address that redirects to the theory.
+NOT_READER_PAGES = {
+    "theory_create",
+    "theory_edit",
+    "theory_delete",
+    "comment_edit",
+    "comment_delete",
+    "report_theory",
+    "report_comment",
+    "vote",
+    "comment_create",
+    "set_progress",
+    "theme",
+    "theory_short",
+}
+
+
+@dataclass(frozen=True)
+class Canary:
+    word: str
+    model: str
+    field: str
+    season: int
+
+
+def _text_field(model, name) -> models.Field:
+    return model._meta.get_field(name)
+
+
+def plant(rows: dict[str, list[models.Model]]) -> list[Canary]:
+    """A unique canary in every field of every row that gives a season away."""
+    counter = itertools.count(1)
+    canaries = []
+    for label, instances in rows.items():
+        entry = SEASON_TEXT[label]
+        for instance in instances:
+            names = []
+            for name in entry.reveals:
+                field = _text_field(type(instance), name)
+                if field.choices:  # a choice (a status, an outcome) holds no free text
+                    continue
+                word = f"{PREFIX}{next(counter):04d}{label.split('.')[1]}{name}".lower()
+                word = word.replace("_", "")
+                value = (
+                    f"https://example.com/{word}" if isinstance(field, models.URLField) else word
+                )
+                if name == "body_html":
+                    value = f"<p>{word}</p>"
+                setattr(instance, name, value)
+                names.append((name, word))
+            instance.save(update_fields=[name for name, _word in names])
+            fresh = type(instance).objects.get(pk=instance.pk)
+            for name, word in names:
+                season = revealed_season(fresh, name)
+                assert season in SEASONS, f"{label}.{name} of {fresh!r} reveals {season}"
+                canaries.append(Canary(word, label, name, season))
+    return canaries
+
+
+@pytest.fixture
+def world(db):
+    show = ShowFactory(title="Canary High", slug="canary-high", is_featured=True)
+    seasons = {
+        1: SeasonFactory(
+            show=show,
+            number=1,
+            status=SeasonStatus.RELEASED,
+            release_date=datetime.date(2022, 1, 1),
+        ),
+        2: SeasonFactory(
+            show=show,
+            number=2,
+            status=SeasonStatus.RELEASED,
+            release_date=datetime.date(2024, 1, 1),
+        ),
+        3: SeasonFactory(show=show, number=3, status=SeasonStatus.ANNOUNCED),
+    }
+    author = UserFactory(username="canary_author")
+    moderator = UserFactory(username="canary_mod", is_staff=True, groups=["Moderators"])
+    known = CharacterFactory(show=show, name="Known Fate", slug="known-fate")
+    unsure = CharacterFactory(show=show, name="Open Fate", slug="open-fate")
+    rows: dict[str, list[models.Model]] = {label: [] for label in SEASON_TEXT}
+    for number, season in seasons.items():
+        rows["guide.CharacterStatus"] += [
+            CharacterStatusFactory(character=known, season=season, status="dead"),
+            # Unknown with a note: the rule for unreleased seasons looks back a season.
+            CharacterStatusFactory(character=unsure, season=season, status="unknown"),
+        ]
+        rows["guide.Episode"].append(EpisodeFactory(season=season, number=1))
+        rows["guide.Fact"] += [
+            FactFactory(season=season, spoiler_season=tag, question=f"Q{number}{tag}")
+            for tag in SEASONS
+        ]
+    # Theories predicting each season and giving it away, and season-3 theories that
+    # give away earlier seasons; each settled, each logged.
+    theories = [
+        TheoryFactory(
+            author=author,
+            season=seasons[predicted],
+            spoiler_season=tag,
+            slug="spoiler-theory",
+            outcome=Outcome.CONFIRMED,
+        )
+        for predicted, tag in [(1, 1), (2, 2), (3, 3), (3, 1), (3, 2)]
+    ]
+    for theory in theories:
+        theory.characters.set([known, unsure])
+    plain = TheoryFactory(author=author, season=seasons[3], title="An open guess")
+    rows["guide.Theory"] = theories
+    for tag in SEASONS:
+        comment = CommentFactory(theory=plain, spoiler_season=tag)
+        rows["guide.Comment"].append(comment)
+        rows["guide.ModerationAction"].append(
+            ModerationAction.objects.create(
+                moderator=moderator, kind=ModerationKind.HIDE, comment=comment, target_label="#c"
+            )
+        )
+    for theory in theories:
+        rows["guide.ModerationAction"].append(
+            ModerationAction.objects.create(
+                moderator=moderator,
+                kind=ModerationKind.SET_OUTCOME,
+                theory=theory,
+                target_label=f"#{theory.pk}",
+                detail=Outcome.CONFIRMED,
+            )
+        )
+    missing = {label for label, instances in rows.items() if not instances}
+    assert not missing, f"no canary rows for {missing}: build some in this world"
+    return {
+        "show": show,
+        "seasons": seasons,
+        "characters": [known, unsure],
+        "theories": [*theories, plain],
+        "author": author,
+        "canaries": plant(rows),
+    }
+
+
+# Pages ----------------------------------------------------------------------------------
+
+
+def page_addresses(world) -> dict[str, list[str]]:
+    """Every public page type and the addresses that render it."""
+    show, seasons = world["show"], world["seasons"].values()
+    slug = show.slug
+
+    def feed(name, number):
+        return reverse(name, args=[slug, number])
+
+    return {
+        "home": [reverse("guide:home")],
+        "show_list": [reverse("guide:show_list")],
+        "show": [show.get_absolute_url()],
+        "season": [season.get_absolute_url() for season in seasons],
+        "character": [character.get_absolute_url() for character in world["characters"]],
+        "theory_list": [
+            reverse("guide:theory_list") + query
+            for query in [
+                "",
+                "?sort=new",
+                "?sort=top",
+                "?outcome=confirmed",
+                f"?show={slug}",
+                *(f"?season={season.pk}" for season in seasons),
+                *(f"?character={character.pk}" for character in world["characters"]),
+            ]
+        ],
+        "theory": [theory.get_absolute_url() for theory in world["theories"]],
+        "profile": [reverse("accounts:profile", args=[world["author"].username])],
+        "leaderboard": [
+            reverse("guide:leaderboard"),
+            reverse("guide:leaderboard") + f"?show={slug}",
+        ],
+        "moderation_log": [reverse("guide:moderation_log")],
+        "search": [reverse("guide:search") + f"?q={PREFIX}"],
+        "feed_theories": [reverse("guide:feed_theories")],
+        "feed_show_theories": [reverse("guide:feed_show_theories", args=[slug])],
+        "feed_season_theories": [feed("guide:feed_season_theories", s) for s in SEASONS],
+        "feed_season_facts": [feed("guide:feed_season_facts", s) for s in SEASONS],
+        "sitemap": [reverse("sitemap")],
+    }
+
+
+def reader_client(world, reader: str, level: int | None) -> Client:
+    client = Client()
+    show = world["show"]
+    if reader == "fan":
+        fan = UserFactory(username=f"reader_{level}")
+        if level is not NOT_ANSWERED:
+            WatchProgress.objects.create(user=fan, show=show, seasons_watched=level)
+        client.force_login(fan)
+    elif level is not NOT_ANSWERED:
+        response = HttpResponse()
+        response.set_signed_cookie(
+            PROGRESS_COOKIE, json.dumps({str(show.pk): level}), salt=PROGRESS_SALT
+        )
+        client.cookies[PROGRESS_COOKIE] = response.cookies[PROGRESS_COOKIE].value
+    return client
+
+
+def leaks(canaries, text: str, *, unless_watched: int | None) -> list[str]:
+    """Canaries in `text` that a reader who watched `unless_watched` seasons may not see."""
+    allowed = unless_watched or 0
+    return [c.word for c in canaries if c.season > allowed and c.word in text]
+
+
+def check_page(canaries, body: str, content_type: str, level) -> tuple[list[str], set]:
+    """Leaks on one page, and the canaries shown openly there."""
+    if "html" not in content_type:  # feeds and the sitemap: no reader setting applies
+        return leaks(canaries, body, unless_watched=NOT_ANSWERED), set()
+    shown = open_part(body)
+    found = leaks(canaries, shown, unless_watched=level)
+    found += [f"{word} in <head>" for word in leaks(canaries, head_part(body), unless_watched=0)]
+    return found, {c for c in canaries if c.word in shown}
+
+
+# The test ------------------------------------------------------------------------------------
+
+
+def test_every_season_bound_model_and_text_field_is_classified():
+    assert unclassified(apps.get_models()) == []
+    bound = {model._meta.label for model in apps.get_models() if is_season_bound(model)}
+    assert bound <= set(SEASON_TEXT), "season-bound models missing from SEASON_TEXT"
+
+
+@isolate_apps("guide")
+def test_a_new_season_bound_model_or_field_is_reported():
+    class Recap(models.Model):
+        season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="+")
+        summary = models.TextField()
+
+        class Meta:
+            app_label = "guide"
+
+        def __str__(self):
+            return self.summary
+
+    class Episode(models.Model):  # the real Episode, with a new text field
+        season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="+")
+        title = models.CharField(max_length=200)
+        synopsis = models.TextField()
+
+        class Meta:
+            app_label = "guide"
+
+        def __str__(self):
+            return self.title
+
+    class Poster(models.Model):  # bound to no season: none of the shield's business
+        caption = models.CharField(max_length=200)
+
+        class Meta:
+            app_label = "guide"
+
+        def __str__(self):
+            return self.caption
+
+    assert unclassified([Recap, Episode, Poster]) == [
+        "guide.Recap has a spoiler season but is not in SEASON_TEXT",
+        "guide.Episode.synopsis is not classified: which season does it reveal?",
+    ]
+
+
+def test_every_reader_page_type_is_rendered():
+    names = {
+        pattern.name
+        for pattern in get_resolver().url_patterns
+        if getattr(pattern, "namespace", None) == "guide"
+        for pattern in pattern.url_patterns
+    }
+    covered = {
+        "home",
+        "show_list",
+        "show",
+        "season",
+        "character",
+        "theory_list",
+        "theory",
+        "leaderboard",
+        "moderation_log",
+        "search",
+        "feed_theories",
+        "feed_show_theories",
+        "feed_season_theories",
+        "feed_season_facts",
+    }
+    assert names - NOT_READER_PAGES == covered, "a new page: add it to page_addresses()"
+
+
+def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
+    canaries = world["canaries"]
+    pages = page_addresses(world)
+    failures, renders = [], 0
+    shown_at: dict[tuple, set] = {}
+    seen_anywhere: set[Canary] = set()
+    for reader, level in itertools.product(READERS, LEVELS):
+        client = reader_client(world, reader, level)
+        shown = shown_at.setdefault((reader, level), set())
+        for page_type, urls in pages.items():
+            for url in urls:
+                response = client.get(url)
+                assert response.status_code == HTTPStatus.OK, (reader, level, url)
+                body = response.content.decode()
+                renders += 1
+                found, shown_here = check_page(canaries, body, response["Content-Type"], level)
+                failures += [f"{reader} {level} {page_type} {url}: {word}" for word in found]
+                shown |= shown_here
+                seen_anywhere |= {c for c in canaries if c.word in body}
+
+    fields = {(c.model, c.field) for c in canaries}
+    addresses = sum(len(urls) for urls in pages.values())
+    print(
+        f"\ncanary coverage: {len(fields)} text fields ({len({c.model for c in canaries})} models, "
+        f"{len(canaries)} canaries) x {len(pages)} page types ({addresses} addresses) x "
+        f"{len(LEVELS)} watch levels x {len(READERS)} kinds of reader = {renders} page renders"
+    )
+    assert not failures, f"{len(failures)} leaks:\n" + "\n".join(failures[:40])
+
+    # The control: the canaries are really on the pages, so their absence means something.
+    rendered = {(c.model, c.field) for c in seen_anywhere}
+    assert rendered == fields - NOT_ON_PUBLIC_PAGES, (
+        "fields shown or not shown differ from NOT_ON_PUBLIC_PAGES: "
+        f"{sorted(rendered ^ (fields - NOT_ON_PUBLIC_PAGES))}"
+    )
+    # ...and a reader who watched two seasons sees each such field's season-1 and
+    # season-2 canaries openly somewhere: the shield hides no more than it must.
+    for reader in READERS:
+        open_fields = {(c.model, c.field) for c in shown_at[(reader, 2)] if c.season <= 2}
+        assert open_fields == rendered, f"{reader}: hidden too much: {rendered - open_fields}"
+    assert len(fields) == len(
+        {(label, name) for label, entry in SEASON_TEXT.items() for name in entry.reveals}
+        - {("guide.CharacterStatus", "status"), ("guide.Theory", "outcome")}
+    ), "every free-text field that reveals a season carries a canary"
+    assert {c.season for c in canaries} == set(SEASONS)
+
+
+def test_the_canary_check_catches_a_leak(world):
+    """The checker itself: a canary of an unwatched season outside a reveal is caught,
+    inside a closed reveal it is not, and anywhere in the <head> it is."""
+    canary = next(c for c in world["canaries"] if c.season == 2)
+    outside = f"<html><head></head><body><p title='{canary.word}'>x</p></body></html>"
+    inside = (
+        f'<html><head></head><body><details class="spoiler"><summary>s</summary>'
+        f"{canary.word}</details></body></html>"
+    )
+    opened = inside.replace('class="spoiler"', 'class="spoiler" open')
+    in_head = f"<html><head><title>{canary.word}</title></head><body></body></html>"
+    assert check_page([canary], outside, "text/html", 1)[0] == [canary.word]
+    assert check_page([canary], inside, "text/html", 1)[0] == []
+    assert check_page([canary], opened, "text/html", 1)[0] == [canary.word]
+    assert check_page([canary], outside, "text/html", 2)[0] == []
+    assert check_page([canary], in_head, "text/html", 2)[0] == [f"{canary.word} in <head>"]
+    assert check_page([canary], canary.word, "application/atom+xml", 2)[0] == [canary.word]
