@@ -581,6 +581,7 @@ SEASON_1_VERDICTS_AT = _at(2022, 2, 4, 10, 0)
 THEORY_DEFAULTS: Record = {
     "characters": [],
     "spoiler_season": None,
+    "spoiler_free_title": "",
     "outcome": "open",
     "outcome_note": "",
     "outcome_set_at": None,
@@ -593,6 +594,7 @@ THEORIES: list[Record] = [
     {
         "season": 1,
         "title": "Someone in the group will turn, but keep their mind",
+        "spoiler_free_title": "A twist in how the infection works",
         "author": "hyosan_survivor",
         "created_at": _at(2021, 12, 18, 21, 10),
         "characters": [],
@@ -616,6 +618,7 @@ THEORIES: list[Record] = [
     {
         "season": 1,
         "title": "Cheong-san will sacrifice himself for the others",
+        "spoiler_free_title": "A prediction about Cheong-san's choices",
         "author": "hyosan_survivor",
         "created_at": _at(2022, 1, 20, 19, 45),
         "characters": ["lee-cheong-san", "nam-on-jo"],
@@ -636,6 +639,7 @@ THEORIES: list[Record] = [
     {
         "season": 1,
         "title": "On-jo's safety know-how will save the group more than once",
+        "spoiler_free_title": "On-jo's skills will matter",
         "author": "webtoon_reader",
         "created_at": _at(2022, 1, 11, 8, 25),
         "characters": ["nam-on-jo"],
@@ -659,6 +663,7 @@ THEORIES: list[Record] = [
     {
         "season": 1,
         "title": "Gwi-nam becomes something worse than a zombie",
+        "spoiler_free_title": "A prediction about Gwi-nam",
         "author": "webtoon_reader",
         "created_at": _at(2022, 1, 14, 23, 5),
         "characters": ["yoon-gwi-nam"],
@@ -680,6 +685,7 @@ THEORIES: list[Record] = [
     {
         "season": 1,
         "title": "All five leads make it to the final episode",
+        "spoiler_free_title": "A prediction about the five leads",
         "author": "rooftop_lookout",
         "created_at": _at(2022, 1, 6, 17, 30),
         "characters": [
@@ -704,6 +710,7 @@ THEORIES: list[Record] = [
     {
         "season": 1,
         "title": "The outbreak never leaves the school gates",
+        "spoiler_free_title": "How far the outbreak spreads",
         "author": "quarantine_zone",
         "created_at": _at(2022, 1, 24, 13, 50),
         "characters": [],
@@ -727,6 +734,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "Cheong-san comes back, but not as the boy On-jo knew",
+        "spoiler_free_title": "Cheong-san in season 2, take one",
         "author": "hyosan_survivor",
         "created_at": _at(2022, 6, 9, 20, 0),
         "characters": ["lee-cheong-san", "nam-on-jo"],
@@ -744,6 +752,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "Cheong-san stays gone, and the season is better for it",
+        "spoiler_free_title": "Cheong-san in season 2, take two",
         "author": "webtoon_reader",
         "created_at": _at(2022, 7, 2, 9, 15),
         "characters": ["lee-cheong-san"],
@@ -759,6 +768,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "Cheong-san returns as a half-zombie, like Nam-ra",
+        "spoiler_free_title": "Cheong-san in season 2, take three",
         "author": "seoul_night_owl",
         "created_at": _at(2023, 3, 14, 1, 30),
         "characters": ["lee-cheong-san", "choi-nam-ra"],
@@ -775,6 +785,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "Nam-ra learns to live with the hunger",
+        "spoiler_free_title": "Where Nam-ra's story goes next",
         "author": "firefighters_kid",
         "created_at": _at(2022, 9, 23, 18, 40),
         "characters": ["choi-nam-ra"],
@@ -828,6 +839,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "The survivors end up back at Hyosan High",
+        "spoiler_free_title": "Where season 2 takes the survivors",
         "author": "hyosan_survivor",
         "created_at": _at(2024, 7, 30, 21, 25),
         "characters": ["nam-on-jo", "lee-su-hyeok", "choi-nam-ra"],
@@ -844,6 +856,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "Su-hyeok and Nam-ra end up on opposite sides",
+        "spoiler_free_title": "Su-hyeok and Nam-ra in season 2",
         "author": "firefighters_kid",
         "created_at": _at(2025, 1, 17, 19, 5),
         "characters": ["lee-su-hyeok", "choi-nam-ra"],
@@ -860,6 +873,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "On-jo's grief turns into a search for the truth",
+        "spoiler_free_title": "On-jo's season 2 arc",
         "author": "webtoon_reader",
         "created_at": _at(2025, 5, 8, 10, 45),
         "characters": ["nam-on-jo", "lee-cheong-san"],
@@ -876,6 +890,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "The quarantine of Hyosan was a cover-up",
+        "spoiler_free_title": "What the authorities were hiding",
         "author": "quarantine_zone",
         "created_at": _at(2025, 10, 2, 16, 20),
         "characters": [],
@@ -907,6 +922,7 @@ THEORIES: list[Record] = [
     {
         "season": 2,
         "title": "Nam-ra is not the only half-zombie out there",
+        "spoiler_free_title": "New kinds of infected in season 2",
         "author": "lab_notes",
         "created_at": _at(2026, 11, 12, 14, 35),
         "characters": ["choi-nam-ra"],

@@ -208,7 +208,10 @@ def load_theories(
         values.pop("approval")
         values["author"] = fans[values["author"]]
         values |= services.theory_text_fields(
-            title=title, body=values["body"], spoiler_season=values["spoiler_season"]
+            title=title,
+            body=values["body"],
+            spoiler_season=values["spoiler_season"],
+            spoiler_free_title=values["spoiler_free_title"],
         )
         # created_at is a plain default, so the posting time is written and compared
         # like any other value.

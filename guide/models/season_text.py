@@ -35,7 +35,8 @@ SEASON_TEXT: dict[str, SeasonText] = {
     "guide.Episode": SeasonText(reveals={"title": "spoiler_season"}),
     "guide.Fact": SeasonText(
         reveals=dict.fromkeys(
-            ("question", "answer", "quote", "source_name", "source_url"), "spoiler_season"
+            ("question", "answer", "quote", "source_name", "source_title", "source_url"),
+            "spoiler_season",
         ),
         spoiler_free=frozenset({"kind", "milestone"}),
     ),

@@ -357,7 +357,10 @@ def test_every_theory_is_rendered_and_slugged():
         assert theory.author.username in {fan["username"] for fan in data.FANS}
         # Derived the way every theory is: by the one helper the services use.
         derived = services.theory_text_fields(
-            title=theory.title, body=theory.body, spoiler_season=theory.spoiler_season
+            title=theory.title,
+            body=theory.body,
+            spoiler_season=theory.spoiler_season,
+            spoiler_free_title=theory.spoiler_free_title,
         )
         assert {name: getattr(theory, name) for name in derived} == derived
 
@@ -474,3 +477,12 @@ def test_records_are_plain_python():
     }
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not {name.split(".")[0] for name in imported} & {"django", "guide", "accounts"}
+
+
+def test_every_demo_spoiler_theory_has_a_spoiler_free_headline():
+    load_demo()
+    spoilers = Theory.objects.filter(spoiler_season__isnull=False)
+    assert spoilers.count() >= 10
+    for theory in spoilers:
+        assert theory.spoiler_free_title.strip(), theory.title
+        assert theory.spoiler_free_title != theory.title
