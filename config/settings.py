@@ -160,7 +160,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address, from the one function every per-address rule uses.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
+
+# Trusted proxies in front of the site (core/network.py). AXES_PROXY_COUNT is its
+# former name, still read.
+PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
 
 # Whole pages for visitors who are not signed in (core/pagecache.py).
 VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
