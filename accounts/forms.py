@@ -1,10 +1,13 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import NoControlCharactersMixin
+from core.links import absolute_url
 
 
 class LoginForm(AuthenticationForm):
@@ -70,3 +73,17 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with the link built from SITE_URL instead of the request's host."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        link = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        # Drop what Django took from the request, so no template can use it.
+        context = {k: v for k, v in context.items() if k not in {"domain", "protocol"}}
+        context["reset_url"] = absolute_url(link)
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

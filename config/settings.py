@@ -17,12 +17,19 @@ DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 else:
     # Production secrets have no default: a missing one stops the site at start-up.
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-    if not SECRET_KEY or not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set SECRET_KEY and ALLOWED_HOSTS when DEBUG is false.")
+    SITE_URL = env.str("SITE_URL")
+    if not SECRET_KEY or not ALLOWED_HOSTS or not SITE_URL:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY, ALLOWED_HOSTS and SITE_URL when DEBUG is false."
+        )
+# The site's own origin (scheme, host, port): every link in a mail starts with it, never
+# with the Host of the request that caused the mail.
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,7 +1,12 @@
-"""Deployment checks for the settings that only hold together when set together."""
+"""Checks for the settings that only hold together when set together."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.http.request import validate_host
+
+from core.links import site_url_problem
 
 
 @register(Tags.security, deploy=True)
@@ -18,3 +23,44 @@ def proxy_count_matches_the_proxy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def site_url_is_an_origin(app_configs, **kwargs):
+    problem = site_url_problem(settings.SITE_URL)
+    if problem:
+        return [
+            Error(
+                f"SITE_URL {settings.SITE_URL!r} is not usable: {problem}.",
+                hint="Set SITE_URL to the site's address, e.g. https://guide.example.org",
+                id="core.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def site_url_is_served_here(app_configs, **kwargs):
+    """Links in mail must be HTTPS and point at a host this site answers for."""
+    if site_url_problem(settings.SITE_URL):
+        return []  # core.E001 says what is wrong
+    parts = urlsplit(settings.SITE_URL)
+    problems = []
+    if parts.scheme != "https":
+        problems.append(
+            Warning(
+                "SITE_URL is not HTTPS: links in mail (password reset, email change) "
+                "would travel in the clear.",
+                id="core.W002",
+            )
+        )
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if not validate_host(host, settings.ALLOWED_HOSTS):
+        problems.append(
+            Warning(
+                f"SITE_URL's host {parts.hostname!r} is not in ALLOWED_HOSTS: links in mail "
+                "would lead to a site that refuses them.",
+                id="core.W003",
+            )
+        )
+    return problems
