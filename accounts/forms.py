@@ -20,22 +20,18 @@ class LoginForm(AuthenticationForm):
 
 
 class SignUpForm(UserCreationForm):
+    # Not a model field: the address waits for confirmation (accounts.services.sign_up),
+    # and whether another account has it is never checked here, so the form cannot tell.
     email = forms.EmailField(
         label=_("Email"),
         help_text=_("Only for resetting your password. Never shown to anyone."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    field_order = ["username", "email", "password1", "password2"]
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses that email. Log in, or reset its password.")
-            )
-        return email
+        fields = ["username"]
 
     def clean_username(self):
         username = super().clean_username()
@@ -47,18 +43,45 @@ class SignUpForm(UserCreationForm):
 class ProfileForm(NoControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "bio", "email"]
+        fields = ["display_name", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"display_name": _("Shown instead of your username, if you set one.")}
 
+
+class CurrentPasswordMixin:
+    """A `password` field that must be the signed-in fan's own."""
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password
+
+
+class EmailChangeForm(CurrentPasswordMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("New email"),
+        help_text=_("We mail a link to it. Your email changes when you follow the link."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("Another account already uses that email."))
+        if email.casefold() == self.user.email.casefold():
+            raise forms.ValidationError(_("That is already your email."))
         return email
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(CurrentPasswordMixin, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -67,12 +90,6 @@ class DeleteAccountForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password."))
-        return password
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -88,6 +88,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/settings/", views.account_settings, name="settings"),
+    path("accounts/email/", views.change_email, name="change_email"),
+    path("accounts/email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("accounts/delete/", views.delete_account, name="delete"),
     path("u/<username:username>/", views.profile, name="profile"),
 ]

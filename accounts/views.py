@@ -5,10 +5,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
-from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
+from accounts import services, tokens
+from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
 from core.navigation import redirect_back
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
@@ -19,16 +20,36 @@ from guide.models import Show
 PROFILE_THEORIES = 20
 
 
+def _signed_up(request, form):
+    """Create the account, or put the error next to the username if it went meanwhile."""
+    data = form.cleaned_data
+    try:
+        user = services.sign_up(
+            username=data["username"], email=data["email"], password=data["password1"]
+        )
+    except services.UsernameTaken:
+        form.add_error("username", _("That username is taken."))
+        return None
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # The same words whether or not another account has that address.
+    messages.success(
+        request,
+        _(
+            "Welcome to Next Season, %(name)s! We have mailed a link to %(email)s: "
+            "follow it to confirm your address."
+        )
+        % {"name": user.username, "email": data["email"]},
+    )
+    return redirect_back(request, "/")
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("guide:home")
     form = SignUpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Next Season, %(name)s!") % {"name": user.username})
-        return redirect_back(request, "/")
+    if request.method == "POST" and form.is_valid() and (done := _signed_up(request, form)):
+        return done
     page_meta = PageMeta(
         title=_("Sign up"),
         description=_("Join Next Season to post theories, vote and build a prediction record."),
@@ -64,12 +85,17 @@ def profile(request, username):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(user=request.user, **form.cleaned_data)
+        services.update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            bio=form.cleaned_data["bio"],
+        )
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")
     progress = dict(request.user.watch_progress.values_list("show_id", "seasons_watched"))
@@ -105,3 +131,45 @@ def delete_account(request):
     return render(
         request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_email(request):
+    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"]
+        services.request_email_change(user=request.user, address=address)
+        # The same words whether or not another account has that address.
+        messages.success(
+            request,
+            _("We have mailed a link to %(email)s. Your email changes when you follow it.")
+            % {"email": address},
+        )
+        return redirect("accounts:settings")
+    return render(
+        request, "accounts/email_change.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _confirm_page(request, *, status=200, **context):
+    return render(request, "accounts/email_confirm.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """GET asks, POST confirms: a mail scanner that opens the link changes nothing."""
+    try:
+        fan = services.pending_change(token=token)
+        if request.method == "POST":
+            fan = services.confirm_email(token=token)
+    except tokens.BadToken:
+        return _confirm_page(request, status=400, invalid=True)
+    except services.AddressTaken:
+        return _confirm_page(request, status=409, taken=True)
+    if request.method == "GET":
+        return _confirm_page(request, fan=fan, address=fan.pending_email)
+    messages.success(request, _("Your email is now %(email)s.") % {"email": fan.email})
+    return redirect("accounts:settings" if request.user.pk == fan.pk else "accounts:login")
