@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -10,9 +11,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services, tokens
 from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
+from core.errors import too_many_requests
 from core.navigation import redirect_back
+from core.network import client_address
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
+from core.throttle import check_rate
 from guide import selectors
 from guide.forms import WatchProgressForm
 from guide.models import Show
@@ -20,9 +24,27 @@ from guide.models import Show
 PROFILE_THEORIES = 20
 
 
+def _mail_wait(*, action: str, key, address: str) -> int | None:
+    """Seconds to wait if `key` did `action` too often, or `address` got mail too often.
+
+    Mail to one address is counted whoever asks for it, so no mailbox can be flooded
+    from many addresses, and no client can walk through many mailboxes.
+    """
+    return check_rate(action=action, key=key) or check_rate(
+        action="mail_to_address", key=address.strip().casefold()
+    )
+
+
 def _signed_up(request, form):
     """Create the account, or put the error next to the username if it went meanwhile."""
     data = form.cleaned_data
+    wait = _mail_wait(action="signup", key=client_address(request), address=data["email"])
+    if wait:
+        return too_many_requests(
+            request,
+            retry_after=wait,
+            kept={_("Username"): data["username"], _("Email"): data["email"]},
+        )
     try:
         user = services.sign_up(
             username=data["username"], email=data["email"], password=data["password1"]
@@ -140,6 +162,9 @@ def change_email(request):
     form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         address = form.cleaned_data["email"]
+        wait = _mail_wait(action="email_change", key=request.user.pk, address=address)
+        if wait:
+            return too_many_requests(request, retry_after=wait, kept={_("New email"): address})
         services.request_email_change(user=request.user, address=address)
         # The same words whether or not another account has that address.
         messages.success(
@@ -173,3 +198,16 @@ def confirm_email(request, token):
         return _confirm_page(request, fan=fan, address=fan.pending_email)
     messages.success(request, _("Your email is now %(email)s.") % {"email": fan.email})
     return redirect("accounts:settings" if request.user.pk == fan.pk else "accounts:login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, limited per client address and per mailbox."""
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"]
+        wait = _mail_wait(
+            action="password_reset", key=client_address(self.request), address=address
+        )
+        if wait:
+            return too_many_requests(self.request, retry_after=wait, kept={_("Email"): address})
+        return super().form_valid(form)

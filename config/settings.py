@@ -177,12 +177,19 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default
 # Whole pages for visitors who are not signed in (core/pagecache.py).
 VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
 
-# Rate limits per fan: (max actions, window in seconds).
+# Rate limits (core/throttle.py): (max actions, window in seconds).
 RATE_LIMITS = {
+    # per fan
     "theory": (5, 3600),
     "comment": (20, 600),
     "vote": (120, 60),
     "report": (10, 3600),
+    "email_change": (5, 3600),
+    # per client address (core.network.client_address)
+    "signup": (10, 3600),
+    "password_reset": (10, 3600),
+    # per address that account mail goes to, whoever asks: sign-up, reset, email change
+    "mail_to_address": (5, 3600),
 }
 
 # Internationalisation ---------------------------------------------------------
