@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import names
 from accounts.models import User
 from core.forms import NoControlCharactersMixin
 from core.links import absolute_url
@@ -16,6 +17,26 @@ class LoginForm(AuthenticationForm):
         # AuthenticationForm sets max_length after building the field, so it is not checked.
         self.fields["username"].validators.append(
             MaxLengthValidator(self.fields["username"].max_length)
+        )
+
+
+def check_public_name(value: str, *, owner: User | None = None) -> None:
+    """The rules for a name shown to everyone (accounts/names.py), for fans' forms.
+
+    Raises ValidationError with what is wrong. Staff, createsuperuser and the admin are
+    not held to them: only names fans choose for themselves are.
+    """
+    if names.has_hidden_characters(value):
+        raise forms.ValidationError(_("Remove the invisible or direction-changing characters."))
+    if names.is_reserved(value):
+        raise forms.ValidationError(
+            _("That name is kept for the site and its team. Please choose another.")
+        )
+    look = names.skeleton(value)
+    others = User.objects.exclude(pk=owner.pk) if owner and owner.pk else User.objects.all()
+    if look and others.filter(username_skeleton=look).exists():
+        raise forms.ValidationError(
+            _("That name looks too much like another fan's username. Please choose another.")
         )
 
 
@@ -35,8 +56,8 @@ class SignUpForm(UserCreationForm):
 
     def clean_username(self):
         username = super().clean_username()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("That username is taken."))
+        if username:  # None when Django has already said it is taken, in any case
+            check_public_name(username)
         return username
 
 
@@ -46,6 +67,12 @@ class ProfileForm(NoControlCharactersMixin, forms.ModelForm):
         fields = ["display_name", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"display_name": _("Shown instead of your username, if you set one.")}
+
+    def clean_display_name(self):
+        display_name = self.cleaned_data["display_name"]
+        if display_name:
+            check_public_name(display_name, owner=self.instance)
+        return display_name
 
 
 class CurrentPasswordMixin:
