@@ -100,6 +100,12 @@ def update_profile(*, user, display_name: str, bio: str) -> None:
 
 @transaction.atomic
 def delete_account(*, user) -> None:
-    """Votes go with the counts they fed; theories and comments stay, by "deleted fan"."""
+    """Votes go with the counts they fed; theories and comments stay, by "deleted fan".
+
+    The user row is locked first, the lock every write on the fan's behalf takes
+    (guide.services.hold_fan): a write under way ends before the deletion looks at the
+    fan's rows, and a later one finds the account gone.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
     guide_services.forget_fan(user=user)
     user.delete()

@@ -7,6 +7,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from core.errors import AccountGone, account_gone
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,4 +48,19 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = "10"
             return response
+        return None
+
+
+class AccountGoneMiddleware:
+    """A write on behalf of an account deleted meanwhile: a 409 page, and signed out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, AccountGone):
+            return account_gone(request)
         return None
