@@ -172,3 +172,30 @@ def test_votes_racing_a_deletion_leave_exact_counts(world):
     assert not User.objects.filter(pk=fan.pk).exists()
     assert not Vote.objects.filter(user_id=fan.pk).exists()
     assert_counts_match_vote_rows()
+
+
+# Keeping it that way --------------------------------------------------------------------------
+
+# Services that take a fan but are part of deleting them, under the deletion's own lock.
+DELETION_STEPS = {"remove_votes_of", "forget_fan"}
+FAN_PARAMETERS = {"user", "author", "reporter", "fan"}
+
+
+def test_every_service_acting_for_a_fan_holds_the_fan_first():
+    """A new service that writes on a fan's behalf must start with hold_fan."""
+    import inspect
+
+    acting_for_a_fan = {
+        name: function
+        for name, function in inspect.getmembers(services, inspect.isfunction)
+        if function.__module__ == services.__name__
+        and FAN_PARAMETERS & set(inspect.signature(function).parameters)
+        and name not in DELETION_STEPS
+    }
+    assert "cast_vote" in acting_for_a_fan
+    missing = [
+        name
+        for name, function in acting_for_a_fan.items()
+        if "hold_fan(" not in inspect.getsource(function)
+    ]
+    assert missing == []
