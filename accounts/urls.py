@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from accounts import views
 from accounts.forms import LoginForm, PasswordResetForm
@@ -93,3 +94,10 @@ urlpatterns = [
     path("accounts/delete/", views.delete_account, name="delete"),
     path("u/<username:username>/", views.profile, name="profile"),
 ]
+
+# Account pages hold a fan's details, or a form and its token: no cache may store them,
+# in the browser or on the way. The public profile is the one page meant to be shared.
+SHARED_PAGES = {"profile"}
+for _pattern in urlpatterns:
+    if _pattern.name not in SHARED_PAGES:
+        _pattern.callback = never_cache(_pattern.callback)

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import services, tokens
@@ -107,7 +106,6 @@ def profile(request, username):
     )
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
@@ -155,7 +153,6 @@ def delete_account(request):
     )
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_email(request):
@@ -182,7 +179,6 @@ def _confirm_page(request, *, status=200, **context):
     return render(request, "accounts/email_confirm.html", context, status=status)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, token):
     """GET asks, POST confirms: a mail scanner that opens the link changes nothing."""
