@@ -35,7 +35,8 @@ def _mail_wait(*, action: str, key, address: str) -> int | None:
 
 
 def _signed_up(request, form):
-    """Create the account, or put the error next to the username if it went meanwhile."""
+    """Create the account and sign in; a 429 page if the client or mailbox is over its
+    limit; None, with the error next to the username, if the name went meanwhile."""
     data = form.cleaned_data
     wait = _mail_wait(action="signup", key=client_address(request), address=data["email"])
     if wait:
