@@ -3,12 +3,23 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import skeleton
+
 
 class User(AbstractUser):
-    """A fan's account. Custom from the first migration so it can grow without pain."""
+    """A fan's account. Custom from the first migration so it can grow without pain.
+
+    `email` only ever holds an address its owner has confirmed (or staff set): password
+    resets go there. A newly typed address waits in `pending_email` until the link
+    mailed to it is followed.
+    """
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     bio = models.TextField(_("bio"), max_length=1000, blank=True)
+    pending_email = models.EmailField(_("email waiting for confirmation"), blank=True)
+    # What the username looks like (accounts.names.skeleton), so that a new name can be
+    # compared with every existing one in one indexed query.
+    username_skeleton = models.TextField(editable=False, default="", db_index=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -25,6 +36,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.public_name
+
+    def save(self, *args, **kwargs):
+        # A column derived from this row alone, kept with it on every save (admin,
+        # createsuperuser, sign-up); nothing outside the row is touched.
+        self.username_skeleton = skeleton(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from accounts import views
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, PasswordResetForm
 from core.seo import PageMeta
 
 
@@ -58,8 +59,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=PasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
@@ -87,6 +89,15 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/settings/", views.account_settings, name="settings"),
+    path("accounts/email/", views.change_email, name="change_email"),
+    path("accounts/email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path("accounts/delete/", views.delete_account, name="delete"),
     path("u/<username:username>/", views.profile, name="profile"),
 ]
+
+# Account pages hold a fan's details, or a form and its token: no cache may store them,
+# in the browser or on the way. The public profile is the one page meant to be shared.
+SHARED_PAGES = {"profile"}
+for _pattern in urlpatterns:
+    if _pattern.name not in SHARED_PAGES:
+        _pattern.callback = never_cache(_pattern.callback)

@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
-from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
+from accounts import services, tokens
+from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
+from core.errors import too_many_requests
 from core.navigation import redirect_back
+from core.network import client_address
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
+from core.throttle import check_rate
 from guide import selectors
 from guide.forms import WatchProgressForm
 from guide.models import Show
@@ -19,16 +23,55 @@ from guide.reading import Reading
 PROFILE_THEORIES = 20
 
 
+def _mail_wait(*, action: str, key, address: str) -> int | None:
+    """Seconds to wait if `key` did `action` too often, or `address` got mail too often.
+
+    Mail to one address is counted whoever asks for it, so no mailbox can be flooded
+    from many addresses, and no client can walk through many mailboxes.
+    """
+    return check_rate(action=action, key=key) or check_rate(
+        action="mail_to_address", key=address.strip().casefold()
+    )
+
+
+def _signed_up(request, form):
+    """Create the account and sign in; a 429 page if the client or mailbox is over its
+    limit; None, with the error next to the username, if the name went meanwhile."""
+    data = form.cleaned_data
+    wait = _mail_wait(action="signup", key=client_address(request), address=data["email"])
+    if wait:
+        return too_many_requests(
+            request,
+            retry_after=wait,
+            kept={_("Username"): data["username"], _("Email"): data["email"]},
+        )
+    try:
+        user = services.sign_up(
+            username=data["username"], email=data["email"], password=data["password1"]
+        )
+    except services.UsernameTaken:
+        form.add_error("username", _("That username is taken."))
+        return None
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    # The same words whether or not another account has that address.
+    messages.success(
+        request,
+        _(
+            "Welcome to Next Season, %(name)s! We have mailed a link to %(email)s: "
+            "follow it to confirm your address."
+        )
+        % {"name": user.username, "email": data["email"]},
+    )
+    return redirect_back(request, "/")
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("guide:home")
     form = SignUpForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Next Season, %(name)s!") % {"name": user.username})
-        return redirect_back(request, "/")
+    if request.method == "POST" and form.is_valid() and (done := _signed_up(request, form)):
+        return done
     page_meta = PageMeta(
         title=_("Sign up"),
         description=_("Join Next Season to post theories, vote and build a prediction record."),
@@ -69,7 +112,11 @@ def profile(request, username):
 def account_settings(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(user=request.user, **form.cleaned_data)
+        services.update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            bio=form.cleaned_data["bio"],
+        )
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")
     reading = Reading(request)
@@ -104,3 +151,59 @@ def delete_account(request):
     return render(
         request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_email(request):
+    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data["email"]
+        wait = _mail_wait(action="email_change", key=request.user.pk, address=address)
+        if wait:
+            return too_many_requests(request, retry_after=wait, kept={_("New email"): address})
+        services.request_email_change(user=request.user, address=address)
+        # The same words whether or not another account has that address.
+        messages.success(
+            request,
+            _("We have mailed a link to %(email)s. Your email changes when you follow it.")
+            % {"email": address},
+        )
+        return redirect("accounts:settings")
+    return render(
+        request, "accounts/email_change.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _confirm_page(request, *, status=200, **context):
+    return render(request, "accounts/email_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """GET asks, POST confirms: a mail scanner that opens the link changes nothing."""
+    try:
+        fan = services.pending_change(token=token)
+        if request.method == "POST":
+            fan = services.confirm_email(token=token)
+    except tokens.BadToken:
+        return _confirm_page(request, status=400, invalid=True)
+    except services.AddressTaken:
+        return _confirm_page(request, status=409, taken=True)
+    if request.method == "GET":
+        return _confirm_page(request, fan=fan, address=fan.pending_email)
+    messages.success(request, _("Your email is now %(email)s.") % {"email": fan.email})
+    return redirect("accounts:settings" if request.user.pk == fan.pk else "accounts:login")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, limited per client address and per mailbox."""
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"]
+        wait = _mail_wait(
+            action="password_reset", key=client_address(self.request), address=address
+        )
+        if wait:
+            return too_many_requests(self.request, retry_after=wait, kept={_("Email"): address})
+        return super().form_valid(form)

@@ -31,6 +31,7 @@ DATASET_INPUTS = [
     "guide/management/commands/load_demo.py",
     "guide/migrations",
     "accounts/migrations",
+    "accounts/names.py",
 ]
 
 

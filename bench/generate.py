@@ -131,6 +131,8 @@ def _create_fans(rng: random.Random, setting: Setting) -> list:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
+    from accounts.names import skeleton
+
     User = get_user_model()
     # One password hash, computed once (PBKDF2 at full strength takes ~1 s).
     password = make_password(FAN_PASSWORD)
@@ -138,6 +140,8 @@ def _create_fans(rng: random.Random, setting: Setting) -> list:
         [
             User(
                 username=f"{FAN_PREFIX}{i:04d}",
+                # bulk_create skips User.save(), which keeps this column.
+                username_skeleton=skeleton(f"{FAN_PREFIX}{i:04d}"),
                 email=f"{FAN_PREFIX}{i:04d}@bench.invalid",
                 password=password,
                 display_name=f"Bench fan {i}" if i % 3 else "",

@@ -57,6 +57,7 @@ def production_env(*, cache_url: str, vendor: str, pool: bool) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "https://127.0.0.1",
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_PROXY_SSL_HEADER": "false",
         "CACHE_URL": cache_url,

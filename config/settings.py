@@ -17,12 +17,19 @@ DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 else:
     # Production secrets have no default: a missing one stops the site at start-up.
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-    if not SECRET_KEY or not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Set SECRET_KEY and ALLOWED_HOSTS when DEBUG is false.")
+    SITE_URL = env.str("SITE_URL")
+    if not SECRET_KEY or not ALLOWED_HOSTS or not SITE_URL:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY, ALLOWED_HOSTS and SITE_URL when DEBUG is false."
+        )
+# The site's own origin (scheme, host, port): every link in a mail starts with it, never
+# with the Host of the request that caused the mail.
+SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,8 +59,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateForFansMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.AccountGoneMiddleware",
     # Last, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,17 +169,29 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address, from the one function every per-address rule uses.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
+
+# Trusted proxies in front of the site (core/network.py). AXES_PROXY_COUNT is its
+# former name, still read.
+PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
 
 # Whole pages for visitors who are not signed in (core/pagecache.py).
 VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
 
-# Rate limits per fan: (max actions, window in seconds).
+# Rate limits (core/throttle.py): (max actions, window in seconds).
 RATE_LIMITS = {
+    # per fan
     "theory": (5, 3600),
     "comment": (20, 600),
     "vote": (120, 60),
     "report": (10, 3600),
+    "email_change": (5, 3600),
+    # per client address (core.network.client_address)
+    "signup": (10, 3600),
+    "password_reset": (10, 3600),
+    # per address that account mail goes to, whoever asks: sign-up, reset, email change
+    "mail_to_address": (5, 3600),
 }
 
 # Internationalisation ---------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
@@ -38,6 +39,21 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return _error_page(request, "403_csrf.html", HTTPStatus.FORBIDDEN)
+
+
+class AccountGone(Exception):
+    """The signed-in fan's account was deleted while a request of theirs was on its way.
+
+    Services that write on a fan's behalf raise it (guide.services.hold_fan); the
+    middleware answers it with account_gone, so no such write ends in a 500.
+    """
+
+
+def account_gone(request):
+    # The session points at a user that no longer exists: end it, and show the page as
+    # to a visitor.
+    logout(request)
+    return _error_page(request, "409.html", HTTPStatus.CONFLICT)
 
 
 def too_many_requests(request, *, retry_after: int, kept: dict | None = None):

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+from core.errors import AccountGone, account_gone
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +25,31 @@ class CrossOriginResourcePolicyMiddleware:
             "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
         )
         return response
+
+
+class PrivateForFansMiddleware:
+    """Whatever a signed-in fan gets is theirs: `Cache-Control: private` on every response.
+
+    No shared cache (a proxy, a CDN) may keep a page that carries a fan's name, votes or
+    messages. Pages that hold account details also say no-store (accounts.urls).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._signed_in(request):
+            patch_cache_control(response, private=True)
+        return response
+
+    @staticmethod
+    def _signed_in(request) -> bool:
+        user = getattr(request, "user", None)  # None: answered before authentication
+        try:
+            return user is not None and user.is_authenticated
+        except DatabaseError:  # the session is out of reach: the 503 page is no one's
+            return False
 
 
 class DatabaseUnavailableMiddleware:
@@ -46,4 +74,19 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = "10"
             return response
+        return None
+
+
+class AccountGoneMiddleware:
+    """A write on behalf of an account deleted meanwhile: a 409 page, and signed out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, AccountGone):
+            return account_gone(request)
         return None

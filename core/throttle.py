@@ -1,23 +1,32 @@
-"""Per-fan rate limits counted in the shared cache, so they hold across processes."""
+"""Rate limits counted in the shared cache, so they hold across processes.
 
+What is counted is up to the caller: a fan (their id), a client address
+(core.network.client_address) or the address a mail goes to. Each action's limit is
+settings.RATE_LIMITS[action] = (attempts, window in seconds).
+"""
+
+import hashlib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 
-def check_rate(*, action: str, user_id: int, now: float | None = None) -> int | None:
-    """Count one attempt at `action`; return seconds to wait if over the limit, else None.
+def check_rate(*, action: str, key: str | int, now: float | None = None) -> int | None:
+    """Count one attempt at `action` by `key`; return seconds to wait if over, else None.
 
-    A fixed window per fan and action, with one cache key per allowed attempt. cache.add
+    A fixed window per key and action, with one cache key per allowed attempt. cache.add
     is atomic on every shared backend (Redis SET NX, the database cache's unique key),
     so concurrent attempts can never claim the same slot, even where cache.incr is a
-    read and a write. A hint of the next free slot keeps it to three cache calls.
+    read and a write. A hint of the next free slot keeps it to three cache calls. The
+    key is hashed: an email address or an IPv6 address is no safe cache key as it is,
+    and the cache need not hold who asked.
     """
     limit, window = settings.RATE_LIMITS[action]
     now = time.time() if now is None else now
     window_index = int(now // window)
-    base = f"rate:{action}:{user_id}:{window_index}"
+    digest = hashlib.sha256(str(key).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    base = f"rate:{action}:{digest}:{window_index}"
     timeout = window + 5
     slot = cache.get(f"{base}:next", 1)
     while slot <= limit:

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import freshness
+from core.errors import AccountGone
 from guide import markdown, ranking
 from guide.models import (
     Character,
@@ -27,6 +29,28 @@ from guide.models import (
 
 class FrozenError(Exception):
     """The theory's season is out: it can no longer change or go."""
+
+
+# The fan behind a write ---------------------------------------------------------------
+
+
+def hold_fan(user) -> None:
+    """Lock the fan's user row until the transaction ends; AccountGone if it is gone.
+
+    Every write that adds a row pointing at the fan starts here. Account deletion takes
+    the same row first (accounts.services.delete_account), so either the write finishes
+    first and its rows go with the account, or the deletion does and the write finds no
+    account, instead of a foreign key failing at commit.
+    """
+    held = (
+        get_user_model()
+        ._default_manager.select_for_update(no_key=True)
+        .filter(pk=user.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if held is None:
+        raise AccountGone
 
 
 # Votes -------------------------------------------------------------------------------
@@ -71,13 +95,15 @@ class VoteCounts:
 def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row.
 
-    Four statements on the hot path: lock the theory row (concurrent voters on it queue
-    here; SQLite's IMMEDIATE transactions serialise anyway), upsert or delete the vote,
-    count the theory's vote rows, and write counts and ranks in one UPDATE. Under the
-    lock the count cannot go stale before it is written.
+    Five statements on the hot path: hold the fan's row (hold_fan), lock the theory row
+    (concurrent voters on it queue here; SQLite's IMMEDIATE transactions serialise
+    anyway), upsert or delete the vote, count the theory's vote rows, and write counts
+    and ranks in one UPDATE. Under the lock the count cannot go stale before it is
+    written.
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
+    hold_fan(user)
     created_at = (
         Theory.objects.select_for_update().values_list("created_at", flat=True).get(pk=theory.pk)
     )
@@ -144,6 +170,7 @@ def post_theory(
     spoiler_season: int | None = None,
     spoiler_free_title: str = "",
 ) -> Theory:
+    hold_fan(author)
     transaction.on_commit(freshness.bump)
     text = {
         "title": title,
@@ -203,6 +230,7 @@ def delete_theory(*, theory: Theory) -> None:
 def post_comment(
     *, author, theory: Theory, body: str, spoiler_season: int | None = None
 ) -> Comment:
+    hold_fan(author)
     transaction.on_commit(freshness.bump)
     return Comment.objects.create(
         author=author,
@@ -246,6 +274,7 @@ def report(
     theory: Theory | None = None,
     comment: Comment | None = None,
 ) -> Report:
+    hold_fan(reporter)
     # The database holds "one open report per fan and item"; a double submit that races
     # past any check in Python still meets the unique constraint.
     try:
@@ -359,6 +388,7 @@ def forget_fan(*, user) -> None:
 
 @transaction.atomic
 def save_progress(*, user, show: Show, seasons_watched: int) -> None:
+    hold_fan(user)
     WatchProgress.objects.update_or_create(
         user=user, show=show, defaults={"seasons_watched": seasons_watched}
     )

@@ -13,6 +13,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "guide.example.org",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "SITE_URL": "https://guide.example.org",
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 

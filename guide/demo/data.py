@@ -324,7 +324,8 @@ CHARACTER_STATUSES: list[Record] = [
         "status": "dead",
         "note": "Did not survive his last clash with Cheong-san.",
     },
-    # An "unknown" status is shown to every reader, so its note spoils nothing.
+    # Expecting her back gives away that she is still around after season 1, so the
+    # shield keeps this note from readers who have not watched season 1.
     {
         "character": "choi-nam-ra",
         "season": 2,

@@ -108,7 +108,7 @@ def theory_create(request):
     if request.method == "POST":
         form = TheoryForm(request.POST)
         if form.is_valid():
-            retry_after = check_rate(action="theory", user_id=request.user.pk)
+            retry_after = check_rate(action="theory", key=request.user.pk)
             if retry_after:
                 return too_many_requests(
                     request,
@@ -192,7 +192,7 @@ def vote(request, pk):
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("A vote is up, down or clear."))
-    retry_after = check_rate(action="vote", user_id=request.user.pk)
+    retry_after = check_rate(action="vote", key=request.user.pk)
     if retry_after:
         if _wants_json(request):
             return JsonResponse(
@@ -221,7 +221,7 @@ def comment_create(request, pk):
     theory = get_object_or_404(Theory.objects.for_listing(request.user).with_last_season(), pk=pk)
     form = CommentForm(request.POST, last_season=theory.show_last_season)
     if form.is_valid():
-        retry_after = check_rate(action="comment", user_id=request.user.pk)
+        retry_after = check_rate(action="comment", key=request.user.pk)
         if retry_after:
             return too_many_requests(
                 request, retry_after=retry_after, kept={_("Comment"): form.cleaned_data["body"]}
@@ -296,7 +296,7 @@ def report(request, kind, pk):
         raise PermissionDenied
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        retry_after = check_rate(action="report", user_id=request.user.pk)
+        retry_after = check_rate(action="report", key=request.user.pk)
         if retry_after:
             return too_many_requests(
                 request, retry_after=retry_after, kept={_("Note"): form.cleaned_data["note"]}

@@ -13,7 +13,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-NAM_RA_NOTE = "will follow her struggle to survive as a half-zombie"
+NAM_RA_NOTE = "the story stays with her"
 
 
 def season_2_url() -> str:

@@ -29,7 +29,7 @@ def test_concurrent_attempts_never_exceed_the_limit_on_the_database_cache(settin
     def attempt(_):
         start.wait()
         try:
-            return check_rate(action="theory", user_id=7, now=1_000_000.0)
+            return check_rate(action="theory", key=7, now=1_000_000.0)
         finally:
             connection.close()
 
@@ -41,10 +41,10 @@ def test_concurrent_attempts_never_exceed_the_limit_on_the_database_cache(settin
 
 def test_each_fan_and_action_counts_separately(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (2, 60)}
-    assert check_rate(action="vote", user_id=1, now=120.0) is None
-    assert check_rate(action="vote", user_id=1, now=121.0) is None
-    assert check_rate(action="vote", user_id=1, now=122.0) == 58
-    assert check_rate(action="vote", user_id=2, now=122.0) is None
-    assert check_rate(action="comment", user_id=1, now=122.0) is None
+    assert check_rate(action="vote", key=1, now=120.0) is None
+    assert check_rate(action="vote", key=1, now=121.0) is None
+    assert check_rate(action="vote", key=1, now=122.0) == 58
+    assert check_rate(action="vote", key=2, now=122.0) is None
+    assert check_rate(action="comment", key=1, now=122.0) is None
     # A new window starts afresh.
-    assert check_rate(action="vote", user_id=1, now=180.0) is None
+    assert check_rate(action="vote", key=1, now=180.0) is None

@@ -5,6 +5,7 @@ setting; a visitor's answers live in a signed cookie (forgeries are ignored), a 
 in their account, where the settings page changes them.
 """
 
+import datetime
 import json
 from http import HTTPStatus
 
@@ -13,9 +14,9 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from core.reader import PROGRESS_COOKIE, PROGRESS_SALT
 from guide import services
-from guide.models import WatchProgress
-from guide.reading import PROGRESS_COOKIE, PROGRESS_SALT
+from guide.models import Season, SeasonStatus, WatchProgress
 from tests.factories import (
     CommentFactory,
     SeasonFactory,
@@ -45,6 +46,11 @@ def world(db):
     """The kit's world, plus a reader, a spoiler comment on the spoiler theory, and another
     show with a spoiler of its own."""
     world = build_world()
+    # Out, so a reader may say they have watched it (only released seasons can be).
+    Season.objects.filter(pk=world.s2.pk).update(
+        status=SeasonStatus.RELEASED, release_date=datetime.date(2024, 1, 28)
+    )
+    world.s2.refresh_from_db()
     world.reader = UserFactory(username="reader")
     CommentFactory(theory=world.spoiler_theory, body=COMMENT, spoiler_season=1)
     world.other_show = ShowFactory(title="Ferry Tales", slug="ferry-tales")
