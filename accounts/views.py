@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -17,6 +18,19 @@ from guide.forms import WatchProgressForm
 from guide.models import Show, Theory
 
 PROFILE_THEORIES = 20
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out takes a POST; a visit to the address asks first instead of answering 405
+    (it is reached by a reload, or by a language switch on a page shown there)."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
 
 @require_http_methods(["GET", "POST"])

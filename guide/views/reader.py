@@ -2,17 +2,21 @@
 colour theme. Both work for visitors (cookies) and fans (the account, for progress)."""
 
 from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from core.navigation import redirect_back
+from core.navigation import action, redirect_back, safe_next
 from core.reader import THEME_COOKIE, THEMES, remember
 from guide import services
 from guide.forms import WatchProgressForm
 from guide.reading import progress_for, remember_progress
 
 
-@require_POST
+def _back(request) -> str:
+    return safe_next(request, reverse("guide:home"))
+
+
+@action(page=_back, login=False)
 def set_progress(request):
     form = WatchProgressForm(request.POST)
     if not form.is_valid():
@@ -27,7 +31,7 @@ def set_progress(request):
     return remember_progress(response, request, progress)
 
 
-@require_POST
+@action(page=_back, login=False)
 def set_theme(request):
     theme = request.POST.get("theme")
     if theme not in THEMES:

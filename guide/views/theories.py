@@ -1,6 +1,7 @@
 """Theories, votes, comments and reports: thin views over guide.services."""
 
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,10 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.errors import too_many_requests
-from core.navigation import redirect_back
+from core.navigation import action, redirect_back
 from core.pagecache import cache_for_visitors
 from core.throttle import check_rate
 from guide import permissions, selectors, seo, services
@@ -22,6 +23,11 @@ from guide.models import Comment, Season, Theory, TheoryOrder
 
 THEORIES_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
+# Where the theory page asks a fan to cast the vote they chose before logging in, and
+# how the chosen direction travels in its address (?vote=up).
+CAST_VOTE_ANCHOR = "cast-vote"
+VOTE_DIRECTIONS = {1: "up", -1: "down"}
+COMMENT_FORM_ANCHOR = "comment-form"
 
 
 def _page(request, object_list, per_page):
@@ -70,6 +76,17 @@ def theory_detail(request, pk, slug=None):
     return _theory_page(request, theory, CommentForm())
 
 
+def _vote_prompt(request, theory) -> dict | None:
+    """After a log-in detour the page asks the fan to cast their vote: a GET never casts
+    one. Not asked when the fan's vote already is what they chose."""
+    if "vote" not in request.GET:
+        return None
+    chosen = {name: value for value, name in VOTE_DIRECTIONS.items()}.get(request.GET["vote"])
+    if theory.my_vote is not None and chosen in (None, theory.my_vote):
+        return None
+    return {"chosen": chosen}
+
+
 def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
     comments = (
         theory.comments.visible_to(request.user)
@@ -86,6 +103,7 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
             "page_obj": page,
             "comments": page.object_list,
             "comment_form": comment_form,
+            "vote_prompt": _vote_prompt(request, theory),
             "page_meta": seo.for_theory(request, theory, page.paginator.count),
         },
         status=status,
@@ -178,8 +196,16 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@login_required
-@require_POST
+def _vote_page(request, pk) -> str:
+    """The theory's page, asking to cast the vote that was chosen (up, down or not said)."""
+    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = VoteForm(data)
+    chosen = VOTE_DIRECTIONS.get(form.cleaned_data["value"], "") if form.is_valid() else ""
+    return f"{theory.get_absolute_url()}?{urlencode({'vote': chosen})}#{CAST_VOTE_ANCHOR}"
+
+
+@action(page=_vote_page)
 def vote(request, pk):
     theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
     form = VoteForm(request.POST)
@@ -208,8 +234,12 @@ def vote(request, pk):
     return redirect_back(request, theory.get_absolute_url())
 
 
-@login_required
-@require_POST
+def _comment_form_of(request, pk) -> str:
+    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    return f"{theory.get_absolute_url()}#{COMMENT_FORM_ANCHOR}"
+
+
+@action(page=_comment_form_of)
 def comment_create(request, pk):
     theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
     form = CommentForm(request.POST)

@@ -363,9 +363,10 @@ def test_vote_ignores_offsite_next(other_client, theory, evil):
     assert response["Location"] == theory.get_absolute_url()
 
 
-def test_vote_get_is_405(other_client, theory):
-    response = other_client.get(reverse("guide:vote", args=[theory.pk]))
-    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+def test_vote_get_casts_nothing_and_goes_to_the_theory(other_client, theory):
+    response = other_client.get(reverse("guide:vote", args=[theory.pk]), {"value": 1})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(theory.get_absolute_url() + "?vote=up")
     assert not Vote.objects.exists()
 
 
