@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import freshness
-from guide import markdown, ranking
+from guide import markdown, permissions, ranking
 from guide.models import (
     Character,
     Comment,
@@ -57,6 +57,10 @@ def recount_votes(*, theory_ids) -> None:
     Theory.objects.bulk_update(theories, ["upvotes", "downvotes", "score", "hot", "wilson"])
 
 
+class OwnTheoryVoteError(Exception):
+    """Nobody votes on their own theory (guide.permissions.can_vote)."""
+
+
 @dataclass(frozen=True)
 class VoteCounts:
     upvotes: int
@@ -71,6 +75,9 @@ class VoteCounts:
 def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row.
 
+    An author cannot vote on their own theory (OwnTheoryVoteError), but may clear a vote
+    cast before that rule.
+
     Four statements on the hot path: lock the theory row (concurrent voters on it queue
     here; SQLite's IMMEDIATE transactions serialise anyway), upsert or delete the vote,
     count the theory's vote rows, and write counts and ranks in one UPDATE. Under the
@@ -78,6 +85,8 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
+    if value and not permissions.can_vote(user, theory):
+        raise OwnTheoryVoteError
     created_at = (
         Theory.objects.select_for_update().values_list("created_at", flat=True).get(pk=theory.pk)
     )

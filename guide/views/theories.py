@@ -81,6 +81,8 @@ def _vote_prompt(request, theory) -> dict | None:
     one. Not asked when the fan's vote already is what they chose."""
     if "vote" not in request.GET:
         return None
+    if request.user.is_authenticated and not permissions.can_vote(request.user, theory):
+        return None
     chosen = {name: value for value, name in VOTE_DIRECTIONS.items()}.get(request.GET["vote"])
     if theory.my_vote is not None and chosen in (None, theory.my_vote):
         return None
@@ -211,17 +213,13 @@ def vote(request, pk):
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("A vote is up, down or clear."))
-    retry_after = check_rate(action="vote", user_id=request.user.pk)
-    if retry_after:
-        if _wants_json(request):
-            return JsonResponse(
-                {"error": _("Too many votes; wait a moment.")},
-                status=HTTPStatus.TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(retry_after)},
-            )
-        return too_many_requests(request, retry_after=retry_after)
+    if retry_after := check_rate(action="vote", user_id=request.user.pk):
+        return _too_many_votes(request, retry_after)
     value = form.cleaned_data["value"]
-    counts = services.cast_vote(user=request.user, theory=theory, value=value)
+    try:
+        counts = services.cast_vote(user=request.user, theory=theory, value=value)
+    except services.OwnTheoryVoteError:
+        return _own_vote_refused(request, theory)
     if _wants_json(request):
         return JsonResponse(
             {
@@ -232,6 +230,24 @@ def vote(request, pk):
             }
         )
     return redirect_back(request, theory.get_absolute_url())
+
+
+def _too_many_votes(request, retry_after: int):
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": _("Too many votes; wait a moment.")},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(retry_after)},
+        )
+    return too_many_requests(request, retry_after=retry_after)
+
+
+def _own_vote_refused(request, theory):
+    refusal = _("You cannot vote on your own theory.")
+    if _wants_json(request):
+        return JsonResponse({"error": refusal}, status=HTTPStatus.FORBIDDEN)
+    messages.error(request, refusal)
+    return redirect(theory)
 
 
 def _comment_form_of(request, pk) -> str:

@@ -315,8 +315,8 @@ def test_vote_up_down_clear_and_repeat(other_client, other_fan, theory):
         assert Vote.objects.filter(user=other_fan).count() == (0 if value == 0 else 1)
 
 
-def test_votes_of_several_fans_add_up(theory, fan, other_fan, moderator):
-    services.cast_vote(user=fan, theory=theory, value=1)
+def test_votes_of_several_fans_add_up(theory, superuser, other_fan, moderator):
+    services.cast_vote(user=superuser, theory=theory, value=1)
     services.cast_vote(user=other_fan, theory=theory, value=1)
     services.cast_vote(user=moderator, theory=theory, value=-1)
     counted = _assert_counts_match_rows(theory)
