@@ -178,7 +178,8 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
         timeline=season_timeline(season, facts),
         returning_cast=[entry for entry in cast if entry.is_returning],
         new_cast=[entry for entry in cast if not entry.is_returning],
-        theories=Theory.objects.for_listing(user).for_season(season).hot()[:PAGE_THEORIES],
+        # "Top theories": the fans' best-rated, as the heading says (Wilson lower bound).
+        theories=Theory.objects.for_listing(user).for_season(season).top()[:PAGE_THEORIES],
     )
 
 
