@@ -116,7 +116,10 @@ class VoteForm(forms.Form):
 
 
 class ReportForm(NoControlCharactersMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=ReportReason.choices)
+    # No reason chosen for the fan: they pick one.
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose a reason")), *ReportReason.choices]
+    )
     note = forms.CharField(
         label=_("Anything the moderators should know?"),
         max_length=500,

@@ -19,6 +19,8 @@ from guide.models import (
     Fact,
     Milestone,
     Outcome,
+    Report,
+    ReportStatus,
     Season,
     Show,
     Theory,
@@ -196,3 +198,13 @@ def season_timeline(season: Season, facts: list[Fact]) -> list[dict]:
     if season.release_date and Milestone.RELEASED not in covered:
         entries.append({"date": season.release_date, "label": Milestone.RELEASED.label})
     return sorted(entries, key=lambda entry: entry["date"])
+
+
+# Reports -------------------------------------------------------------------------------
+
+
+def open_report_of(*, reporter, theory=None, comment=None) -> Report | None:
+    """The fan's open report on a theory or comment: theirs to change until it is closed."""
+    return Report.objects.filter(
+        reporter=reporter, status=ReportStatus.OPEN, theory=theory, comment=comment
+    ).first()

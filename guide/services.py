@@ -256,6 +256,34 @@ def report(
         raise DuplicateReportError from error
 
 
+@transaction.atomic
+def save_report(
+    *,
+    reporter,
+    reason: str,
+    note: str = "",
+    theory: Theory | None = None,
+    comment: Comment | None = None,
+) -> bool:
+    """File a fan's report on a theory or comment, or change their open one.
+
+    A fan has one open report per item, and may change its reason and note until a
+    moderator closes it; after that, reporting again files a new one. Returns whether a
+    new report was filed.
+    """
+    open_report = Report.objects.filter(
+        reporter=reporter, status=ReportStatus.OPEN, theory=theory, comment=comment
+    )
+    if open_report.update(reason=reason, note=note):
+        return False
+    try:
+        report(reporter=reporter, reason=reason, note=note, theory=theory, comment=comment)
+    except DuplicateReportError:  # a double submit filed it a moment ago
+        open_report.update(reason=reason, note=note)
+        return False
+    return True
+
+
 def _label(item) -> str:
     if isinstance(item, Theory):
         return f"#{item.pk}"

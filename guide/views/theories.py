@@ -315,42 +315,45 @@ def comment_delete(request, pk):
     return render(request, "guide/confirm_delete.html", {"item": comment, "kind": _("comment")})
 
 
+def _reported_item(request, kind, pk) -> tuple:
+    """The theory or comment being reported, and the service's keyword naming it."""
+    if kind == "theory":
+        item = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+        return item, {"theory": item}
+    item = get_object_or_404(
+        Comment.objects.visible_to(request.user).filter(
+            theory__in=Theory.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return item, {"comment": item}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, kind, pk):
-    if kind == "theory":
-        item = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
-        target = {"theory": item}
-    else:
-        item = get_object_or_404(
-            Comment.objects.visible_to(request.user).filter(
-                theory__in=Theory.objects.visible_to(request.user)
-            ),
-            pk=pk,
-        )
-        target = {"comment": item}
+    item, target = _reported_item(request, kind, pk)
     if getattr(item, "author_id", None) == request.user.pk:
         raise PermissionDenied
-    form = ReportForm(request.POST if request.method == "POST" else None)
+    # The fan's open report comes back filled in: saving changes it.
+    mine = selectors.open_report_of(reporter=request.user, **target)
+    initial = {"reason": mine.reason, "note": mine.note} if mine else {}
+    form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        retry_after = check_rate(action="report", user_id=request.user.pk)
-        if retry_after:
+        if retry_after := check_rate(action="report", user_id=request.user.pk):
             return too_many_requests(
                 request, retry_after=retry_after, kept={_("Note"): form.cleaned_data["note"]}
             )
-        try:
-            services.report(
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                **target,
-            )
-        except services.DuplicateReportError:
-            messages.info(
-                request, _("You have already reported this; the moderators will look at it.")
-            )
-        else:
+        filed = services.save_report(
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            **target,
+        )
+        if filed:
             messages.success(request, _("Thank you. The moderators will look at it."))
+        else:
+            messages.success(request, _("Your report is updated."))
         return redirect(item)
     status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
     return render(
@@ -360,6 +363,7 @@ def report(request, kind, pk):
             "form": form,
             "item": item,
             "kind": kind,
+            "mine": mine,
             "action": reverse(f"guide:report_{kind}", args=[pk]),
         },
         status=status,

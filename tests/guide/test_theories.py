@@ -603,6 +603,7 @@ def test_report_theory_and_comment(other_client, other_fan, theory, comment):
 
 
 def test_second_open_report_is_friendly(other_client, theory, comment):
+    # Reporting again changes the fan's open report (tests/guide/test_report_changes.py).
     for url in (
         reverse("guide:report_theory", args=[theory.pk]),
         reverse("guide:report_comment", args=[comment.pk]),
@@ -610,8 +611,9 @@ def test_second_open_report_is_friendly(other_client, theory, comment):
         other_client.post(url, {"reason": "spam"})
         response = other_client.post(url, {"reason": "abuse"}, follow=True)
         assert response.status_code == HTTPStatus.OK
-        assert "You have already reported this" in body_of(response)
+        assert "Your report is updated." in body_of(response)
     assert Report.objects.count() == 2
+    assert set(Report.objects.values_list("reason", flat=True)) == {"abuse"}
 
 
 def test_cannot_report_own_items(fan_client, theory, comment):
