@@ -5,7 +5,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BoundedIdMultipleChoiceField, NoControlCharactersMixin
+from core.forms import BoundedIdMultipleChoiceField, NoControlCharactersMixin, show_as_typed
+from guide import markdown
 from guide.models import (
     Character,
     Comment,
@@ -31,7 +32,30 @@ def _spoiler_choices(max_season: int = 9):
     ]
 
 
-class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
+class PreviewMixin:
+    """A Preview button, a second submit named "preview", that works without JavaScript: the
+    form comes back showing the text as it will look and everything typed, unjudged.
+    Nothing is saved, so views spend no rate limit on it."""
+
+    # Longer text is refused on posting anyway; the preview renders no more than this.
+    PREVIEW_LIMIT = 10_000
+
+    @property
+    def wants_preview(self) -> bool:
+        return self.is_bound and "preview" in self.data
+
+    def preview(self) -> dict:
+        """The title (for forms that have one) and the body's sanitised HTML; the form then
+        shows what was typed."""
+        shown = {
+            "title": self.data.get("title", "") if "title" in self.fields else "",
+            "html": markdown.render(self.data.get("body", "")[: self.PREVIEW_LIMIT]),
+        }
+        show_as_typed(self)
+        return shown
+
+
+class TheoryForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
     spoiler_season = forms.TypedChoiceField(
         label=_("Spoilers"),
         choices=_spoiler_choices(),
@@ -95,7 +119,7 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
         return cleaned
 
 
-class CommentForm(NoControlCharactersMixin, forms.ModelForm):
+class CommentForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
     spoiler_season = forms.TypedChoiceField(
         label=_("Spoilers"),
         choices=_spoiler_choices(),

@@ -89,7 +89,7 @@ def _vote_prompt(request, theory) -> dict | None:
     return {"chosen": chosen}
 
 
-def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
+def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=None):
     comments = (
         theory.comments.visible_to(request.user)
         .select_related("author")
@@ -105,6 +105,7 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
             "page_obj": page,
             "comments": page.object_list,
             "comment_form": comment_form,
+            "comment_preview": preview,
             "vote_prompt": _vote_prompt(request, theory),
             "page_meta": seo.for_theory(request, theory, page.paginator.count),
         },
@@ -112,44 +113,46 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
     )
 
 
-def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK):
+def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK, preview=None):
     return render(
-        request, "guide/theory_form.html", {"form": form, "theory": theory}, status=status
+        request,
+        "guide/theory_form.html",
+        {"form": form, "theory": theory, "preview": preview},
+        status=status,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def theory_create(request):
-    if request.method == "POST":
-        form = TheoryForm(request.POST)
-        if form.is_valid():
-            retry_after = check_rate(action="theory", user_id=request.user.pk)
-            if retry_after:
-                return too_many_requests(
-                    request,
-                    retry_after=retry_after,
-                    kept={
-                        _("Title"): form.cleaned_data["title"],
-                        _("Theory"): form.cleaned_data["body"],
-                    },
-                )
-            data = form.cleaned_data
-            theory = services.post_theory(
-                author=request.user,
-                season=data["season"],
-                title=data["title"],
-                body=data["body"],
-                characters=list(data["characters"]),
-                spoiler_season=data["spoiler_season"],
-            )
-            messages.success(request, _("Your theory is posted."))
-            return redirect(theory)
+    if request.method == "GET":
+        initial = {}
+        if (season_id := request.GET.get("season", "")) and season_id.isdigit():
+            initial["season"] = season_id
+        return _theory_form_page(request, TheoryForm(initial=initial))
+    form = TheoryForm(request.POST)
+    if form.wants_preview:
+        preview = form.preview()
+        return _theory_form_page(request, form, preview=preview)
+    if not form.is_valid():
         return _theory_form_page(request, form, status=HTTPStatus.BAD_REQUEST)
-    initial = {}
-    if (season_id := request.GET.get("season", "")) and season_id.isdigit():
-        initial["season"] = season_id
-    return _theory_form_page(request, TheoryForm(initial=initial))
+    if retry_after := check_rate(action="theory", user_id=request.user.pk):
+        return too_many_requests(
+            request,
+            retry_after=retry_after,
+            kept={_("Title"): form.cleaned_data["title"], _("Theory"): form.cleaned_data["body"]},
+        )
+    data = form.cleaned_data
+    theory = services.post_theory(
+        author=request.user,
+        season=data["season"],
+        title=data["title"],
+        body=data["body"],
+        characters=list(data["characters"]),
+        spoiler_season=data["spoiler_season"],
+    )
+    messages.success(request, _("Your theory is posted."))
+    return redirect(theory)
 
 
 @login_required
@@ -161,21 +164,24 @@ def theory_edit(request, pk):
     if not permissions.can_edit(request.user, theory):
         messages.error(request, _("This theory's season is out, so its text is now frozen."))
         return redirect(theory)
-    if request.method == "POST":
-        form = TheoryForm(request.POST, instance=theory)
-        if form.is_valid():
-            data = form.cleaned_data
-            services.edit_theory(
-                theory=theory,
-                title=data["title"],
-                body=data["body"],
-                characters=list(data["characters"]),
-                spoiler_season=data["spoiler_season"],
-            )
-            messages.success(request, _("Your changes are saved."))
-            return redirect(theory)
+    if request.method == "GET":
+        return _theory_form_page(request, TheoryForm(instance=theory), theory)
+    form = TheoryForm(request.POST, instance=theory)
+    if form.wants_preview:
+        preview = form.preview()
+        return _theory_form_page(request, form, theory, preview=preview)
+    if not form.is_valid():
         return _theory_form_page(request, form, theory, status=HTTPStatus.BAD_REQUEST)
-    return _theory_form_page(request, TheoryForm(instance=theory), theory)
+    data = form.cleaned_data
+    services.edit_theory(
+        theory=theory,
+        title=data["title"],
+        body=data["body"],
+        characters=list(data["characters"]),
+        spoiler_season=data["spoiler_season"],
+    )
+    messages.success(request, _("Your changes are saved."))
+    return redirect(theory)
 
 
 @login_required
@@ -259,6 +265,9 @@ def _comment_form_of(request, pk) -> str:
 def comment_create(request, pk):
     theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
     form = CommentForm(request.POST)
+    if form.wants_preview:
+        preview = form.preview()
+        return _theory_page(request, theory, form, preview=preview)
     if form.is_valid():
         retry_after = check_rate(action="comment", user_id=request.user.pk)
         if retry_after:
@@ -282,22 +291,25 @@ def comment_edit(request, pk):
     comment = get_object_or_404(
         Comment.objects.select_related("theory__season__show"), pk=pk, author=request.user
     )
-    if request.method == "POST":
-        form = CommentForm(request.POST, instance=comment)
-        if form.is_valid():
-            services.edit_comment(
-                comment=comment,
-                body=form.cleaned_data["body"],
-                spoiler_season=form.cleaned_data["spoiler_season"],
-            )
-            messages.success(request, _("Your comment is updated."))
-            return redirect(comment)
+    form = CommentForm(request.POST if request.method == "POST" else None, instance=comment)
+    preview, status = None, HTTPStatus.OK
+    if form.wants_preview:
+        preview = form.preview()
+    elif form.is_valid():
+        services.edit_comment(
+            comment=comment,
+            body=form.cleaned_data["body"],
+            spoiler_season=form.cleaned_data["spoiler_season"],
+        )
+        messages.success(request, _("Your comment is updated."))
+        return redirect(comment)
+    elif form.is_bound:
         status = HTTPStatus.BAD_REQUEST
-    else:
-        form = CommentForm(instance=comment)
-        status = HTTPStatus.OK
     return render(
-        request, "guide/comment_form.html", {"form": form, "comment": comment}, status=status
+        request,
+        "guide/comment_form.html",
+        {"form": form, "comment": comment, "preview": preview},
+        status=status,
     )
 
 
