@@ -4,6 +4,7 @@ with JavaScript and without, never a 405 on the way."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -59,6 +60,9 @@ def test_vote_while_logged_out_log_in_and_cast_it(new_context, javascript, direc
     expect(chosen).to_have_count(1)
     expect(chosen).to_contain_text("Vote up" if direction == "up" else "Vote down")
     assert not Vote.objects.filter(user__username=FAN).exists()
+    if javascript and direction == "up":
+        axe = Axe().run(page)
+        assert axe.violations_count == 0, axe.generate_report()
 
     with page.expect_navigation():
         chosen.click()
@@ -88,6 +92,14 @@ def test_a_signed_in_fan_reloading_a_comment_error_stays_on_the_theory(new_conte
     with page.expect_navigation():
         form.get_by_role("button", name="Post comment").click()
     expect(page.locator("#comment-form .errorlist")).to_be_visible()
+    # The preview, on the same form.
+    form.locator("textarea").fill("~~No~~ **yes**: https://example.org/")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Preview").click()
+    expect(page.locator("#comment-form .preview s")).to_have_text("No")
+    expect(form.locator("textarea")).to_have_value("~~No~~ **yes**: https://example.org/")
+    axe = Axe().run(page)
+    assert axe.violations_count == 0, axe.generate_report()
     # Switching the theme on the error page comes back to the theory, not a 405.
     with page.expect_navigation():
         page.locator("footer form.theme button").click()
