@@ -125,34 +125,38 @@ def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK, preview=
 @login_required
 @require_http_methods(["GET", "POST"])
 def theory_create(request):
-    if request.method == "GET":
-        initial = {}
-        if (season_id := request.GET.get("season", "")) and season_id.isdigit():
-            initial["season"] = season_id
-        return _theory_form_page(request, TheoryForm(initial=initial))
-    form = TheoryForm(request.POST)
-    if form.wants_preview:
-        preview = form.preview()
-        return _theory_form_page(request, form, preview=preview)
-    if not form.is_valid():
+    if request.method == "POST":
+        form = TheoryForm(request.POST)
+        if form.wants_preview:
+            preview = form.preview()
+            return _theory_form_page(request, form, preview=preview)
+        if form.is_valid():
+            retry_after = check_rate(action="theory", user_id=request.user.pk)
+            if retry_after:
+                return too_many_requests(
+                    request,
+                    retry_after=retry_after,
+                    kept={
+                        _("Title"): form.cleaned_data["title"],
+                        _("Theory"): form.cleaned_data["body"],
+                    },
+                )
+            data = form.cleaned_data
+            theory = services.post_theory(
+                author=request.user,
+                season=data["season"],
+                title=data["title"],
+                body=data["body"],
+                characters=list(data["characters"]),
+                spoiler_season=data["spoiler_season"],
+            )
+            messages.success(request, _("Your theory is posted."))
+            return redirect(theory)
         return _theory_form_page(request, form, status=HTTPStatus.BAD_REQUEST)
-    if retry_after := check_rate(action="theory", user_id=request.user.pk):
-        return too_many_requests(
-            request,
-            retry_after=retry_after,
-            kept={_("Title"): form.cleaned_data["title"], _("Theory"): form.cleaned_data["body"]},
-        )
-    data = form.cleaned_data
-    theory = services.post_theory(
-        author=request.user,
-        season=data["season"],
-        title=data["title"],
-        body=data["body"],
-        characters=list(data["characters"]),
-        spoiler_season=data["spoiler_season"],
-    )
-    messages.success(request, _("Your theory is posted."))
-    return redirect(theory)
+    initial = {}
+    if (season_id := request.GET.get("season", "")) and season_id.isdigit():
+        initial["season"] = season_id
+    return _theory_form_page(request, TheoryForm(initial=initial))
 
 
 @login_required
@@ -164,24 +168,24 @@ def theory_edit(request, pk):
     if not permissions.can_edit(request.user, theory):
         messages.error(request, _("This theory's season is out, so its text is now frozen."))
         return redirect(theory)
-    if request.method == "GET":
-        return _theory_form_page(request, TheoryForm(instance=theory), theory)
-    form = TheoryForm(request.POST, instance=theory)
-    if form.wants_preview:
-        preview = form.preview()
-        return _theory_form_page(request, form, theory, preview=preview)
-    if not form.is_valid():
+    if request.method == "POST":
+        form = TheoryForm(request.POST, instance=theory)
+        if form.wants_preview:
+            preview = form.preview()
+            return _theory_form_page(request, form, theory, preview=preview)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.edit_theory(
+                theory=theory,
+                title=data["title"],
+                body=data["body"],
+                characters=list(data["characters"]),
+                spoiler_season=data["spoiler_season"],
+            )
+            messages.success(request, _("Your changes are saved."))
+            return redirect(theory)
         return _theory_form_page(request, form, theory, status=HTTPStatus.BAD_REQUEST)
-    data = form.cleaned_data
-    services.edit_theory(
-        theory=theory,
-        title=data["title"],
-        body=data["body"],
-        characters=list(data["characters"]),
-        spoiler_season=data["spoiler_season"],
-    )
-    messages.success(request, _("Your changes are saved."))
-    return redirect(theory)
+    return _theory_form_page(request, TheoryForm(instance=theory), theory)
 
 
 @login_required
@@ -219,8 +223,15 @@ def vote(request, pk):
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("A vote is up, down or clear."))
-    if retry_after := check_rate(action="vote", user_id=request.user.pk):
-        return _too_many_votes(request, retry_after)
+    retry_after = check_rate(action="vote", user_id=request.user.pk)
+    if retry_after:
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": _("Too many votes; wait a moment.")},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry_after)},
+            )
+        return too_many_requests(request, retry_after=retry_after)
     value = form.cleaned_data["value"]
     try:
         counts = services.cast_vote(user=request.user, theory=theory, value=value)
@@ -236,16 +247,6 @@ def vote(request, pk):
             }
         )
     return redirect_back(request, theory.get_absolute_url())
-
-
-def _too_many_votes(request, retry_after: int):
-    if _wants_json(request):
-        return JsonResponse(
-            {"error": _("Too many votes; wait a moment.")},
-            status=HTTPStatus.TOO_MANY_REQUESTS,
-            headers={"Retry-After": str(retry_after)},
-        )
-    return too_many_requests(request, retry_after=retry_after)
 
 
 def _own_vote_refused(request, theory):
@@ -291,20 +292,24 @@ def comment_edit(request, pk):
     comment = get_object_or_404(
         Comment.objects.select_related("theory__season__show"), pk=pk, author=request.user
     )
-    form = CommentForm(request.POST if request.method == "POST" else None, instance=comment)
-    preview, status = None, HTTPStatus.OK
-    if form.wants_preview:
-        preview = form.preview()
-    elif form.is_valid():
-        services.edit_comment(
-            comment=comment,
-            body=form.cleaned_data["body"],
-            spoiler_season=form.cleaned_data["spoiler_season"],
-        )
-        messages.success(request, _("Your comment is updated."))
-        return redirect(comment)
-    elif form.is_bound:
-        status = HTTPStatus.BAD_REQUEST
+    preview = None
+    if request.method == "POST":
+        form = CommentForm(request.POST, instance=comment)
+        if form.wants_preview:
+            preview, status = form.preview(), HTTPStatus.OK
+        elif form.is_valid():
+            services.edit_comment(
+                comment=comment,
+                body=form.cleaned_data["body"],
+                spoiler_season=form.cleaned_data["spoiler_season"],
+            )
+            messages.success(request, _("Your comment is updated."))
+            return redirect(comment)
+        else:
+            status = HTTPStatus.BAD_REQUEST
+    else:
+        form = CommentForm(instance=comment)
+        status = HTTPStatus.OK
     return render(
         request,
         "guide/comment_form.html",
