@@ -12,6 +12,12 @@ from core.links import absolute_url
 
 
 class LoginForm(AuthenticationForm):
+    # One message for a wrong username or password, in the site's words.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Your username and password did not match. Please try again."),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # AuthenticationForm sets max_length after building the field, so it is not checked.

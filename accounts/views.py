@@ -65,6 +65,19 @@ def _signed_up(request, form):
     return redirect_back(request, "/")
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logging out takes a POST; a visit to the address asks first instead of answering 405
+    (it is reached by a reload, or by a language switch on a page shown there)."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:

@@ -336,7 +336,8 @@ def discover() -> dict:
 
     public = Theory.objects.published().filter(is_hidden=False)
     top = list(public.order_by("-hot", "-pk").values_list("pk", "slug")[:500])
-    vote_targets = list(public.order_by("-hot", "-pk").values_list("pk", flat=True)[:3000])
+    # With each theory's author: nobody votes on their own theory (the server refuses).
+    vote_targets = list(public.order_by("-hot", "-pk").values_list("pk", "author__username")[:3000])
     season = Season.objects.filter(show__slug=SHOW_SLUG).order_by("-number").first()
     authors = list(
         get_user_model()

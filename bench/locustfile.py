@@ -170,7 +170,9 @@ class Voter(FastHttpUser):
             _stats["vote_waits"] = _stats.get("vote_waits", 0) + 1
             gevent.sleep(VOTE_WINDOW - time.time() % VOTE_WINDOW + 0.05)
             return
-        pk = random.choice(CONFIG["vote_targets"])
+        pk, author = random.choice(CONFIG["vote_targets"])
+        while author == fan["username"]:  # the server refuses a vote on one's own theory
+            pk, author = random.choice(CONFIG["vote_targets"])
         value = random.choices(["1", "-1", "0"], weights=[5, 3, 2])[0]
         with fan["session"].post(
             f"/theories/{pk}/vote/",

@@ -35,3 +35,18 @@ class BoundedIdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+def show_as_typed(form):
+    """Turn a bound form into one that shows what was typed without judging it: no errors.
+
+    For a preview, which is not a submission. Each field's initial value becomes what its
+    widget read from the posted data; disabled fields keep theirs.
+    """
+    for name, field in form.fields.items():
+        if not field.disabled:
+            form.initial[name] = field.widget.value_from_datadict(
+                form.data, form.files, form.add_prefix(name)
+            )
+    form.is_bound = False
+    return form

@@ -6,7 +6,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BoundedIdMultipleChoiceField, NoControlCharactersMixin
+from core.forms import BoundedIdMultipleChoiceField, NoControlCharactersMixin, show_as_typed
+from guide import markdown
 from guide.models import (
     Character,
     Comment,
@@ -35,6 +36,29 @@ def _spoiler_choices(max_season: int):
     ]
 
 
+class PreviewMixin:
+    """A Preview button, a second submit named "preview", that works without JavaScript: the
+    form comes back showing the text as it will look and everything typed, unjudged.
+    Nothing is saved, so views spend no rate limit on it."""
+
+    # Longer text is refused on posting anyway; the preview renders no more than this.
+    PREVIEW_LIMIT = 10_000
+
+    @property
+    def wants_preview(self) -> bool:
+        return self.is_bound and "preview" in self.data
+
+    def preview(self) -> dict:
+        """The title (for forms that have one) and the body's sanitised HTML; the form then
+        shows what was typed."""
+        shown = {
+            "title": self.data.get("title", "") if "title" in self.fields else "",
+            "html": markdown.render(self.data.get("body", "")[: self.PREVIEW_LIMIT]),
+        }
+        show_as_typed(self)
+        return shown
+
+
 def _spoiler_field(**kwargs) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=_("Spoilers"),
@@ -47,7 +71,7 @@ def _spoiler_field(**kwargs) -> forms.TypedChoiceField:
     )
 
 
-class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
+class TheoryForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
     spoiler_season = _spoiler_field(
         help_text=_(
             "Which season's events does your theory give away? Readers who have "
@@ -135,7 +159,7 @@ class TheoryForm(NoControlCharactersMixin, forms.ModelForm):
             )
 
 
-class CommentForm(NoControlCharactersMixin, forms.ModelForm):
+class CommentForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
     spoiler_season = _spoiler_field()
 
     class Meta:
@@ -155,7 +179,10 @@ class VoteForm(forms.Form):
 
 
 class ReportForm(NoControlCharactersMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=ReportReason.choices)
+    # No reason chosen for the fan: they pick one.
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Choose a reason")), *ReportReason.choices]
+    )
     note = forms.CharField(
         label=_("Anything the moderators should know?"),
         max_length=500,

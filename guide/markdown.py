@@ -1,20 +1,71 @@
 """The safe Markdown subset fans write in: render, then sanitise with an allow-list.
 
-Raw HTML is escaped by the parser; nh3 then removes anything outside the allow-list,
-so a bug in either one alone cannot let script through.
+Emphasis, strikethrough, lists, quotes, links (bare ones too), inline code and fenced
+code blocks. Images are not part of the subset yet: `![alt](url)` shows as a link to
+the image. Raw HTML is escaped by the parser; nh3 then removes anything outside the
+allow-list, so a bug in either one alone cannot let script through.
 """
 
 import nh3
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
-ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "a", "code"}
+ALLOWED_TAGS = {"p", "br", "em", "strong", "s", "ul", "ol", "li", "blockquote", "a", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
-_parser = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
-    ["emphasis", "list", "blockquote", "link", "autolink", "backticks", "newline"]
+# Bare text that becomes a link: an address with one of these schemes, or one that starts
+# with "www.", as on GitHub. Not every word with a dot in it ("notes.py", "Mr.Lee").
+BARE_LINK_SCHEMES = {"http:", "https:", "mailto:"}
+
+
+class _BareLinks(LinkifyIt):
+    def match(self, text):
+        return [
+            found
+            for found in super().match(text) or []
+            if found.schema.lower() in BARE_LINK_SCHEMES
+            or (not found.schema and found.raw.lower().startswith("www."))
+        ]
+
+
+def _inside_link(tokens, idx) -> bool:
+    depth = 0
+    for token in tokens[:idx]:
+        depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+    return depth > 0
+
+
+def _image_as_link(renderer, tokens, idx, options, env) -> str:
+    """`![alt](url)` as a link to the image, its text the alt text (or the address); inside
+    a link only the text, as links do not nest."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    text = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env) or src)
+    if _inside_link(tokens, idx):
+        return text
+    return f'<a href="{escapeHtml(src)}">{text}</a>'
+
+
+_parser = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True}).enable(
+    [
+        "emphasis",
+        "strikethrough",
+        "list",
+        "blockquote",
+        "link",
+        "autolink",
+        "linkify",
+        "image",
+        "backticks",
+        "fence",
+        "newline",
+    ]
 )
+_parser.linkify = _BareLinks()
+_parser.add_render_rule("image", _image_as_link)
 
 
 def render(source: str) -> str:
@@ -33,7 +84,7 @@ def to_plain_text(source: str, limit: int = 200) -> str:
     words = []
     for block in _parser.parse(source or ""):
         for token in block.children or ():
-            if token.type in {"text", "code_inline"}:
+            if token.type in {"text", "code_inline", "image"}:
                 words.append(token.content)
             elif token.type in {"softbreak", "hardbreak"}:
                 words.append(" ")

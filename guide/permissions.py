@@ -1,7 +1,7 @@
 """Who may do what in the guide: one constant per permission, one predicate per rule.
 
 No model imports, so the models' own `visible_to` can ask these too. Usable in templates
-through the `guide_tags` filters `can_edit` and `can_delete`.
+through the `guide_tags` filters `can_edit`, `can_delete` and `can_vote`.
 """
 
 MODERATE_CODENAME = "moderate_theory"
@@ -31,3 +31,9 @@ def can_edit(user, item) -> bool:
 def can_delete(user, item) -> bool:
     """The same as editing: a theory whose season is out stays on its author's record."""
     return can_edit(user, item)
+
+
+def can_vote(user, theory) -> bool:
+    """Fans vote on other fans' theories, never on their own: an author's score and
+    prediction record are what other fans made them."""
+    return bool(user is not None and user.is_authenticated and theory.author_id != user.pk)

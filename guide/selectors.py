@@ -19,6 +19,8 @@ from guide.models import (
     Fact,
     Milestone,
     Outcome,
+    Report,
+    ReportStatus,
     Season,
     Show,
     Theory,
@@ -191,7 +193,8 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
         timeline=season_timeline(season, facts),
         returning_cast=[entry for entry in cast if entry.is_returning],
         new_cast=[entry for entry in cast if not entry.is_returning],
-        theories=Theory.objects.for_listing(user).for_season(season).hot()[:PAGE_THEORIES],
+        # "Top theories": the fans' best-rated, as the heading says (Wilson lower bound).
+        theories=Theory.objects.for_listing(user).for_season(season).top()[:PAGE_THEORIES],
     )
 
 
@@ -208,3 +211,13 @@ def season_timeline(season: Season, facts: list[Fact]) -> list[dict]:
     if season.release_date and Milestone.RELEASED not in covered:
         entries.append({"date": season.release_date, "label": Milestone.RELEASED.label})
     return sorted(entries, key=lambda entry: entry["date"])
+
+
+# Reports -------------------------------------------------------------------------------
+
+
+def open_report_of(*, reporter, theory=None, comment=None) -> Report | None:
+    """The fan's open report on a theory or comment: theirs to change until it is closed."""
+    return Report.objects.filter(
+        reporter=reporter, status=ReportStatus.OPEN, theory=theory, comment=comment
+    ).first()

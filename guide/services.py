@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import freshness
 from core.errors import AccountGone
-from guide import markdown, ranking
+from guide import markdown, permissions, ranking
 from guide.models import (
     Character,
     Comment,
@@ -81,6 +81,10 @@ def recount_votes(*, theory_ids) -> None:
     Theory.objects.bulk_update(theories, ["upvotes", "downvotes", "score", "hot", "wilson"])
 
 
+class OwnTheoryVoteError(Exception):
+    """Nobody votes on their own theory (guide.permissions.can_vote)."""
+
+
 @dataclass(frozen=True)
 class VoteCounts:
     upvotes: int
@@ -95,6 +99,9 @@ class VoteCounts:
 def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row.
 
+    An author cannot vote on their own theory (OwnTheoryVoteError), but may clear a vote
+    cast before that rule.
+
     Five statements on the hot path: hold the fan's row (hold_fan), lock the theory row
     (concurrent voters on it queue here; SQLite's IMMEDIATE transactions serialise
     anyway), upsert or delete the vote, count the theory's vote rows, and write counts
@@ -103,6 +110,8 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
+    if value and not permissions.can_vote(user, theory):
+        raise OwnTheoryVoteError
     hold_fan(user)
     created_at = (
         Theory.objects.select_for_update().values_list("created_at", flat=True).get(pk=theory.pk)
@@ -284,6 +293,35 @@ def report(
             )
     except IntegrityError as error:
         raise DuplicateReportError from error
+
+
+@transaction.atomic
+def save_report(
+    *,
+    reporter,
+    reason: str,
+    note: str = "",
+    theory: Theory | None = None,
+    comment: Comment | None = None,
+) -> bool:
+    """File a fan's report on a theory or comment, or change their open one.
+
+    A fan has one open report per item, and may change its reason and note until a
+    moderator closes it; after that, reporting again files a new one. Returns whether a
+    new report was filed.
+    """
+    hold_fan(reporter)
+    open_report = Report.objects.filter(
+        reporter=reporter, status=ReportStatus.OPEN, theory=theory, comment=comment
+    )
+    if open_report.update(reason=reason, note=note):
+        return False
+    try:
+        report(reporter=reporter, reason=reason, note=note, theory=theory, comment=comment)
+    except DuplicateReportError:  # a double submit filed it a moment ago
+        open_report.update(reason=reason, note=note)
+        return False
+    return True
 
 
 def _label(item) -> str:

@@ -150,3 +150,8 @@ def can_edit(user, item) -> bool:
 @register.filter
 def can_delete(user, item) -> bool:
     return permissions.can_delete(user, item)
+
+
+@register.filter
+def can_vote(user, theory) -> bool:
+    return permissions.can_vote(user, theory)

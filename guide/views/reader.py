@@ -6,10 +6,10 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from core.navigation import redirect_back, safe_next
+from core.navigation import action, redirect_back, safe_next
 from core.reader import THEME_COOKIE, THEMES, remember
 from guide import services
 from guide.forms import WatchProgressForm
@@ -27,7 +27,11 @@ def _saved(show, watched: int) -> str:
     }
 
 
-@require_POST
+def _back(request) -> str:
+    return safe_next(request, reverse("guide:home"))
+
+
+@action(page=_back, login=False)
 def set_progress(request):
     form = WatchProgressForm(request.POST)
     if not form.is_valid():
@@ -50,7 +54,7 @@ def set_progress(request):
     return remember_progress(response, request, progress)
 
 
-@require_POST
+@action(page=_back, login=False)
 def set_theme(request):
     theme = request.POST.get("theme")
     if theme not in THEMES:

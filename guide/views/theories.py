@@ -1,6 +1,7 @@
 """Theories, votes, comments and reports: thin views over guide.services."""
 
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,10 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.errors import too_many_requests
-from core.navigation import redirect_back
+from core.navigation import action, redirect_back
 from core.pagecache import cache_for_visitors
 from core.throttle import check_rate
 from guide import permissions, selectors, seo, services
@@ -22,6 +23,11 @@ from guide.models import Comment, Season, Theory, TheoryOrder
 
 THEORIES_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50
+# Where the theory page asks a fan to cast the vote they chose before logging in, and
+# how the chosen direction travels in its address (?vote=up).
+CAST_VOTE_ANCHOR = "cast-vote"
+VOTE_DIRECTIONS = {1: "up", -1: "down"}
+COMMENT_FORM_ANCHOR = "comment-form"
 
 
 def _page(request, object_list, per_page):
@@ -74,7 +80,20 @@ def theory_detail(request, pk, slug=None):
     return _theory_page(request, theory, CommentForm(last_season=theory.show_last_season))
 
 
-def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
+def _vote_prompt(request, theory) -> dict | None:
+    """After a log-in detour the page asks the fan to cast their vote: a GET never casts
+    one. Not asked when the fan's vote already is what they chose."""
+    if "vote" not in request.GET:
+        return None
+    if request.user.is_authenticated and not permissions.can_vote(request.user, theory):
+        return None
+    chosen = {name: value for value, name in VOTE_DIRECTIONS.items()}.get(request.GET["vote"])
+    if theory.my_vote is not None and chosen in (None, theory.my_vote):
+        return None
+    return {"chosen": chosen}
+
+
+def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=None):
     comments = (
         theory.comments.visible_to(request.user)
         .select_related("author")
@@ -90,15 +109,20 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
             "page_obj": page,
             "comments": page.object_list,
             "comment_form": comment_form,
+            "comment_preview": preview,
+            "vote_prompt": _vote_prompt(request, theory),
             "page_meta": seo.for_theory(request, theory, page.paginator.count),
         },
         status=status,
     )
 
 
-def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK):
+def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK, preview=None):
     return render(
-        request, "guide/theory_form.html", {"form": form, "theory": theory}, status=status
+        request,
+        "guide/theory_form.html",
+        {"form": form, "theory": theory, "preview": preview},
+        status=status,
     )
 
 
@@ -107,6 +131,9 @@ def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK):
 def theory_create(request):
     if request.method == "POST":
         form = TheoryForm(request.POST)
+        if form.wants_preview:
+            preview = form.preview()
+            return _theory_form_page(request, form, preview=preview)
         if form.is_valid():
             retry_after = check_rate(action="theory", key=request.user.pk)
             if retry_after:
@@ -149,6 +176,9 @@ def theory_edit(request, pk):
         return redirect(theory)
     if request.method == "POST":
         form = TheoryForm(request.POST, instance=theory)
+        if form.wants_preview:
+            preview = form.preview()
+            return _theory_form_page(request, form, theory, preview=preview)
         if form.is_valid():
             data = form.cleaned_data
             services.edit_theory(
@@ -185,8 +215,16 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-@login_required
-@require_POST
+def _vote_page(request, pk) -> str:
+    """The theory's page, asking to cast the vote that was chosen (up, down or not said)."""
+    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = VoteForm(data)
+    chosen = VOTE_DIRECTIONS.get(form.cleaned_data["value"], "") if form.is_valid() else ""
+    return f"{theory.get_absolute_url()}?{urlencode({'vote': chosen})}#{CAST_VOTE_ANCHOR}"
+
+
+@action(page=_vote_page)
 def vote(request, pk):
     theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
     form = VoteForm(request.POST)
@@ -202,7 +240,10 @@ def vote(request, pk):
             )
         return too_many_requests(request, retry_after=retry_after)
     value = form.cleaned_data["value"]
-    counts = services.cast_vote(user=request.user, theory=theory, value=value)
+    try:
+        counts = services.cast_vote(user=request.user, theory=theory, value=value)
+    except services.OwnTheoryVoteError:
+        return _own_vote_refused(request, theory)
     if _wants_json(request):
         return JsonResponse(
             {
@@ -215,11 +256,26 @@ def vote(request, pk):
     return redirect_back(request, theory.get_absolute_url())
 
 
-@login_required
-@require_POST
+def _own_vote_refused(request, theory):
+    refusal = _("You cannot vote on your own theory.")
+    if _wants_json(request):
+        return JsonResponse({"error": refusal}, status=HTTPStatus.FORBIDDEN)
+    messages.error(request, refusal)
+    return redirect(theory)
+
+
+def _comment_form_of(request, pk) -> str:
+    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    return f"{theory.get_absolute_url()}#{COMMENT_FORM_ANCHOR}"
+
+
+@action(page=_comment_form_of)
 def comment_create(request, pk):
     theory = get_object_or_404(Theory.objects.for_listing(request.user).with_last_season(), pk=pk)
     form = CommentForm(request.POST, last_season=theory.show_last_season)
+    if form.wants_preview:
+        preview = form.preview()
+        return _theory_page(request, theory, form, preview=preview)
     if form.is_valid():
         retry_after = check_rate(action="comment", key=request.user.pk)
         if retry_after:
@@ -245,9 +301,12 @@ def comment_edit(request, pk):
         pk=pk,
         author=request.user,
     )
+    preview = None
     if request.method == "POST":
         form = CommentForm(request.POST, instance=comment, last_season=comment.show_last_season)
-        if form.is_valid():
+        if form.wants_preview:
+            preview, status = form.preview(), HTTPStatus.OK
+        elif form.is_valid():
             services.edit_comment(
                 comment=comment,
                 body=form.cleaned_data["body"],
@@ -255,12 +314,16 @@ def comment_edit(request, pk):
             )
             messages.success(request, _("Your comment is updated."))
             return redirect(comment)
-        status = HTTPStatus.BAD_REQUEST
+        else:
+            status = HTTPStatus.BAD_REQUEST
     else:
         form = CommentForm(instance=comment, last_season=comment.show_last_season)
         status = HTTPStatus.OK
     return render(
-        request, "guide/comment_form.html", {"form": form, "comment": comment}, status=status
+        request,
+        "guide/comment_form.html",
+        {"form": form, "comment": comment, "preview": preview},
+        status=status,
     )
 
 
@@ -278,42 +341,45 @@ def comment_delete(request, pk):
     return render(request, "guide/confirm_delete.html", {"item": comment, "kind": _("comment")})
 
 
+def _reported_item(request, kind, pk) -> tuple:
+    """The theory or comment being reported, and the service's keyword naming it."""
+    if kind == "theory":
+        item = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+        return item, {"theory": item}
+    item = get_object_or_404(
+        Comment.objects.visible_to(request.user).filter(
+            theory__in=Theory.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return item, {"comment": item}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, kind, pk):
-    if kind == "theory":
-        item = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
-        target = {"theory": item}
-    else:
-        item = get_object_or_404(
-            Comment.objects.visible_to(request.user).filter(
-                theory__in=Theory.objects.visible_to(request.user)
-            ),
-            pk=pk,
-        )
-        target = {"comment": item}
+    item, target = _reported_item(request, kind, pk)
     if getattr(item, "author_id", None) == request.user.pk:
         raise PermissionDenied
-    form = ReportForm(request.POST if request.method == "POST" else None)
+    # The fan's open report comes back filled in: saving changes it.
+    mine = selectors.open_report_of(reporter=request.user, **target)
+    initial = {"reason": mine.reason, "note": mine.note} if mine else {}
+    form = ReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        retry_after = check_rate(action="report", key=request.user.pk)
-        if retry_after:
+        if retry_after := check_rate(action="report", key=request.user.pk):
             return too_many_requests(
                 request, retry_after=retry_after, kept={_("Note"): form.cleaned_data["note"]}
             )
-        try:
-            services.report(
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                **target,
-            )
-        except services.DuplicateReportError:
-            messages.info(
-                request, _("You have already reported this; the moderators will look at it.")
-            )
-        else:
+        filed = services.save_report(
+            reporter=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            **target,
+        )
+        if filed:
             messages.success(request, _("Thank you. The moderators will look at it."))
+        else:
+            messages.success(request, _("Your report is updated."))
         return redirect(item)
     status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
     return render(
@@ -323,6 +389,7 @@ def report(request, kind, pk):
             "form": form,
             "item": item,
             "kind": kind,
+            "mine": mine,
             "action": reverse(f"guide:report_{kind}", args=[pk]),
         },
         status=status,

@@ -102,9 +102,11 @@ def grow(world, fan, n=50):
             characters=[character, world.on_jo],
             spoiler_season=1 if i % 3 == 0 else None,
         )
-        services.cast_vote(user=voters[i], theory=theory, value=1 if i % 4 else -1)
+        # Nobody votes on their own theory.
+        services.cast_vote(user=voters[(i + 1) % n], theory=theory, value=1 if i % 4 else -1)
         services.cast_vote(user=voters[i], theory=world.theory, value=1)
-        services.cast_vote(user=fan, theory=theory, value=1)
+        if i % 2:
+            services.cast_vote(user=fan, theory=theory, value=1)
         CommentFactory(theory=theory, author=voters[i])
         CommentFactory(theory=world.theory, author=voters[i], spoiler_season=1 if i % 2 else None)
         TheoryFactory(author=voters[i], season=s1, outcome=Outcome.CONFIRMED)

@@ -29,6 +29,7 @@ def test_report_theory_and_comment(other_fan_client, other_fan, theory, comment)
 
 
 def test_second_open_report_is_friendly(other_fan_client, theory, comment):
+    # Reporting again changes the fan's open report (tests/guide/test_report_changes.py).
     for url in (
         reverse("guide:report_theory", args=[theory.pk]),
         reverse("guide:report_comment", args=[comment.pk]),
@@ -36,8 +37,9 @@ def test_second_open_report_is_friendly(other_fan_client, theory, comment):
         other_fan_client.post(url, {"reason": "spam"})
         response = other_fan_client.post(url, {"reason": "abuse"}, follow=True)
         assert response.status_code == HTTPStatus.OK
-        assert "You have already reported this" in response.text
+        assert "Your report is updated." in response.text
     assert Report.objects.count() == 2
+    assert set(Report.objects.values_list("reason", flat=True)) == {"abuse"}
 
 
 def test_cannot_report_own_items(fan_client, theory, comment):

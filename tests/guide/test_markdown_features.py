@@ -1,0 +1,121 @@
+"""The Markdown fans write in: strikethrough, fenced code, bare links, images shown as
+links, and a sanitiser that stays strict whatever the new syntax lets through."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from guide.markdown import ALLOWED_TAGS, render, to_plain_text
+
+
+class Elements(HTMLParser):
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def links(html) -> list[tuple[str, str]]:
+    return [
+        (attrs.get("href"), attrs.get("rel"))
+        for tag, attrs in Elements(html).elements
+        if tag == "a"
+    ]
+
+
+def test_strikethrough():
+    assert render("Nam-ra ~~dies~~ lives") == "<p>Nam-ra <s>dies</s> lives</p>\n"
+
+
+def test_fenced_code_block_keeps_its_text_and_escapes_it():
+    html = render("Before\n\n```python\nif zombie:\n    run('<now>')\n```\n\nAfter")
+    assert "<pre><code>if zombie:\n    run('&lt;now&gt;')\n</code></pre>" in html
+    assert "class=" not in html, "no classes: the allow-list has no attributes for code"
+
+
+def test_bare_links_become_links():
+    html = render("Trailer at https://example.org/aouad?s=2, and www.example.com too.")
+    assert links(html) == [
+        ("https://example.org/aouad?s=2", "nofollow ugc noopener"),
+        ("http://www.example.com", "nofollow ugc noopener"),
+    ]
+    assert (
+        Elements(html).text.strip()
+        == "Trailer at https://example.org/aouad?s=2, and www.example.com too."
+    )
+
+
+@pytest.mark.parametrize("text", ["Season2.E1", "Mr.Lee said so", "see notes.py", "e.g. this"])
+def test_words_with_dots_stay_words(text):
+    assert "<a" not in render(text)
+
+
+def test_an_image_is_a_plain_link_without_a_stray_bang():
+    html = render("Poster: ![the new poster](https://example.org/poster.png) here")
+    assert "<img" not in html
+    assert "!" not in html
+    assert links(html) == [("https://example.org/poster.png", "nofollow ugc noopener")]
+    assert Elements(html).text.strip() == "Poster: the new poster here"
+
+
+def test_an_image_without_alt_text_shows_its_address():
+    html = render("![](https://example.org/a.png)")
+    assert Elements(html).text.strip() == "https://example.org/a.png"
+
+
+def test_an_image_inside_a_link_is_its_text_no_link_in_a_link():
+    html = render("[![poster](https://example.org/p.png)](https://example.org/show)")
+    assert links(html) == [("https://example.org/show", "nofollow ugc noopener")]
+    assert Elements(html).text.strip() == "poster"
+
+
+HOSTILE = [
+    "![x](javascript:alert(1))",
+    "![x](data:image/png;base64,iVBORw0KGgo=)",
+    "![x](data:text/html;base64,PHNjcmlwdD4=)",
+    '![x" onerror="alert(1)](https://example.org/x.png)',
+    '![x](https://example.org/x.png "title" onerror=alert(1))',
+    "[![x](javascript:alert(1))](javascript:alert(2))",
+    "javascript:alert(1) and vbscript:msgbox(1)",
+    "www.example.com/<script>alert(1)</script>",
+    'https://example.org/"onmouseover=alert(1)',
+    "~~<script>alert(1)</script>~~",
+    "```\n</code></pre><script>alert(1)</script>\n```",
+    "```js onload=alert(1)\nx\n```",
+    "~~~\n<img src=x onerror=alert(1)>\n~~~",
+    "<s onclick=alert(1)>x</s>",
+    "<pre style=x>y</pre>",
+]
+
+
+@pytest.mark.parametrize("source", HOSTILE)
+def test_hostile_input_in_the_new_syntax_is_harmless(source):
+    html = render(source)
+    for tag, attrs in Elements(html).elements:
+        assert tag in ALLOWED_TAGS, tag
+        assert set(attrs) <= {"href", "rel"}, (tag, attrs)
+        href = (attrs.get("href") or "").strip().lower()
+        assert href.startswith(("http://", "https://", "mailto:")) or not href, href
+    assert "<script" not in html
+    assert "<img" not in html
+
+
+SUBSET = {"p", "br", "em", "strong", "s", "ul", "ol", "li", "blockquote", "a", "code", "pre"}
+
+
+def test_the_allow_list_is_still_small():
+    assert ALLOWED_TAGS == SUBSET
+
+
+def test_plain_text_excerpt_has_no_markup_from_the_new_syntax():
+    text = to_plain_text("~~Old~~ news: ![poster](https://example.org/p.png)\n\n```\ncode\n```")
+    assert "~" not in text
+    assert "!" not in text
+    assert "Old news" in text
