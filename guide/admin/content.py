@@ -2,6 +2,7 @@
 
 Any change here makes the visitors' page cache stale."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -38,7 +39,53 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
     )
 
 
-class ContentAdmin(FreshPagesMixin, admin.ModelAdmin):
+class KeepStoredImagesMixin:
+    """A page that did not save shows the stored images, never the upload it dropped.
+
+    Browsers do not send a chosen file again, so a new upload is lost whenever anything
+    on the page needs correcting. The form had already put it on the object, where the
+    preview and the "Currently" link would point at a file that was never stored; the
+    stored one goes back, and the field asks for the new one again.
+    """
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if form.is_bound:  # a bound form is shown again only when the save failed
+            for name, field in form.fields.items():
+                if isinstance(field, forms.FileField):
+                    keep_stored_file(form, name)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def keep_stored_file(form, name: str) -> None:
+    instance = form.instance
+    field = instance._meta.get_field(name)
+    dimensions = [
+        dimension
+        for dimension in (getattr(field, "width_field", None), getattr(field, "height_field", None))
+        if dimension
+    ]
+    stored = dict.fromkeys([name, *dimensions])
+    if instance.pk is not None and not instance._state.adding:
+        stored = type(instance)._default_manager.values(name, *dimensions).get(pk=instance.pk)
+    # Straight into __dict__: assigning through the field would open the file to measure it.
+    instance.__dict__[field.attname] = stored[name] or ""
+    for dimension in dimensions:
+        setattr(instance, dimension, stored[dimension])
+    if name in form.files and not form.errors.get(name):
+        form.add_error(
+            name,
+            ValidationError(
+                _(
+                    "Your new file was not saved, because something else on this page "
+                    "needs correcting: choose it again before you save."
+                ),
+                code="choose_again",
+            ),
+        )
+
+
+class ContentAdmin(KeepStoredImagesMixin, FreshPagesMixin, admin.ModelAdmin):
     """Editors' content."""
 
 
