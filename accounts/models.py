@@ -3,9 +3,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ConstraintErrorsByField
 
-class User(AbstractUser):
+
+class User(ConstraintErrorsByField, AbstractUser):
     """A fan's account. Custom from the first migration so it can grow without pain."""
+
+    constraint_fields = {"username_ci": "username", "email_ci": "email"}
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     bio = models.TextField(_("bio"), max_length=1000, blank=True)
@@ -14,12 +18,18 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.UniqueConstraint(
-                models.functions.Lower("username"), name="%(app_label)s_%(class)s_username_ci"
+                models.functions.Lower("username"),
+                name="%(app_label)s_%(class)s_username_ci",
+                violation_error_message=_(
+                    "Another account already uses this username (capital letters do not "
+                    "make a name different)."
+                ),
             ),
             models.UniqueConstraint(
                 models.functions.Lower("email"),
                 condition=~models.Q(email=""),
                 name="%(app_label)s_%(class)s_email_ci",
+                violation_error_message=_("Another account already uses this email address."),
             ),
         ]
 

@@ -11,10 +11,24 @@ SPOILER_HELP = _(
 )
 
 
+SPOILER_SEASON_POSITIVE = _(
+    "A spoiler season is a season number, 1 or more. Leave it empty if this spoils nothing."
+)
+
+
 def _choices_constraint(field: str, choices) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": choices.values}),
         name=f"%(app_label)s_%(class)s_{field}_valid",
+        violation_error_message=_("Choose one of the options in the list."),
+    )
+
+
+def _spoiler_season_constraint() -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
+        name="%(app_label)s_%(class)s_spoiler_season_positive",
+        violation_error_message=SPOILER_SEASON_POSITIVE,
     )
 
 

@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ConstraintErrorsByField
 from guide.models.base import (
     SPOILER_HELP,
     ImageWithAltMixin,
     Timestamped,
     _choices_constraint,
+    _spoiler_season_constraint,
 )
 from guide.uploads import RandomName, validate_image
 
@@ -28,7 +30,13 @@ class Show(ImageWithAltMixin, Timestamped):
 
     title = models.CharField(_("title"), max_length=200)
     original_title = models.CharField(_("original title"), max_length=200, blank=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        allow_unicode=False,
+        error_messages={"unique": _("Another show already uses this slug.")},
+    )
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     synopsis = models.TextField(_("synopsis"), blank=True)
     platform = models.CharField(_("platform"), max_length=100, blank=True)
@@ -103,7 +111,9 @@ class SeasonQuerySet(models.QuerySet):
         return self.exclude(status=SeasonStatus.RELEASED)
 
 
-class Season(Timestamped):
+class Season(ConstraintErrorsByField, Timestamped):
+    constraint_fields = {"released_has_date": "release_date"}
+
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -130,10 +140,14 @@ class Season(Timestamped):
         verbose_name_plural = _("seasons")
         constraints = [
             models.UniqueConstraint(
-                fields=["show", "number"], name="%(app_label)s_%(class)s_unique_number"
+                fields=["show", "number"],
+                name="%(app_label)s_%(class)s_unique_number",
+                violation_error_message=_("This show already has a season with this number."),
             ),
             models.CheckConstraint(
-                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+                condition=Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_message=_("Seasons are numbered from 1."),
             ),
             _choices_constraint("status", SeasonStatus),
             models.CheckConstraint(
@@ -149,11 +163,6 @@ class Season(Timestamped):
     def get_absolute_url(self):
         return reverse("guide:season", kwargs={"slug": self.show.slug, "number": self.number})
 
-    def clean(self):
-        super().clean()
-        if self.status == SeasonStatus.RELEASED and not self.release_date:
-            raise ValidationError({"release_date": _("A released season needs its release date.")})
-
     @property
     def label(self) -> str:
         return _("Season %(number)s") % {"number": self.number}
@@ -163,7 +172,7 @@ class Season(Timestamped):
         return self.status == SeasonStatus.RELEASED
 
 
-class Episode(models.Model):
+class Episode(ConstraintErrorsByField, models.Model):
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -176,10 +185,14 @@ class Episode(models.Model):
         verbose_name_plural = _("episodes")
         constraints = [
             models.UniqueConstraint(
-                fields=["season", "number"], name="%(app_label)s_%(class)s_unique_number"
+                fields=["season", "number"],
+                name="%(app_label)s_%(class)s_unique_number",
+                violation_error_message=_("This season already has an episode with this number."),
             ),
             models.CheckConstraint(
-                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+                condition=Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_message=_("Episodes are numbered from 1."),
             ),
         ]
 
@@ -198,7 +211,12 @@ class Person(Timestamped):
     native_name = models.CharField(
         _("name in original script"), max_length=200, blank=True, help_text=_("e.g. 한국어")
     )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("Another person already uses this slug.")},
+    )
     aliases = models.TextField(
         _("aliases"),
         blank=True,
@@ -229,7 +247,7 @@ class CharacterRole(models.TextChoices):
     SUPPORTING = "supporting", _("Supporting cast")
 
 
-class Character(ImageWithAltMixin, Timestamped):
+class Character(ConstraintErrorsByField, ImageWithAltMixin, Timestamped):
     image_field_name = "portrait"
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="characters")
@@ -276,7 +294,9 @@ class Character(ImageWithAltMixin, Timestamped):
         verbose_name_plural = _("characters")
         constraints = [
             models.UniqueConstraint(
-                fields=["show", "slug"], name="%(app_label)s_%(class)s_unique_slug"
+                fields=["show", "slug"],
+                name="%(app_label)s_%(class)s_unique_slug",
+                violation_error_message=_("Another character of this show already uses this slug."),
             ),
             _choices_constraint("role", CharacterRole),
         ]
@@ -301,7 +321,7 @@ class CharacterState(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class CharacterStatus(models.Model):
+class CharacterStatus(ConstraintErrorsByField, models.Model):
     """Where a character stands at the end of a season; also says they appear in it.
 
     The status is a spoiler of that season, so readers who have not watched it see
@@ -321,7 +341,9 @@ class CharacterStatus(models.Model):
         verbose_name_plural = _("character statuses")
         constraints = [
             models.UniqueConstraint(
-                fields=["character", "season"], name="%(app_label)s_%(class)s_once_per_season"
+                fields=["character", "season"],
+                name="%(app_label)s_%(class)s_once_per_season",
+                violation_error_message=_("This character already has a status for this season."),
             ),
             _choices_constraint("status", CharacterState),
         ]
@@ -376,8 +398,10 @@ class FactQuerySet(models.QuerySet):
         return self.filter(season__show__is_published=True)
 
 
-class Fact(Timestamped):
+class Fact(ConstraintErrorsByField, Timestamped):
     """One thing we know about a season, as a question and answer, with its source."""
+
+    constraint_fields = {"milestone_dated": "happened_on"}
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="facts")
     question = models.CharField(_("question or headline"), max_length=300)
@@ -420,18 +444,18 @@ class Fact(Timestamped):
             models.CheckConstraint(
                 condition=Q(milestone="") | Q(milestone__in=Milestone.values),
                 name="%(app_label)s_%(class)s_milestone_valid",
+                violation_error_message=_("Choose one of the options in the list."),
             ),
             models.CheckConstraint(
                 condition=Q(milestone="") | Q(happened_on__isnull=False),
                 name="%(app_label)s_%(class)s_milestone_dated",
                 violation_error_message=_("A milestone needs the date it happened."),
             ),
-            models.CheckConstraint(
-                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
-                name="%(app_label)s_%(class)s_spoiler_season_positive",
-            ),
+            _spoiler_season_constraint(),
             models.UniqueConstraint(
-                fields=["season", "question"], name="%(app_label)s_%(class)s_unique_question"
+                fields=["season", "question"],
+                name="%(app_label)s_%(class)s_unique_question",
+                violation_error_message=_("This season already has a fact with this question."),
             ),
         ]
         indexes = [models.Index(fields=["season", "order"])]
@@ -446,8 +470,3 @@ class Fact(Timestamped):
     def on_timeline(self) -> bool:
         """A dated milestone: it has a place on the season's timeline."""
         return bool(self.milestone and self.happened_on)
-
-    def clean(self):
-        super().clean()
-        if self.milestone and not self.happened_on:
-            raise ValidationError({"happened_on": _("A milestone needs the date it happened.")})
