@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guide import ranking
 from guide.models import (
@@ -182,16 +184,24 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
     )
 
 
-def season_timeline(season: Season, facts: list[Fact]) -> list[dict]:
-    """The season's dated milestones, oldest first, from its facts and its own dates."""
+def season_timeline(season: Season, facts: list[Fact], *, today=None) -> list[dict]:
+    """The season's dated milestones, oldest first, from its facts and its own dates.
+
+    A release date still to come reads "Release date", never "Released".
+    """
+    today = today or timezone.localdate()
     entries = [
-        {"date": fact.happened_on, "label": fact.get_milestone_display(), "fact": fact}
+        {"date": fact.happened_on, "milestone": fact.milestone, "fact": fact}
         for fact in facts
         if fact.on_timeline
     ]
     covered = {fact.milestone for fact in facts if fact.milestone}
     if season.renewal_announced_on and Milestone.RENEWED not in covered:
-        entries.append({"date": season.renewal_announced_on, "label": Milestone.RENEWED.label})
+        entries.append({"date": season.renewal_announced_on, "milestone": Milestone.RENEWED})
     if season.release_date and Milestone.RELEASED not in covered:
-        entries.append({"date": season.release_date, "label": Milestone.RELEASED.label})
+        entries.append({"date": season.release_date, "milestone": Milestone.RELEASED})
+    for entry in entries:
+        entry["upcoming"] = entry["date"] > today
+        coming = entry["upcoming"] and entry["milestone"] == Milestone.RELEASED
+        entry["label"] = _("Release date") if coming else Milestone(entry["milestone"]).label
     return sorted(entries, key=lambda entry: entry["date"])

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ConstraintErrorsByField
 from guide import permissions
-from guide.models.base import SPOILER_HELP, _choices_constraint, _spoiler_season_constraint
+from guide.models.base import (
+    SPOILER_HELP,
+    _choices_constraint,
+    _spoiler_season_constraint,
+    check_spoiler_season,
+)
 from guide.models.content import Character, Season
 from guide.permissions import MODERATE_CODENAME
 from guide.textfold import fold
@@ -175,6 +180,10 @@ class Theory(ConstraintErrorsByField, models.Model):
     def get_absolute_url(self):
         return reverse("guide:theory", kwargs={"pk": self.pk, "slug": self.slug or "-"})
 
+    def clean(self):
+        super().clean()
+        check_spoiler_season(self.spoiler_season, getattr(self, "season", None))
+
     def may_settle_as(self, outcome: str) -> bool:
         """Only a released season can confirm or debunk a theory; reopening is always fine."""
         return outcome == Outcome.OPEN or self.season.is_released
@@ -274,3 +283,8 @@ class Comment(ConstraintErrorsByField, models.Model):
 
     def get_absolute_url(self):
         return self.theory.get_absolute_url() + f"#comment-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        theory = getattr(self, "theory", None)
+        check_spoiler_season(self.spoiler_season, theory.season if theory else None)

@@ -1,10 +1,14 @@
 """What editors keep: shows, seasons, episodes, people, characters and facts."""
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ConstraintErrorsByField
@@ -14,6 +18,8 @@ from guide.models.base import (
     Timestamped,
     _choices_constraint,
     _spoiler_season_constraint,
+    check_spoiler_season,
+    not_in_the_future,
 )
 from guide.uploads import RandomName, validate_image
 
@@ -95,6 +101,13 @@ class Show(ImageWithAltMixin, Timestamped):
     def genre_list(self) -> list[str]:
         return [genre.strip() for genre in self.genres.split(",") if genre.strip()]
 
+    @cached_property
+    def latest_season_number(self) -> int:
+        """The highest season number entered so far (0 for none); asked once per object."""
+        if self.pk is None:
+            return 0
+        return self.seasons.aggregate(latest=Max("number"))["latest"] or 0
+
 
 class SeasonStatus(models.TextChoices):
     ANNOUNCED = "announced", _("Announced")
@@ -118,7 +131,11 @@ class Season(ConstraintErrorsByField, Timestamped):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=SeasonStatus, default=SeasonStatus.ANNOUNCED
+        _("status"),
+        max_length=20,
+        choices=SeasonStatus,
+        default=SeasonStatus.ANNOUNCED,
+        help_text=_("“Released” once the release date has come, not before."),
     )
     release_date = models.DateField(
         _("release date"), null=True, blank=True, help_text=_("Empty while it is not dated.")
@@ -162,6 +179,24 @@ class Season(ConstraintErrorsByField, Timestamped):
 
     def get_absolute_url(self):
         return reverse("guide:season", kwargs={"slug": self.show.slug, "number": self.number})
+
+    def clean(self):
+        super().clean()
+        # The status agrees with the dates: "Released" only once the day has come.
+        released = self.status == SeasonStatus.RELEASED
+        if released and self.release_date and self.release_date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _(
+                            "This season comes out on %(date)s: until then it is "
+                            "“Coming soon”, not “Released”."
+                        ),
+                        code="released_early",
+                        params={"date": date_format(self.release_date, "DATE_FORMAT")},
+                    )
+                }
+            )
 
     @property
     def label(self) -> str:
@@ -418,8 +453,12 @@ class Fact(ConstraintErrorsByField, Timestamped):
     kind = models.CharField(_("kind"), max_length=20, choices=FactKind, default=FactKind.OFFICIAL)
     source_name = models.CharField(_("source"), max_length=200, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
-    source_date = models.DateField(_("source date"), null=True, blank=True)
-    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    source_date = models.DateField(
+        _("source date"), null=True, blank=True, validators=[not_in_the_future]
+    )
+    last_verified_on = models.DateField(
+        _("last verified on"), null=True, blank=True, validators=[not_in_the_future]
+    )
     spoiler_season = models.PositiveSmallIntegerField(
         _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
     )
@@ -470,3 +509,8 @@ class Fact(ConstraintErrorsByField, Timestamped):
     def on_timeline(self) -> bool:
         """A dated milestone: it has a place on the season's timeline."""
         return bool(self.milestone and self.happened_on)
+
+    def clean(self):
+        super().clean()
+        # getattr: on a new season's page the season is not saved yet, but it is set.
+        check_spoiler_season(self.spoiler_season, getattr(self, "season", None))

@@ -212,7 +212,8 @@ def vote(request, pk):
 @require_POST
 def comment_create(request, pk):
     theory = get_object_or_404(Theory.objects.for_listing(request.user), pk=pk)
-    form = CommentForm(request.POST)
+    # The comment's theory is known before validation: its spoiler season is checked against it.
+    form = CommentForm(request.POST, instance=Comment(theory=theory, author=request.user))
     if form.is_valid():
         retry_after = check_rate(action="comment", user_id=request.user.pk)
         if retry_after:
