@@ -18,6 +18,7 @@ from guide import ranking
 from guide.models import (
     Character,
     CharacterStatus,
+    Episode,
     Fact,
     Milestone,
     Outcome,
@@ -150,6 +151,7 @@ class SeasonGuide:
     season: Season
     seasons: list[Season]
     facts: list[Fact]
+    episodes: list[Episode]
     timeline: list[dict]
     returning_cast: list[CharacterStatus]
     new_cast: list[CharacterStatus]
@@ -177,6 +179,7 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
         seasons=list(season.show.seasons.order_by("number")),
         # A timeline entry without an answer is only a date; the timeline shows it.
         facts=[fact for fact in facts if not fact.milestone or fact.answer],
+        episodes=list(season.episodes.order_by("number")),
         timeline=season_timeline(season, facts),
         returning_cast=[entry for entry in cast if entry.is_returning],
         new_cast=[entry for entry in cast if not entry.is_returning],

@@ -3,12 +3,14 @@
 Any change here makes the visitors' page cache stale."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db import models
+from django.db.models import Count, Max
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import FreshPagesMixin
 from guide.models import (
@@ -87,6 +89,56 @@ def keep_stored_file(form, name: str) -> None:
 
 class ContentAdmin(KeepStoredImagesMixin, FreshPagesMixin, admin.ModelAdmin):
     """Editors' content."""
+
+
+def episode_count_note(season) -> str | None:
+    """Why a season's episode count and its episode rows disagree, if they do.
+
+    `season` carries `entered` (how many episode rows) and `last` (the highest number).
+    Episodes are optional detail: none entered is fine.
+    """
+    values = {"season": season, "entered": season.entered, "count": season.episode_count}
+    if not season.entered or season.entered == season.episode_count:
+        return None
+    if season.episode_count is None:
+        return (
+            ngettext(
+                "%(season)s has %(entered)s episode entered but no episode count: set the "
+                "count so the guide can say how many episodes the season has.",
+                "%(season)s has %(entered)s episodes entered but no episode count: set the "
+                "count so the guide can say how many episodes the season has.",
+                season.entered,
+            )
+            % values
+        )
+    if season.last > season.episode_count:
+        return _(
+            "%(season)s has episode %(last)s entered, but its episode count says "
+            "%(count)s: correct the count or the episode numbers."
+        ) % (values | {"last": season.last})
+    return (
+        ngettext(
+            "%(season)s: %(entered)s of its %(count)s episodes is entered so far; the guide "
+            "lists only the episodes entered.",
+            "%(season)s: %(entered)s of its %(count)s episodes are entered so far; the guide "
+            "lists only the episodes entered.",
+            season.entered,
+        )
+        % values
+    )
+
+
+def warn_about_episode_counts(request, seasons) -> None:
+    """After a save: say where a season's episode count and its episodes disagree."""
+    counted = (
+        Season.objects.filter(pk__in=[season.pk for season in seasons])
+        .select_related("show")
+        .annotate(entered=Count("episodes"), last=Max("episodes__number"))
+        .order_by("number")
+    )
+    for season in counted:
+        if note := episode_count_note(season):
+            messages.warning(request, note)
 
 
 # Shows -------------------------------------------------------------------------------
@@ -168,6 +220,10 @@ class ShowAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(season_count=Count("seasons"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_episode_counts(request, form.instance.seasons.all())
+
     @admin.display(description=_("seasons"), ordering="season_count")
     def season_count(self, obj):
         return obj.season_count
@@ -196,9 +252,10 @@ class FactInline(admin.StackedInline):
     show_change_link = True
 
 
-class EpisodeInline(admin.TabularInline):
+class EpisodeInline(admin.StackedInline):
     model = Episode
-    fields = ["number", "title", "runtime", "release_date"]
+    fields = [("number", "title"), ("runtime", "release_date"), "synopsis"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     extra = 0
 
 
@@ -228,6 +285,10 @@ class SeasonAdmin(ContentAdmin):
     ]
     inlines = [FactInline, EpisodeInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_episode_counts(request, [form.instance])
+
 
 @admin.register(Episode)
 class EpisodeAdmin(ContentAdmin):
@@ -237,6 +298,14 @@ class EpisodeAdmin(ContentAdmin):
     search_fields = ["title", "season__show__title"]
     autocomplete_fields = ["season"]
     date_hierarchy = "release_date"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_episode_counts(request, [form.instance.season])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        warn_about_episode_counts(request, [obj.season])
 
 
 # People and characters --------------------------------------------------------------------

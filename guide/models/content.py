@@ -213,6 +213,11 @@ class Episode(ConstraintErrorsByField, models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     runtime = models.PositiveSmallIntegerField(_("runtime (minutes)"), null=True, blank=True)
     release_date = models.DateField(_("release date"), null=True, blank=True)
+    synopsis = models.TextField(
+        _("synopsis"),
+        blank=True,
+        help_text=_("What happens. Shown only to readers who have watched the season."),
+    )
 
     class Meta:
         ordering = ["season", "number"]
@@ -236,6 +241,23 @@ class Episode(ConstraintErrorsByField, models.Model):
 
     def get_absolute_url(self):
         return self.season.get_absolute_url() + f"#episode-{self.number}"
+
+    def clean(self):
+        super().clean()
+        season = getattr(self, "season", None)
+        if season and season.episode_count and self.number and self.number > season.episode_count:
+            raise ValidationError(
+                {
+                    "number": ValidationError(
+                        _(
+                            "%(season)s has %(count)s episodes: number this one 1 to "
+                            "%(count)s, or first raise the season's episode count."
+                        ),
+                        code="beyond_count",
+                        params={"season": season.label, "count": season.episode_count},
+                    )
+                }
+            )
 
 
 # People and characters ---------------------------------------------------------------

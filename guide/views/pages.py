@@ -82,6 +82,7 @@ def season_detail(request, slug, number):
             "season": guide.season,
             "seasons": guide.seasons,
             "facts": guide.facts,
+            "episodes": guide.episodes,
             "timeline": guide.timeline,
             "returning_cast": guide.returning_cast,
             "new_cast": guide.new_cast,
