@@ -161,7 +161,7 @@ class SeasonGuide:
 def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
     """Everything the season guide shows: facts, a dated timeline, cast, top theories."""
     season = get_object_or_404(
-        Season.objects.published().select_related("show"), show__slug=slug, number=number
+        Season.objects.previewable_by(user).select_related("show"), show__slug=slug, number=number
     )
     facts = list(season.facts.select_related("quoted_person").order_by("order", "pk"))
     earlier = CharacterStatus.objects.filter(

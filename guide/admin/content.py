@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import FreshPagesMixin
+from guide.admin.editing import (
+    ExplainedDeleteRefusalMixin,
+    KeepStoredImagesMixin,
+    LabelledAutocompleteSelect,
+)
 from guide.models import (
     Character,
     CharacterStatus,
@@ -21,6 +26,7 @@ from guide.models import (
     Person,
     Season,
     Show,
+    Theory,
 )
 
 PREVIEW_WIDTH = 240  # pixels; the preview keeps the image's aspect ratio
@@ -41,54 +47,19 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
     )
 
 
-class KeepStoredImagesMixin:
-    """A page that did not save shows the stored images, never the upload it dropped.
-
-    Browsers do not send a chosen file again, so a new upload is lost whenever anything
-    on the page needs correcting. The form had already put it on the object, where the
-    preview and the "Currently" link would point at a file that was never stored; the
-    stored one goes back, and the field asks for the new one again.
-    """
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        form = context["adminform"].form
-        if form.is_bound:  # a bound form is shown again only when the save failed
-            for name, field in form.fields.items():
-                if isinstance(field, forms.FileField):
-                    keep_stored_file(form, name)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-def keep_stored_file(form, name: str) -> None:
-    instance = form.instance
-    field = instance._meta.get_field(name)
-    dimensions = [
-        dimension
-        for dimension in (getattr(field, "width_field", None), getattr(field, "height_field", None))
-        if dimension
-    ]
-    stored = dict.fromkeys([name, *dimensions])
-    if instance.pk is not None and not instance._state.adding:
-        stored = type(instance)._default_manager.values(name, *dimensions).get(pk=instance.pk)
-    # Straight into __dict__: assigning through the field would open the file to measure it.
-    instance.__dict__[field.attname] = stored[name] or ""
-    for dimension in dimensions:
-        setattr(instance, dimension, stored[dimension])
-    if name in form.files and not form.errors.get(name):
-        form.add_error(
-            name,
-            ValidationError(
-                _(
-                    "Your new file was not saved, because something else on this page "
-                    "needs correcting: choose it again before you save."
-                ),
-                code="choose_again",
-            ),
-        )
-
-
-class ContentAdmin(KeepStoredImagesMixin, FreshPagesMixin, admin.ModelAdmin):
+class ContentAdmin(
+    KeepStoredImagesMixin, ExplainedDeleteRefusalMixin, FreshPagesMixin, admin.ModelAdmin
+):
     """Editors' content."""
+
+    # The one PROTECT relation: fans' theories keep their season (and so its show).
+    delete_blockers = {
+        Theory: _(
+            "Fans have posted theories about it. A theory stays on its author's prediction "
+            "record, so the season it is about cannot be deleted. To take a season or a show "
+            "off the site, unpublish the show instead."
+        )
+    }
 
 
 def episode_count_note(season) -> str | None:
@@ -153,17 +124,29 @@ class SeasonInline(admin.TabularInline):
 
 class CharacterInline(admin.TabularInline):
     model = Character
-    # Portraits (with their required description) and the actor are edited on the
-    # character's own page; an autocomplete per row here would cost a query per row.
+    # Portraits (with their required description) are edited on the character's page.
     fields = ["name", "slug", "native_name", "actor", "role", "billing_order"]
-    readonly_fields = ["actor"]
+    autocomplete_fields = ["actor"]
     prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+    show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
-    extra = 0
-    show_change_link = True
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "actor":
+            kwargs["widget"] = LabelledAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = formset.form.base_fields.get("actor")
+        if obj is not None and actor is not None:
+            # The show's actors in one query, shared by every row's autocomplete.
+            widget = getattr(actor.widget, "widget", actor.widget)  # inside the "+" links
+            widget.load_labels(lambda: Person.objects.filter(roles__show=obj))
+        return formset
 
 
 @admin.register(Show)

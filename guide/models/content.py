@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ConstraintErrorsByField
+from guide import permissions
 from guide.models.base import (
     SPOILER_HELP,
     ImageWithAltMixin,
@@ -29,6 +30,10 @@ from guide.uploads import RandomName, validate_image
 class ShowQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def previewable_by(self, user):
+        """Published shows, and unpublished ones too for staff who may preview them."""
+        return self if permissions.can_preview(user) else self.published()
 
 
 class Show(ImageWithAltMixin, Timestamped):
@@ -119,6 +124,9 @@ class SeasonStatus(models.TextChoices):
 class SeasonQuerySet(models.QuerySet):
     def published(self):
         return self.filter(show__is_published=True)
+
+    def previewable_by(self, user):
+        return self if permissions.can_preview(user) else self.published()
 
     def upcoming(self):
         return self.exclude(status=SeasonStatus.RELEASED)
@@ -297,6 +305,9 @@ class Person(Timestamped):
 class CharacterQuerySet(models.QuerySet):
     def published(self):
         return self.filter(show__is_published=True)
+
+    def previewable_by(self, user):
+        return self if permissions.can_preview(user) else self.published()
 
 
 class CharacterRole(models.TextChoices):
