@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from guide import ranking
 from guide.models import (
@@ -21,6 +22,9 @@ from guide.models import (
     Episode,
     Fact,
     Milestone,
+    ModerationAction,
+    ModerationKind,
+    ModerationTarget,
     Outcome,
     Season,
     Show,
@@ -208,3 +212,81 @@ def season_timeline(season: Season, facts: list[Fact], *, today=None) -> list[di
         coming = entry["upcoming"] and entry["milestone"] == Milestone.RELEASED
         entry["label"] = _("Release date") if coming else Milestone(entry["milestone"]).label
     return sorted(entries, key=lambda entry: entry["date"])
+
+
+# The public moderation log ---------------------------------------------------------------
+
+_THEORY, _COMMENT = ModerationTarget.THEORY, ModerationTarget.COMMENT
+# Whole sentences, so that each reads naturally once translated; the item follows.
+_LOG_SENTENCES = {
+    (ModerationKind.HIDE, _THEORY): _lazy("%(who)s hid a theory:"),
+    (ModerationKind.HIDE, _COMMENT): _lazy("%(who)s hid a comment:"),
+    (ModerationKind.RESTORE, _THEORY): _lazy("%(who)s restored a theory:"),
+    (ModerationKind.RESTORE, _COMMENT): _lazy("%(who)s restored a comment:"),
+    (ModerationKind.RESOLVE_REPORT, _THEORY): _lazy(
+        "%(who)s upheld a report of a theory (%(detail)s):"
+    ),
+    (ModerationKind.RESOLVE_REPORT, _COMMENT): _lazy(
+        "%(who)s upheld a report of a comment (%(detail)s):"
+    ),
+    (ModerationKind.DISMISS_REPORT, _THEORY): _lazy(
+        "%(who)s dismissed a report of a theory (%(detail)s):"
+    ),
+    (ModerationKind.DISMISS_REPORT, _COMMENT): _lazy(
+        "%(who)s dismissed a report of a comment (%(detail)s):"
+    ),
+    (ModerationKind.SET_OUTCOME, _THEORY): _lazy(
+        "%(who)s set the outcome of a theory to “%(detail)s”:"
+    ),
+}
+
+
+@dataclass
+class LogEntry:
+    action: ModerationAction
+    sentence: str
+    target: str
+    url: str | None
+
+
+def moderation_log_actions():
+    """The log, newest first, with what its sentences and links need in the same query."""
+    return ModerationAction.objects.select_related(
+        "moderator", "theory__season__show", "comment__theory__season__show"
+    ).order_by("-created_at", "-pk")
+
+
+def moderation_log_entries(actions) -> list[LogEntry]:
+    """Each action as a sentence ("Moderator Ana hid a theory:") and the item it was about,
+    linked while the item still exists and anyone may see it."""
+    return [
+        LogEntry(
+            action=action,
+            sentence=_log_sentence(action),
+            target=action.target_name,
+            url=_public_url(action),
+        )
+        for action in actions
+    ]
+
+
+def _log_sentence(action: ModerationAction) -> str:
+    if action.moderator is not None:
+        who = _("Moderator %(name)s") % {"name": action.moderator.public_name}
+    else:
+        who = _("A former moderator")
+    template = _LOG_SENTENCES.get((action.kind, action.target_kind))
+    if template is None:  # rows logged before targets were recorded by kind
+        return _("%(who)s: %(action)s") % {"who": who, "action": action.get_kind_display()}
+    return template % {"who": who, "detail": action.detail_label}
+
+
+def _public_url(action: ModerationAction) -> str | None:
+    comment, theory = action.comment, action.theory
+    if comment is not None:
+        theory = comment.theory
+    if theory is None or theory.is_hidden or not theory.season.show.is_published:
+        return None
+    if comment is not None:
+        return None if comment.is_hidden else comment.get_absolute_url()
+    return theory.get_absolute_url()

@@ -57,7 +57,9 @@ def one_of_each() -> dict:
         factories.WatchProgressFactory(show=character.show),
         theory.author,
         Group.objects.get(name="Editors"),
-        AccessAttempt.objects.create(**_ATTEMPT, get_data="", post_data="", failures_since_start=1),
+        AccessAttempt.objects.get_or_create(
+            **_ATTEMPT, defaults={"get_data": "", "post_data": "", "failures_since_start": 1}
+        )[0],
         AccessLog.objects.create(**_ATTEMPT),
         AccessFailureLog.objects.create(**_ATTEMPT),
     ]

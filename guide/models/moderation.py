@@ -1,5 +1,7 @@
 """What moderators decide: fans' reports and the append-only moderation log."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -147,6 +149,16 @@ class ModerationAction(ConstraintErrorsByField, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.get_target_kind_display()} {self.target_label}"
+
+    @property
+    def target_name(self) -> str:
+        """ "#12" for a theory, "#5 on theory #12" for a comment (guide.services writes the
+        labels as "#12" and "#5 (#12)")."""
+        match = re.fullmatch(r"(#\d+) \((#\d+)\)", self.target_label)
+        if self.target_kind == ModerationTarget.COMMENT and match:
+            comment, theory = match.groups()
+            return _("%(comment)s on theory %(theory)s") % {"comment": comment, "theory": theory}
+        return self.target_label
 
     @property
     def detail_label(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
 from guide import selectors
-from guide.models import ModerationAction, Show
+from guide.models import Show
 
 LOG_PER_PAGE = 50
 
@@ -44,8 +44,9 @@ def leaderboard(request):
 
 @cache_for_visitors
 def moderation_log(request):
-    actions = ModerationAction.objects.select_related("moderator").order_by("-created_at", "-pk")
-    page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.moderation_log_actions(), LOG_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     page_meta = PageMeta(
         title=_("Moderation log"),
         description=_("Every moderation decision on Next Season, in public."),
@@ -53,5 +54,9 @@ def moderation_log(request):
     return render(
         request,
         "guide/moderation_log.html",
-        {"page_obj": page, "actions": page, "page_meta": page_meta},
+        {
+            "page_obj": page,
+            "entries": selectors.moderation_log_entries(page),
+            "page_meta": page_meta,
+        },
     )
