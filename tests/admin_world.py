@@ -34,10 +34,17 @@ def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def one_of_each() -> dict:
-    """A row of every registered model, linked to each other as on the real site."""
+def one_of_each(*, with_images: bool = False) -> dict:
+    """A row of every registered model, linked to each other as on the real site.
+
+    `with_images`: the show has a stored poster and the character a portrait (point
+    MEDIA_ROOT somewhere temporary first).
+    """
     status = factories.CharacterStatusFactory()
     character, season = status.character, status.season
+    if with_images:
+        store_image(character.show, "poster")
+        store_image(character, "portrait")
     theory = factories.TheoryFactory(season=season)
     theory.characters.add(character)
     comment = factories.CommentFactory(theory=theory)
@@ -64,6 +71,14 @@ def one_of_each() -> dict:
         AccessFailureLog.objects.create(**_ATTEMPT),
     ]
     return {type(row): row for row in rows}
+
+
+def store_image(row, field: str) -> None:
+    """Give a row a stored image, described, as an editor's upload would."""
+    upload = image_upload()
+    getattr(row, field).save(upload.name, upload, save=False)
+    setattr(row, f"{field}_alt", "A described image")
+    row.save()
 
 
 def image_upload(image_format: str = "PNG", size=(24, 36)) -> SimpleUploadedFile:
