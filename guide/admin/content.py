@@ -128,6 +128,11 @@ class CharacterInline(admin.TabularInline):
     fields = ["name", "slug", "native_name", "actor", "role", "billing_order"]
     autocomplete_fields = ["actor"]
     prepopulated_fields = {"slug": ["name"]}
+    # Narrower text boxes, so that the whole row (actor included) fits beside the menu.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 15})},
+        models.SlugField: {"widget": forms.TextInput(attrs={"size": 15})},
+    }
     extra = 0
     show_change_link = True
 
@@ -235,10 +240,14 @@ class FactInline(admin.StackedInline):
     show_change_link = True
 
 
-class EpisodeInline(admin.StackedInline):
+class EpisodeInline(admin.TabularInline):
     model = Episode
-    fields = [("number", "title"), ("runtime", "release_date"), "synopsis"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+    fields = ["number", "title", "runtime", "release_date", "synopsis"]
+    # One compact row per episode: a season has a dozen or so.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 20})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 34})},
+    }
     extra = 0
 
 
