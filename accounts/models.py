@@ -4,15 +4,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.names import skeleton
+from core.constraints import ConstraintErrorsByField
 
 
-class User(AbstractUser):
+class User(ConstraintErrorsByField, AbstractUser):
     """A fan's account. Custom from the first migration so it can grow without pain.
 
     `email` only ever holds an address its owner has confirmed (or staff set): password
     resets go there. A newly typed address waits in `pending_email` until the link
     mailed to it is followed.
     """
+
+    constraint_fields = {"username_ci": "username", "email_ci": "email"}
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     bio = models.TextField(_("bio"), max_length=1000, blank=True)
@@ -25,12 +28,18 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.UniqueConstraint(
-                models.functions.Lower("username"), name="%(app_label)s_%(class)s_username_ci"
+                models.functions.Lower("username"),
+                name="%(app_label)s_%(class)s_username_ci",
+                violation_error_message=_(
+                    "Another account already uses this username (capital letters do not "
+                    "make a name different)."
+                ),
             ),
             models.UniqueConstraint(
                 models.functions.Lower("email"),
                 condition=~models.Q(email=""),
                 name="%(app_label)s_%(class)s_email_ci",
+                violation_error_message=_("Another account already uses this email address."),
             ),
         ]
 

@@ -7,6 +7,8 @@ through the `guide_tags` filters `can_edit`, `can_delete` and `can_vote`.
 MODERATE_CODENAME = "moderate_theory"
 # Hide and restore theories, comments and images; resolve reports; set outcomes.
 MODERATE = f"guide.{MODERATE_CODENAME}"
+# Editors (and superusers) keep shows in the admin, so they may preview unpublished ones.
+PREVIEW = "guide.view_show"
 
 
 def is_moderator(user) -> bool:
@@ -17,6 +19,17 @@ def is_moderator(user) -> bool:
         and user.is_active
         and user.is_staff
         and user.has_perm(MODERATE)
+    )
+
+
+def can_preview(user) -> bool:
+    """Staff who keep the shows see an unpublished show's public pages, marked as a preview."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(PREVIEW)
     )
 
 

@@ -11,13 +11,20 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from guide import ranking
 from guide.models import (
     Character,
     CharacterStatus,
+    Episode,
     Fact,
     Milestone,
+    ModerationAction,
+    ModerationKind,
+    ModerationTarget,
     Outcome,
     Report,
     ReportStatus,
@@ -163,6 +170,7 @@ class SeasonGuide:
     season: Season
     seasons: list[Season]
     facts: list[Fact]
+    episodes: list[Episode]
     timeline: list[dict]
     returning_cast: list[CharacterStatus]
     new_cast: list[CharacterStatus]
@@ -172,7 +180,7 @@ class SeasonGuide:
 def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
     """Everything the season guide shows: facts, a dated timeline, cast, top theories."""
     season = get_object_or_404(
-        Season.objects.published().select_related("show"), show__slug=slug, number=number
+        Season.objects.previewable_by(user).select_related("show"), show__slug=slug, number=number
     )
     facts = list(season.facts.select_related("quoted_person").order_by("order", "pk"))
     earlier = CharacterStatus.objects.filter(
@@ -190,6 +198,7 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
         seasons=list(season.show.seasons.order_by("number")),
         # A timeline entry without an answer is only a date; the timeline shows it.
         facts=[fact for fact in facts if not fact.milestone or fact.answer],
+        episodes=list(season.episodes.order_by("number")),
         timeline=season_timeline(season, facts),
         returning_cast=[entry for entry in cast if entry.is_returning],
         new_cast=[entry for entry in cast if not entry.is_returning],
@@ -198,18 +207,26 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
     )
 
 
-def season_timeline(season: Season, facts: list[Fact]) -> list[dict]:
-    """The season's dated milestones, oldest first, from its facts and its own dates."""
+def season_timeline(season: Season, facts: list[Fact], *, today=None) -> list[dict]:
+    """The season's dated milestones, oldest first, from its facts and its own dates.
+
+    A release date still to come reads "Release date", never "Released".
+    """
+    today = today or timezone.localdate()
     entries = [
-        {"date": fact.happened_on, "label": fact.get_milestone_display(), "fact": fact}
+        {"date": fact.happened_on, "milestone": fact.milestone, "fact": fact}
         for fact in facts
         if fact.on_timeline
     ]
     covered = {fact.milestone for fact in facts if fact.milestone}
     if season.renewal_announced_on and Milestone.RENEWED not in covered:
-        entries.append({"date": season.renewal_announced_on, "label": Milestone.RENEWED.label})
+        entries.append({"date": season.renewal_announced_on, "milestone": Milestone.RENEWED})
     if season.release_date and Milestone.RELEASED not in covered:
-        entries.append({"date": season.release_date, "label": Milestone.RELEASED.label})
+        entries.append({"date": season.release_date, "milestone": Milestone.RELEASED})
+    for entry in entries:
+        entry["upcoming"] = entry["date"] > today
+        coming = entry["upcoming"] and entry["milestone"] == Milestone.RELEASED
+        entry["label"] = _("Release date") if coming else Milestone(entry["milestone"]).label
     return sorted(entries, key=lambda entry: entry["date"])
 
 
@@ -221,3 +238,81 @@ def open_report_of(*, reporter, theory=None, comment=None) -> Report | None:
     return Report.objects.filter(
         reporter=reporter, status=ReportStatus.OPEN, theory=theory, comment=comment
     ).first()
+
+
+# The public moderation log ---------------------------------------------------------------
+
+_THEORY, _COMMENT = ModerationTarget.THEORY, ModerationTarget.COMMENT
+# Whole sentences, so that each reads naturally once translated; the item follows.
+_LOG_SENTENCES = {
+    (ModerationKind.HIDE, _THEORY): _lazy("%(who)s hid a theory:"),
+    (ModerationKind.HIDE, _COMMENT): _lazy("%(who)s hid a comment:"),
+    (ModerationKind.RESTORE, _THEORY): _lazy("%(who)s restored a theory:"),
+    (ModerationKind.RESTORE, _COMMENT): _lazy("%(who)s restored a comment:"),
+    (ModerationKind.RESOLVE_REPORT, _THEORY): _lazy(
+        "%(who)s upheld a report of a theory (%(detail)s):"
+    ),
+    (ModerationKind.RESOLVE_REPORT, _COMMENT): _lazy(
+        "%(who)s upheld a report of a comment (%(detail)s):"
+    ),
+    (ModerationKind.DISMISS_REPORT, _THEORY): _lazy(
+        "%(who)s dismissed a report of a theory (%(detail)s):"
+    ),
+    (ModerationKind.DISMISS_REPORT, _COMMENT): _lazy(
+        "%(who)s dismissed a report of a comment (%(detail)s):"
+    ),
+    (ModerationKind.SET_OUTCOME, _THEORY): _lazy(
+        "%(who)s set the outcome of a theory to “%(detail)s”:"
+    ),
+}
+
+
+@dataclass
+class LogEntry:
+    action: ModerationAction
+    sentence: str
+    target: str
+    url: str | None
+
+
+def moderation_log_actions():
+    """The log, newest first, with what its sentences and links need in the same query."""
+    return ModerationAction.objects.select_related(
+        "moderator", "theory__season__show", "comment__theory__season__show"
+    ).order_by("-created_at", "-pk")
+
+
+def moderation_log_entries(actions) -> list[LogEntry]:
+    """Each action as a sentence ("Moderator Ana hid a theory:") and the item it was about,
+    linked while the item still exists and anyone may see it."""
+    return [
+        LogEntry(
+            action=action,
+            sentence=_log_sentence(action),
+            target=action.target_name,
+            url=_public_url(action),
+        )
+        for action in actions
+    ]
+
+
+def _log_sentence(action: ModerationAction) -> str:
+    if action.moderator is not None:
+        who = _("Moderator %(name)s") % {"name": action.moderator.public_name}
+    else:
+        who = _("A former moderator")
+    template = _LOG_SENTENCES.get((action.kind, action.target_kind))
+    if template is None:  # rows logged before targets were recorded by kind
+        return _("%(who)s: %(action)s") % {"who": who, "action": action.get_kind_display()}
+    return template % {"who": who, "detail": action.detail_label}
+
+
+def _public_url(action: ModerationAction) -> str | None:
+    comment, theory = action.comment, action.theory
+    if comment is not None:
+        theory = comment.theory
+    if theory is None or theory.is_hidden or not theory.season.show.is_published:
+        return None
+    if comment is not None:
+        return None if comment.is_hidden else comment.get_absolute_url()
+    return theory.get_absolute_url()

@@ -347,9 +347,18 @@ def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", 
     )
 
 
+def _open_reports_on(item: Theory | Comment):
+    target = {"theory": item} if isinstance(item, Theory) else {"comment": item}
+    return Report.objects.filter(status=ReportStatus.OPEN, **target)
+
+
 @transaction.atomic
-def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str = "") -> None:
-    """Hide or restore a theory or comment, and record who did it and why."""
+def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str = "") -> int:
+    """Hide or restore a theory or comment, and record who did it and why.
+
+    Hiding also resolves every open report on the item, each logged: what the fans
+    reported has been dealt with. Returns how many reports that resolved.
+    """
     transaction.on_commit(freshness.bump)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
@@ -359,10 +368,18 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
         item=item,
         reason=reason,
     )
+    if not hidden:
+        return 0
+    reports = _open_reports_on(item).select_related("theory", "comment").order_by("pk")
+    return sum(
+        close_report(moderator=moderator, report_row=report, dismissed=False, reason=reason)
+        for report in reports
+    )
 
 
 @transaction.atomic
-def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str = "") -> None:
+def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str = "") -> bool:
+    """Resolve or dismiss an open report, logged. False if it was no longer open."""
     transaction.on_commit(freshness.bump)  # the public moderation log shows it
     updated = Report.objects.filter(pk=report_row.pk, status=ReportStatus.OPEN).update(
         status=ReportStatus.DISMISSED if dismissed else ReportStatus.RESOLVED,
@@ -377,6 +394,26 @@ def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str 
             detail=report_row.reason,
             reason=reason,
         )
+    return bool(updated)
+
+
+@transaction.atomic
+def uphold_report(*, moderator, report_row: Report, reason: str = "") -> int:
+    """Act on a report: hide what it reports (which resolves every open report on it),
+    or, if that is hidden already, resolve this one. Returns how many were resolved."""
+    target = report_row.target
+    hidden = (
+        type(target)
+        .objects.select_for_update()
+        .filter(pk=target.pk)
+        .values_list("is_hidden", flat=True)
+        .get()
+    )
+    if not hidden:
+        return set_hidden(moderator=moderator, item=target, hidden=True, reason=reason)
+    return int(
+        close_report(moderator=moderator, report_row=report_row, dismissed=False, reason=reason)
+    )
 
 
 class SeasonNotReleasedError(Exception):

@@ -13,7 +13,14 @@ MAX_PIXELS = 40_000_000  # refuses decompression bombs long before memory runs o
 
 
 def validate_image(upload) -> None:
-    """Refuse files that are too big or are not really JPEG, PNG or WebP images."""
+    """Refuse files that are too big or are not really JPEG, PNG or WebP images.
+
+    Only a new upload is checked. A file already in storage passed when it was uploaded;
+    saving the form again must not read it back (its handle may be closed, or the
+    storage far away).
+    """
+    if getattr(upload, "_committed", False):
+        return
     if upload.size > settings.MAX_IMAGE_UPLOAD_BYTES:
         raise ValidationError(
             _("Images may be at most %(mb)s MB.")

@@ -2,14 +2,22 @@
 
 Any change here makes the visitors' page cache stale."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db import models
+from django.db.models import Count, Max
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin import FreshPagesMixin
+from guide.admin.editing import (
+    ExplainedDeleteRefusalMixin,
+    KeepStoredImagesMixin,
+    LabelledAutocompleteSelect,
+)
 from guide.models import (
     Character,
     CharacterStatus,
@@ -18,6 +26,7 @@ from guide.models import (
     Person,
     Season,
     Show,
+    Theory,
 )
 
 PREVIEW_WIDTH = 240  # pixels; the preview keeps the image's aspect ratio
@@ -38,8 +47,69 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
     )
 
 
-class ContentAdmin(FreshPagesMixin, admin.ModelAdmin):
+class ContentAdmin(
+    KeepStoredImagesMixin, ExplainedDeleteRefusalMixin, FreshPagesMixin, admin.ModelAdmin
+):
     """Editors' content."""
+
+    # The one PROTECT relation: fans' theories keep their season (and so its show).
+    delete_blockers = {
+        Theory: _(
+            "Fans have posted theories about it. A theory stays on its author's prediction "
+            "record, so the season it is about cannot be deleted. To take a season or a show "
+            "off the site, unpublish the show instead."
+        )
+    }
+
+
+def episode_count_note(season) -> str | None:
+    """Why a season's episode count and its episode rows disagree, if they do.
+
+    `season` carries `entered` (how many episode rows) and `last` (the highest number).
+    Episodes are optional detail: none entered is fine.
+    """
+    values = {"season": season, "entered": season.entered, "count": season.episode_count}
+    if not season.entered or season.entered == season.episode_count:
+        return None
+    if season.episode_count is None:
+        return (
+            ngettext(
+                "%(season)s has %(entered)s episode entered but no episode count: set the "
+                "count so the guide can say how many episodes the season has.",
+                "%(season)s has %(entered)s episodes entered but no episode count: set the "
+                "count so the guide can say how many episodes the season has.",
+                season.entered,
+            )
+            % values
+        )
+    if season.last > season.episode_count:
+        return _(
+            "%(season)s has episode %(last)s entered, but its episode count says "
+            "%(count)s: correct the count or the episode numbers."
+        ) % (values | {"last": season.last})
+    return (
+        ngettext(
+            "%(season)s: %(entered)s of its %(count)s episodes is entered so far; the guide "
+            "lists only the episodes entered.",
+            "%(season)s: %(entered)s of its %(count)s episodes are entered so far; the guide "
+            "lists only the episodes entered.",
+            season.entered,
+        )
+        % values
+    )
+
+
+def warn_about_episode_counts(request, seasons) -> None:
+    """After a save: say where a season's episode count and its episodes disagree."""
+    counted = (
+        Season.objects.filter(pk__in=[season.pk for season in seasons])
+        .select_related("show")
+        .annotate(entered=Count("episodes"), last=Max("episodes__number"))
+        .order_by("number")
+    )
+    for season in counted:
+        if note := episode_count_note(season):
+            messages.warning(request, note)
 
 
 # Shows -------------------------------------------------------------------------------
@@ -54,17 +124,34 @@ class SeasonInline(admin.TabularInline):
 
 class CharacterInline(admin.TabularInline):
     model = Character
-    # Portraits (with their required description) and the actor are edited on the
-    # character's own page; an autocomplete per row here would cost a query per row.
+    # Portraits (with their required description) are edited on the character's page.
     fields = ["name", "slug", "native_name", "actor", "role", "billing_order"]
-    readonly_fields = ["actor"]
+    autocomplete_fields = ["actor"]
     prepopulated_fields = {"slug": ["name"]}
+    # Narrower text boxes, so that the whole row (actor included) fits beside the menu.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 15})},
+        models.SlugField: {"widget": forms.TextInput(attrs={"size": 15})},
+    }
+    extra = 0
+    show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
-    extra = 0
-    show_change_link = True
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "actor":
+            kwargs["widget"] = LabelledAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = formset.form.base_fields.get("actor")
+        if obj is not None and actor is not None:
+            # The show's actors in one query, shared by every row's autocomplete.
+            widget = getattr(actor.widget, "widget", actor.widget)  # inside the "+" links
+            widget.load_labels(lambda: Person.objects.filter(roles__show=obj))
+        return formset
 
 
 @admin.register(Show)
@@ -121,6 +208,10 @@ class ShowAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(season_count=Count("seasons"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_episode_counts(request, form.instance.seasons.all())
+
     @admin.display(description=_("seasons"), ordering="season_count")
     def season_count(self, obj):
         return obj.season_count
@@ -152,7 +243,12 @@ class FactInline(admin.StackedInline):
 
 class EpisodeInline(admin.TabularInline):
     model = Episode
-    fields = ["number", "title", "runtime", "release_date"]
+    fields = ["number", "title", "runtime", "release_date", "synopsis"]
+    # One compact row per episode: a season has a dozen or so.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 20})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 34})},
+    }
     extra = 0
 
 
@@ -182,6 +278,10 @@ class SeasonAdmin(ContentAdmin):
     ]
     inlines = [FactInline, EpisodeInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_episode_counts(request, [form.instance])
+
 
 @admin.register(Episode)
 class EpisodeAdmin(ContentAdmin):
@@ -191,6 +291,14 @@ class EpisodeAdmin(ContentAdmin):
     search_fields = ["title", "season__show__title"]
     autocomplete_fields = ["season"]
     date_hierarchy = "release_date"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_episode_counts(request, [form.instance.season])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        warn_about_episode_counts(request, [obj.season])
 
 
 # People and characters --------------------------------------------------------------------

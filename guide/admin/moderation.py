@@ -4,9 +4,13 @@ moderation log."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
 from django.db.models import Case, When
-from django.utils.text import Truncator
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guide import permissions, services
 from guide.models import (
@@ -21,7 +25,58 @@ from guide.models import (
 )
 
 
-class ViewOnlyAdminMixin:
+class RelatedText:
+    """A read-only relation shown as plain text: for viewers who may not open its admin page
+    (Django would link it, and the link would end in "403 Forbidden")."""
+
+    def __init__(self, field):
+        self.field_name = field.name
+        self.__name__ = field.name  # the admin names the row's CSS class after it
+        self.short_description = capfirst(field.verbose_name)
+
+    def __call__(self, obj):
+        return getattr(obj, self.field_name) or "-"
+
+    def __eq__(self, other):
+        return isinstance(other, RelatedText) and other.field_name == self.field_name
+
+    def __hash__(self):
+        return hash(("RelatedText", self.field_name))
+
+
+class LinksTheViewerCanOpenMixin:
+    """Read-only relations link to their admin page only for those who may open it."""
+
+    def may_open(self, request, model) -> bool:
+        model_admin = self.admin_site._registry.get(model)
+        return model_admin is not None and model_admin.has_view_or_change_permission(request)
+
+    def unlinked(self, request) -> dict[str, RelatedText]:
+        return {
+            field.name: RelatedText(field)
+            for field in self.model._meta.fields
+            if field.many_to_one and not self.may_open(request, field.related_model)
+        }
+
+    def get_readonly_fields(self, request, obj=None):
+        swaps = self.unlinked(request)
+        fields = _swapped(super().get_readonly_fields(request, obj), swaps)
+        # Rows shown read-only because nobody may change them need the swap too.
+        return _unique([*fields, *swaps.values()])
+
+    def get_fields(self, request, obj=None):
+        return _unique(_swapped(super().get_fields(request, obj), self.unlinked(request)))
+
+
+def _swapped(names, swaps) -> list:
+    return [swaps.get(name, name) if isinstance(name, str) else name for name in names]
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+class ViewOnlyAdminMixin(LinksTheViewerCanOpenMixin):
     """Rows that only services write: nobody adds, changes or deletes them here."""
 
     def has_add_permission(self, request):
@@ -34,7 +89,7 @@ class ViewOnlyAdminMixin:
         return False
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(LinksTheViewerCanOpenMixin):
     """Every field read-only and no adding: rows are written by the site or by services."""
 
     def get_readonly_fields(self, request, obj=None):
@@ -120,9 +175,16 @@ class ModeratedAdminMixin:
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("moderation_reason", "")
         if "is_hidden" in form.changed_data:
-            services.set_hidden(
+            resolved = services.set_hidden(
                 moderator=request.user, item=obj, hidden=obj.is_hidden, reason=reason
             )
+            if resolved:
+                message = ngettext(
+                    "%(count)d open report about it is resolved.",
+                    "%(count)d open reports about it are resolved.",
+                    resolved,
+                )
+                self.message_user(request, message % {"count": resolved}, messages.SUCCESS)
         self.save_moderation(request, obj, form, reason)
 
     def save_moderation(self, request, obj, form, reason):
@@ -168,9 +230,16 @@ class CommentAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return Truncator(obj.body).chars(80)
 
 
+ON_THE_LIST_AND_THE_PAGE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The queue: open reports first, with the reported text beside each."""
+class ReportAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The queue: open reports first, with the reported text beside each.
+
+    A report is a fan's record, so its page has nothing to save: moderators decide with
+    the two buttons on it (hide the item, or dismiss the report), as on the list.
+    """
 
     list_display = [
         "reported_text",
@@ -182,8 +251,15 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "resolved_by",
     ]
     list_filter = ["status", "reason"]
-    # __str__ (used by the action checkboxes) names the comment author.
-    list_select_related = ["reporter", "theory", "comment__author", "resolved_by"]
+    # __str__ (used by the action checkboxes) names the comment author; the report's page
+    # links the reported item, whose address needs its show.
+    list_select_related = [
+        "reporter",
+        "resolved_by",
+        "theory__season__show",
+        "comment__author",
+        "comment__theory__season__show",
+    ]
     search_fields = ["note", "reporter__username", "theory__title", "comment__body"]
     date_hierarchy = "created_at"
     actions = ["hide_and_resolve", "dismiss"]
@@ -192,6 +268,20 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         open_first = Case(When(status=ReportStatus.OPEN, then=0), default=1)
         return [open_first.asc(), "-created_at"]
 
+    def get_queryset(self, request):
+        # The list applies list_select_related only to a queryset that has none yet.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def get_fields(self, request, obj=None):
+        target = "comment" if obj is not None and obj.comment_id else "theory"
+        names = ["reported_item", target, "reason", "note", "reporter", "created_at", "status"]
+        if obj is not None and obj.status != ReportStatus.OPEN:
+            names += ["resolved_by", "resolved_at"]
+        return _swapped(names, self.unlinked(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return _unique([*super().get_readonly_fields(request, obj), "reported_item"])
+
     @admin.display(description=_("reported text"))
     def reported_text(self, obj):
         target = obj.theory or obj.comment
@@ -199,35 +289,74 @@ class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         hidden = _(" (hidden)") if target.is_hidden else ""
         return f"{Truncator(text).chars(120)}{hidden}"
 
+    @admin.display(description=_("reported item"))
+    def reported_item(self, obj):
+        """The whole text the fan reported, and where it stands on the site."""
+        target = obj.target
+        if obj.theory_id:
+            heading = _("Theory: %(title)s") % {"title": obj.theory.title}
+        else:
+            heading = _("Comment on the theory “%(title)s”") % {"title": obj.comment.theory.title}
+        state = _("Hidden from fans.") if target.is_hidden else _("Visible to fans.")
+        return format_html(
+            '<p><strong>{}</strong></p><div class="reported-text">{}</div><p>{} '
+            '<a href="{}">{}</a></p>',
+            heading,
+            # linebreaks escapes the text itself (autoescape) before adding <p> and <br>.
+            mark_safe(linebreaks(target.body, autoescape=True)),  # noqa: S308
+            state,
+            target.get_absolute_url(),
+            _("Open it on the site"),
+        )
+
     def has_moderate_permission(self, request):
         return request.user.has_perm(permissions.MODERATE)
 
-    @admin.action(permissions=["moderate"], description=_("Hide the reported items and resolve"))
+    @admin.action(
+        permissions=["moderate"],
+        description=_("Hide the reported item and resolve"),
+        location=ON_THE_LIST_AND_THE_PAGE,
+    )
     def hide_and_resolve(self, request, queryset):
-        done = 0
+        resolved = 0
         for report in queryset.filter(status=ReportStatus.OPEN).select_related("theory", "comment"):
             reason = _("Report upheld: %(reason)s") % {"reason": report.get_reason_display()}
-            target = report.theory or report.comment
-            if not target.is_hidden:
-                services.set_hidden(moderator=request.user, item=target, hidden=True, reason=reason)
-            services.close_report(
-                moderator=request.user, report_row=report, dismissed=False, reason=reason
+            resolved += services.uphold_report(
+                moderator=request.user, report_row=report, reason=reason
             )
-            done += 1
-        self.message_user(request, _("%(n)d reports resolved.") % {"n": done}, messages.SUCCESS)
+        self.tell(
+            request,
+            resolved,
+            ngettext("%(count)d report resolved.", "%(count)d reports resolved.", resolved),
+        )
 
-    @admin.action(permissions=["moderate"], description=_("Dismiss: nothing to act on"))
+    @admin.action(
+        permissions=["moderate"],
+        description=_("Dismiss: nothing to act on"),
+        location=ON_THE_LIST_AND_THE_PAGE,
+    )
     def dismiss(self, request, queryset):
-        done = 0
-        for report in queryset.filter(status=ReportStatus.OPEN).select_related("theory", "comment"):
-            services.close_report(
+        dismissed = 0
+        for report in queryset.filter(status=ReportStatus.OPEN):
+            dismissed += services.close_report(
                 moderator=request.user,
                 report_row=report,
                 dismissed=True,
                 reason=_("No rule broken"),
             )
-            done += 1
-        self.message_user(request, _("%(n)d reports dismissed.") % {"n": done}, messages.SUCCESS)
+        self.tell(
+            request,
+            dismissed,
+            ngettext("%(count)d report dismissed.", "%(count)d reports dismissed.", dismissed),
+        )
+
+    def tell(self, request, count: int, message: str) -> None:
+        if count:
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
+        else:
+            self.message_user(
+                request, _("Those reports were already closed: nothing changed."), messages.INFO
+            )
 
 
 @admin.register(ModerationAction)
@@ -253,7 +382,9 @@ class VoteAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(WatchProgress)
-class WatchProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WatchProgressAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans set their progress on the site."""
+
     list_display = ["user", "show", "seasons_watched", "updated_at"]
     list_filter = ["show"]
     list_select_related = ["user", "show"]

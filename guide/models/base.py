@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 SPOILER_HELP = _(
@@ -11,10 +13,53 @@ SPOILER_HELP = _(
 )
 
 
+SPOILER_SEASON_POSITIVE = _(
+    "A spoiler season is a season number, 1 or more. Leave it empty if this spoils nothing."
+)
+
+
+def not_in_the_future(value) -> None:
+    """For dates of things that have happened: a source's date, the day it was checked."""
+    if value and value > timezone.localdate():
+        raise ValidationError(
+            _("%(date)s has not come yet: enter the day it happened."),
+            code="future",
+            params={"date": date_format(value, "DATE_FORMAT")},
+        )
+
+
+def check_spoiler_season(spoiler_season: int | None, season) -> None:
+    """A spoiler can only reveal a season the show has (`season`: the one it belongs to).
+
+    Raises the error on the `spoiler_season` field.
+    """
+    if not spoiler_season or season is None:
+        return
+    latest = max(season.show.latest_season_number, season.number)
+    if spoiler_season > latest:
+        message = _(
+            "%(show)s has no season %(number)s yet. Choose one of its seasons, "
+            "1 to %(latest)s, or leave this empty if it spoils nothing."
+        )
+        params = {"show": season.show.title, "number": spoiler_season, "latest": latest}
+        raise ValidationError(
+            {"spoiler_season": ValidationError(message, code="no_such_season", params=params)}
+        )
+
+
 def _choices_constraint(field: str, choices) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__in": choices.values}),
         name=f"%(app_label)s_%(class)s_{field}_valid",
+        violation_error_message=_("Choose one of the options in the list."),
+    )
+
+
+def _spoiler_season_constraint() -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
+        name="%(app_label)s_%(class)s_spoiler_season_positive",
+        violation_error_message=SPOILER_SEASON_POSITIVE,
     )
 
 

@@ -10,8 +10,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ConstraintErrorsByField
 from guide import permissions
-from guide.models.base import SPOILER_HELP, _choices_constraint
+from guide.models.base import (
+    SPOILER_HELP,
+    _choices_constraint,
+    _spoiler_season_constraint,
+    check_spoiler_season,
+)
 from guide.models.content import Character, Season
 from guide.permissions import MODERATE_CODENAME
 from guide.textfold import fold
@@ -102,7 +108,9 @@ class TheoryQuerySet(models.QuerySet):
         )
 
 
-class Theory(models.Model):
+class Theory(ConstraintErrorsByField, models.Model):
+    constraint_fields = {"score_is_difference": "score"}
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -168,11 +176,9 @@ class Theory(models.Model):
             models.CheckConstraint(
                 condition=Q(score=models.F("upvotes") - models.F("downvotes")),
                 name="%(app_label)s_%(class)s_score_is_difference",
+                violation_error_message=_("The score is the up votes minus the down votes."),
             ),
-            models.CheckConstraint(
-                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
-                name="%(app_label)s_%(class)s_spoiler_season_positive",
-            ),
+            _spoiler_season_constraint(),
         ]
         indexes = [
             models.Index(fields=["-hot", "-id"], name="guide_theory_hot_idx"),
@@ -194,6 +200,10 @@ class Theory(models.Model):
 
     def get_absolute_url(self):
         return reverse("guide:theory", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    def clean(self):
+        super().clean()
+        check_spoiler_season(self.spoiler_season, getattr(self, "season", None))
 
     def may_settle_as(self, outcome: str) -> bool:
         """Only a released season can confirm or debunk a theory; reopening is always fine."""
@@ -240,7 +250,7 @@ class VoteValue(models.IntegerChoices):
     DOWN = -1, _("Down")
 
 
-class Vote(models.Model):
+class Vote(ConstraintErrorsByField, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
     )
@@ -253,10 +263,14 @@ class Vote(models.Model):
         verbose_name_plural = _("votes")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "theory"], name="%(app_label)s_%(class)s_one_per_fan"
+                fields=["user", "theory"],
+                name="%(app_label)s_%(class)s_one_per_fan",
+                violation_error_message=_("This fan has already voted on this theory."),
             ),
             models.CheckConstraint(
-                condition=Q(value__in=VoteValue.values), name="%(app_label)s_%(class)s_value_valid"
+                condition=Q(value__in=VoteValue.values),
+                name="%(app_label)s_%(class)s_value_valid",
+                violation_error_message=_("A vote is +1 or -1."),
             ),
         ]
         indexes = [models.Index(fields=["theory", "value"])]
@@ -277,7 +291,7 @@ class CommentQuerySet(models.QuerySet):
         return self.annotate(show_last_season=_last_season_of("theory__season__show"))
 
 
-class Comment(models.Model):
+class Comment(ConstraintErrorsByField, models.Model):
     theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -301,12 +315,7 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
-                name="%(app_label)s_%(class)s_spoiler_season_positive",
-            ),
-        ]
+        constraints = [_spoiler_season_constraint()]
         indexes = [
             models.Index(fields=["theory", "created_at"]),
             models.Index(fields=["author", "-created_at"]),
@@ -317,3 +326,8 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return self.theory.get_absolute_url() + f"#comment-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        theory = getattr(self, "theory", None)
+        check_spoiler_season(self.spoiler_season, theory.season if theory else None)

@@ -1,18 +1,26 @@
 """What editors keep: shows, seasons, episodes, people, characters and facts."""
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from guide import spoilers
+from core.constraints import ConstraintErrorsByField
+from guide import permissions, spoilers
 from guide.models.base import (
     SPOILER_HELP,
     ImageWithAltMixin,
     Timestamped,
     _choices_constraint,
+    _spoiler_season_constraint,
+    check_spoiler_season,
+    not_in_the_future,
 )
 from guide.uploads import RandomName, validate_image
 
@@ -23,13 +31,23 @@ class ShowQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def previewable_by(self, user):
+        """Published shows, and unpublished ones too for staff who may preview them."""
+        return self if permissions.can_preview(user) else self.published()
+
 
 class Show(ImageWithAltMixin, Timestamped):
     image_field_name = "poster"
 
     title = models.CharField(_("title"), max_length=200)
     original_title = models.CharField(_("original title"), max_length=200, blank=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        allow_unicode=False,
+        error_messages={"unique": _("Another show already uses this slug.")},
+    )
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     synopsis = models.TextField(_("synopsis"), blank=True)
     platform = models.CharField(_("platform"), max_length=100, blank=True)
@@ -88,6 +106,13 @@ class Show(ImageWithAltMixin, Timestamped):
     def genre_list(self) -> list[str]:
         return [genre.strip() for genre in self.genres.split(",") if genre.strip()]
 
+    @cached_property
+    def latest_season_number(self) -> int:
+        """The highest season number entered so far (0 for none); asked once per object."""
+        if self.pk is None:
+            return 0
+        return self.seasons.aggregate(latest=Max("number"))["latest"] or 0
+
 
 class SeasonStatus(models.TextChoices):
     ANNOUNCED = "announced", _("Announced")
@@ -100,16 +125,25 @@ class SeasonQuerySet(models.QuerySet):
     def published(self):
         return self.filter(show__is_published=True)
 
+    def previewable_by(self, user):
+        return self if permissions.can_preview(user) else self.published()
+
     def upcoming(self):
         return self.exclude(status=SeasonStatus.RELEASED)
 
 
-class Season(Timestamped):
+class Season(ConstraintErrorsByField, Timestamped):
+    constraint_fields = {"released_has_date": "release_date"}
+
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=SeasonStatus, default=SeasonStatus.ANNOUNCED
+        _("status"),
+        max_length=20,
+        choices=SeasonStatus,
+        default=SeasonStatus.ANNOUNCED,
+        help_text=_("“Released” once the release date has come, not before."),
     )
     release_date = models.DateField(
         _("release date"), null=True, blank=True, help_text=_("Empty while it is not dated.")
@@ -131,10 +165,14 @@ class Season(Timestamped):
         verbose_name_plural = _("seasons")
         constraints = [
             models.UniqueConstraint(
-                fields=["show", "number"], name="%(app_label)s_%(class)s_unique_number"
+                fields=["show", "number"],
+                name="%(app_label)s_%(class)s_unique_number",
+                violation_error_message=_("This show already has a season with this number."),
             ),
             models.CheckConstraint(
-                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+                condition=Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_message=_("Seasons are numbered from 1."),
             ),
             _choices_constraint("status", SeasonStatus),
             models.CheckConstraint(
@@ -152,8 +190,21 @@ class Season(Timestamped):
 
     def clean(self):
         super().clean()
-        if self.status == SeasonStatus.RELEASED and not self.release_date:
-            raise ValidationError({"release_date": _("A released season needs its release date.")})
+        # The status agrees with the dates: "Released" only once the day has come.
+        released = self.status == SeasonStatus.RELEASED
+        if released and self.release_date and self.release_date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _(
+                            "This season comes out on %(date)s: until then it is "
+                            "“Coming soon”, not “Released”."
+                        ),
+                        code="released_early",
+                        params={"date": date_format(self.release_date, "DATE_FORMAT")},
+                    )
+                }
+            )
 
     @property
     def label(self) -> str:
@@ -164,12 +215,17 @@ class Season(Timestamped):
         return self.status == SeasonStatus.RELEASED
 
 
-class Episode(models.Model):
+class Episode(ConstraintErrorsByField, models.Model):
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
     runtime = models.PositiveSmallIntegerField(_("runtime (minutes)"), null=True, blank=True)
     release_date = models.DateField(_("release date"), null=True, blank=True)
+    synopsis = models.TextField(
+        _("synopsis"),
+        blank=True,
+        help_text=_("What happens. Shown only to readers who have watched the season."),
+    )
 
     class Meta:
         ordering = ["season", "number"]
@@ -177,10 +233,14 @@ class Episode(models.Model):
         verbose_name_plural = _("episodes")
         constraints = [
             models.UniqueConstraint(
-                fields=["season", "number"], name="%(app_label)s_%(class)s_unique_number"
+                fields=["season", "number"],
+                name="%(app_label)s_%(class)s_unique_number",
+                violation_error_message=_("This season already has an episode with this number."),
             ),
             models.CheckConstraint(
-                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+                condition=Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_message=_("Episodes are numbered from 1."),
             ),
         ]
 
@@ -195,6 +255,23 @@ class Episode(models.Model):
         """An episode's title tells what happens in its season."""
         return self.season.number
 
+    def clean(self):
+        super().clean()
+        season = getattr(self, "season", None)
+        if season and season.episode_count and self.number and self.number > season.episode_count:
+            raise ValidationError(
+                {
+                    "number": ValidationError(
+                        _(
+                            "%(season)s has %(count)s episodes: number this one 1 to "
+                            "%(count)s, or first raise the season's episode count."
+                        ),
+                        code="beyond_count",
+                        params={"season": season.label, "count": season.episode_count},
+                    )
+                }
+            )
+
 
 # People and characters ---------------------------------------------------------------
 
@@ -204,7 +281,12 @@ class Person(Timestamped):
     native_name = models.CharField(
         _("name in original script"), max_length=200, blank=True, help_text=_("e.g. 한국어")
     )
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("Another person already uses this slug.")},
+    )
     aliases = models.TextField(
         _("aliases"),
         blank=True,
@@ -229,13 +311,16 @@ class CharacterQuerySet(models.QuerySet):
     def published(self):
         return self.filter(show__is_published=True)
 
+    def previewable_by(self, user):
+        return self if permissions.can_preview(user) else self.published()
+
 
 class CharacterRole(models.TextChoices):
     MAIN = "main", _("Main cast")
     SUPPORTING = "supporting", _("Supporting cast")
 
 
-class Character(ImageWithAltMixin, Timestamped):
+class Character(ConstraintErrorsByField, ImageWithAltMixin, Timestamped):
     image_field_name = "portrait"
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="characters")
@@ -282,7 +367,9 @@ class Character(ImageWithAltMixin, Timestamped):
         verbose_name_plural = _("characters")
         constraints = [
             models.UniqueConstraint(
-                fields=["show", "slug"], name="%(app_label)s_%(class)s_unique_slug"
+                fields=["show", "slug"],
+                name="%(app_label)s_%(class)s_unique_slug",
+                violation_error_message=_("Another character of this show already uses this slug."),
             ),
             _choices_constraint("role", CharacterRole),
         ]
@@ -307,7 +394,7 @@ class CharacterState(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class CharacterStatus(models.Model):
+class CharacterStatus(ConstraintErrorsByField, models.Model):
     """Where a character stands at the end of a season; also says they appear in it.
 
     The status and its note are spoilers (see `spoiler_season`), so readers who have not
@@ -327,7 +414,9 @@ class CharacterStatus(models.Model):
         verbose_name_plural = _("character statuses")
         constraints = [
             models.UniqueConstraint(
-                fields=["character", "season"], name="%(app_label)s_%(class)s_once_per_season"
+                fields=["character", "season"],
+                name="%(app_label)s_%(class)s_once_per_season",
+                violation_error_message=_("This character already has a status for this season."),
             ),
             _choices_constraint("status", CharacterState),
         ]
@@ -387,8 +476,10 @@ class FactQuerySet(models.QuerySet):
         return self.filter(season__show__is_published=True)
 
 
-class Fact(Timestamped):
+class Fact(ConstraintErrorsByField, Timestamped):
     """One thing we know about a season, as a question and answer, with its source."""
+
+    constraint_fields = {"milestone_dated": "happened_on"}
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="facts")
     question = models.CharField(_("question or headline"), max_length=300)
@@ -406,8 +497,12 @@ class Fact(Timestamped):
     source_name = models.CharField(_("source"), max_length=200, blank=True)
     source_title = models.CharField(_("source title"), max_length=300, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
-    source_date = models.DateField(_("source date"), null=True, blank=True)
-    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    source_date = models.DateField(
+        _("source date"), null=True, blank=True, validators=[not_in_the_future]
+    )
+    last_verified_on = models.DateField(
+        _("last verified on"), null=True, blank=True, validators=[not_in_the_future]
+    )
     spoiler_season = models.PositiveSmallIntegerField(
         _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
     )
@@ -432,18 +527,18 @@ class Fact(Timestamped):
             models.CheckConstraint(
                 condition=Q(milestone="") | Q(milestone__in=Milestone.values),
                 name="%(app_label)s_%(class)s_milestone_valid",
+                violation_error_message=_("Choose one of the options in the list."),
             ),
             models.CheckConstraint(
                 condition=Q(milestone="") | Q(happened_on__isnull=False),
                 name="%(app_label)s_%(class)s_milestone_dated",
                 violation_error_message=_("A milestone needs the date it happened."),
             ),
-            models.CheckConstraint(
-                condition=Q(spoiler_season__isnull=True) | Q(spoiler_season__gte=1),
-                name="%(app_label)s_%(class)s_spoiler_season_positive",
-            ),
+            _spoiler_season_constraint(),
             models.UniqueConstraint(
-                fields=["season", "question"], name="%(app_label)s_%(class)s_unique_question"
+                fields=["season", "question"],
+                name="%(app_label)s_%(class)s_unique_question",
+                violation_error_message=_("This season already has a fact with this question."),
             ),
         ]
         indexes = [models.Index(fields=["season", "order"])]
@@ -461,5 +556,5 @@ class Fact(Timestamped):
 
     def clean(self):
         super().clean()
-        if self.milestone and not self.happened_on:
-            raise ValidationError({"happened_on": _("A milestone needs the date it happened.")})
+        # getattr: on a new season's page the season is not saved yet, but it is set.
+        check_spoiler_season(self.spoiler_season, getattr(self, "season", None))

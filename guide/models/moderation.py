@@ -1,10 +1,13 @@
 """What moderators decide: fans' reports and the append-only moderation log."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ConstraintErrorsByField
 from guide.models.base import _choices_constraint
 from guide.models.community import Comment, Outcome, Theory
 
@@ -23,7 +26,9 @@ class ReportStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-class Report(models.Model):
+class Report(ConstraintErrorsByField, models.Model):
+    constraint_fields = {"one_target": "theory", "resolved_when_closed": "status"}
+
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )
@@ -57,6 +62,7 @@ class Report(models.Model):
                 condition=Q(theory__isnull=False, comment__isnull=True)
                 | Q(theory__isnull=True, comment__isnull=False),
                 name="%(app_label)s_%(class)s_one_target",
+                violation_error_message=_("A report is about one theory or one comment."),
             ),
             _choices_constraint("reason", ReportReason),
             _choices_constraint("status", ReportStatus),
@@ -64,16 +70,21 @@ class Report(models.Model):
                 condition=Q(status="open", resolved_at__isnull=True)
                 | (~Q(status="open") & Q(resolved_at__isnull=False)),
                 name="%(app_label)s_%(class)s_resolved_when_closed",
+                violation_error_message=_(
+                    "An open report has no resolution time; a closed one has one."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["reporter", "theory"],
                 condition=Q(status="open", theory__isnull=False),
                 name="%(app_label)s_%(class)s_one_open_per_theory",
+                violation_error_message=_("This fan already has an open report on this theory."),
             ),
             models.UniqueConstraint(
                 fields=["reporter", "comment"],
                 condition=Q(status="open", comment__isnull=False),
                 name="%(app_label)s_%(class)s_one_open_per_comment",
+                violation_error_message=_("This fan already has an open report on this comment."),
             ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]
@@ -99,7 +110,7 @@ class ModerationKind(models.TextChoices):
     SET_OUTCOME = "set_outcome", _("Set the outcome")
 
 
-class ModerationAction(models.Model):
+class ModerationAction(ConstraintErrorsByField, models.Model):
     """Append-only record of every moderation decision: who, what, when and why."""
 
     moderator = models.ForeignKey(
@@ -132,6 +143,7 @@ class ModerationAction(models.Model):
             models.CheckConstraint(
                 condition=Q(target_kind="") | Q(target_kind__in=ModerationTarget.values),
                 name="%(app_label)s_%(class)s_target_kind_valid",
+                violation_error_message=_("Choose one of the options in the list."),
             ),
         ]
 
@@ -155,6 +167,16 @@ class ModerationAction(models.Model):
     def spoiler_show_id(self) -> int | None:
         theory = self.theory or (self.comment.theory if self.comment else None)
         return theory.season.show_id if theory is not None else None
+
+    @property
+    def target_name(self) -> str:
+        """ "#12" for a theory, "#5 on theory #12" for a comment (guide.services writes the
+        labels as "#12" and "#5 (#12)")."""
+        match = re.fullmatch(r"(#\d+) \((#\d+)\)", self.target_label)
+        if self.target_kind == ModerationTarget.COMMENT and match:
+            comment, theory = match.groups()
+            return _("%(comment)s on theory %(theory)s") % {"comment": comment, "theory": theory}
+        return self.target_label
 
     @property
     def detail_label(self) -> str:

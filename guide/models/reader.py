@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ConstraintErrorsByField
 from guide.models.content import Show
 
 
-class WatchProgress(models.Model):
+class WatchProgress(ConstraintErrorsByField, models.Model):
     """How far a fan has watched a show: the spoiler shield for signed-in readers."""
 
     user = models.ForeignKey(
@@ -26,11 +27,14 @@ class WatchProgress(models.Model):
         verbose_name_plural = _("watch progress")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "show"], name="%(app_label)s_%(class)s_one_per_show"
+                fields=["user", "show"],
+                name="%(app_label)s_%(class)s_one_per_show",
+                violation_error_message=_("This fan's progress in this show is already recorded."),
             ),
             models.CheckConstraint(
                 condition=Q(seasons_watched__lte=99),
                 name="%(app_label)s_%(class)s_seasons_watched_bounded",
+                violation_error_message=_("Nobody has watched more than 99 seasons of a show."),
             ),
         ]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
 from guide import selectors
-from guide.models import ModerationAction, Show
+from guide.models import Show
 
 LOG_PER_PAGE = 50
 
@@ -44,11 +44,9 @@ def leaderboard(request):
 
 @cache_for_visitors
 def moderation_log(request):
-    # The theory or comment each entry is about says what season its reason may give away.
-    actions = ModerationAction.objects.select_related(
-        "moderator", "theory__season", "comment__theory__season"
-    ).order_by("-created_at", "-pk")
-    page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.moderation_log_actions(), LOG_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     page_meta = PageMeta(
         title=_("Moderation log"),
         description=_("Every moderation decision on Next Season, in public."),
@@ -56,5 +54,9 @@ def moderation_log(request):
     return render(
         request,
         "guide/moderation_log.html",
-        {"page_obj": page, "actions": page, "page_meta": page_meta},
+        {
+            "page_obj": page,
+            "entries": selectors.moderation_log_entries(page),
+            "page_meta": page_meta,
+        },
     )

@@ -50,7 +50,7 @@ def show_list(request):
 
 @cache_for_visitors
 def show_detail(request, slug):
-    show = get_object_or_404(Show.objects.published(), slug=slug)
+    show = get_object_or_404(Show.objects.previewable_by(request.user), slug=slug)
     seasons = list(show.seasons.order_by("number"))
     characters = show.characters.select_related("actor").order_by("billing_order", "name")
     theories = (
@@ -82,6 +82,7 @@ def season_detail(request, slug, number):
             "season": guide.season,
             "seasons": guide.seasons,
             "facts": guide.facts,
+            "episodes": guide.episodes,
             "timeline": guide.timeline,
             "returning_cast": guide.returning_cast,
             "new_cast": guide.new_cast,
@@ -94,7 +95,7 @@ def season_detail(request, slug, number):
 @cache_for_visitors
 def character_detail(request, slug, character):
     character = get_object_or_404(
-        Character.objects.published().select_related("show", "actor"),
+        Character.objects.previewable_by(request.user).select_related("show", "actor"),
         show__slug=slug,
         slug=character,
     )

@@ -272,7 +272,12 @@ def _comment_form_of(request, pk) -> str:
 @action(page=_comment_form_of)
 def comment_create(request, pk):
     theory = get_object_or_404(Theory.objects.for_listing(request.user).with_last_season(), pk=pk)
-    form = CommentForm(request.POST, last_season=theory.show_last_season)
+    # The comment's theory is known before validation: its spoiler season is checked against it.
+    form = CommentForm(
+        request.POST,
+        instance=Comment(theory=theory, author=request.user),
+        last_season=theory.show_last_season,
+    )
     if form.wants_preview:
         preview = form.preview()
         return _theory_page(request, theory, form, preview=preview)

@@ -267,7 +267,8 @@ def test_a_poster_without_a_description_is_refused_next_to_the_field(media_root,
     response = editor_client.post(admin_url(Show, "add"), show_form(poster=png(), poster_alt="  "))
     assert response.status_code == HTTPStatus.OK
     form = response.context["adminform"].form
-    assert list(form.errors) == ["poster_alt"]
+    assert set(form.errors) == {"poster_alt", "poster"}
+    assert [error.code for error in form.errors.as_data()["poster"]] == ["choose_again"]
     assert not Show.objects.exists()
     assert not list(media_root.rglob("*.png"))
 

@@ -349,12 +349,12 @@ def test_moderation_log_lists_decisions_without_the_hidden_text(world, moderator
     body = html(response)
     for text in (HIDDEN_TITLE, HIDDEN_BODY, HIDDEN_COMMENT):
         assert text not in body
-    rows = re.findall(r"<tr><td>.*?</tr>", body, re.S)
+    rows = re.findall(r'<li class="log-entry">.*?</li>', body, re.S)
     assert len(rows) == 4
-    assert all(moderator.public_name in row for row in rows)
+    assert all(f"Moderator {moderator.public_name}" in row for row in rows)
     assert REASON in body
-    assert f"theory #{world.rule_breaker.pk}" in body
-    assert "Dismissed a report" in body
+    assert f"hid a theory: #{world.rule_breaker.pk}" in text_of(body)
+    assert "dismissed a report of a theory" in body
 
 
 def test_moderation_log_queries_do_not_grow(db, django_assert_max_num_queries):

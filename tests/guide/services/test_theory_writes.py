@@ -161,9 +161,11 @@ def test_delete_theory_leaves_no_orphans_and_keeps_the_log(fan, other_fan, moder
     assert Theory.objects.get(pk=other.pk).upvotes == 1
     assert Comment.objects.filter(theory=other).count() == 1
     # The moderation log keeps every row, its labels, and loses only the links.
+    # (Hiding resolved each item's open report; closing the theory's again changed nothing.)
     actions = list(ModerationAction.objects.order_by("pk"))
     assert [action.kind for action in actions] == [
         ModerationKind.HIDE,
+        ModerationKind.RESOLVE_REPORT,
         ModerationKind.HIDE,
         ModerationKind.RESOLVE_REPORT,
     ]
@@ -172,7 +174,8 @@ def test_delete_theory_leaves_no_orphans_and_keeps_the_log(fan, other_fan, moder
     assert all(action.report_id is None for action in actions)
     assert [(action.target_kind, action.target_label) for action in actions] == [
         ("theory", f"#{theory_pk}"),
-        ("comment", f"#{comment_pk} (#{theory_pk})"),
         ("theory", f"#{theory_pk}"),
+        ("comment", f"#{comment_pk} (#{theory_pk})"),
+        ("comment", f"#{comment_pk} (#{theory_pk})"),
     ]
     assert all(action.moderator == moderator for action in actions)
