@@ -1,4 +1,5 @@
 from core.reader import THEME_CHOICES, theme_of
+from core.seo import absolute
 
 
 def site(request):
@@ -11,6 +12,6 @@ def site(request):
 
 
 def _canonical(request) -> str:
-    url = request.build_absolute_uri(request.path)
+    url = absolute(request, request.path)
     page = request.GET.get("page", "")
     return f"{url}?page={page}" if page.isascii() and page.isdigit() and page != "1" else url
