@@ -2,6 +2,7 @@ from django.db import transaction
 
 from core import freshness
 from guide import services as guide_services
+from guide import topics
 
 
 @transaction.atomic
@@ -9,7 +10,7 @@ def update_profile(*, user, display_name: str, bio: str, email: str) -> None:
     """A fan's name shows on every theory and comment of theirs: pages must follow."""
     user.display_name, user.bio, user.email = display_name, bio, email
     user.save(update_fields=["display_name", "bio", "email"])
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*topics.fan_names(user.pk))
 
 
 @transaction.atomic

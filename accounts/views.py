@@ -12,7 +12,7 @@ from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
 from core.navigation import redirect_back
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
-from guide import selectors
+from guide import selectors, topics
 from guide.forms import WatchProgressForm
 from guide.models import Show
 
@@ -41,7 +41,7 @@ def signup(request):
     )
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES])
 def profile(request, username):
     fan = selectors.fan_with_record(username)
     theories = selectors.theories_by(fan, reader=request.user)

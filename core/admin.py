@@ -1,7 +1,5 @@
 """Admin pieces every app shares."""
 
-from django.db import transaction
-
 from core import freshness
 
 
@@ -10,12 +8,12 @@ class FreshPagesMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(freshness.bump)
+        freshness.touch(freshness.SITE)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(freshness.bump)
+        freshness.touch(freshness.SITE)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(freshness.bump)
+        freshness.touch(freshness.SITE)

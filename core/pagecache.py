@@ -5,10 +5,15 @@ they have watched (their spoiler cookie), so those make the key. Signed-in fans 
 visitors with a session never touch it: their pages carry their own votes and
 messages.
 
-Invalidation: every write that changes what pages show bumps a generation number that
-is part of every key, so older pages are simply never read again. Votes are the
-exception, as they come in floods: a cached page may show counts up to
-VISITOR_PAGE_SECONDS old, never older.
+Invalidation by topic (core.freshness): each cached view names the topics its page
+shows, and may name more while it renders (`depends_on`). A cached page keeps the
+version each topic had when it was named, and is served only while none of them, nor
+freshness.SITE, has moved; so a write makes stale just the pages that show what it
+changed. A topic named before the view reads what it covers (those the decorator
+names) can never miss a write; one named only after (a commenter, known from the
+comment) may miss a write that lands during that very render, for VISITOR_PAGE_SECONDS
+at most. Votes move no topic, as they come in floods: counts on a cached page (votes,
+and comments on theory cards) may be up to VISITOR_PAGE_SECONDS old, never older.
 
 The CSRF token is the one per-visitor piece of a cached page: it is stored as a
 placeholder and each visitor gets their own token in its place.
@@ -16,7 +21,10 @@ placeholder and each visitor gets their own token in its place.
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import wraps
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,23 +35,50 @@ from core import freshness
 from core.reader import PROGRESS_COOKIE, THEME_COOKIE
 
 VISITOR_PAGE_SECONDS = 30
+_RENDERING = "_page_cache_render"  # the request attribute while a page renders for us
 _TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 # Autoescaping turns any quote a fan types into an entity, so this exact attribute text
 # can only come from {% csrf_token %}: fan-written text is never touched.
 _TOKEN_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="@@csrf-token@@"'  # noqa: S105
 
 
-def _key(request, generation: int) -> str:
-    parts = [
-        request.get_host(),
-        request.scheme,
-        request.get_full_path(),
-        getattr(request, "LANGUAGE_CODE", ""),
-        request.COOKIES.get(THEME_COOKIE, ""),
-        request.COOKIES.get(PROGRESS_COOKIE, ""),
-    ]
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"pages:{generation}:{digest}"
+@dataclass
+class _Render:
+    versions: dict[str, str | None] = field(default_factory=dict)
+
+
+def cache_for_visitors(*, topics: Iterable[str] | Callable[..., Iterable[str]]):
+    """Cache a view's pages for visitors.
+
+    `topics`: what the page shows (core.freshness), or a function of the view's keyword
+    arguments that says so.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            shown = topics(**kwargs) if callable(topics) else topics
+            return _serve(request, [freshness.SITE, *shown], lambda: view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorate
+
+
+def depends_on(request, *topics: str) -> None:
+    """The page being rendered also shows `topics`: call before reading what they cover
+    where you can. Does nothing unless the page is being rendered for the cache."""
+    render = getattr(request, _RENDERING, None)
+    if render is None:
+        return
+    new = [topic for topic in topics if topic not in render.versions]
+    if new:
+        render.versions.update(freshness.versions(new))
+
+
+# The key --------------------------------------------------------------------------------
 
 
 def _cacheable_request(request) -> bool:
@@ -55,21 +90,57 @@ def _cacheable_request(request) -> bool:
     )
 
 
-def cache_for_visitors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, freshness.generation())
-        cached = cache.get(key)
-        if cached is not None:
-            content_type, body = cached
-            field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
-            return HttpResponse(body.replace(_TOKEN_PLACEHOLDER, field), content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            body = _TOKEN_FIELD.sub(_TOKEN_PLACEHOLDER, response.content)
-            cache.set(key, (response["Content-Type"], body), VISITOR_PAGE_SECONDS)
-        return response
+def _page_key(request) -> str:
+    parts = [
+        request.get_host(),
+        request.scheme,
+        request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", ""),
+        request.COOKIES.get(THEME_COOKIE, ""),
+        request.COOKIES.get(PROGRESS_COOKIE, ""),
+    ]
+    return "pages:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
-    return wrapper
+
+# Serving and storing ---------------------------------------------------------------------
+
+
+def _serve(request, topics: list[str], render_view):
+    key = _page_key(request)
+    found = cache.get_many([key, *freshness.keys_of(topics)])
+    current = freshness.from_cache_values(topics, found)
+    entry = found.get(key)
+    if entry is not None and _still_fresh(entry["versions"], current):
+        return _from_entry(request, entry)
+    return _render_and_store(request, key, current, render_view)
+
+
+def _still_fresh(recorded: dict, current: dict) -> bool:
+    """No topic the page recorded has moved since (fetching those the view added)."""
+    later = [topic for topic in recorded if topic not in current]
+    if later:
+        current = {**current, **freshness.versions(later)}
+    return all(current[topic] == version for topic, version in recorded.items())
+
+
+def _from_entry(request, entry: dict) -> HttpResponse:
+    field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
+    body = entry["body"].replace(_TOKEN_PLACEHOLDER, field)
+    return HttpResponse(body, content_type=entry["content_type"])
+
+
+def _render_and_store(request, key: str, versions: dict, render_view):
+    render = _Render(versions=dict(versions))
+    setattr(request, _RENDERING, render)
+    try:
+        response = render_view()
+    finally:
+        delattr(request, _RENDERING)
+    if response.status_code == HTTPStatus.OK and not response.streaming and not response.cookies:
+        entry = {
+            "versions": render.versions,
+            "content_type": response["Content-Type"],
+            "body": _TOKEN_FIELD.sub(_TOKEN_PLACEHOLDER, response.content),
+        }
+        cache.set(key, entry, VISITOR_PAGE_SECONDS)
+    return response

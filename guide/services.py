@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import freshness
-from guide import markdown, ranking
+from guide import markdown, ranking, topics
 from guide.models import (
     Character,
     Comment,
@@ -136,7 +136,7 @@ def post_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.THEORIES)
     theory = Theory.objects.create(
         author=author,
         season=season,
@@ -161,7 +161,7 @@ def edit_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(theory.pk), topics.THEORIES)
     if theory.is_frozen:
         raise FrozenError
     theory.title = title
@@ -183,7 +183,7 @@ def delete_theory(*, theory: Theory) -> None:
     if theory.is_frozen:
         # Deleting a theory that missed would polish its author's prediction record.
         raise FrozenError
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(theory.pk), topics.THEORIES)
     # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
     # label and loses only the link.
     theory.delete()
@@ -193,7 +193,7 @@ def delete_theory(*, theory: Theory) -> None:
 def post_comment(
     *, author, theory: Theory, body: str, spoiler_season: int | None = None
 ) -> Comment:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(theory.pk))
     return Comment.objects.create(
         author=author,
         theory=theory,
@@ -205,7 +205,7 @@ def post_comment(
 
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(comment.theory_id))
     comment.body = body
     comment.body_html = markdown.render(body)
     comment.spoiler_season = spoiler_season
@@ -216,8 +216,15 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
 
 @transaction.atomic
 def delete_comment(*, comment: Comment) -> None:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(comment.theory_id))
     comment.delete()
+
+
+def _topics_of(item: Theory | Comment) -> tuple[str, ...]:
+    """The pages a theory or a comment appears on."""
+    if isinstance(item, Theory):
+        return (topics.theory(item.pk), topics.THEORIES)
+    return (topics.theory(item.theory_id),)
 
 
 # Reports and moderation --------------------------------------------------------------
@@ -273,7 +280,7 @@ def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", 
 @transaction.atomic
 def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str = "") -> None:
     """Hide or restore a theory or comment, and record who did it and why."""
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*_topics_of(item), topics.MODERATION_LOG)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
     _log(
@@ -286,7 +293,7 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
 
 @transaction.atomic
 def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str = "") -> None:
-    transaction.on_commit(freshness.bump)  # the public moderation log shows it
+    freshness.touch(topics.MODERATION_LOG)
     updated = Report.objects.filter(pk=report_row.pk, status=ReportStatus.OPEN).update(
         status=ReportStatus.DISMISSED if dismissed else ReportStatus.RESOLVED,
         resolved_by=moderator,
@@ -310,7 +317,7 @@ class SeasonNotReleasedError(Exception):
 def set_outcome(
     *, moderator, theory: Theory, outcome: str, note: str = "", source_url: str = ""
 ) -> None:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(theory.pk), topics.THEORIES, topics.MODERATION_LOG)
     if outcome not in Outcome.values:
         raise ValueError(outcome)
     if not theory.may_settle_as(outcome):
@@ -341,7 +348,7 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*topics.fan_names(user.pk))
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
+from guide import topics
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES])
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query, user=request.user)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import too_many_requests
 from core.navigation import redirect_back
-from core.pagecache import cache_for_visitors
+from core.pagecache import cache_for_visitors, depends_on
 from core.throttle import check_rate
-from guide import permissions, selectors, seo, services
+from guide import permissions, selectors, seo, services, topics
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
 from guide.models import Comment, Season, Theory, TheoryOrder
 
@@ -28,7 +28,7 @@ def _page(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES])
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
     if filters.is_valid():
@@ -60,7 +60,7 @@ def theory_list(request):
     )
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=lambda pk, **_: [topics.theory(pk)])
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_listing(request.user).prefetch_related("characters__show"), pk=pk
@@ -77,6 +77,8 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK):
         .order_by("created_at", "pk")
     )
     page = _page(request, comments, COMMENTS_PER_PAGE)
+    names = {theory.author_id, *(comment.author_id for comment in page)} - {None}
+    depends_on(request, *map(topics.fan, names))
     return render(
         request,
         "guide/theory_detail.html",
