@@ -41,7 +41,7 @@ def signup(request):
     )
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], params=["page"])
 def profile(request, username):
     fan = selectors.fan_with_record(username)
     theories = selectors.theories_by(fan, reader=request.user)

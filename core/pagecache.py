@@ -1,9 +1,13 @@
 """Whole-page cache for visitors who are not signed in.
 
-A visitor's page depends only on the address, the language, the theme, and how far
-they have watched (their spoiler cookie), so those make the key. Signed-in fans and
-visitors with a session never touch it: their pages carry their own votes and
-messages.
+A visitor's page depends on the host, the scheme, the path, the query parameters the
+view reads, the language, the theme and how far they have watched (their spoiler
+cookie), so those make the key, each in one canonical spelling: parameters the view
+does not read are dropped (the view never sees them either), the rest sorted; a theme we
+do not offer and a progress cookie that does not verify key as no cookie at all; a host
+spelled in odd case or with another port is served but not cached. Nothing a request
+carries can multiply the pages kept. Signed-in fans and visitors with a session never
+touch the cache: their pages carry their own votes and messages.
 
 Invalidation by topic (core.freshness): each cached view names the topics its page
 shows, and may name more while it renders (`depends_on`). A cached page keeps the
@@ -20,19 +24,22 @@ placeholder and each visitor gets their own token in its place.
 """
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 
 from core import freshness
-from core.reader import PROGRESS_COOKIE, THEME_COOKIE
+from core.reader import signed_progress, theme_of
 
 VISITOR_PAGE_SECONDS = 30
 _RENDERING = "_page_cache_render"  # the request attribute while a page renders for us
@@ -47,18 +54,20 @@ class _Render:
     versions: dict[str, str | None] = field(default_factory=dict)
 
 
-def cache_for_visitors(*, topics: Iterable[str] | Callable[..., Iterable[str]]):
+def cache_for_visitors(*, topics: Iterable[str] | Callable[..., Iterable[str]], params=()):
     """Cache a view's pages for visitors.
 
     `topics`: what the page shows (core.freshness), or a function of the view's keyword
-    arguments that says so.
+    arguments that says so; `params`: the names of the query parameters the view reads.
     """
+    params = tuple(params)
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
+            _keep_only(request, params)
             shown = topics(**kwargs) if callable(topics) else topics
             return _serve(request, [freshness.SITE, *shown], lambda: view(request, *args, **kwargs))
 
@@ -87,7 +96,23 @@ def _cacheable_request(request) -> bool:
         and request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and _canonical_host(request)
     )
+
+
+def _canonical_host(request) -> bool:
+    """ALLOWED_HOSTS lets any case and any port through; only the plain spelling is kept."""
+    host = request.get_host()
+    _domain, port = split_domain_port(host)
+    return host == host.lower() and port in ("", request.get_port())
+
+
+def _keep_only(request, params: tuple[str, ...]) -> None:
+    """Drop the query parameters the view does not read and sort the rest, for the key
+    and for the view alike: the page never echoes a parameter that is not in its key."""
+    query = urlencode(sorted((name, request.GET[name]) for name in params if name in request.GET))
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
 
 
 def _page_key(request) -> str:
@@ -96,8 +121,8 @@ def _page_key(request) -> str:
         request.scheme,
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""),
-        request.COOKIES.get(THEME_COOKIE, ""),
-        request.COOKIES.get(PROGRESS_COOKIE, ""),
+        theme_of(request),
+        json.dumps(signed_progress(request), sort_keys=True),
     ]
     return "pages:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

@@ -3,9 +3,7 @@ fans. The cookie's name and flags are site-wide (core.reader)."""
 
 import json
 
-from django.core import signing
-
-from core.reader import COOKIE_MAX_AGE, PROGRESS_COOKIE, PROGRESS_SALT, remember
+from core.reader import PROGRESS_COOKIE, PROGRESS_SALT, remember, signed_progress
 from guide import spoilers
 from guide.models import WatchProgress
 
@@ -17,15 +15,7 @@ def progress_for(request) -> dict[int, int]:
         return dict(
             WatchProgress.objects.filter(user=user).values_list("show_id", "seasons_watched")
         )
-    raw = request.get_signed_cookie(
-        PROGRESS_COOKIE, default=None, salt=PROGRESS_SALT, max_age=COOKIE_MAX_AGE
-    )
-    if not raw:
-        return {}
-    try:
-        return spoilers.parse_progress(json.loads(raw))
-    except (ValueError, TypeError, signing.BadSignature):
-        return {}
+    return spoilers.parse_progress(signed_progress(request))
 
 
 def remember_progress(response, request, progress: dict[int, int]):

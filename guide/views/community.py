@@ -14,7 +14,7 @@ from guide.models import ModerationAction, Show
 LOG_PER_PAGE = 50
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], params=["show"])
 def leaderboard(request):
     shows = Show.objects.published()
     show = None
@@ -42,7 +42,7 @@ def leaderboard(request):
     )
 
 
-@cache_for_visitors(topics=[topics.MODERATION_LOG])
+@cache_for_visitors(topics=[topics.MODERATION_LOG], params=["page"])
 def moderation_log(request):
     actions = ModerationAction.objects.select_related("moderator").order_by("-created_at", "-pk")
     page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))

@@ -28,7 +28,7 @@ def _page(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], params=[*TheoryFilterForm.base_fields, "page"])
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
     if filters.is_valid():
@@ -60,7 +60,7 @@ def theory_list(request):
     )
 
 
-@cache_for_visitors(topics=lambda pk, **_: [topics.theory(pk)])
+@cache_for_visitors(topics=lambda pk, **_: [topics.theory(pk)], params=["page"])
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_listing(request.user).prefetch_related("characters__show"), pk=pk
