@@ -1,14 +1,20 @@
+from core.pagecache import csrf_placeholder
 from core.reader import THEME_CHOICES, theme_of
 from core.seo import absolute
 
 
 def site(request):
-    return {
+    context = {
         "theme": theme_of(request),
         "theme_choices": THEME_CHOICES,
         # The page's own address without its query string, except the page number.
         "canonical_url": _canonical(request),
     }
+    # A page rendered for the visitors' cache gets a placeholder where the token goes;
+    # this processor runs after Django's own, so {% csrf_token %} reads it instead.
+    if (placeholder := csrf_placeholder(request)) is not None:
+        context["csrf_token"] = placeholder
+    return context
 
 
 def _canonical(request) -> str:

@@ -19,13 +19,17 @@ comment) may miss a write that lands during that very render, for VISITOR_PAGE_S
 at most. Votes move no topic, as they come in floods: counts on a cached page (votes,
 and comments on theory cards) may be up to VISITOR_PAGE_SECONDS old, never older.
 
-The CSRF token is the one per-visitor piece of a cached page: it is stored as a
-placeholder and each visitor gets their own token in its place.
+The CSRF token is the one per-visitor piece of a page. A page rendered here gets a
+random placeholder, new for each render, wherever {% csrf_token %} would put the token
+(core.context_processors hands it to the templates); it is stored beside the body, and
+each visitor gets their own token in its place. Text a fan wrote cannot know the
+placeholder, so it can never decide where a token lands. A render that asked for the
+real token anyway is not stored.
 """
 
 import hashlib
 import json
-import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -43,14 +47,11 @@ from core.reader import signed_progress, theme_of
 
 VISITOR_PAGE_SECONDS = 30
 _RENDERING = "_page_cache_render"  # the request attribute while a page renders for us
-_TOKEN_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
-# Autoescaping turns any quote a fan types into an entity, so this exact attribute text
-# can only come from {% csrf_token %}: fan-written text is never touched.
-_TOKEN_PLACEHOLDER = b'name="csrfmiddlewaretoken" value="@@csrf-token@@"'  # noqa: S105
 
 
 @dataclass
 class _Render:
+    placeholder: str
     versions: dict[str, str | None] = field(default_factory=dict)
 
 
@@ -85,6 +86,12 @@ def depends_on(request, *topics: str) -> None:
     new = [topic for topic in topics if topic not in render.versions]
     if new:
         render.versions.update(freshness.versions(new))
+
+
+def csrf_placeholder(request) -> str | None:
+    """What stands for the CSRF token while a page renders for the cache, else None."""
+    render = getattr(request, _RENDERING, None)
+    return render.placeholder if render is not None else None
 
 
 # The key --------------------------------------------------------------------------------
@@ -149,23 +156,41 @@ def _still_fresh(recorded: dict, current: dict) -> bool:
 
 
 def _from_entry(request, entry: dict) -> HttpResponse:
-    field = b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"'
-    body = entry["body"].replace(_TOKEN_PLACEHOLDER, field)
+    body, placeholder = entry["body"], entry["placeholder"].encode()
+    if placeholder in body:
+        body = body.replace(placeholder, get_token(request).encode())
     return HttpResponse(body, content_type=entry["content_type"])
 
 
 def _render_and_store(request, key: str, versions: dict, render_view):
-    render = _Render(versions=dict(versions))
+    render = _Render(placeholder=secrets.token_hex(16), versions=dict(versions))
     setattr(request, _RENDERING, render)
     try:
         response = render_view()
     finally:
         delattr(request, _RENDERING)
-    if response.status_code == HTTPStatus.OK and not response.streaming and not response.cookies:
+    if response.streaming:
+        return response
+    body, placeholder = response.content, render.placeholder.encode()
+    if _storable(request, response):
         entry = {
             "versions": render.versions,
             "content_type": response["Content-Type"],
-            "body": _TOKEN_FIELD.sub(_TOKEN_PLACEHOLDER, response.content),
+            "body": body,
+            "placeholder": render.placeholder,
         }
         cache.set(key, entry, VISITOR_PAGE_SECONDS)
+    if placeholder in body:
+        response.content = body.replace(placeholder, get_token(request).encode())
     return response
+
+
+def _storable(request, response) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == HTTPStatus.OK
+        and not response.cookies
+        # get_token() ran during the render: this visitor's own token may be in the body.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+    )
