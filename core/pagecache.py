@@ -159,7 +159,7 @@ def _from_entry(request, entry: dict) -> HttpResponse:
     body, placeholder = entry["body"], entry["placeholder"].encode()
     if placeholder in body:
         body = body.replace(placeholder, get_token(request).encode())
-    return HttpResponse(body, content_type=entry["content_type"])
+    return HttpResponse(body, headers=entry["headers"])
 
 
 def _render_and_store(request, key: str, versions: dict, render_view):
@@ -173,9 +173,10 @@ def _render_and_store(request, key: str, versions: dict, render_view):
         return response
     body, placeholder = response.content, render.placeholder.encode()
     if _storable(request, response):
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         entry = {
             "versions": render.versions,
-            "content_type": response["Content-Type"],
+            "headers": headers,
             "body": body,
             "placeholder": render.placeholder,
         }
