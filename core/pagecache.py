@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 
 from core import freshness
 from core.reader import signed_progress, theme_of
@@ -167,6 +168,8 @@ def _render_and_store(request, key: str, versions: dict, render_view):
     setattr(request, _RENDERING, render)
     try:
         response = render_view()
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()
     finally:
         delattr(request, _RENDERING)
     if response.streaming:

@@ -271,17 +271,25 @@ def test_pages_advertise_their_feeds(client, world, page, feeds):
 # sitemap.xml ---------------------------------------------------------------------------
 
 
-def fetch_sitemap(client) -> dict[str, ET.Element]:
-    response = client.get("/sitemap.xml")
+def _xml(client, url) -> ET.Element:
+    response = client.get(url)
     assert response.status_code == HTTPStatus.OK
-    root = ET.fromstring(response.content)  # noqa: S314 - our own server's output
-    assert root.tag == f"{SITEMAP}urlset"
+    return ET.fromstring(response.content)  # noqa: S314 - our own server's output
+
+
+def fetch_sitemap(client) -> dict[str, ET.Element]:
+    """Every address in every section the sitemap index lists."""
+    index = _xml(client, "/sitemap.xml")
+    assert index.tag == f"{SITEMAP}sitemapindex"
     urls = {}
-    for url in root.findall(f"{SITEMAP}url"):
-        loc = url.findtext(f"{SITEMAP}loc")
-        assert loc.startswith(f"{ORIGIN}/"), loc
-        assert loc not in urls, f"{loc} listed twice"
-        urls[loc.removeprefix(ORIGIN)] = url
+    for section in index.findall(f"{SITEMAP}sitemap"):
+        root = _xml(client, section.findtext(f"{SITEMAP}loc").removeprefix(ORIGIN))
+        assert root.tag == f"{SITEMAP}urlset"
+        for url in root.findall(f"{SITEMAP}url"):
+            loc = url.findtext(f"{SITEMAP}loc")
+            assert loc.startswith(f"{ORIGIN}/"), loc
+            assert loc not in urls, f"{loc} listed twice"
+            urls[loc.removeprefix(ORIGIN)] = url
     return urls
 
 

@@ -316,7 +316,7 @@ def test_hidden_theory_is_left_out_of_feeds_and_sitemap(world, hidden, client):
         reverse("guide:feed_theories"),
         reverse("guide:feed_show_theories", args=[world["show"].slug]),
         reverse("guide:feed_season_theories", args=[world["show"].slug, 2]),
-        reverse("sitemap"),
+        reverse("sitemap_section", args=["theories"]),
     ]
     for url in urls:
         response = client.get(url)
@@ -446,6 +446,7 @@ def test_editor_cannot_moderate(world, editor_client, model):
 
 def test_a_hidden_theory_leaves_the_sitemap_at_once(client, moderator):
     theory = TheoryFactory(title="Abusive title")
-    assert theory.get_absolute_url() in client.get(reverse("sitemap")).text
+    theories = reverse("sitemap_section", args=["theories"])
+    assert theory.get_absolute_url() in client.get(theories).text
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="abuse")
-    assert theory.get_absolute_url() not in client.get(reverse("sitemap")).text
+    assert theory.get_absolute_url() not in client.get(theories).text

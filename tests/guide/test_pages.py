@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from guide import services
 from guide.models import Outcome, SeasonStatus
+from guide.sitemaps import SITEMAPS
 from tests.factories import (
     CharacterFactory,
     CharacterStatusFactory,
@@ -385,9 +386,10 @@ def test_robots_txt(client, db):
 
 
 def test_sitemap(client, world):
-    response = client.get(reverse("sitemap"))
-    assert response.status_code == HTTPStatus.OK
-    body = html(response)
+    assert client.get(reverse("sitemap")).status_code == HTTPStatus.OK
+    body = "".join(
+        html(client.get(reverse("sitemap_section", args=[section]))) for section in SITEMAPS
+    )
     for obj in (world["show"], world["s2"], world["on_jo"], world["theory"]):
         assert f"http://testserver{obj.get_absolute_url()}" in body
 
