@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, SignUpForm
+from core.errors import rate_limited
+from core.forms import typed_text
 from core.navigation import redirect_back
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
@@ -69,6 +71,9 @@ def profile(request, username):
 def account_settings(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
+        kept = typed_text(form, "display_name", "bio")
+        if limited := rate_limited(request, action="settings", kept=kept):
+            return limited
         services.update_profile(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:settings")

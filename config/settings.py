@@ -171,6 +171,9 @@ RATE_LIMITS = {
     "comment": (20, 600),
     "vote": (120, 60),
     "report": (10, 3600),
+    "edit": (30, 600),  # theories and comments alike
+    "delete": (30, 600),
+    "settings": (30, 600),  # a signed-in fan's profile, progress and theme
 }
 
 # Internationalisation ---------------------------------------------------------

@@ -5,6 +5,7 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import rate_limited
 from core.navigation import redirect_back
 from core.reader import THEME_COOKIE, THEMES, remember
 from guide import services
@@ -20,6 +21,8 @@ def set_progress(request):
     show, watched = form.cleaned_data["show"], form.cleaned_data["seasons_watched"]
     response = redirect_back(request, show.get_absolute_url())
     if request.user.is_authenticated:
+        if limited := rate_limited(request, action="settings"):
+            return limited
         services.save_progress(user=request.user, show=show, seasons_watched=watched)
         return response
     progress = progress_for(request)
@@ -32,4 +35,6 @@ def set_theme(request):
     theme = request.POST.get("theme")
     if theme not in THEMES:
         return HttpResponseBadRequest(_("Unknown theme."))
+    if request.user.is_authenticated and (limited := rate_limited(request, action="settings")):
+        return limited
     return remember(redirect_back(request, "/"), request, THEME_COOKIE, theme)

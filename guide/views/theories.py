@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import too_many_requests
+from core.errors import rate_limited, too_many_requests
+from core.forms import typed_text
 from core.navigation import redirect_back
 from core.pagecache import cache_for_visitors, depends_on
 from core.throttle import check_rate
@@ -146,6 +147,9 @@ def theory_edit(request, pk):
     if request.method == "POST":
         form = TheoryForm(request.POST, instance=theory)
         if form.is_valid():
+            kept = typed_text(form, "title", "body")
+            if limited := rate_limited(request, action="edit", kept=kept):
+                return limited
             data = form.cleaned_data
             services.edit_theory(
                 theory=theory,
@@ -170,6 +174,8 @@ def theory_delete(request, pk):
         messages.error(request, _("This theory's season is out, so it stays on the record."))
         return redirect(theory)
     if request.method == "POST":
+        if limited := rate_limited(request, action="delete"):
+            return limited
         services.delete_theory(theory=theory)
         messages.success(request, _("Your theory is deleted."))
         return redirect("guide:theory_list")
@@ -241,6 +247,8 @@ def comment_edit(request, pk):
     if request.method == "POST":
         form = CommentForm(request.POST, instance=comment)
         if form.is_valid():
+            if limited := rate_limited(request, action="edit", kept=typed_text(form, "body")):
+                return limited
             services.edit_comment(
                 comment=comment,
                 body=form.cleaned_data["body"],
@@ -264,6 +272,8 @@ def comment_delete(request, pk):
         Comment.objects.select_related("theory"), pk=pk, author=request.user
     )
     if request.method == "POST":
+        if limited := rate_limited(request, action="delete"):
+            return limited
         theory = comment.theory
         services.delete_comment(comment=comment)
         messages.success(request, _("Your comment is deleted."))
