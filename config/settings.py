@@ -25,7 +25,7 @@ else:
         raise ImproperlyConfigured("Set SECRET_KEY and ALLOWED_HOSTS when DEBUG is false.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.SiteAdminConfig",  # django.contrib.admin on core.admin.BoundedAdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
