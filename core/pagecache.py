@@ -62,6 +62,8 @@ def cache_for_visitors(*, topics: Iterable[str] | Callable[..., Iterable[str]], 
     `topics`: what the page shows (core.freshness), or a function of the view's keyword
     arguments that says so; `params`: the names of the query parameters the view reads.
     """
+    if isinstance(topics, str) or isinstance(params, str):
+        raise TypeError("Name topics and query parameters in a list, not a string.")
     params = tuple(params)
 
     def decorate(view):

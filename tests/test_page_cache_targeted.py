@@ -229,3 +229,9 @@ def test_an_evicted_version_counts_as_moved(rf, django_capture_on_commit_callbac
 def test_a_write_must_name_what_it_changed():
     with pytest.raises(ValueError, match="Name what"):
         freshness.touch()
+
+
+@pytest.mark.parametrize("arguments", [{"topics": "theories"}, {"topics": [], "params": "page"}])
+def test_topics_and_parameters_are_lists_not_strings(arguments):
+    with pytest.raises(TypeError, match="in a list"):
+        cache_for_visitors(**arguments)
