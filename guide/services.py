@@ -136,7 +136,7 @@ def post_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
-    freshness.touch(topics.THEORIES)
+    freshness.touch(topics.THEORIES, topics.THEORY_TEXTS)
     theory = Theory.objects.create(
         author=author,
         season=season,
@@ -161,7 +161,7 @@ def edit_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
 ) -> Theory:
-    freshness.touch(topics.theory(theory.pk), topics.THEORIES)
+    freshness.touch(*_edit_topics(theory, title, spoiler_season, characters))
     if theory.is_frozen:
         raise FrozenError
     theory.title = title
@@ -183,7 +183,7 @@ def delete_theory(*, theory: Theory) -> None:
     if theory.is_frozen:
         # Deleting a theory that missed would polish its author's prediction record.
         raise FrozenError
-    freshness.touch(topics.theory(theory.pk), topics.THEORIES)
+    freshness.touch(*topics.theory_anywhere(theory.pk))
     # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
     # label and loses only the link.
     theory.delete()
@@ -220,10 +220,19 @@ def delete_comment(*, comment: Comment) -> None:
     comment.delete()
 
 
+def _edit_topics(theory: Theory, title: str, spoiler_season, characters) -> tuple[str, ...]:
+    """An edit changes the theory's page and its text; the listings only when its card
+    changes (title, spoiler tag) or where it is listed (its characters)."""
+    edited = (topics.theory(theory.pk), topics.THEORY_TEXTS)
+    card = (theory.title, theory.spoiler_season) != (title, spoiler_season)
+    listed = set(theory.characters.values_list("pk", flat=True)) != {c.pk for c in characters}
+    return (*edited, topics.THEORIES) if card or listed else edited
+
+
 def _topics_of(item: Theory | Comment) -> tuple[str, ...]:
     """The pages a theory or a comment appears on."""
     if isinstance(item, Theory):
-        return (topics.theory(item.pk), topics.THEORIES)
+        return topics.theory_anywhere(item.pk)
     return (topics.theory(item.theory_id),)
 
 

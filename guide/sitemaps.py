@@ -1,8 +1,8 @@
 """sitemap.xml: an index of section pages (pages, shows, seasons, characters, and as
 many pages of theories as there are), each cached for crawlers like any visitor's page.
 
-A hidden theory or an unpublished show leaves at once (hiding touches THEORIES, an
-editor's change touches the whole site) and in any case within VISITOR_PAGE_SECONDS.
+A hidden theory or an unpublished show leaves at once (hiding touches the theory
+listings, an editor's change the whole site) and in any case within VISITOR_PAGE_SECONDS.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -86,11 +86,11 @@ SITEMAPS = {
 }
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS])
 def index(request):
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
 
 
-@cache_for_visitors(topics=[topics.THEORIES], params=["p"])
+@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS], params=["p"])
 def section(request, section):
     return sitemap_views.sitemap(request, SITEMAPS, section=section)

@@ -6,9 +6,9 @@ from guide.views import community, pages, reader, search, theories
 
 app_name = "guide"
 
-# Feeds are cached for visitors like pages: theory feeds list theory cards' contents; the
+# Feeds are cached for visitors like pages: theory feeds show cards and excerpts; the
 # facts feed shows editors' content only, which every cached page depends on anyway.
-theory_feed = cache_for_visitors(topics=[topics.THEORIES])
+theory_feed = cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS])
 facts_feed = cache_for_visitors(topics=[])
 
 urlpatterns = [

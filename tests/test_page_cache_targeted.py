@@ -13,7 +13,13 @@ from django.urls import reverse
 from core import freshness
 from core.pagecache import cache_for_visitors, depends_on
 from guide import services
-from tests.factories import CommentFactory, SeasonFactory, TheoryFactory, UserFactory
+from tests.factories import (
+    CharacterFactory,
+    CommentFactory,
+    SeasonFactory,
+    TheoryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +108,38 @@ def test_a_theory_edit_refreshes_the_lists_but_not_other_theory_pages(
     assert_cached([theory_b], django_assert_num_queries)
     assert "Cheong-san is back" in Client().get(listing).text
     assert "Look closer." in Client().get(world["a"].get_absolute_url(), follow=True).text
+
+
+def test_a_theory_edit_that_leaves_its_card_alone_leaves_the_listings_cached(
+    world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Cards show a theory's title, spoiler tag and characters, not its text."""
+    theory_a = world["a"]
+    card_pages = [p for p in other_pages(world) if "search" not in p]
+    text_pages = [reverse("guide:feed_theories"), reverse("guide:search") + "?q=rooftop"]
+    warm([theory_a.get_absolute_url(), *card_pages, *text_pages])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_theory(
+            theory=theory_a, title=theory_a.title, body="It happens on the rooftop."
+        )
+    assert_cached(card_pages, django_assert_num_queries)
+    assert "It happens on the rooftop." in Client().get(theory_a.get_absolute_url()).text
+    assert "It happens on the rooftop." in Client().get(text_pages[0]).text
+    assert theory_a.title in Client().get(text_pages[1]).text
+
+
+def test_a_theory_edit_that_changes_its_characters_refreshes_the_listings(
+    world, django_capture_on_commit_callbacks
+):
+    theory_a = world["a"]
+    hero = CharacterFactory(show=world["season"].show, name="Lee Su-hyeok")
+    about_hero = hero.get_absolute_url()
+    assert theory_a.title not in Client().get(about_hero).text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_theory(
+            theory=theory_a, title=theory_a.title, body=theory_a.body, characters=[hero]
+        )
+    assert theory_a.title in Client().get(about_hero).text
 
 
 def test_a_hidden_comment_leaves_its_theory_page_and_shows_in_the_log_at_once(
