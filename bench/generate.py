@@ -326,7 +326,8 @@ def generate() -> dict:
 
 
 def _edit_targets(usernames: list[str]) -> dict:
-    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler]]}}."""
+    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler, [ids]]]}}:
+    what each fan may edit, with what the edit form must keep (title, characters)."""
     from guide.models import Comment, SeasonStatus, Theory
 
     public = Theory.objects.published().filter(is_hidden=False)
@@ -336,8 +337,12 @@ def _edit_targets(usernames: list[str]) -> dict:
         .exclude(season__status=SeasonStatus.RELEASED)
         .values_list("author__username", "pk", "title", "spoiler_season")
     )
+    through = Theory.characters.through.objects.filter(theory__in=theories.values("pk"))
+    characters: dict = {}
+    for theory_id, character_id in through.values_list("theory_id", "character_id"):
+        characters.setdefault(theory_id, []).append(character_id)
     for username, pk, title, spoiler in theories:
-        targets[username]["theories"].append([pk, title, spoiler])
+        targets[username]["theories"].append([pk, title, spoiler, characters.get(pk, [])])
     comments = Comment.objects.filter(
         author__username__in=usernames, is_hidden=False, theory__in=public
     ).values_list("author__username", "pk", "spoiler_season")

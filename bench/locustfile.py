@@ -23,6 +23,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
+from urllib.parse import urlencode
 
 import gevent
 import gevent.pool
@@ -228,8 +229,8 @@ _edits: dict = {"queue": None}
 
 
 def _edit_form(fan: dict) -> tuple[str, dict]:
-    """One of the fan's own comments or theories, and new text for it (the same title, so
-    the theory keeps its address)."""
+    """One of the fan's own comments or theories, and new text for it: only the text, as a
+    fan fixing a typo would (the same title keeps the theory's address)."""
     own = CONFIG["edit_targets"][fan["username"]]
     items = [("comment", item) for item in own["comments"]]
     items += [("theory", item) for item in own["theories"]]
@@ -238,8 +239,9 @@ def _edit_form(fan: dict) -> tuple[str, dict]:
     if kind == "comment":
         pk, spoiler = item
         return f"/comments/{pk}/edit/", {"body": body, "spoiler_season": spoiler or ""}
-    pk, title, spoiler = item
-    return f"/theories/{pk}/edit/", {"title": title, "body": body, "spoiler_season": spoiler or ""}
+    pk, title, spoiler, characters = item
+    form = {"title": title, "body": body, "spoiler_season": spoiler or "", "characters": characters}
+    return f"/theories/{pk}/edit/", form
 
 
 class Writer(FastHttpUser):
@@ -265,8 +267,12 @@ class Writer(FastHttpUser):
         path, data = _edit_form(fan)
         with fan["session"].post(
             path,
-            data=data,
-            headers={"X-CSRFToken": fan["csrf"], "Referer": f"{self.host}{path}"},
+            data=urlencode(data, doseq=True),  # a theory's characters are several values
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": fan["csrf"],
+                "Referer": f"{self.host}{path}",
+            },
             name=EDITS,
             allow_redirects=False,
             catch_response=True,
