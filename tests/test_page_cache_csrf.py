@@ -104,3 +104,18 @@ def test_a_placeholder_never_reaches_a_visitor(rf):
         token = tokens_on(response.content.decode())[0]
         assert response.content.decode().count(token) == 2
         assert len(token) == CSRF_TOKEN_LENGTH
+
+
+def test_a_page_that_is_not_stored_still_gets_the_visitors_own_token():
+    """A cached view that answers 400 (a bad filter) is served, never stored."""
+    TheoryFactory(title="Gyeong-su films everything")
+    url = reverse("guide:theory_list") + "?sort=sideways"
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(url)
+    assert page.status_code == HTTPStatus.BAD_REQUEST
+    token = tokens_on(page.text)[0]
+    assert len(token) == CSRF_TOKEN_LENGTH
+    response = visitor.post(
+        reverse("guide:theme"), {"theme": "dark", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == HTTPStatus.FOUND
