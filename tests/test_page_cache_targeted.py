@@ -1,6 +1,8 @@
 """One fan's writes refresh only the cached pages that show what they changed."""
 
 import contextlib
+import inspect
+from datetime import date
 from http import HTTPStatus
 
 import pytest
@@ -10,9 +12,11 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from accounts import services as account_services
 from core import freshness
 from core.pagecache import cache_for_visitors, depends_on
 from guide import services
+from guide.models import Outcome, Report, SeasonStatus
 from tests.factories import (
     CharacterFactory,
     CommentFactory,
@@ -273,3 +277,67 @@ def test_a_write_must_name_what_it_changed():
 def test_topics_and_parameters_are_lists_not_strings(arguments):
     with pytest.raises(TypeError, match="in a list"):
         cache_for_visitors(**arguments)
+
+
+def test_no_write_but_an_editors_refreshes_the_whole_site(
+    fan, moderator, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The show list shows editors' content only: no fan's or moderator's write, through
+    any service of either app, may make it stale. A new service must join this list."""
+    released = SeasonFactory(
+        show=world["season"].show, status=SeasonStatus.RELEASED, release_date=date(2022, 1, 28)
+    )
+    settled = TheoryFactory(season=released)
+    leaving = UserFactory(username="leaving")
+    theory_a, comment = world["a"], world["comment"]
+    writes = {
+        services: {
+            "cast_vote": lambda: services.cast_vote(user=fan, theory=theory_a, value=1),
+            "recount_votes": lambda: services.recount_votes(theory_ids=[theory_a.pk]),
+            "remove_votes_of": lambda: services.remove_votes_of(user=fan),
+            "post_theory": lambda: services.post_theory(
+                author=fan, season=world["season"], title="New", body="Text."
+            ),
+            "edit_theory": lambda: services.edit_theory(theory=theory_a, title="A", body="B"),
+            "post_comment": lambda: services.post_comment(author=fan, theory=theory_a, body="Hi"),
+            "edit_comment": lambda: services.edit_comment(comment=comment, body="Edited"),
+            "report": lambda: services.report(reporter=fan, reason="spam", theory=world["b"]),
+            "close_report": lambda: services.close_report(
+                moderator=moderator, report_row=Report.objects.get(), dismissed=True
+            ),
+            "set_hidden": lambda: services.set_hidden(
+                moderator=moderator, item=world["b"], hidden=True, reason="spam"
+            ),
+            "set_outcome": lambda: services.set_outcome(
+                moderator=moderator, theory=settled, outcome=Outcome.CONFIRMED
+            ),
+            "save_progress": lambda: services.save_progress(
+                user=fan, show=world["season"].show, seasons_watched=1
+            ),
+            "delete_comment": lambda: services.delete_comment(comment=comment),
+            "delete_theory": lambda: services.delete_theory(theory=theory_a),
+            "forget_fan": lambda: services.forget_fan(user=fan),
+        },
+        account_services: {
+            "update_profile": lambda: account_services.update_profile(
+                user=fan, display_name="Renamed", bio="", email="fan@example.org"
+            ),
+            "delete_account": lambda: account_services.delete_account(user=leaving),
+        },
+    }
+    reads_only = {"theory_text_fields"}
+    for module, calls in writes.items():
+        public = {
+            name
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and not name.startswith("_")
+        }
+        assert public - reads_only == set(calls), module.__name__
+    editors_only = reverse("guide:show_list")
+    warm([editors_only])
+    for calls in writes.values():
+        for name, write in calls.items():
+            with django_capture_on_commit_callbacks(execute=True):
+                write()
+            with django_assert_num_queries(0):
+                assert Client().get(editors_only).status_code == HTTPStatus.OK, name
