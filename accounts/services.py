@@ -6,6 +6,7 @@ from accounts import mail, tokens
 from accounts.models import User
 from core import freshness
 from guide import services as guide_services
+from guide import topics
 
 
 class AddressTaken(Exception):
@@ -95,7 +96,7 @@ def update_profile(*, user, display_name: str, bio: str) -> None:
     """A fan's name shows on every theory and comment of theirs: pages must follow."""
     user.display_name, user.bio = display_name, bio
     user.save(update_fields=["display_name", "bio"])
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*topics.fan_names(user.pk))
 
 
 @transaction.atomic

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services, tokens
 from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
-from core.errors import too_many_requests
+from core.errors import rate_limited, too_many_requests
+from core.forms import typed_text
 from core.navigation import redirect_back
 from core.network import client_address
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
 from core.throttle import check_rate
-from guide import selectors
+from guide import selectors, topics
 from guide.forms import WatchProgressForm
 from guide.models import Show
 from guide.reading import Reading
@@ -97,7 +98,7 @@ def signup(request):
     )
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES], params=["page"])
 def profile(request, username):
     fan = selectors.fan_with_record(username)
     theories = selectors.theories_by(fan, reader=request.user)
@@ -125,6 +126,9 @@ def profile(request, username):
 def account_settings(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
+        kept = typed_text(form, "display_name", "bio")
+        if limited := rate_limited(request, action="settings", kept=kept):
+            return limited
         services.update_profile(
             user=request.user,
             display_name=form.cleaned_data["display_name"],

@@ -30,6 +30,9 @@ SIZES = {"fans": 2_000, "theories": 10_000, "votes": 100_000, "comments": 20_000
 FAN_PREFIX = "benchfan"
 FAN_PASSWORD = "bench-only-password-5d1c"  # noqa: S105 - throwaway accounts in a throwaway DB
 SEARCH_WORDS = ["cure", "rooftop", "Nam-ra", "military", "school"]
+# The last fans by id may sign in for the bench (run.py --vote-fans); these many of them
+# are told what they may edit: their own visible comments and not yet frozen theories.
+EDITING_FANS = 500
 BATCH = 2_000
 
 TITLES = [
@@ -326,7 +329,34 @@ def generate() -> dict:
     return {"seconds": round(time.monotonic() - started, 1), **SIZES}
 
 
+def _edit_targets(usernames: list[str]) -> dict:
+    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler, [ids]]]}}:
+    what each fan may edit, with what the edit form must keep (title, characters)."""
+    from guide.models import Comment, SeasonStatus, Theory
+
+    public = Theory.objects.published().filter(is_hidden=False)
+    targets: dict = {name: {"comments": [], "theories": []} for name in usernames}
+    theories = (
+        public.filter(author__username__in=usernames)
+        .exclude(season__status=SeasonStatus.RELEASED)
+        .values_list("author__username", "pk", "title", "spoiler_season")
+    )
+    through = Theory.characters.through.objects.filter(theory__in=theories.values("pk"))
+    characters: dict = {}
+    for theory_id, character_id in through.values_list("theory_id", "character_id"):
+        characters.setdefault(theory_id, []).append(character_id)
+    for username, pk, title, spoiler in theories:
+        targets[username]["theories"].append([pk, title, spoiler, characters.get(pk, [])])
+    comments = Comment.objects.filter(
+        author__username__in=usernames, is_hidden=False, theory__in=public
+    ).values_list("author__username", "pk", "spoiler_season")
+    for username, pk, spoiler in comments:
+        targets[username]["comments"].append([pk, spoiler])
+    return {name: found for name, found in targets.items() if any(found.values())}
+
+
 def discover() -> dict:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.db.models import Count
@@ -360,6 +390,8 @@ def discover() -> dict:
         "vote_targets": vote_targets,
         "profile_users": authors,
         "fans": fans,
+        "edit_targets": _edit_targets(fans[-EDITING_FANS:]),
+        "edit_limit": settings.RATE_LIMITS["edit"],
         "password": FAN_PASSWORD,
         "search_words": SEARCH_WORDS,
         "css_path": staticfiles_storage.url("css/site.css"),

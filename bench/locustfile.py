@@ -7,10 +7,15 @@ wall-clock moments as its siblings: one user class per phase, closed loop (no th
 time), a warm-up that is not recorded, then `duration` recorded seconds. It writes the
 response times of each phase to OUT as JSON; run.py merges the processes and reports.
 
+Two phases mix every page the way visitors do: read only, then while the signed-in fans
+edit their own comments and theories at their rate limit (WRITERS users beside the
+visitors, recorded apart as "fan edits").
+
 It also works with the locust CLI against a running bench server, as a mixed load:
     BENCH_CONFIG=bench/data/config.json locust -f bench/locustfile.py --host https://...
 """
 
+import heapq
 import itertools
 import json
 import os
@@ -18,6 +23,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
+from urllib.parse import urlencode
 
 import gevent
 import gevent.pool
@@ -34,15 +40,19 @@ VOTE_BUDGET = 110
 VOTE_WINDOW = 60
 VOTE_SESSIONS: list[dict] = []  # {"session", "csrf", "counts": {window: n}}
 _next_session = 0
-_stats = {"phase": None, "by_phase": defaultdict(lambda: {"times": [], "errors": Counter()})}
+_stats = {
+    "recording": set(),  # the request names the current phase records
+    "by_phase": defaultdict(lambda: {"times": [], "errors": Counter()}),
+}
+READ_ONLY, WHILE_WRITING, EDITS = "visitors", "visitors, fans writing", "fan edits"
+WRITERS = 2  # writer users per load generator process, sharing its fans' schedule
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    phase = _stats["phase"]
-    if phase is None or name != phase:
+    if name not in _stats["recording"]:
         return
-    entry = _stats["by_phase"][phase]
+    entry = _stats["by_phase"][name]
     entry["times"].append(round(response_time, 2))
     if exception is not None:
         entry["errors"][str(exception)[:120]] += 1
@@ -88,23 +98,39 @@ def _page(name: str, pick):
     return type(f"Page_{name}", (Page,), {"name": name, "path": lambda self: pick()})
 
 
-def _pages() -> dict[str, type]:
+def _paths() -> dict:
+    """How each page phase picks its next address."""
     c = CONFIG
     popular_theory = _popular(c["theory_paths"])
     popular_fan = _popular(c["profile_users"])
     return {
+        "home": lambda: "/",
+        "season guide": lambda: c["season_path"],
+        "theories hot": lambda: "/theories/?sort=hot",
+        "theories top": lambda: "/theories/?sort=top",
+        "theories new": lambda: "/theories/?sort=new",
+        "theories filtered": lambda: f"/theories/?season={c['season_id']}&sort=top",
+        "theory page": popular_theory,
+        "profile": lambda: f"/u/{popular_fan()}/",
+        "search": lambda: f"/search/?q={random.choice(c['search_words'])}",
+    }
+
+
+def _mixed(paths: dict):
+    """Visitors' own mix: theory pages (popular ones most) three times as often as any
+    other page."""
+    picks = list(paths.values())
+    weights = [3 if name == "theory page" else 1 for name in paths]
+    return lambda: random.choices(picks, weights=weights)[0]()
+
+
+def _pages() -> dict[str, type]:
+    paths = _paths()
+    return {
         "/healthz": _page("/healthz", lambda: "/healthz"),
-        "home": _page("home", lambda: "/"),
-        "season guide": _page("season guide", lambda: c["season_path"]),
-        "theories hot": _page("theories hot", lambda: "/theories/?sort=hot"),
-        "theories top": _page("theories top", lambda: "/theories/?sort=top"),
-        "theories new": _page("theories new", lambda: "/theories/?sort=new"),
-        "theories filtered": _page(
-            "theories filtered", lambda: f"/theories/?season={c['season_id']}&sort=top"
-        ),
-        "theory page": _page("theory page", popular_theory),
-        "profile": _page("profile", lambda: f"/u/{popular_fan()}/"),
-        "search": _page("search", lambda: f"/search/?q={random.choice(c['search_words'])}"),
+        **{name: _page(name, pick) for name, pick in paths.items()},
+        READ_ONLY: _page(READ_ONLY, _mixed(paths)),
+        WHILE_WRITING: _page(WHILE_WRITING, _mixed(paths)),
         "vote": Voter,
     }
 
@@ -189,6 +215,73 @@ class Voter(FastHttpUser):
             _expect(response, json_key="score")
 
 
+def _edit_queue() -> list:
+    """(when, fan) for the signed-in fans that have something of their own to edit, each
+    at their sustained rate limit, spread evenly from now."""
+    limit, window = CONFIG["edit_limit"]
+    interval = window / limit
+    fans = [fan for fan in VOTE_SESSIONS if fan["username"] in CONFIG["edit_targets"]]
+    start = time.time()
+    queue = [(start + i * interval / max(1, len(fans)), i, fan) for i, fan in enumerate(fans)]
+    heapq.heapify(queue)
+    return queue
+
+
+_edits: dict = {"queue": None}
+
+
+def _edit_form(fan: dict) -> tuple[str, dict]:
+    """One of the fan's own comments or theories, and new text for it: only the text, as a
+    fan fixing a typo would (the same title keeps the theory's address)."""
+    own = CONFIG["edit_targets"][fan["username"]]
+    items = [("comment", item) for item in own["comments"]]
+    items += [("theory", item) for item in own["theories"]]
+    kind, item = random.choice(items)
+    body = f"Edited by the bench at {time.time():.3f}: the rooftop scene explains it."
+    if kind == "comment":
+        pk, spoiler = item
+        return f"/comments/{pk}/edit/", {"body": body, "spoiler_season": spoiler or ""}
+    pk, title, spoiler, characters = item
+    form = {"title": title, "body": body, "spoiler_season": spoiler or "", "characters": characters}
+    return f"/theories/{pk}/edit/", form
+
+
+class Writer(FastHttpUser):
+    """Signed-in fans editing their own comments and theories, each as often as their
+    rate limit allows over time (settings.RATE_LIMITS["edit"]), never faster."""
+
+    fixed_count = WRITERS
+    wait_time = constant(0)
+    name = EDITS
+
+    @task
+    def edit(self):
+        if _edits["queue"] is None:
+            _edits["queue"] = _edit_queue()
+        queue = _edits["queue"]
+        if not queue:  # no signed-in fan here has anything to edit
+            gevent.sleep(1)
+            return
+        when, order, fan = heapq.heappop(queue)
+        limit, window = CONFIG["edit_limit"]
+        heapq.heappush(queue, (when + window / limit, order, fan))
+        gevent.sleep(max(0.0, when - time.time()))
+        path, data = _edit_form(fan)
+        with fan["session"].post(
+            path,
+            data=urlencode(data, doseq=True),  # a theory's characters are several values
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": fan["csrf"],
+                "Referer": f"{self.host}{path}",
+            },
+            name=EDITS,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            _expect(response, status=302)
+
+
 class MixedVisitor(FastHttpUser):
     """For the plain locust CLI only: every page in one mixed load."""
 
@@ -197,7 +290,7 @@ class MixedVisitor(FastHttpUser):
 
     @task
     def browse(self):
-        page = random.choice([cls for name, cls in _pages().items() if name != "vote"])
+        page = _pages()[READ_ONLY]
         path = page.path(None)
         with self.client.get(path, name=page.name, catch_response=True) as response:
             _expect(response)
@@ -214,7 +307,7 @@ def main(config_path: str, out_path: str) -> None:
         CONFIG = json.load(config_file)
     host, users = CONFIG["host"], CONFIG["users"]
     pages = _pages()
-    env = Environment(user_classes=list(pages.values()), host=host, events=events)
+    env = Environment(user_classes=[*pages.values(), Writer], host=host, events=events)
     runner = env.create_local_runner()
 
     started = time.monotonic()
@@ -239,15 +332,18 @@ def main(config_path: str, out_path: str) -> None:
     results = {"phases": {}, "login_seconds": round(time.monotonic() - started, 1)}
     for phase in CONFIG["schedule"]:
         name = phase["name"]
+        classes = [pages[name], Writer] if name == WHILE_WRITING else [pages[name]]
+        count = users + (WRITERS if name == WHILE_WRITING else 0)
         gevent.sleep(max(0.0, t0 + phase["start"] - time.time()))
-        runner.start(users, spawn_rate=min(100, users * 4), user_classes=[pages[name]])
+        runner.start(count, spawn_rate=min(100, count * 4), user_classes=classes)
         gevent.sleep(max(0.0, t0 + phase["record_from"] - time.time()))
-        _stats["phase"] = name
+        _stats["recording"] = {name, EDITS} if name == WHILE_WRITING else {name}
         gevent.sleep(max(0.0, t0 + phase["record_to"] - time.time()))
-        _stats["phase"] = None
+        recorded, _stats["recording"] = _stats["recording"], set()
         runner.stop()
-        entry = _stats["by_phase"][name]
-        results["phases"][name] = {"times": entry["times"], "errors": dict(entry["errors"])}
+        for each in sorted(recorded):
+            entry = _stats["by_phase"][each]
+            results["phases"][each] = {"times": entry["times"], "errors": dict(entry["errors"])}
     results["vote_waits"] = _stats.get("vote_waits", 0)
     runner.quit()
     with open(out_path, "w") as out:

@@ -1,7 +1,9 @@
 """The load: one locust phase per page, and what each phase costs in CPU.
 
 Phases run on a shared schedule across the load generator processes (bench/locustfile.py):
-/healthz first as the baseline of the same run, then each page, then signed-in fans vote.
+/healthz first as the baseline of the same run, then each page, then visitors on a mix of
+pages (read only, then while signed-in fans edit their own comments and theories at their
+rate limit), then signed-in fans vote.
 Each phase warms up unrecorded, then records `duration` seconds, while this process
 counts the CPU seconds of the server, the load generators and the database.
 """
@@ -29,6 +31,12 @@ PAGES = [
     "profile",
     "search",
 ]
+# The same visitors' mix, read only and then while fans write (bench/locustfile.py).
+MIXED = ["visitors", "visitors, fans writing"]
+# Visitors' pages stay cached 30 s (core.pagecache): the mixed phases warm up at least
+# that long, so that both are recorded with the cache in the same steady state rather
+# than the second one inheriting what the first one filled.
+MIXED_WARMUP = 30.0
 
 
 @dataclass
@@ -42,16 +50,19 @@ class Load:
 
 def schedule(pages: list[str], warmup: float, duration: float) -> list[dict]:
     """Seconds from the shared start: when each phase starts, and when it is recorded."""
-    step = warmup + duration + 0.5
-    return [
-        {
-            "name": name,
-            "start": i * step,
-            "record_from": i * step + warmup,
-            "record_to": i * step + warmup + duration,
-        }
-        for i, name in enumerate(pages)
-    ]
+    phases, start = [], 0.0
+    for name in pages:
+        warm = max(warmup, MIXED_WARMUP) if name in MIXED else warmup
+        phases.append(
+            {
+                "name": name,
+                "start": start,
+                "record_from": start + warm,
+                "record_to": start + warm + duration,
+            }
+        )
+        start += warm + duration + 0.5
+    return phases
 
 
 def start_load_generator(index: int, config: dict) -> tuple[subprocess.Popen, Path]:
@@ -154,7 +165,7 @@ def run(
     args: argparse.Namespace, info: dict, host: str, server: subprocess.Popen, vendor: str
 ) -> Load:
     """Every phase against the running server; args is bench/run.py's command line."""
-    pages = ["/healthz", *(args.pages.split(",") if args.pages else PAGES), "vote"]
+    pages = ["/healthz", *(args.pages.split(",") if args.pages else PAGES), *MIXED, "vote"]
     phases = schedule(pages, args.warmup, args.duration)
     fans = info["fans"][-args.vote_fans :]
     procs = max(1, args.processes)
@@ -176,7 +187,8 @@ def run(
         wait_until_signed_in(loadgens)
         t0 = start_together(loadgens)
         log(
-            f"{len(pages)} phases × {args.duration:g}s (+{args.warmup:g}s warm-up), "
+            f"{len(pages)} phases × {args.duration:g}s (+{args.warmup:g}s warm-up, "
+            f"{max(args.warmup, MIXED_WARMUP):g}s for the visitors' mixes), "
             f"{args.users} users, {procs} load generator process(es)"
         )
         cpu = measure_cpu(phases, t0, server, loadgens, vendor, args.duration)

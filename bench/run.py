@@ -8,9 +8,10 @@
 2. gunicorn with the production settings (DEBUG off, secure __Host- cookies, HSTS,
    SSL redirect) over TLS with a throwaway self-signed certificate.
 3. locust's fast HTTP client, headless, in one or more processes: one phase per page at
-   the same concurrency, /healthz first as the baseline of the same run; signed-in fans
-   vote last. The generator's own CPU share is measured and a warning printed when it
-   saturates a core.
+   the same concurrency, /healthz first as the baseline of the same run; then visitors
+   on a mix of pages, read only and then while the signed-in fans edit their own
+   comments and theories at their rate limit; signed-in fans vote last. The generator's
+   own CPU share is measured and a warning printed when it saturates a core.
 4. Exact counts are checked afterwards; the table goes to stdout and to
    bench/results/<time>-<database>.json and .md.
 

@@ -32,7 +32,7 @@ else:
 SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.SiteAdminConfig",  # django.contrib.admin on core.admin.BoundedAdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -192,6 +192,9 @@ RATE_LIMITS = {
     "password_reset": (10, 3600),
     # per address that account mail goes to, whoever asks: sign-up, reset, email change
     "mail_to_address": (5, 3600),
+    "edit": (30, 600),  # theories and comments alike
+    "delete": (30, 600),
+    "settings": (30, 600),  # a signed-in fan's profile, progress and theme
 }
 
 # Internationalisation ---------------------------------------------------------

@@ -1,17 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from core import crawlers, health
-from guide.sitemaps import SITEMAPS
+from guide import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    # Not cached: hidden theories and unpublished shows must leave it at once.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("robots.txt", crawlers.robots_txt, name="robots"),
     path("favicon.ico", crawlers.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import checks  # noqa: F401  (registers the deployment checks)
+
+
+class SiteAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site's own AdminSite (core.admin.BoundedAdminSite)."""
+
+    default = False  # CoreConfig stays the one Django picks for "core"
+    default_site = "core.admin.BoundedAdminSite"

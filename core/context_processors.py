@@ -1,16 +1,23 @@
+from core.pagecache import csrf_placeholder
 from core.reader import THEME_CHOICES, theme_of
+from core.seo import absolute
 
 
 def site(request):
-    return {
+    context = {
         "theme": theme_of(request),
         "theme_choices": THEME_CHOICES,
         # The page's own address without its query string, except the page number.
         "canonical_url": _canonical(request),
     }
+    # A page rendered for the visitors' cache gets a placeholder where the token goes;
+    # this processor runs after Django's own, so {% csrf_token %} reads it instead.
+    if (placeholder := csrf_placeholder(request)) is not None:
+        context["csrf_token"] = placeholder
+    return context
 
 
 def _canonical(request) -> str:
-    url = request.build_absolute_uri(request.path)
+    url = absolute(request, request.path)
     page = request.GET.get("page", "")
     return f"{url}?page={page}" if page.isascii() and page.isdigit() and page != "1" else url

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
+from core.throttle import check_rate
+
 
 def _error_page(request, template, status, **context):
     return render(request, template, context, status=status)
@@ -67,3 +69,10 @@ def too_many_requests(request, *, retry_after: int, kept: dict | None = None):
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def rate_limited(request, *, action: str, kept: dict | None = None):
+    """Count one attempt at `action` by the signed-in fan: the 429 page (keeping what they
+    typed) when they are over the limit (settings.RATE_LIMITS), else None."""
+    retry_after = check_rate(action=action, key=request.user.pk)
+    return too_many_requests(request, retry_after=retry_after, kept=kept) if retry_after else None

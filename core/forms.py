@@ -11,6 +11,12 @@ def has_control_characters(value: str) -> bool:
     return any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value)
 
 
+def typed_text(form, *names: str) -> dict[str, str]:
+    """What a fan typed into a valid form's fields, under the fields' labels: for a page
+    that refuses the write but keeps the text (the 429 page)."""
+    return {form[name].label: form.cleaned_data[name] for name in names}
+
+
 class NoControlCharactersMixin:
     """Refuse invisible control characters in text, which only ever come from abuse."""
 

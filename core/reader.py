@@ -2,6 +2,8 @@
 watched (its value is the guide's business; its name is here because the page cache keys
 on it)."""
 
+import json
+
 from django.utils.translation import gettext_lazy as _
 
 THEME_CHOICES = (("auto", _("Device")), ("light", _("Light")), ("dark", _("Dark")))
@@ -15,6 +17,22 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 def theme_of(request) -> str:
     theme = request.COOKIES.get(THEME_COOKIE)
     return theme if theme in THEMES else "auto"
+
+
+def signed_progress(request) -> dict:
+    """The visitor's progress cookie as we signed it, or {} if it does not verify or parse.
+
+    What the mapping means is the guide's business (guide.reading); the page cache keys
+    on it, so a cookie that is not ours keys, and renders, as no cookie at all.
+    """
+    raw = request.get_signed_cookie(
+        PROGRESS_COOKIE, default=None, salt=PROGRESS_SALT, max_age=COOKIE_MAX_AGE
+    )
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:  # signed by us, so only a changed format gets here
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def remember(response, request, name: str, value: str, *, signed_salt: str | None = None):

@@ -3,6 +3,8 @@ structured data. Each app builds its pages' PageMeta from these pieces."""
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import DisallowedHost
+
 SITE_NAME = "Next Season"
 DESCRIPTION_LENGTH = 160
 
@@ -30,4 +32,11 @@ def short(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 
 
 def absolute(request, url: str) -> str:
-    return request.build_absolute_uri(url) if url else ""
+    """The full address of `url` on this site; the path alone when the request's host is
+    not one we serve (the 400 page for that request must still render)."""
+    if not url:
+        return ""
+    try:
+        return request.build_absolute_uri(url)
+    except DisallowedHost:
+        return url

@@ -4,10 +4,9 @@ fans. The cookie's name and flags are site-wide (core.reader)."""
 import json
 from functools import cached_property
 
-from django.core import signing
 from django.db.models import CharField, Value
 
-from core.reader import COOKIE_MAX_AGE, PROGRESS_COOKIE, PROGRESS_SALT, remember
+from core.reader import PROGRESS_COOKIE, PROGRESS_SALT, remember, signed_progress
 from guide import spoilers
 from guide.models import Season, SeasonStatus, WatchProgress
 
@@ -25,15 +24,7 @@ def _released_seasons():
 
 
 def _progress_from_cookie(request) -> dict[int, int]:
-    raw = request.get_signed_cookie(
-        PROGRESS_COOKIE, default=None, salt=PROGRESS_SALT, max_age=COOKIE_MAX_AGE
-    )
-    if not raw:
-        return {}
-    try:
-        return spoilers.parse_progress(json.loads(raw))
-    except (ValueError, TypeError, signing.BadSignature):
-        return {}
+    return spoilers.parse_progress(signed_progress(request))
 
 
 class Reading:

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from guide import ranking
 from guide.models import (
@@ -245,23 +245,23 @@ def open_report_of(*, reporter, theory=None, comment=None) -> Report | None:
 _THEORY, _COMMENT = ModerationTarget.THEORY, ModerationTarget.COMMENT
 # Whole sentences, so that each reads naturally once translated; the item follows.
 _LOG_SENTENCES = {
-    (ModerationKind.HIDE, _THEORY): _lazy("%(who)s hid a theory:"),
-    (ModerationKind.HIDE, _COMMENT): _lazy("%(who)s hid a comment:"),
-    (ModerationKind.RESTORE, _THEORY): _lazy("%(who)s restored a theory:"),
-    (ModerationKind.RESTORE, _COMMENT): _lazy("%(who)s restored a comment:"),
-    (ModerationKind.RESOLVE_REPORT, _THEORY): _lazy(
+    (ModerationKind.HIDE, _THEORY): gettext_lazy("%(who)s hid a theory:"),
+    (ModerationKind.HIDE, _COMMENT): gettext_lazy("%(who)s hid a comment:"),
+    (ModerationKind.RESTORE, _THEORY): gettext_lazy("%(who)s restored a theory:"),
+    (ModerationKind.RESTORE, _COMMENT): gettext_lazy("%(who)s restored a comment:"),
+    (ModerationKind.RESOLVE_REPORT, _THEORY): gettext_lazy(
         "%(who)s upheld a report of a theory (%(detail)s):"
     ),
-    (ModerationKind.RESOLVE_REPORT, _COMMENT): _lazy(
+    (ModerationKind.RESOLVE_REPORT, _COMMENT): gettext_lazy(
         "%(who)s upheld a report of a comment (%(detail)s):"
     ),
-    (ModerationKind.DISMISS_REPORT, _THEORY): _lazy(
+    (ModerationKind.DISMISS_REPORT, _THEORY): gettext_lazy(
         "%(who)s dismissed a report of a theory (%(detail)s):"
     ),
-    (ModerationKind.DISMISS_REPORT, _COMMENT): _lazy(
+    (ModerationKind.DISMISS_REPORT, _COMMENT): gettext_lazy(
         "%(who)s dismissed a report of a comment (%(detail)s):"
     ),
-    (ModerationKind.SET_OUTCOME, _THEORY): _lazy(
+    (ModerationKind.SET_OUTCOME, _THEORY): gettext_lazy(
         "%(who)s set the outcome of a theory to “%(detail)s”:"
     ),
 }

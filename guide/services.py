@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import freshness
 from core.errors import AccountGone
-from guide import markdown, permissions, ranking
+from guide import markdown, permissions, ranking, topics
 from guide.models import (
     Character,
     Comment,
@@ -180,7 +180,7 @@ def post_theory(
     spoiler_free_title: str = "",
 ) -> Theory:
     hold_fan(author)
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.THEORIES, topics.THEORY_TEXTS)
     text = {
         "title": title,
         "body": body,
@@ -207,7 +207,7 @@ def edit_theory(
     spoiler_season: int | None = None,
     spoiler_free_title: str = "",
 ) -> Theory:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*_edit_topics(theory, title, spoiler_season, characters))
     if theory.is_frozen:
         raise FrozenError
     text = {
@@ -229,7 +229,7 @@ def delete_theory(*, theory: Theory) -> None:
     if theory.is_frozen:
         # Deleting a theory that missed would polish its author's prediction record.
         raise FrozenError
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*topics.theory_anywhere(theory.pk))
     # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
     # label and loses only the link.
     theory.delete()
@@ -240,7 +240,7 @@ def post_comment(
     *, author, theory: Theory, body: str, spoiler_season: int | None = None
 ) -> Comment:
     hold_fan(author)
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(theory.pk))
     return Comment.objects.create(
         author=author,
         theory=theory,
@@ -252,7 +252,7 @@ def post_comment(
 
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(comment.theory_id))
     comment.body = body
     comment.body_html = markdown.render(body)
     comment.spoiler_season = spoiler_season
@@ -263,8 +263,24 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
 
 @transaction.atomic
 def delete_comment(*, comment: Comment) -> None:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(comment.theory_id))
     comment.delete()
+
+
+def _edit_topics(theory: Theory, title: str, spoiler_season, characters) -> tuple[str, ...]:
+    """An edit changes the theory's page and its text; the listings only when its card
+    changes (title, spoiler tag) or where it is listed (its characters)."""
+    edited = (topics.theory(theory.pk), topics.THEORY_TEXTS)
+    card = (theory.title, theory.spoiler_season) != (title, spoiler_season)
+    listed = set(theory.characters.values_list("pk", flat=True)) != {c.pk for c in characters}
+    return (*edited, topics.THEORIES) if card or listed else edited
+
+
+def _topics_of(item: Theory | Comment) -> tuple[str, ...]:
+    """The pages a theory or a comment appears on."""
+    if isinstance(item, Theory):
+        return topics.theory_anywhere(item.pk)
+    return (topics.theory(item.theory_id),)
 
 
 # Reports and moderation --------------------------------------------------------------
@@ -359,7 +375,7 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
     Hiding also resolves every open report on the item, each logged: what the fans
     reported has been dealt with. Returns how many reports that resolved.
     """
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*_topics_of(item), topics.MODERATION_LOG)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
     _log(
@@ -380,7 +396,7 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
 @transaction.atomic
 def close_report(*, moderator, report_row: Report, dismissed: bool, reason: str = "") -> bool:
     """Resolve or dismiss an open report, logged. False if it was no longer open."""
-    transaction.on_commit(freshness.bump)  # the public moderation log shows it
+    freshness.touch(topics.MODERATION_LOG)
     updated = Report.objects.filter(pk=report_row.pk, status=ReportStatus.OPEN).update(
         status=ReportStatus.DISMISSED if dismissed else ReportStatus.RESOLVED,
         resolved_by=moderator,
@@ -424,7 +440,7 @@ class SeasonNotReleasedError(Exception):
 def set_outcome(
     *, moderator, theory: Theory, outcome: str, note: str = "", source_url: str = ""
 ) -> None:
-    transaction.on_commit(freshness.bump)
+    freshness.touch(topics.theory(theory.pk), topics.THEORIES, topics.MODERATION_LOG)
     if outcome not in Outcome.values:
         raise ValueError(outcome)
     if not theory.may_settle_as(outcome):
@@ -455,7 +471,7 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
-    transaction.on_commit(freshness.bump)
+    freshness.touch(*topics.fan_names(user.pk))
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()

@@ -1,6 +1,18 @@
+"""sitemap.xml: an index of section pages (pages, shows, seasons, characters, and as
+many pages of theories as there are), each cached for crawlers like any visitor's page.
+
+A hidden theory or an unpublished show leaves at once (hiding touches the theory
+listings, an editor's change the whole site) and in any case within VISITOR_PAGE_SECONDS.
+"""
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from core.pagecache import cache_for_visitors
+from guide import topics
 from guide.models import Character, Season, Show, Theory
 
 
@@ -59,6 +71,11 @@ class TheorySitemap(Sitemap):
     def lastmod(self, theory):
         return theory.edited_at or theory.created_at
 
+    def get_latest_lastmod(self):
+        """One aggregate, where Django's default would read every theory for the index."""
+        latest = self.items().aggregate(latest=Max(Coalesce("edited_at", "created_at")))
+        return latest["latest"]
+
 
 SITEMAPS = {
     "pages": StaticSitemap,
@@ -67,3 +84,13 @@ SITEMAPS = {
     "characters": CharacterSitemap,
     "theories": TheorySitemap,
 }
+
+
+@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS])
+def index(request):
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS], params=["p"])
+def section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from guide import feeds
+from core.pagecache import cache_for_visitors
+from guide import feeds, topics
 from guide.views import community, pages, reader, search, theories
 
 app_name = "guide"
+
+# Feeds are cached for visitors like pages: theory feeds show cards and excerpts; the
+# facts feed shows editors' content only, which every cached page depends on anyway.
+theory_feed = cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS])
+facts_feed = cache_for_visitors(topics=[])
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -33,16 +39,20 @@ urlpatterns = [
     path("settings/watched/", reader.set_progress, name="set_progress"),
     path("settings/theme/", reader.set_theme, name="theme"),
     path("search/", search.search, name="search"),
-    path("feeds/theories/", feeds.LatestTheoriesFeed(), name="feed_theories"),
-    path("feeds/shows/<slug:slug>/theories/", feeds.ShowTheoriesFeed(), name="feed_show_theories"),
+    path("feeds/theories/", theory_feed(feeds.LatestTheoriesFeed()), name="feed_theories"),
+    path(
+        "feeds/shows/<slug:slug>/theories/",
+        theory_feed(feeds.ShowTheoriesFeed()),
+        name="feed_show_theories",
+    ),
     path(
         "feeds/shows/<slug:slug>/season-<int:number>/theories/",
-        feeds.SeasonTheoriesFeed(),
+        theory_feed(feeds.SeasonTheoriesFeed()),
         name="feed_season_theories",
     ),
     path(
         "feeds/shows/<slug:slug>/season-<int:number>/facts/",
-        feeds.SeasonFactsFeed(),
+        facts_feed(feeds.SeasonFactsFeed()),
         name="feed_season_facts",
     ),
 ]

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
-from guide import selectors
+from guide import selectors, topics
 from guide.models import Show
 
 LOG_PER_PAGE = 50
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES], params=["show"])
 def leaderboard(request):
     shows = Show.objects.published()
     show = None
@@ -42,7 +42,7 @@ def leaderboard(request):
     )
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.MODERATION_LOG], params=["page"])
 def moderation_log(request):
     page = Paginator(selectors.moderation_log_actions(), LOG_PER_PAGE).get_page(
         request.GET.get("page")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.errors import rate_limited
 from core.navigation import action, redirect_back, safe_next
 from core.reader import THEME_COOKIE, THEMES, remember
 from guide import services
@@ -47,6 +48,8 @@ def set_progress(request):
     # A message sets a cookie, which keeps the next page out of the visitors' page cache.
     messages.success(request, _saved(show, watched))
     if request.user.is_authenticated:
+        if limited := rate_limited(request, action="settings"):
+            return limited
         services.save_progress(user=request.user, show=show, seasons_watched=watched)
         return response
     progress = progress_for(request)
@@ -59,4 +62,6 @@ def set_theme(request):
     theme = request.POST.get("theme")
     if theme not in THEMES:
         return HttpResponseBadRequest(_("Unknown theme."))
+    if request.user.is_authenticated and (limited := rate_limited(request, action="settings")):
+        return limited
     return remember(redirect_back(request, "/"), request, THEME_COOKIE, theme)

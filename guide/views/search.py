@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
-from guide import selectors
+from guide import selectors, topics
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS], params=["q", "page"])
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query, user=request.user)

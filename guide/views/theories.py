@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.errors import too_many_requests
+from core.errors import rate_limited, too_many_requests
+from core.forms import typed_text
 from core.navigation import action, redirect_back
-from core.pagecache import cache_for_visitors
+from core.pagecache import cache_for_visitors, depends_on
 from core.throttle import check_rate
-from guide import permissions, selectors, seo, services
+from guide import permissions, selectors, seo, services, topics
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
 from guide.models import Comment, Season, Theory, TheoryOrder
 
@@ -34,7 +35,7 @@ def _page(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=[topics.THEORIES], params=[*TheoryFilterForm.base_fields, "page"])
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
     if filters.is_valid():
@@ -67,7 +68,7 @@ def theory_list(request):
     )
 
 
-@cache_for_visitors
+@cache_for_visitors(topics=lambda pk, **_: [topics.theory(pk)], params=["page"])
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_listing(request.user)
@@ -100,6 +101,8 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=No
         .order_by("created_at", "pk")
     )
     page = _page(request, comments, COMMENTS_PER_PAGE)
+    names = {theory.author_id, *(comment.author_id for comment in page)} - {None}
+    depends_on(request, *map(topics.fan, names))
     return render(
         request,
         "guide/theory_detail.html",
@@ -180,6 +183,9 @@ def theory_edit(request, pk):
             preview = form.preview()
             return _theory_form_page(request, form, theory, preview=preview)
         if form.is_valid():
+            kept = typed_text(form, "title", "body")
+            if limited := rate_limited(request, action="edit", kept=kept):
+                return limited
             data = form.cleaned_data
             services.edit_theory(
                 theory=theory,
@@ -205,6 +211,8 @@ def theory_delete(request, pk):
         messages.error(request, _("This theory's season is out, so it stays on the record."))
         return redirect(theory)
     if request.method == "POST":
+        if limited := rate_limited(request, action="delete"):
+            return limited
         services.delete_theory(theory=theory)
         messages.success(request, _("Your theory is deleted."))
         return redirect("guide:theory_list")
@@ -312,6 +320,8 @@ def comment_edit(request, pk):
         if form.wants_preview:
             preview, status = form.preview(), HTTPStatus.OK
         elif form.is_valid():
+            if limited := rate_limited(request, action="edit", kept=typed_text(form, "body")):
+                return limited
             services.edit_comment(
                 comment=comment,
                 body=form.cleaned_data["body"],
@@ -339,6 +349,8 @@ def comment_delete(request, pk):
         Comment.objects.select_related("theory"), pk=pk, author=request.user
     )
     if request.method == "POST":
+        if limited := rate_limited(request, action="delete"):
+            return limited
         theory = comment.theory
         services.delete_comment(comment=comment)
         messages.success(request, _("Your comment is deleted."))

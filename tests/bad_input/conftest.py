@@ -15,3 +15,10 @@ def world(db, moderator):
         moderator=moderator, kind=ModerationKind.HIDE, theory=world.spoiler_theory
     )
     return world
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings):
+    """Hypothesis posts hundreds of examples as one fan: these tests are about what the
+    forms accept, and the limits have tests of their own (tests/guide/test_write_limits.py)."""
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, (100_000, 3600))

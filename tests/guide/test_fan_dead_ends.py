@@ -89,6 +89,7 @@ def url_of(name: str, world) -> str:
         "guide:feed_season_theories": [show.slug, season.number],
         "guide:feed_season_facts": [show.slug, season.number],
         "accounts:profile": [world["other_fan"].username],
+        "sitemap_section": ["theories"],
         # A link that no longer works still answers a page, never a 405.
         "accounts:confirm_email": ["expired-or-forged"],
         "accounts:password_reset_confirm": [

@@ -266,17 +266,25 @@ def test_feeds(client, world, name, kwargs):
 # sitemap.xml ---------------------------------------------------------------------------
 
 
-def fetch_sitemap(client) -> dict[str, ET.Element]:
-    response = client.get("/sitemap.xml")
+def _xml(client, url) -> ET.Element:
+    response = client.get(url)
     assert response.status_code == HTTPStatus.OK
-    root = ET.fromstring(response.content)  # noqa: S314 - our own server's output
-    assert root.tag == f"{SITEMAP}urlset"
+    return ET.fromstring(response.content)  # noqa: S314 - our own server's output
+
+
+def fetch_sitemap(client) -> dict[str, ET.Element]:
+    """Every address in every section the sitemap index lists."""
+    index = _xml(client, "/sitemap.xml")
+    assert index.tag == f"{SITEMAP}sitemapindex"
     urls = {}
-    for url in root.findall(f"{SITEMAP}url"):
-        loc = url.findtext(f"{SITEMAP}loc")
-        assert loc.startswith(f"{ORIGIN}/"), loc
-        assert loc not in urls, f"{loc} listed twice"
-        urls[loc.removeprefix(ORIGIN)] = url
+    for section in index.findall(f"{SITEMAP}sitemap"):
+        root = _xml(client, section.findtext(f"{SITEMAP}loc").removeprefix(ORIGIN))
+        assert root.tag == f"{SITEMAP}urlset"
+        for url in root.findall(f"{SITEMAP}url"):
+            loc = url.findtext(f"{SITEMAP}loc")
+            assert loc.startswith(f"{ORIGIN}/"), loc
+            assert loc not in urls, f"{loc} listed twice"
+            urls[loc.removeprefix(ORIGIN)] = url
     return urls
 
 
@@ -313,11 +321,10 @@ def test_sitemap_leaves_out_hidden_theories_and_unpublished_shows(client, world)
 
 
 def test_sitemap(client, world):
-    response = client.get(reverse("sitemap"))
-    assert response.status_code == HTTPStatus.OK
-    body = response.content.decode()
+    assert client.get(reverse("sitemap")).status_code == HTTPStatus.OK
+    urls = fetch_sitemap(client)
     for obj in (world.show, world.s2, world.on_jo, world.theory):
-        assert f"http://testserver{obj.get_absolute_url()}" in body
+        assert obj.get_absolute_url() in urls
 
 
 # Hidden theories leave the feeds and the sitemap ---------------------------------------------
@@ -329,7 +336,7 @@ def test_hidden_theory_is_left_out_of_feeds_and_sitemap(world, hidden_by_moderat
         reverse("guide:feed_theories"),
         reverse("guide:feed_show_theories", args=[world.show.slug]),
         reverse("guide:feed_season_theories", args=[world.show.slug, 2]),
-        reverse("sitemap"),
+        reverse("sitemap_section", args=["theories"]),
     ]
     for url in urls:
         response = client.get(url)
@@ -342,9 +349,10 @@ def test_hidden_theory_is_left_out_of_feeds_and_sitemap(world, hidden_by_moderat
 
 def test_a_hidden_theory_leaves_the_sitemap_at_once(client, moderator):
     theory = TheoryFactory(title="Abusive title")
-    assert theory.get_absolute_url() in client.get(reverse("sitemap")).text
+    theories = reverse("sitemap_section", args=["theories"])
+    assert theory.get_absolute_url() in client.get(theories).text
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="abuse")
-    assert theory.get_absolute_url() not in client.get(reverse("sitemap")).text
+    assert theory.get_absolute_url() not in client.get(theories).text
 
 
 # robots.txt --------------------------------------------------------------------------------

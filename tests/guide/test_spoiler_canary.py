@@ -42,6 +42,7 @@ from guide.models.season_text import (
     unclassified,
 )
 from guide.reading import PROGRESS_COOKIE, PROGRESS_SALT
+from guide.sitemaps import SITEMAPS
 from tests.factories import (
     CharacterFactory,
     CharacterStatusFactory,
@@ -252,7 +253,8 @@ def page_addresses(world) -> dict[str, list[str]]:
         "feed_show_theories": [reverse("guide:feed_show_theories", args=[slug])],
         "feed_season_theories": [feed("guide:feed_season_theories", s) for s in SEASONS],
         "feed_season_facts": [feed("guide:feed_season_facts", s) for s in SEASONS],
-        "sitemap": [reverse("sitemap")],
+        "sitemap": [reverse("sitemap")]
+        + [reverse("sitemap_section", args=[section]) for section in SITEMAPS],
     }
 
 

@@ -15,5 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             tally = loader.load()
-        freshness.bump()
+        freshness.touch(freshness.SITE)
         self.stdout.write(self.style.SUCCESS(tally.summary()))

@@ -1,0 +1,361 @@
+"""One fan's writes refresh only the cached pages that show what they changed."""
+
+import contextlib
+import inspect
+from datetime import date
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from accounts import services as account_services
+from accounts import tokens as account_tokens
+from core import freshness
+from core.pagecache import cache_for_visitors, depends_on
+from guide import services
+from guide.models import Outcome, Report, SeasonStatus
+from tests.factories import (
+    CharacterFactory,
+    CommentFactory,
+    SeasonFactory,
+    TheoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.VISITOR_PAGE_CACHE = True
+
+
+@pytest.fixture
+def world(fan):
+    season = SeasonFactory()
+    stranger = UserFactory(username="stranger")
+    theory_a = TheoryFactory(season=season, author=stranger, title="Cheong-san lives on")
+    theory_b = TheoryFactory(season=season, author=stranger, title="On-jo leads the rescue")
+    comment = CommentFactory(theory=theory_a, author=fan, body="First thoughts")
+    return {"season": season, "a": theory_a, "b": theory_b, "comment": comment}
+
+
+def other_pages(world) -> list[str]:
+    """Every kind of cached page that does not show theory A's comments."""
+    season = world["season"]
+    return [
+        world["b"].get_absolute_url(),
+        reverse("guide:home"),
+        reverse("guide:show_list"),
+        season.show.get_absolute_url(),
+        season.get_absolute_url(),
+        reverse("guide:theory_list"),
+        reverse("guide:theory_list") + "?sort=new",
+        reverse("guide:leaderboard"),
+        reverse("guide:moderation_log"),
+        reverse("guide:search") + "?q=rescue",
+        reverse("accounts:profile", args=["stranger"]),
+    ]
+
+
+def warm(urls):
+    for url in urls:
+        assert Client().get(url).status_code == HTTPStatus.OK, url
+
+
+def assert_cached(urls, django_assert_num_queries):
+    for url in urls:
+        with django_assert_num_queries(0):
+            assert Client().get(url).status_code == HTTPStatus.OK, url
+
+
+def test_a_comment_edit_refreshes_its_theory_page_and_nothing_else(
+    fan_client, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    theory_a = world["a"].get_absolute_url()
+    warm([theory_a, *other_pages(world)])
+    edit = reverse("guide:comment_edit", args=[world["comment"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fan_client.post(edit, {"body": "Second thoughts"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert_cached(other_pages(world), django_assert_num_queries)
+    page = Client().get(theory_a).text
+    assert "Second thoughts" in page
+    assert "First thoughts" not in page
+
+
+def test_a_new_comment_and_a_deleted_one_refresh_only_their_theory_page(
+    fan, fan_client, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    theory_a = world["a"].get_absolute_url()
+    warm([theory_a, *other_pages(world)])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_comment(author=fan, theory=world["a"], body="A brand new comment")
+    assert_cached(other_pages(world), django_assert_num_queries)
+    assert "A brand new comment" in Client().get(theory_a).text
+    with django_capture_on_commit_callbacks(execute=True):
+        fan_client.post(reverse("guide:comment_delete", args=[world["comment"].pk]))
+    assert_cached(other_pages(world), django_assert_num_queries)
+    assert "First thoughts" not in Client().get(theory_a).text
+
+
+def test_a_theory_edit_refreshes_the_lists_but_not_other_theory_pages(
+    fan, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    theory_b, listing = world["b"].get_absolute_url(), reverse("guide:theory_list")
+    warm([theory_b, listing, world["a"].get_absolute_url()])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_theory(theory=world["a"], title="Cheong-san is back", body="Look closer.")
+    assert_cached([theory_b], django_assert_num_queries)
+    assert "Cheong-san is back" in Client().get(listing).text
+    assert "Look closer." in Client().get(world["a"].get_absolute_url(), follow=True).text
+
+
+def test_a_theory_edit_that_leaves_its_card_alone_leaves_the_listings_cached(
+    world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Cards show a theory's title, spoiler tag and characters, not its text."""
+    theory_a = world["a"]
+    card_pages = [p for p in other_pages(world) if "search" not in p]
+    text_pages = [reverse("guide:feed_theories"), reverse("guide:search") + "?q=rooftop"]
+    warm([theory_a.get_absolute_url(), *card_pages, *text_pages])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_theory(
+            theory=theory_a, title=theory_a.title, body="It happens on the rooftop."
+        )
+    assert_cached(card_pages, django_assert_num_queries)
+    assert "It happens on the rooftop." in Client().get(theory_a.get_absolute_url()).text
+    assert "It happens on the rooftop." in Client().get(text_pages[0]).text
+    assert theory_a.title in Client().get(text_pages[1]).text
+
+
+def test_a_theory_edit_that_changes_its_characters_refreshes_the_listings(
+    world, django_capture_on_commit_callbacks
+):
+    theory_a = world["a"]
+    hero = CharacterFactory(show=world["season"].show, name="Lee Su-hyeok")
+    about_hero = hero.get_absolute_url()
+    assert theory_a.title not in Client().get(about_hero).text
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_theory(
+            theory=theory_a, title=theory_a.title, body=theory_a.body, characters=[hero]
+        )
+    assert theory_a.title in Client().get(about_hero).text
+
+
+def test_a_hidden_comment_leaves_its_theory_page_and_shows_in_the_log_at_once(
+    moderator, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    theory_a, log = world["a"].get_absolute_url(), reverse("guide:moderation_log")
+    warm([theory_a, log, world["b"].get_absolute_url()])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_hidden(moderator=moderator, item=world["comment"], hidden=True, reason="rude")
+    assert_cached([world["b"].get_absolute_url()], django_assert_num_queries)
+    assert "First thoughts" not in Client().get(theory_a).text
+    assert "rude" in Client().get(log).text
+
+
+def test_a_renamed_commenter_shows_at_once_on_the_theory_page(
+    fan, fan_client, world, django_capture_on_commit_callbacks
+):
+    theory_a = world["a"].get_absolute_url()
+    assert fan.public_name in Client().get(theory_a).text
+    with django_capture_on_commit_callbacks(execute=True):
+        fan_client.post(
+            reverse("accounts:settings"),
+            {"display_name": "Rooftop Survivor", "bio": "", "email": "fan@example.org"},
+        )
+    assert "Rooftop Survivor" in Client().get(theory_a).text
+
+
+def test_votes_leave_every_cached_page_alone(
+    fan, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Votes come in floods: cached counts age out (core.pagecache.VISITOR_PAGE_SECONDS)."""
+    pages = [world["a"].get_absolute_url(), *other_pages(world)]
+    warm(pages)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cast_vote(user=fan, theory=world["a"], value=1)
+    assert_cached(pages, django_assert_num_queries)
+
+
+# The mechanism (core.freshness and core.pagecache), on a view of its own ------------------
+
+
+def counting_view(shown: dict, *, topics=("thing",), during=None):
+    """A cached view that returns shown["text"] and counts its renders."""
+    shown.setdefault("renders", 0)
+
+    @cache_for_visitors(topics=topics)
+    def view(request):
+        shown["renders"] += 1
+        text = shown["text"]
+        if during is not None:
+            during(request)
+        return HttpResponse(text)
+
+    return view
+
+
+def test_a_write_that_commits_while_a_page_renders_makes_that_page_stale(
+    rf, django_capture_on_commit_callbacks
+):
+    shown = {"text": "before"}
+
+    def write_after_the_read(request):
+        if shown["renders"] == 1:
+            shown["text"] = "after"
+            with django_capture_on_commit_callbacks(execute=True):
+                freshness.touch("thing")
+
+    view = counting_view(shown, during=write_after_the_read)
+    assert view(rf.get("/")).content == b"before"
+    assert view(rf.get("/")).content == b"after"
+    assert view(rf.get("/")).content == b"after"
+    assert shown["renders"] == 2
+
+
+def test_a_topic_named_while_rendering_is_kept_with_the_page(
+    rf, django_capture_on_commit_callbacks
+):
+    shown = {"text": "v1"}
+    view = counting_view(shown, topics=(), during=lambda request: depends_on(request, "late"))
+    view(rf.get("/"))
+    view(rf.get("/"))
+    assert shown["renders"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch("unrelated")
+    view(rf.get("/"))
+    assert shown["renders"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch("late")
+    view(rf.get("/"))
+    assert shown["renders"] == 2
+
+
+def test_the_site_topic_refreshes_every_page(rf, django_capture_on_commit_callbacks):
+    shown = {"text": "x"}
+    view = counting_view(shown)
+    view(rf.get("/"))
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch(freshness.SITE)
+    view(rf.get("/"))
+    assert shown["renders"] == 2
+
+
+def test_a_write_that_rolls_back_touches_nothing(rf):
+    shown = {"text": "x"}
+    view = counting_view(shown)
+    view(rf.get("/"))
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        freshness.touch("thing")
+        raise RuntimeError
+    view(rf.get("/"))
+    assert shown["renders"] == 1
+
+
+def test_an_evicted_version_counts_as_moved(rf, django_capture_on_commit_callbacks):
+    shown = {"text": "x"}
+    view = counting_view(shown)
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch("thing")
+    view(rf.get("/"))
+    cache.delete_many(freshness.keys_of(["thing"]))
+    view(rf.get("/"))
+    assert shown["renders"] == 2
+
+
+def test_a_write_must_name_what_it_changed():
+    with pytest.raises(ValueError, match="Name what"):
+        freshness.touch()
+
+
+@pytest.mark.parametrize("arguments", [{"topics": "theories"}, {"topics": [], "params": "page"}])
+def test_topics_and_parameters_are_lists_not_strings(arguments):
+    with pytest.raises(TypeError, match="in a list"):
+        cache_for_visitors(**arguments)
+
+
+def test_no_write_but_an_editors_refreshes_the_whole_site(
+    fan, moderator, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The show list shows editors' content only: no fan's or moderator's write, through
+    any service of either app, may make it stale. A new service must join this list."""
+    released = SeasonFactory(
+        show=world["season"].show, status=SeasonStatus.RELEASED, release_date=date(2022, 1, 28)
+    )
+    settled = TheoryFactory(season=released)
+    leaving = UserFactory(username="leaving")
+    theory_a, comment = world["a"], world["comment"]
+    writes = {
+        services: {
+            "cast_vote": lambda: services.cast_vote(user=fan, theory=theory_a, value=1),
+            "recount_votes": lambda: services.recount_votes(theory_ids=[theory_a.pk]),
+            "remove_votes_of": lambda: services.remove_votes_of(user=fan),
+            "post_theory": lambda: services.post_theory(
+                author=fan, season=world["season"], title="New", body="Text."
+            ),
+            "edit_theory": lambda: services.edit_theory(theory=theory_a, title="A", body="B"),
+            "post_comment": lambda: services.post_comment(author=fan, theory=theory_a, body="Hi"),
+            "edit_comment": lambda: services.edit_comment(comment=comment, body="Edited"),
+            "report": lambda: services.report(reporter=fan, reason="spam", theory=world["b"]),
+            "save_report": lambda: services.save_report(
+                reporter=fan, reason="abuse", theory=world["b"]
+            ),
+            "close_report": lambda: services.close_report(
+                moderator=moderator, report_row=Report.objects.get(), dismissed=True
+            ),
+            "uphold_report": lambda: services.uphold_report(
+                moderator=moderator,
+                report_row=services.report(reporter=fan, reason="spam", theory=world["b"]),
+            ),
+            "set_hidden": lambda: services.set_hidden(
+                moderator=moderator, item=world["b"], hidden=True, reason="spam"
+            ),
+            "set_outcome": lambda: services.set_outcome(
+                moderator=moderator, theory=settled, outcome=Outcome.CONFIRMED
+            ),
+            "save_progress": lambda: services.save_progress(
+                user=fan, show=world["season"].show, seasons_watched=1
+            ),
+            "delete_comment": lambda: services.delete_comment(comment=comment),
+            "delete_theory": lambda: services.delete_theory(theory=theory_a),
+            "forget_fan": lambda: services.forget_fan(user=fan),
+        },
+        account_services: {
+            "update_profile": lambda: account_services.update_profile(
+                user=fan, display_name="Renamed", bio=""
+            ),
+            "sign_up": lambda: account_services.sign_up(
+                username="newcomer", email="newcomer@example.org", password="a long passphrase"
+            ),
+            "request_email_change": lambda: account_services.request_email_change(
+                user=fan, address="moved@example.org"
+            ),
+            "confirm_email": lambda: account_services.confirm_email(
+                token=account_tokens.make(user_id=fan.pk, address="moved@example.org")
+            ),
+            "delete_account": lambda: account_services.delete_account(user=leaving),
+        },
+    }
+    # Reads, or a lock other writes take first: none of them changes what a page shows.
+    reads_only = {"theory_text_fields", "hold_fan", "pending_change"}
+    for module, calls in writes.items():
+        public = {
+            name
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and not name.startswith("_")
+        }
+        assert public - reads_only == set(calls), module.__name__
+    editors_only = reverse("guide:show_list")
+    warm([editors_only])
+    for calls in writes.values():
+        for name, write in calls.items():
+            with django_capture_on_commit_callbacks(execute=True):
+                write()
+            with django_assert_num_queries(0):
+                assert Client().get(editors_only).status_code == HTTPStatus.OK, name
