@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -77,7 +77,10 @@ def theory_detail(request, pk, slug=None):
         pk=pk,
     )
     if slug != theory.slug:
-        return redirect(theory, permanent=True)
+        # The old address's query (a comment page, a vote to confirm) comes along.
+        query = request.GET.urlencode()
+        target = theory.get_absolute_url() + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(target)
     return _theory_page(request, theory, CommentForm(last_season=theory.show_last_season))
 
 
