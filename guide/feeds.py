@@ -7,7 +7,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guide.markdown import to_plain_text
 from guide.models import Season, Show, Theory
 
 FEED_SIZE = 30
@@ -34,7 +33,7 @@ class TheoryFeedMixin:
             return _(
                 "This theory reveals events of season %(n)s. Open it on the site to read it."
             ) % {"n": theory.spoiler_season}
-        return to_plain_text(theory.body, limit=500)
+        return theory.excerpt
 
     def item_author_name(self, theory):
         return theory.author.public_name if theory.author else _("deleted fan")

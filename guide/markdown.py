@@ -79,6 +79,10 @@ def render(source: str) -> str:
     )
 
 
+# How much plain text a theory keeps for meta tags and feeds (guide.services stores it).
+EXCERPT_LENGTH = 500
+
+
 def to_plain_text(source: str, limit: int = 200) -> str:
     """A short plain excerpt (unescaped: templates escape it), for meta tags and feeds."""
     words = []

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.seo import DESCRIPTION_LENGTH, SITE_NAME, PageMeta, absolute, short
-from guide.markdown import to_plain_text
+from core.seo import SITE_NAME, PageMeta, absolute, short
 
 
 def _poster(request, show) -> tuple[str, str]:
@@ -191,7 +190,7 @@ def for_theory(request, theory, comment_count: int) -> PageMeta:
             "n": theory.spoiler_season,
         }
     else:
-        description = to_plain_text(theory.body, limit=DESCRIPTION_LENGTH)
+        description = short(theory.excerpt)
     data = {
         "@context": "https://schema.org",
         "@type": "DiscussionForumPosting",
@@ -225,7 +224,7 @@ def for_theory(request, theory, comment_count: int) -> PageMeta:
     if theory.edited_at:
         data["dateModified"] = theory.edited_at.isoformat()
     if not theory.spoiler_season:
-        data["text"] = to_plain_text(theory.body, limit=500)
+        data["text"] = theory.excerpt
     return PageMeta(
         title=headline, description=description, og_type="article", structured_data=[data]
     )

@@ -163,6 +163,7 @@ def theory_text_fields(
     )
     return {
         "body_html": markdown.render(body),
+        "excerpt": markdown.to_plain_text(body, limit=markdown.EXCERPT_LENGTH),
         "search_text": draft.searchable_text(),
         "slug": draft.make_slug(),
     }

@@ -141,6 +141,9 @@ class Theory(ConstraintErrorsByField, models.Model):
     # Title, headline and body folded for search (guide.textfold), kept by guide.services; on
     # PostgreSQL a full-text GIN index covers it (migration 0005).
     search_text = models.TextField(editable=False, blank=True)
+    # The body as plain text, at most EXCERPT_LENGTH characters, for meta tags and feeds:
+    # derived once when the theory is written, never on a read (guide.services).
+    excerpt = models.TextField(editable=False, blank=True)
     characters = models.ManyToManyField(
         Character, blank=True, related_name="theories", verbose_name=_("characters")
     )

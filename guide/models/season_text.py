@@ -46,6 +46,7 @@ SEASON_TEXT: dict[str, SeasonText] = {
             "body": "spoiler_season",
             "body_html": "spoiler_season",
             "search_text": "spoiler_season",
+            "excerpt": "spoiler_season",
             "outcome": "outcome_season",
             "outcome_note": "outcome_season",
             "outcome_source_url": "outcome_season",

@@ -69,6 +69,7 @@ READERS = ("visitor", "fan")
 NOT_ON_PUBLIC_PAGES = {
     ("guide.Theory", "body"),  # pages show body_html; feeds and previews skip spoilers
     ("guide.Theory", "search_text"),  # found by search, never shown
+    ("guide.Theory", "excerpt"),  # only in the <head> and feeds of theories that spoil nothing
     ("guide.Comment", "body"),  # pages show body_html
 }
 

@@ -1,8 +1,10 @@
 """guide.services and theories: posting, editing and deleting keep the rows consistent."""
 
 import datetime
+from unittest.mock import patch
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -179,3 +181,22 @@ def test_delete_theory_leaves_no_orphans_and_keeps_the_log(fan, other_fan, moder
         ("comment", f"#{comment_pk} (#{theory_pk})"),
     ]
     assert all(action.moderator == moderator for action in actions)
+
+
+def test_a_theorys_plain_excerpt_is_stored_when_written_not_built_on_read(fan, client):
+    season = TheoryFactory().season
+    theory = services.post_theory(
+        author=fan, season=season, title="Plain", body="Nam-ra **lives**, says `the` finale."
+    )
+    assert theory.excerpt == "Nam-ra lives, says the finale."
+    services.edit_theory(theory=theory, title="Plain", body="*Changed* text")
+    theory.refresh_from_db()
+    assert theory.excerpt == "Changed text"
+    # Pages and feeds read the stored excerpt: Markdown is not parsed again per request.
+    parsed_on_read = AssertionError("Markdown parsed on a read")
+    with (
+        patch.object(markdown._parser, "parse", side_effect=parsed_on_read),
+        patch.object(markdown._parser, "render", side_effect=parsed_on_read),
+    ):
+        assert client.get(theory.get_absolute_url()).status_code == 200
+        assert client.get(reverse("guide:feed_theories")).status_code == 200
