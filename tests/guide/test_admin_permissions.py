@@ -26,8 +26,8 @@ from guide.models import (
     Theory,
 )
 from tests import factories
-from tests.admin_forms import change_form_fields
-from tests.admin_world import REGISTERED, admin_url, model_id, one_of_each
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.admin_world import REGISTERED, admin_url, model_id, one_of_each
 
 pytestmark = pytest.mark.django_db
 

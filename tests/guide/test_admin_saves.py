@@ -9,8 +9,8 @@ from http import HTTPStatus
 import pytest
 from django.db import models
 
-from tests.admin_forms import change_form_fields
-from tests.admin_world import REGISTERED, admin_url, image_upload, model_id, one_of_each
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.admin_world import REGISTERED, admin_url, image_upload, model_id, one_of_each
 
 
 def _image_fields(model) -> list[str]:

@@ -25,8 +25,8 @@ from guide.models import (
     WatchProgress,
 )
 from tests import factories
-from tests.admin_forms import change_form_fields
-from tests.admin_world import admin_url, image_upload
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.admin_world import admin_url, image_upload
 
 pytestmark = pytest.mark.django_db
 

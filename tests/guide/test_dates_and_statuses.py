@@ -11,8 +11,8 @@ from django.utils import timezone
 from guide import selectors, services
 from guide.models import Comment, Fact, Season, SeasonStatus, Theory
 from tests import factories
-from tests.admin_forms import change_form_fields
-from tests.admin_world import admin_url
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.admin_world import admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from guide.models import Season, Show
 from tests import factories
-from tests.admin_forms import change_form_fields
-from tests.admin_world import admin_url
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.admin_world import admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from guide.models import Episode, Season, SeasonStatus
 from tests import factories
-from tests.admin_forms import change_form_fields
-from tests.admin_world import admin_url
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.admin_world import admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from guide.models import (
     Theory,
 )
 from tests import factories
-from tests.admin_world import admin_url
+from tests.kit.admin_world import admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -54,7 +54,7 @@ from tests.factories import (
     TheoryFactory,
     UserFactory,
 )
-from tests.shield_html import head_part, open_part
+from tests.kit.shield import head_part, open_part
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from tests.factories import (
     TheoryFactory,
     UserFactory,
 )
-from tests.shield_html import open_part
+from tests.kit.shield import open_part
 
 pytestmark = pytest.mark.django_db
 
