@@ -4,6 +4,7 @@ Per fan: 5 theories an hour, 20 comments in ten minutes, 120 votes a minute and 
 reports an hour; each action has its own allowance, so spending one leaves the others.
 """
 
+import time
 from http import HTTPStatus
 
 import pytest
@@ -71,3 +72,22 @@ def test_five_reports_leave_a_fans_theory_allowance_untouched(fan, other_fan_cli
     )
     assert response.status_code == HTTPStatus.FOUND
     assert Theory.objects.filter(title="My own theory at last").exists()
+
+
+@pytest.mark.parametrize("window", [1, 5, 6])
+def test_a_limit_holds_however_short_its_window(settings, window):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (2, window)}
+    now = 1000.0 * window
+    assert check_rate(action="vote", user_id=4, now=now) is None
+    assert check_rate(action="vote", user_id=4, now=now) is None
+    assert check_rate(action="vote", user_id=4, now=now) == window
+
+
+def test_an_hours_allowance_stays_spent_until_the_hour_is_over(monkeypatch):
+    # The counters live in the cache, which forgets by the clock: move the clock on.
+    start = 2000.0 * HOUR
+    for _ in range(POLICY["theory"][0]):
+        assert check_rate(action="theory", user_id=5, now=start) is None
+    fifty_minutes_on = time.time() + 50 * MINUTE
+    monkeypatch.setattr(time, "time", lambda: fifty_minutes_on)
+    assert check_rate(action="theory", user_id=5, now=start + 50 * MINUTE) == 10 * MINUTE
