@@ -64,3 +64,20 @@ def test_one_settled_theory_of_any_outcome_puts_a_fan_on_the_board(client, aired
 def test_open_theories_alone_keep_a_fan_off_the_board(client, aired):
     settle(UserFactory(username="waiting"), aired, Outcome.OPEN, score=40)
     assert board(client) == []
+
+
+def test_a_hidden_theory_counts_on_no_shows_board(client, aired):
+    fan = UserFactory(username="hidden_hit")
+    theory = settle(fan, aired, Outcome.CONFIRMED, score=5)
+    theory.is_hidden = True
+    theory.save()
+    url = reverse("guide:leaderboard")
+    for query in ({}, {"show": aired.show.slug}):
+        page = page_of(client.get(url, query))
+        assert fan.get_absolute_url() not in page.hrefs, query
+
+
+def test_a_fan_without_theories_has_a_total_score_of_zero(client):
+    fan = UserFactory(username="newcomer")
+    text = page_of(client.get(fan.get_absolute_url())).text
+    assert "Total score 0" in text
