@@ -106,3 +106,25 @@ def test_quoted_people_do_not_cost_a_query_each(client, season):
         lambda: [quote() for _ in range(3)],
         "season guide with quoted facts",
     )
+
+
+def test_the_guide_links_every_season_of_the_show(client, season):
+    first = season.show.seasons.get(number=1)
+    hrefs = page_of(client.get(season.get_absolute_url())).hrefs
+    assert first.get_absolute_url() in hrefs
+
+
+def test_an_open_question_is_listed_and_a_bare_milestone_only_dated(client, season):
+    FactFactory(season=season, question="Will there be a third season?", answer="")
+    FactFactory(
+        season=season,
+        question="When was the teaser out?",
+        answer="",
+        milestone=Milestone.TEASER,
+        happened_on=datetime.date(2024, 8, 1),
+    )
+    text = text_of(client, season)
+    questions = text[text.index("Questions and answers") :]
+    assert "Will there be a third season?" in questions
+    assert "When was the teaser out?" not in questions
+    assert "Teaser or trailer — When was the teaser out?" in timeline_of(client, season)
