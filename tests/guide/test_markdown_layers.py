@@ -135,3 +135,8 @@ def test_the_markdown_subset_still_renders():
     html = render("*em* **strong**\n\n- one\n- two\n\n> quoted\n\nline  \nbreak")
     assert tags_of(html) == ["p", "em", "strong", "ul", "li", "li", "blockquote", "p", "p", "br"]
     assert Page(html).text == "em strong one two quoted line break"
+
+
+@pytest.mark.parametrize("source", ["", None])
+def test_no_text_renders_as_nothing(source):
+    assert render(source) == ""

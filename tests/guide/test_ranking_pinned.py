@@ -143,3 +143,12 @@ def test_top_list_puts_forty_of_fifty_above_five_of_five():
     page = Page(Client().get(reverse("guide:theory_list"), {"sort": "top"}))
     titles = [link.text.strip() for link in page.find_all("a") if link.text.strip()]
     assert titles.index("Forty of fifty") < titles.index("Five of five")
+
+
+def test_ranks_are_kept_to_seven_decimals():
+    # A millisecond is 1.16e-8 of a day: below the seventh decimal, so it does not count.
+    assert hot(0, DAY_ONE + timedelta(milliseconds=1)) == 0.0
+    assert hot(0, DAY_ONE + timedelta(milliseconds=9)) == pytest.approx(1e-7, abs=1e-12)
+    bound = wilson_lower_bound(40, 10)
+    assert bound == round(bound, 7)
+    assert bound != round(bound, 6)
