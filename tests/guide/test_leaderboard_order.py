@@ -1,0 +1,83 @@
+"""Who is on the prediction leaderboard, and in what order.
+
+A fan is on it once any of their theories is settled (confirmed, partly, debunked);
+ties on confirmed and then partly confirmed go to the higher total score, and only
+then to the name.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from guide.models import Outcome, SeasonStatus
+from tests.factories import SeasonFactory, TheoryFactory, UserFactory
+from tests.kit.html import page_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aired(db):
+    return SeasonFactory(status=SeasonStatus.RELEASED, release_date=datetime.date(2022, 1, 28))
+
+
+def settle(author, season, outcome, score=0):
+    return TheoryFactory(
+        author=author,
+        season=season,
+        outcome=outcome,
+        upvotes=max(score, 0),
+        downvotes=max(-score, 0),
+        score=score,
+    )
+
+
+def board(client) -> list[str]:
+    """The fans' profile links on the leaderboard, top first."""
+    page = page_of(client.get(reverse("guide:leaderboard")))
+    return [href for href in page.hrefs if href.startswith("/u/")]
+
+
+def test_a_tie_on_outcomes_goes_to_the_higher_score_before_the_name(client, aired):
+    aaron, zoe = UserFactory(username="aaron"), UserFactory(username="zoe")
+    settle(aaron, aired, Outcome.CONFIRMED, score=1)
+    settle(zoe, aired, Outcome.CONFIRMED, score=9)
+    assert board(client) == [zoe.get_absolute_url(), aaron.get_absolute_url()]
+
+
+def test_outcomes_come_before_the_score(client, aired):
+    lucky, popular = UserFactory(username="lucky"), UserFactory(username="popular")
+    settle(lucky, aired, Outcome.CONFIRMED, score=0)
+    settle(popular, aired, Outcome.PARTLY, score=50)
+    settle(popular, aired, Outcome.PARTLY, score=50)
+    assert board(client) == [lucky.get_absolute_url(), popular.get_absolute_url()]
+
+
+@pytest.mark.parametrize("outcome", [Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED])
+def test_one_settled_theory_of_any_outcome_puts_a_fan_on_the_board(client, aired, outcome):
+    fan = UserFactory(username="single")
+    settle(fan, aired, outcome)
+    assert board(client) == [fan.get_absolute_url()]
+
+
+def test_open_theories_alone_keep_a_fan_off_the_board(client, aired):
+    settle(UserFactory(username="waiting"), aired, Outcome.OPEN, score=40)
+    assert board(client) == []
+
+
+def test_a_hidden_theory_counts_on_no_shows_board(client, aired):
+    fan = UserFactory(username="hidden_hit")
+    theory = settle(fan, aired, Outcome.CONFIRMED, score=5)
+    theory.is_hidden = True
+    theory.save()
+    url = reverse("guide:leaderboard")
+    for query in ({}, {"show": aired.show.slug}):
+        page = page_of(client.get(url, query))
+        assert fan.get_absolute_url() not in page.hrefs, query
+
+
+def test_a_fan_without_theories_has_a_total_score_of_zero(client):
+    fan = UserFactory(username="newcomer")
+    text = page_of(client.get(fan.get_absolute_url())).text
+    assert "Total score 0" in text

@@ -1,0 +1,1 @@
+"""Mutation testing (`make mutation`): the kept list of equivalent mutants and the report."""

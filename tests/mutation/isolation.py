@@ -1,0 +1,63 @@
+"""A pytest plugin that only `make mutation` loads (pyproject.toml, [tool.mutmut]).
+
+mutmut runs the tests once in its own process, then forks a child per mutant. Every
+child inherits the settings, so every child would build and delete the same test
+database while another child is using it: each process gets a database of its own.
+
+Building one (the migrations, on a file) takes longer than most mutants' tests, so the
+first process keeps its database (pytest-django's --reuse-db, also in the config) and,
+each child starts from a copy of that file. `make mutation` runs on SQLite only.
+"""
+
+import atexit
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Imported once, in mutmut's own process; the children are forked from it.
+_FIRST_PID = os.getpid()
+_base_names: dict[str, str] = {}
+_SQLITE_SIDE_FILES = ("", "-wal", "-shm")
+
+
+def _name_for(alias: str, pid: int) -> str:
+    return f"{_base_names[alias].removesuffix('.sqlite3')}_mutant_{pid}.sqlite3"
+
+
+def _remove_sqlite(name: str) -> None:
+    for suffix in _SQLITE_SIDE_FILES:
+        Path(name + suffix).unlink(missing_ok=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    from django.db import connections
+
+    for alias in connections:
+        db_settings = connections.settings[alias]
+        if "sqlite3" not in db_settings["ENGINE"]:
+            raise pytest.UsageError("Mutation testing runs on SQLite: unset DATABASE_URL.")
+        test_settings = db_settings.setdefault("TEST", {})
+        if alias not in _base_names:
+            _base_names[alias] = test_settings.get("NAME") or f"test_{db_settings['NAME']}"
+            if os.getpid() == _FIRST_PID:
+                atexit.register(_remove_sqlite, _name_for(alias, _FIRST_PID))
+        own = _name_for(alias, os.getpid())
+        test_settings["NAME"] = own
+        template = _name_for(alias, _FIRST_PID)
+        if own != template and Path(template).exists():
+            for suffix in _SQLITE_SIDE_FILES:
+                if Path(template + suffix).exists():
+                    shutil.copyfile(template + suffix, own + suffix)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    from django.db import connections
+
+    if os.getpid() == _FIRST_PID:
+        return
+    for alias in connections:
+        _remove_sqlite(connections.settings[alias]["TEST"]["NAME"])
