@@ -45,7 +45,7 @@ def lockstep_cache(settings):
 
 def test_simultaneous_attempts_get_exactly_the_limit(lockstep_cache):
     def attempt(_):
-        return check_rate(action="vote", user_id=9, now=6000.0)
+        return check_rate(action="vote", key=9, now=6000.0)
 
     with ThreadPoolExecutor(max_workers=ATTEMPTS) as pool:
         results = list(pool.map(attempt, range(ATTEMPTS)))

@@ -4,9 +4,12 @@ A fan may tag a comment with a later season than the theory it answers (or tag n
 on a tagged theory); the reader's progress is weighed against the comment's tag.
 """
 
+import datetime
+
 import pytest
 
 from guide import services
+from guide.models import Season, SeasonStatus
 from tests.kit.html import assert_open, assert_shielded, page_of
 from tests.kit.worlds import NOT_ANSWERED, build_world, reader_client
 
@@ -35,6 +38,10 @@ def test_a_season_two_comment_on_an_untagged_theory_is_shielded_before_season_tw
 
 
 def test_a_season_two_comment_is_open_once_season_two_is_watched(world):
+    # Only a season that is out can be marked as watched.
+    Season.objects.filter(pk=world.s2.pk).update(
+        status=SeasonStatus.RELEASED, release_date=datetime.date(2024, 1, 28)
+    )
     client = reader_client(world.show, 2)
     page = page_of(client.get(world.theory.get_absolute_url()))
     assert_open(page, SEASON_TWO_COMMENT)
