@@ -31,11 +31,15 @@ class _BareLinks(LinkifyIt):
         ]
 
 
-def _inside_link(tokens, idx) -> bool:
-    depth = 0
-    for token in tokens[:idx]:
-        depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
-    return depth > 0
+def _mark_images_in_links(state) -> None:
+    """Mark the images that sit inside a link, in one pass over the tokens: a look back
+    from each image would make a body of many images quadratic."""
+    for block in state.tokens:
+        depth = 0
+        for token in block.children or ():
+            depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "image" and depth > 0:
+                token.meta["inside_link"] = True
 
 
 def _image_as_link(renderer, tokens, idx, options, env) -> str:
@@ -44,7 +48,7 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     text = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env) or src)
-    if _inside_link(tokens, idx):
+    if token.meta.get("inside_link"):
         return text
     return f'<a href="{escapeHtml(src)}">{text}</a>'
 
@@ -65,6 +69,7 @@ _parser = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True}).e
     ]
 )
 _parser.linkify = _BareLinks()
+_parser.core.ruler.after("inline", "images_in_links", _mark_images_in_links)
 _parser.add_render_rule("image", _image_as_link)
 
 

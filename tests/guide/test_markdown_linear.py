@@ -1,0 +1,95 @@
+"""Markdown work grows linearly with the text, whatever a fan types.
+
+A body is parsed when it is posted or edited (and for a preview), so a body that makes the
+parser do quadratic work costs every writer's request. Work is counted, not timed: the
+steps of Python the parser takes (markdown-it and our own rules) and the size of what the
+sanitiser is given (nh3 is linear in its input). A body of a fragment repeated 4n times
+must cost about four times the body of n, never the sixteen times of quadratic work.
+"""
+
+import sys
+from collections.abc import Callable
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from guide import markdown
+from tests.bad_input.hostile import HYPOTHESIS
+
+# Pieces of Markdown syntax that open or close something, and a little text.
+PIECES = [
+    "[", "]", "(", ")", "![", "](", "*", "**", "_", "`", "```", "~~", "<", ">", "\\",
+    "\n", "\n\n", " ", "#", "- ", "1. ", "> ", "a", "http://a.b", "www.a.b", "<a@b.c>",
+    '"', "'", "&amp;", "|",
+]  # fmt: skip
+FRAGMENTS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
+
+# A linear cost a + b·n grows at most four times from n to 4n; quadratic work grows
+# sixteen times. The margin leaves room for the parser's steps that depend on where a
+# repetition happens to end.
+GROWTH_LIMIT = 4.6
+LONGEST_BODY = 4_000  # characters at 4n: long enough for quadratic work to show
+
+
+def steps_run(function: Callable[[str], object], text: str) -> int:
+    """How many steps of Python `function(text)` takes: lines run, and jumps back to the
+    start of a loop (a loop written on one line runs no new line as it goes round)."""
+    tool = sys.monitoring.PROFILER_ID
+    events = sys.monitoring.events
+    count = 0
+
+    def on_step(*_):
+        nonlocal count
+        count += 1
+
+    sys.monitoring.use_tool_id(tool, "markdown-work")
+    try:
+        for event in (events.LINE, events.JUMP):
+            sys.monitoring.register_callback(tool, event, on_step)
+        sys.monitoring.set_events(tool, events.LINE | events.JUMP)
+        function(text)
+    finally:
+        sys.monitoring.set_events(tool, 0)
+        sys.monitoring.free_tool_id(tool)
+    return count
+
+
+def sanitiser_input(text: str) -> int:
+    """How much HTML the parser hands to the sanitiser."""
+    return len(markdown._parser.render(text))
+
+
+def growth(measure: Callable[[str], int], fragment: str) -> float:
+    repeats = max(1, LONGEST_BODY // (4 * len(fragment)))
+    measure(fragment)  # the parser compiles some patterns on first use
+    small, large = measure(fragment * repeats), measure(fragment * 4 * repeats)
+    return large / max(small, 1)
+
+
+@pytest.mark.parametrize(
+    "measure",
+    [
+        pytest.param(lambda text: steps_run(markdown.render, text), id="render"),
+        pytest.param(lambda text: steps_run(markdown.to_plain_text, text), id="plain-text"),
+        pytest.param(sanitiser_input, id="sanitiser-input"),
+    ],
+)
+@HYPOTHESIS
+@given(fragment=FRAGMENTS)
+@example(fragment="[[a](")  # the review's hostile body
+@example(fragment="![a](b)")  # many images: each once looked back over all the tokens
+@example(fragment="[![a](")
+@example(fragment="**_")
+def test_markdown_work_grows_linearly(measure, fragment):
+    assert growth(measure, fragment) <= GROWTH_LIMIT, fragment
+
+
+def test_the_counter_sees_quadratic_work():
+    """The measure itself can tell: a deliberately quadratic function fails the limit."""
+
+    def quadratic(text):
+        return sum(1 for i in range(len(text)) for _ in text[:i])
+
+    assert growth(lambda text: steps_run(quadratic, text), "ab") > GROWTH_LIMIT
+    assert growth(lambda text: steps_run(lambda t: sum(1 for _ in t), text), "ab") <= GROWTH_LIMIT
