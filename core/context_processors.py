@@ -7,6 +7,8 @@ def site(request):
     context = {
         "theme": theme_of(request),
         "theme_choices": THEME_CHOICES,
+        # Where forms send the reader back to: this page, as asked for.
+        "here": request.get_full_path(),
         # The page's own address without its query string, except the page number.
         "canonical_url": _canonical(request),
     }

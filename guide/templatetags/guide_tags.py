@@ -1,5 +1,6 @@
 """Template tags for the guide: the spoiler shield and small formatting helpers."""
 
+import hashlib
 import json
 import re
 
@@ -8,9 +9,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from guide import permissions, spoilers
+from core.fragments import Fragment, render_many
+from guide import permissions, spoilers, topics
 from guide.forms import watch_choices, watch_label
 from guide.textfold import fold_with_positions
 
@@ -37,6 +40,51 @@ def is_shielded(context, spoiler_season, show_id):
     return shielded_for(context, spoiler_season, show_id)
 
 
+@register.simple_tag(takes_context=True)
+def theory_cards(context, theories):
+    """`{% theory_cards theories %}`: each theory's card (includes/theory_card.html).
+
+    Cards are shared between readers through core.fragments. A card's key holds all in
+    which two readers' cards of one theory differ: language, which of its spoilers are
+    shielded, whether the reader is signed in and may vote, their vote, the counts.
+    Its topics cover the rest: the theory's own writes, its author's name, and (through
+    core.fragments) editors' changes to the show and season it belongs to.
+    """
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    language = get_language()
+    fragments = []
+    for theory in theories:
+        show_id = theory.season.show_id
+        title_hidden = shielded_for(context, theory.spoiler_season, show_id)
+        outcome_hidden = shielded_for(context, theory.outcome_season, show_id)
+        may_vote = permissions.can_vote(user, theory) if signed_in else True
+        # Writes that change a card also change one of these, so a card is right at once
+        # even when a topic's move is not seen yet (it lands when the write commits).
+        shown_values = (
+            theory.pk,
+            language,
+            title_hidden,
+            outcome_hidden,
+            signed_in,
+            may_vote,
+            getattr(theory, "my_vote", None),
+            theory.score,
+            theory.comment_count,
+            theory.edited_at,
+            theory.outcome,
+            theory.is_hidden,
+            (theory.author.username, theory.author.display_name) if theory.author_id else None,
+        )
+        key = "card:" + hashlib.blake2b(repr(shown_values).encode(), digest_size=16).hexdigest()
+        shown = (topics.theory(theory.pk),)
+        if theory.author_id is not None:
+            shown += (topics.fan(theory.author_id),)
+        card = {"theory": theory, "title_hidden": title_hidden, "outcome_hidden": outcome_hidden}
+        fragments.append(Fragment(key=key, topics=shown, context=card))
+    return mark_safe("".join(render_many(context, "includes/theory_card.html", fragments)))  # noqa: S308
+
+
 class SpoilerNode(template.Node):
     def __init__(self, nodelist, season_expr, show_expr, label_expr=None):
         self.nodelist = nodelist
@@ -60,7 +108,7 @@ class SpoilerNode(template.Node):
                 "label": label or _("Spoiler"),
                 # Only a season that is out can have been seen.
                 "can_say_seen": season in _released(context, show_id),
-                "request": context.get("request"),
+                "here": context.get("here"),
                 "csrf_token": context.get("csrf_token"),
             },
         )
@@ -126,7 +174,7 @@ def watch_prompt(context, show, compact=False, named=False):
         "choices": choices,
         "watched": "" if watched is None else str(watched),
         "watched_label": "" if watched is None else watch_label(watched),
-        "request": context.get("request"),
+        "here": context.get("here"),
         "csrf_token": context.get("csrf_token"),
     }
 
