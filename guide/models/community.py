@@ -44,6 +44,7 @@ def _last_season_of(show: str) -> Subquery:
 
 # The address word of a theory whose title must not show in its address (see `url_slug`).
 WITHDRAWN_SLUG = "withdrawn"
+HIDDEN_SLUG = "hidden"
 
 
 def not_withdrawn(path: str = "") -> Q:
@@ -233,11 +234,14 @@ class Theory(ConstraintErrorsByField, models.Model):
     def url_slug(self) -> str:
         """The slug in the theory's address: the one rule every link and redirect follows.
 
-        A withdrawn theory's title must not travel in its address (in a log, a history,
-        a shared link), so its address says only what became of it.
+        A hidden or withdrawn theory's title must not travel in its address (in a log, a
+        history, a shared link, the admin's "view on site"), so its address says only
+        what became of it; restoring a hidden theory brings its title's slug back.
         """
         if self.withdrawn_at is not None:
             return WITHDRAWN_SLUG
+        if self.is_hidden:
+            return HIDDEN_SLUG
         return self.slug or "-"
 
     @property
