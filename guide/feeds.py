@@ -45,7 +45,12 @@ class TheoryFeedMixin:
         return theory.edited_at or theory.created_at
 
     def _theories(self):
-        return Theory.objects.visible_to(None).select_related("author", "season__show").new()
+        return (
+            Theory.objects.visible_to(None)
+            .standing()
+            .select_related("author", "season__show")
+            .new()
+        )
 
 
 class LatestTheoriesFeed(TheoryFeedMixin, Feed):

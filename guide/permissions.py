@@ -33,20 +33,37 @@ def can_preview(user) -> bool:
     )
 
 
+def is_open(theory) -> bool:
+    """A theory its author withdrew takes no more votes, comments, reports or edits."""
+    return getattr(theory, "withdrawn_at", None) is None
+
+
 def can_edit(user, item) -> bool:
     """Authors may edit their own theories and comments while the text is not frozen
-    (a theory freezes once its season is out, so a "called it" stays honest)."""
+    (a theory freezes once its season is out, so a "called it" stays honest) and, for a
+    theory, while it is not withdrawn."""
     if user is None or not user.is_authenticated or item.author_id != user.pk:
         return False
-    return not getattr(item, "is_frozen", False)
+    return not getattr(item, "is_frozen", False) and is_open(item)
 
 
 def can_delete(user, item) -> bool:
-    """The same as editing: a theory whose season is out stays on its author's record."""
+    """The same as editing: a theory whose season is out stays on its author's record,
+    and a withdrawn one is gone already."""
     return can_edit(user, item)
 
 
 def can_vote(user, theory) -> bool:
-    """Fans vote on other fans' theories, never on their own: an author's score and
+    """Fans vote on other fans' open theories, never on their own: an author's score and
     prediction record are what other fans made them."""
-    return bool(user is not None and user.is_authenticated and theory.author_id != user.pk)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and theory.author_id != user.pk
+        and is_open(theory)
+    )
+
+
+def can_comment(user, theory) -> bool:
+    """Signed-in fans comment on any theory they see that is not withdrawn."""
+    return bool(user is not None and user.is_authenticated and is_open(theory))

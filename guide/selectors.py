@@ -33,6 +33,7 @@ from guide.models import (
     Theory,
     TheoryOrder,
     VoteValue,
+    not_withdrawn,
 )
 
 # Votes ---------------------------------------------------------------------------------
@@ -77,9 +78,11 @@ LEADERBOARD_SIZE = 50
 def with_prediction_records(users, *, show=None):
     """Annotate each fan's record: confirmed, partly, debunked, open, and total score.
 
-    Only theories anyone may see count: a hidden theory or an unpublished show's never does.
+    Only theories anyone may see listed count: a hidden or withdrawn theory or an
+    unpublished show's never does.
     """
     scope = Q(theories__is_hidden=False, theories__season__show__is_published=True)
+    scope &= not_withdrawn("theories__")
     if show is not None:
         scope &= Q(theories__season__show=show)
 

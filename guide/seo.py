@@ -182,6 +182,13 @@ def for_character(request, character) -> PageMeta:
 
 
 def for_theory(request, theory, comment_count: int) -> PageMeta:
+    if theory.is_withdrawn:
+        # Its title, text and author are gone from the site, previews included.
+        return PageMeta(
+            title=_("This theory was withdrawn by its author"),
+            description=_("Fans' comments on a theory about %(season)s.")
+            % {"season": theory.season},
+        )
     # Spoiler-free for every reader: the real title only when it spoils nothing.
     headline = theory.headline
     if theory.spoiler_season:

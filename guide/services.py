@@ -31,6 +31,22 @@ class FrozenError(Exception):
     """The theory's season is out: it can no longer change or go."""
 
 
+class WithdrawnError(Exception):
+    """Its author withdrew the theory: it takes no more votes, comments, reports or edits."""
+
+
+def _hold_open_theory(theory_id: int, *, key: bool = False):
+    """Lock the theory's row until the transaction ends and return its withdrawal time.
+
+    A write that adds a row pointing at the theory (a vote, a comment, a report) takes
+    the row first, with `key=False`; deleting the theory takes it with `key=True`. So a
+    deletion either sees the new row and withdraws the theory instead, or goes first and
+    the write finds it gone or withdrawn. Theory.DoesNotExist if it is gone.
+    """
+    theories = Theory.objects.select_for_update(no_key=not key).filter(pk=theory_id)
+    return theories.values_list("withdrawn_at", flat=True).get()
+
+
 # The fan behind a write ---------------------------------------------------------------
 
 
@@ -100,7 +116,7 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row.
 
     An author cannot vote on their own theory (OwnTheoryVoteError), but may clear a vote
-    cast before that rule.
+    cast before that rule. Nobody votes on a withdrawn theory (WithdrawnError).
 
     Five statements on the hot path: hold the fan's row (hold_fan), lock the theory row
     (concurrent voters on it queue here; SQLite's IMMEDIATE transactions serialise
@@ -110,12 +126,18 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
+    if not permissions.is_open(theory):
+        raise WithdrawnError
     if value and not permissions.can_vote(user, theory):
         raise OwnTheoryVoteError
     hold_fan(user)
-    created_at = (
-        Theory.objects.select_for_update().values_list("created_at", flat=True).get(pk=theory.pk)
+    created_at, withdrawn_at = (
+        Theory.objects.select_for_update()
+        .values_list("created_at", "withdrawn_at")
+        .get(pk=theory.pk)
     )
+    if withdrawn_at is not None:  # withdrawn while this vote was on its way
+        raise WithdrawnError
     if value == 0:
         Vote.objects.filter(user=user, theory_id=theory.pk).delete()
     else:
@@ -211,6 +233,8 @@ def edit_theory(
     freshness.touch(*_edit_topics(theory, title, spoiler_season, characters))
     if theory.is_frozen:
         raise FrozenError
+    if _hold_open_theory(theory.pk) is not None:
+        raise WithdrawnError
     text = {
         "title": title,
         "body": body,
@@ -226,14 +250,32 @@ def edit_theory(
 
 
 @transaction.atomic
-def delete_theory(*, theory: Theory) -> None:
+def delete_theory(*, theory: Theory) -> bool:
+    """The author takes their theory down. Returns True if it was withdrawn, not deleted.
+
+    A theory that holds what others wrote or reported (Theory.others_have_a_stake) is
+    withdrawn: it keeps its page, other fans' comments and every report, so that
+    deleting cannot make a report vanish nor take other fans' words with it; its text
+    stays for the moderators, and it leaves every listing. Any other theory is deleted,
+    its votes and its author's own comments with it (CASCADE); the moderation log keeps
+    its label and loses only the link.
+    """
     if theory.is_frozen:
         # Deleting a theory that missed would polish its author's prediction record.
         raise FrozenError
-    freshness.touch(*topics.theory_anywhere(theory.pk))
-    # Votes, comments and reports go with it (CASCADE); the moderation log keeps its
-    # label and loses only the link.
-    theory.delete()
+    freshness.touch(*topics.theory_anywhere(theory.pk), topics.MODERATION_LOG)
+    try:
+        withdrawn_at = _hold_open_theory(theory.pk, key=True)
+    except Theory.DoesNotExist:  # a second click: it went with the first
+        return False
+    if withdrawn_at is not None:
+        raise WithdrawnError
+    if not theory.others_have_a_stake():
+        theory.delete()
+        return False
+    theory.withdrawn_at = timezone.now()
+    Theory.objects.filter(pk=theory.pk).update(withdrawn_at=theory.withdrawn_at)
+    return True
 
 
 @transaction.atomic
@@ -241,6 +283,8 @@ def post_comment(
     *, author, theory: Theory, body: str, spoiler_season: int | None = None
 ) -> Comment:
     hold_fan(author)
+    if _hold_open_theory(theory.pk) is not None:
+        raise WithdrawnError
     freshness.touch(topics.theory(theory.pk))
     return Comment.objects.create(
         author=author,
@@ -301,6 +345,12 @@ def report(
     comment: Comment | None = None,
 ) -> Report:
     hold_fan(reporter)
+    # A new report holds the theory it is about (or its comment's), as deleting it would:
+    # a report filed while its author deletes it is kept. A withdrawn theory's text is
+    # gone from the site, so nobody reports it anew; its comments still may be.
+    withdrawn_at = _hold_open_theory(theory.pk if theory is not None else comment.theory_id)
+    if theory is not None and withdrawn_at is not None:
+        raise WithdrawnError
     # The database holds "one open report per fan and item"; a double submit that races
     # past any check in Python still meets the unique constraint.
     try:

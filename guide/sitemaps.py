@@ -64,8 +64,10 @@ class TheorySitemap(Sitemap):
     def items(self):
         return (
             Theory.objects.visible_to(None)
+            .standing()
             .order_by("pk")
-            .only("pk", "slug", "created_at", "edited_at")
+            # The address needs what decides its slug (Theory.url_slug).
+            .only("pk", "slug", "is_hidden", "withdrawn_at", "created_at", "edited_at")
         )
 
     def lastmod(self, theory):

@@ -342,8 +342,21 @@ def test_failed_account_deletion_changes_nothing(fan, busy_world, failing):
     assert_consistent()
 
 
-def test_theory_deletion_leaves_no_orphans(fan, moderator, busy_world):
-    theory = busy_world["fans_theory"]
+def _fans_deletable_theory(fan, other_fan, moderator, season) -> Theory:
+    """A theory of the fan's with votes, its author's own comment and a moderation log,
+    but nothing others wrote or reported: deleting it deletes it. (The busy world's
+    theory of the fan's holds another fan's comment and reports, so it is withdrawn.)"""
+    theory = TheoryFactory(author=fan, season=season, title="Fan's second theory")
+    for voter in (other_fan, moderator):
+        services.cast_vote(user=voter, theory=theory, value=1)
+    CommentFactory(theory=theory, author=fan)
+    services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spoiler")
+    services.set_hidden(moderator=moderator, item=theory, hidden=False, reason="ok now")
+    return theory
+
+
+def test_theory_deletion_leaves_no_orphans(fan, other_fan, moderator, season, busy_world):
+    theory = _fans_deletable_theory(fan, other_fan, moderator, season)
     comment_ids = list(theory.comments.values_list("pk", flat=True))
     log = list(
         ModerationAction.objects.filter(theory=theory).values_list("pk", "kind", "target_label")
@@ -456,8 +469,10 @@ def test_failed_moderation_is_all_or_nothing(moderator, busy_world):
 
 
 @AUTOCOMMIT
-def test_theory_deletion_during_an_outage_deletes_nothing(fan, busy_world):
-    theory = busy_world["fans_theory"]
+def test_theory_deletion_during_an_outage_deletes_nothing(
+    fan, other_fan, moderator, season, busy_world
+):
+    theory = _fans_deletable_theory(fan, other_fan, moderator, season)
     votes = Vote.objects.filter(theory=theory).count()
     client = Client()
     client.force_login(fan)

@@ -198,11 +198,29 @@ class ModeratedAdminMixin:
 class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     form = TheoryModerationForm
     moderation_fields = ["is_hidden", "outcome", "outcome_note", "outcome_source_url"]
-    list_display = ["title", "author", "season", "outcome", "is_hidden", "score", "created_at"]
-    list_filter = ["outcome", "is_hidden", ("season", SeasonListFilter)]
+    list_display = [
+        "title",
+        "author",
+        "season",
+        "outcome",
+        "is_hidden",
+        "is_withdrawn",
+        "score",
+        "created_at",
+    ]
+    list_filter = [
+        "outcome",
+        "is_hidden",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
+        ("season", SeasonListFilter),
+    ]
     list_select_related = ["author", "season__show"]
     search_fields = ["title", "body", "author__username", "author__display_name"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("withdrawn"), boolean=True, ordering="withdrawn_at")
+    def is_withdrawn(self, obj):
+        return obj.is_withdrawn
 
     def save_moderation(self, request, obj, form, reason):
         if {"outcome", "outcome_note", "outcome_source_url"} & set(form.changed_data):
@@ -287,7 +305,8 @@ class ReportAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         target = obj.theory or obj.comment
         text = obj.theory.title if obj.theory else obj.comment.body
         hidden = _(" (hidden)") if target.is_hidden else ""
-        return f"{Truncator(text).chars(120)}{hidden}"
+        withdrawn = _(" (withdrawn)") if obj.theory and obj.theory.is_withdrawn else ""
+        return f"{Truncator(text).chars(120)}{hidden}{withdrawn}"
 
     @admin.display(description=_("reported item"))
     def reported_item(self, obj):
@@ -298,6 +317,9 @@ class ReportAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         else:
             heading = _("Comment on the theory “%(title)s”") % {"title": obj.comment.theory.title}
         state = _("Hidden from fans.") if target.is_hidden else _("Visible to fans.")
+        if obj.theory_id and obj.theory.is_withdrawn:
+            withdrawn = _("Withdrawn by its author: fans no longer see its text.")
+            state = f"{withdrawn} {state}" if target.is_hidden else withdrawn
         return format_html(
             '<p><strong>{}</strong></p><div class="reported-text">{}</div><p>{} '
             '<a href="{}">{}</a></p>',

@@ -13,6 +13,7 @@ from guide.models.community import (
     TheoryQuerySet,
     Vote,
     VoteValue,
+    not_withdrawn,
 )
 from guide.models.content import (
     Character,
@@ -67,6 +68,7 @@ __all__ = [
     "Vote",
     "CommentQuerySet",
     "Comment",
+    "not_withdrawn",
     "ReportReason",
     "ReportStatus",
     "Report",

@@ -42,9 +42,25 @@ def _last_season_of(show: str) -> Subquery:
     return Subquery(seasons.values("number")[:1])
 
 
+# The address word of a theory whose title must not show in its address (see `url_slug`).
+WITHDRAWN_SLUG = "withdrawn"
+HIDDEN_SLUG = "hidden"
+
+
+def not_withdrawn(path: str = "") -> Q:
+    """Theories their authors have not withdrawn (at `path`, e.g. "theories__"): the only
+    ones listings, search, feeds, the sitemap and prediction records count. A withdrawn
+    theory keeps only its own page."""
+    return Q(**{f"{path}withdrawn_at__isnull": True})
+
+
 class TheoryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(season__show__is_published=True)
+
+    def standing(self):
+        """Not withdrawn by their authors (see `not_withdrawn`): what every listing shows."""
+        return self.filter(not_withdrawn())
 
     def visible_to(self, user):
         """Hidden theories exist only for moderators and their own author."""
@@ -99,13 +115,19 @@ class TheoryQuerySet(models.QuerySet):
         """Annotate `show_last_season`, the spoiler menu's limit for comments on it."""
         return self.annotate(show_last_season=_last_season_of("season__show"))
 
-    def for_listing(self, user):
+    def for_page(self, user):
+        """A theory's own page: withdrawn theories keep theirs, so that other fans'
+        comments stay readable."""
         return (
             self.visible_to(user)
             .select_related("author", "season__show")
             .with_vote_of(user)
             .with_comment_count(user)
         )
+
+    def for_listing(self, user):
+        """Cards in a listing (lists, search, profiles, guides): never a withdrawn theory."""
+        return self.for_page(user).standing()
 
 
 class Theory(ConstraintErrorsByField, models.Model):
@@ -155,6 +177,10 @@ class Theory(ConstraintErrorsByField, models.Model):
     outcome_source_url = models.URLField(_("outcome source"), max_length=500, blank=True)
     outcome_set_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    # Set when its author deletes a theory that holds other fans' comments or any report:
+    # the theory keeps its page, its comments and its reports, but its text is shown to
+    # moderators only and it leaves every listing (guide.services.delete_theory).
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     # A default, not auto_now_add, so imports and the bench can keep a real posting time.
     created_at = models.DateTimeField(
         _("posted"), default=timezone.now, editable=False, db_index=True
@@ -202,7 +228,39 @@ class Theory(ConstraintErrorsByField, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("guide:theory", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+        return reverse("guide:theory", kwargs={"pk": self.pk, "slug": self.url_slug})
+
+    @property
+    def url_slug(self) -> str:
+        """The slug in the theory's address: the one rule every link and redirect follows.
+
+        A hidden or withdrawn theory's title must not travel in its address (in a log, a
+        history, a shared link, the admin's "view on site"), so its address says only
+        what became of it; restoring a hidden theory brings its title's slug back.
+        """
+        if self.withdrawn_at is not None:
+            return WITHDRAWN_SLUG
+        if self.is_hidden:
+            return HIDDEN_SLUG
+        return self.slug or "-"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def others_commented(self) -> bool:
+        """Whether anyone but its author (a deleted fan included) commented on it."""
+        others = ~Q(author_id=self.author_id) if self.author_id else Q()
+        return self.comments.filter(others).exists()
+
+    def others_have_a_stake(self) -> bool:
+        """Whether deleting it would take away what others wrote or reported: a comment
+        by anyone but its author, or a report (open or closed) on it or on a comment."""
+        return (
+            self.others_commented()
+            or self.reports.exists()
+            or self.comments.filter(reports__isnull=False).exists()
+        )
 
     def clean(self):
         super().clean()

@@ -203,3 +203,8 @@ def can_delete(user, item) -> bool:
 @register.filter
 def can_vote(user, theory) -> bool:
     return permissions.can_vote(user, theory)
+
+
+@register.filter
+def can_comment(user, theory) -> bool:
+    return permissions.can_comment(user, theory)

@@ -71,12 +71,12 @@ def theory_list(request):
 @cache_for_visitors(topics=lambda pk, **_: [topics.theory(pk)], params=["page"])
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
-        Theory.objects.for_listing(request.user)
+        Theory.objects.for_page(request.user)
         .with_last_season()
         .prefetch_related("characters__show"),
         pk=pk,
     )
-    if slug != theory.slug:
+    if slug != theory.url_slug:
         # The old address's query (a comment page, a vote to confirm) comes along.
         query = request.GET.urlencode()
         target = theory.get_absolute_url() + (f"?{query}" if query else "")
@@ -87,7 +87,7 @@ def theory_detail(request, pk, slug=None):
 def _vote_prompt(request, theory) -> dict | None:
     """After a log-in detour the page asks the fan to cast their vote: a GET never casts
     one. Not asked when the fan's vote already is what they chose."""
-    if "vote" not in request.GET:
+    if "vote" not in request.GET or not permissions.is_open(theory):
         return None
     if request.user.is_authenticated and not permissions.can_vote(request.user, theory):
         return None
@@ -117,6 +117,8 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=No
             "comment_form": comment_form,
             "comment_preview": preview,
             "vote_prompt": _vote_prompt(request, theory),
+            # A withdrawn theory's text is for the moderators, who may act on reports.
+            "shows_withdrawn_text": permissions.is_moderator(request.user),
             "page_meta": seo.for_theory(request, theory, page.paginator.count),
         },
         status=status,
@@ -177,6 +179,8 @@ def theory_edit(request, pk):
     theory = get_object_or_404(
         Theory.objects.select_related("season__show"), pk=pk, author=request.user
     )
+    if not permissions.is_open(theory):
+        return _withdrawn_refused(request, theory)
     if not permissions.can_edit(request.user, theory):
         messages.error(request, _("This theory's season is out, so its text is now frozen."))
         return redirect(theory)
@@ -210,16 +214,51 @@ def theory_delete(request, pk):
     theory = get_object_or_404(
         Theory.objects.select_related("season__show"), pk=pk, author=request.user
     )
+    if not permissions.is_open(theory):
+        return _withdrawn_refused(request, theory)
     if not permissions.can_delete(request.user, theory):
         messages.error(request, _("This theory's season is out, so it stays on the record."))
         return redirect(theory)
     if request.method == "POST":
         if limited := rate_limited(request, action="delete"):
             return limited
-        services.delete_theory(theory=theory)
+        try:
+            withdrawn = services.delete_theory(theory=theory)
+        except services.WithdrawnError:  # a second tab withdrew it a moment ago
+            return _withdrawn_refused(request, theory)
+        if withdrawn:
+            messages.success(
+                request,
+                _(
+                    "Your theory is withdrawn: its title, its text and your name are gone "
+                    "from the site. Other fans' comments stay on its page."
+                ),
+            )
+            return redirect(theory)
         messages.success(request, _("Your theory is deleted."))
         return redirect("guide:theory_list")
-    return render(request, "guide/confirm_delete.html", {"item": theory, "kind": _("theory")})
+    return render(
+        request,
+        "guide/confirm_delete.html",
+        {
+            "item": theory,
+            "kind": _("theory"),
+            "withdraws": theory.others_have_a_stake(),
+            "others_commented": theory.others_commented(),
+        },
+    )
+
+
+def _withdrawn_refused(request, theory):
+    """What answers any write on a withdrawn theory: a clear word on its page, never a 500."""
+    refusal = _(
+        "This theory was withdrawn by its author: it takes no more votes, comments, "
+        "reports or edits."
+    )
+    if _wants_json(request):
+        return JsonResponse({"error": refusal}, status=HTTPStatus.CONFLICT)
+    messages.error(request, refusal)
+    return redirect(theory)
 
 
 def _wants_json(request) -> bool:
@@ -255,6 +294,8 @@ def vote(request, pk):
         counts = services.cast_vote(user=request.user, theory=theory, value=value)
     except services.OwnTheoryVoteError:
         return _own_vote_refused(request, theory)
+    except services.WithdrawnError:
+        return _withdrawn_refused(request, theory)
     if _wants_json(request):
         return JsonResponse(
             {
@@ -282,7 +323,9 @@ def _comment_form_of(request, pk) -> str:
 
 @action(page=_comment_form_of)
 def comment_create(request, pk):
-    theory = get_object_or_404(Theory.objects.for_listing(request.user).with_last_season(), pk=pk)
+    theory = get_object_or_404(Theory.objects.for_page(request.user).with_last_season(), pk=pk)
+    if not permissions.can_comment(request.user, theory):
+        return _withdrawn_refused(request, theory)
     # The comment's theory is known before validation: its spoiler season is checked against it.
     form = CommentForm(
         request.POST,
@@ -298,12 +341,15 @@ def comment_create(request, pk):
             return too_many_requests(
                 request, retry_after=retry_after, kept={_("Comment"): form.cleaned_data["body"]}
             )
-        comment = services.post_comment(
-            author=request.user,
-            theory=theory,
-            body=form.cleaned_data["body"],
-            spoiler_season=form.cleaned_data["spoiler_season"],
-        )
+        try:
+            comment = services.post_comment(
+                author=request.user,
+                theory=theory,
+                body=form.cleaned_data["body"],
+                spoiler_season=form.cleaned_data["spoiler_season"],
+            )
+        except services.WithdrawnError:  # withdrawn while the fan was typing
+            return _withdrawn_refused(request, theory)
         messages.success(request, _("Your comment is posted."))
         return redirect(comment)
     return _theory_page(request, theory, form, status=HTTPStatus.BAD_REQUEST)
@@ -381,6 +427,8 @@ def report(request, kind, pk):
     item, target = _reported_item(request, kind, pk)
     if getattr(item, "author_id", None) == request.user.pk:
         raise PermissionDenied
+    if kind == "theory" and not permissions.is_open(item):
+        return _withdrawn_refused(request, item)
     # The fan's open report comes back filled in: saving changes it.
     mine = selectors.open_report_of(reporter=request.user, **target)
     initial = {"reason": mine.reason, "note": mine.note} if mine else {}
@@ -390,12 +438,15 @@ def report(request, kind, pk):
             return too_many_requests(
                 request, retry_after=retry_after, kept={_("Note"): form.cleaned_data["note"]}
             )
-        filed = services.save_report(
-            reporter=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            **target,
-        )
+        try:
+            filed = services.save_report(
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                **target,
+            )
+        except services.WithdrawnError:  # withdrawn while the fan was writing
+            return _withdrawn_refused(request, item)
         if filed:
             messages.success(request, _("Thank you. The moderators will look at it."))
         else:

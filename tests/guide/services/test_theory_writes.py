@@ -14,8 +14,6 @@ from guide.models import (
     ModerationAction,
     ModerationKind,
     Outcome,
-    Report,
-    ReportReason,
     SeasonStatus,
     Theory,
     Vote,
@@ -136,48 +134,35 @@ def test_edit_theory_freezes_when_the_season_comes_out_later(fan):
 
 
 def test_delete_theory_leaves_no_orphans_and_keeps_the_log(fan, other_fan, moderator):
+    # Only its author's own words on it, and no report: deleting it deletes it (a theory
+    # holding what others wrote or reported is withdrawn instead: test_withdrawal.py).
     theory = TheoryFactory()
     other = TheoryFactory()
     services.cast_vote(user=fan, theory=theory, value=1)
     services.cast_vote(user=other_fan, theory=theory, value=-1)
     services.cast_vote(user=fan, theory=other, value=1)
-    comment = CommentFactory(theory=theory)
+    comment = CommentFactory(theory=theory, author=theory.author)
     CommentFactory(theory=other)
-    theory_report = services.report(reporter=fan, reason=ReportReason.SPAM, theory=theory)
-    services.report(reporter=other_fan, reason=ReportReason.ABUSE, comment=comment)
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="Spam")
     services.set_hidden(moderator=moderator, item=comment, hidden=True, reason="Rude")
-    services.close_report(moderator=moderator, report_row=theory_report, dismissed=False)
     theory_pk, comment_pk = theory.pk, comment.pk
 
-    services.delete_theory(theory=theory)
+    assert services.delete_theory(theory=theory) is False
 
     assert not Theory.objects.filter(pk=theory_pk).exists()
     assert Vote.objects.filter(theory_id=theory_pk).count() == 0
     assert Comment.objects.filter(theory_id=theory_pk).count() == 0
-    assert Report.objects.filter(theory_id=theory_pk).count() == 0
-    assert Report.objects.filter(comment_id=comment_pk).count() == 0
-    assert Report.objects.count() == 0
     # The other theory is untouched.
     assert_vote_counts_match_rows(Theory.objects.filter(pk=other.pk))
     assert Theory.objects.get(pk=other.pk).upvotes == 1
     assert Comment.objects.filter(theory=other).count() == 1
     # The moderation log keeps every row, its labels, and loses only the links.
-    # (Hiding resolved each item's open report; closing the theory's again changed nothing.)
     actions = list(ModerationAction.objects.order_by("pk"))
-    assert [action.kind for action in actions] == [
-        ModerationKind.HIDE,
-        ModerationKind.RESOLVE_REPORT,
-        ModerationKind.HIDE,
-        ModerationKind.RESOLVE_REPORT,
-    ]
+    assert [action.kind for action in actions] == [ModerationKind.HIDE, ModerationKind.HIDE]
     assert all(action.theory_id is None for action in actions)
     assert all(action.comment_id is None for action in actions)
-    assert all(action.report_id is None for action in actions)
     assert [(action.target_kind, action.target_label) for action in actions] == [
         ("theory", f"#{theory_pk}"),
-        ("theory", f"#{theory_pk}"),
-        ("comment", f"#{comment_pk} (#{theory_pk})"),
         ("comment", f"#{comment_pk} (#{theory_pk})"),
     ]
     assert all(action.moderator == moderator for action in actions)
