@@ -1,5 +1,5 @@
 """Uploaded images (posters, portraits): checked by content, re-encoded, stored under our
-own names.
+own names, and deleted once no row points at them.
 
 An upload is decoded with Pillow and saved afresh in its own format, turned upright as
 its EXIF orientation says. What the uploader's file carried besides the pixels (EXIF with
@@ -9,17 +9,23 @@ Pillow detected, never the one in the uploader's file name.
 """
 
 import io
+import logging
 import uuid
+from functools import partial
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
-from django.db.models.fields.files import ImageFieldFile
+from django.db import models, transaction
+from django.db.models import signals
+from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # A poster or a portrait needs no more than 4096 × 4096 pixels (16.7 megapixels). A
@@ -170,7 +176,13 @@ class ReencodedImageFieldFile(ImageFieldFile):
 
 
 class UploadedImageField(models.ImageField):
-    """An ImageField whose files are re-encoded on the way in.
+    """An ImageField whose files are re-encoded on the way in and deleted on the way out.
+
+    When a saved row no longer points at a file (it was replaced or cleared) and when a
+    row is deleted (cascades included), its file is deleted from storage once the
+    transaction commits, unless some row of any model still points at it. A rolled-back
+    transaction deletes nothing. Files are kept by storage, not by the database, so this
+    is the field's own housekeeping rather than a business rule.
 
     Migrations see a plain ImageField: none of this changes the schema.
     """
@@ -183,3 +195,60 @@ class UploadedImageField(models.ImageField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.ImageField", args, kwargs
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            signals.post_init.connect(self._remember_stored_name, sender=cls, weak=False)
+            signals.post_save.connect(self._forget_replaced_file, sender=cls, weak=False)
+            signals.post_delete.connect(self._forget_deleted_file, sender=cls, weak=False)
+
+    # The name each row had in the database, kept on the instance when it is loaded.
+
+    def _stored_names(self, instance) -> dict:
+        return instance.__dict__.setdefault("_stored_file_names", {})
+
+    def _current_name(self, instance) -> str:
+        value = instance.__dict__.get(self.attname)
+        if isinstance(value, FieldFile):  # an upload not yet stored has no name of ours
+            return (value.name or "") if value._committed else ""
+        return value if isinstance(value, str) else ""
+
+    def _remember_stored_name(self, sender, instance, **kwargs):
+        if self.attname in instance.__dict__:  # not deferred
+            self._stored_names(instance)[self.attname] = self._current_name(instance)
+
+    def _forget_replaced_file(self, sender, instance, raw=False, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if raw or (update_fields is not None and self.name not in update_fields):
+            return
+        if self.attname not in instance.__dict__:
+            return
+        stored = self._stored_names(instance)
+        current = self._current_name(instance)
+        previous = stored.get(self.attname)
+        if previous and previous != current:
+            self._delete_when_unused(previous, using)
+        stored[self.attname] = current
+
+    def _forget_deleted_file(self, sender, instance, using=None, **kwargs):
+        names = {self._stored_names(instance).get(self.attname), self._current_name(instance)}
+        for name in names - {None, ""}:
+            self._delete_when_unused(name, using)
+
+    def _delete_when_unused(self, name: str, using) -> None:
+        transaction.on_commit(
+            partial(_delete_if_unused, self.storage, name), using=using, robust=True
+        )
+
+
+def _delete_if_unused(storage, name: str) -> None:
+    """Delete a stored file, unless a row of any model still points at it."""
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField) and (
+                model._default_manager.filter(**{field.name: name}).exists()
+            ):
+                return
+    storage.delete(name)
+    logger.info("Deleted %s: no row points at it any more.", name)

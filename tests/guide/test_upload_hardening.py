@@ -1,6 +1,6 @@
 """Posters and portraits after the security review: named by their real format,
-re-encoded without what the uploader's file carried besides the image, and bounded in
-pixels."""
+re-encoded without what the uploader's file carried besides the image, bounded in
+pixels, and deleted from storage once no row points at them."""
 
 import io
 import struct
@@ -10,9 +10,10 @@ from http import HTTPStatus
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import ExifTags, Image
 
-from guide.models import Show
+from guide.models import Character, Show
 from guide.uploads import MAX_PIXELS
 from tests.factories import CharacterFactory, ShowFactory
 from tests.kit.admin_forms import change_form_fields
@@ -203,3 +204,93 @@ def test_too_many_pixels_is_an_error_next_to_the_field(width, height, media_root
 def test_a_poster_of_4096_by_4096_is_accepted(media_root):
     show = upload_poster(ShowFactory(), image_bytes("PNG", size=(4096, 4096), mode="L"))
     assert (show.poster_width, show.poster_height) == (4096, 4096)
+
+
+# 4. Replaced, cleared and deleted files leave storage after the commit -----------------------
+
+
+def poster_of(show: Show) -> str:
+    upload_poster(show, image_bytes("PNG"))
+    assert default_storage.exists(show.poster.name)
+    return show.poster.name
+
+
+def test_a_replaced_poster_is_deleted_once_the_save_commits(
+    media_root, editor_client, django_capture_on_commit_callbacks
+):
+    show = ShowFactory()
+    old = poster_of(show)
+    upload = SimpleUploadedFile("new.png", image_bytes("PNG", size=(50, 70)))
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_post(editor_client, show, files={"poster": upload})
+        assert response.status_code == HTTPStatus.FOUND
+        assert default_storage.exists(old), "deleted before the transaction committed"
+    for callback in callbacks:
+        callback()
+    show.refresh_from_db()
+    assert show.poster.name != old
+    assert not default_storage.exists(old)
+    assert default_storage.exists(show.poster.name)
+
+
+def test_a_cleared_portrait_is_deleted(
+    media_root, editor_client, django_capture_on_commit_callbacks
+):
+    character = CharacterFactory()
+    character.portrait = SimpleUploadedFile("face.png", image_bytes("PNG"))
+    character.portrait_alt = "A student"
+    character.save()
+    old = character.portrait.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_post(editor_client, character, **{"portrait-clear": "on"})
+    assert response.status_code == HTTPStatus.FOUND
+    character.refresh_from_db()
+    assert not character.portrait
+    assert not default_storage.exists(old)
+
+
+def test_a_rolled_back_replacement_deletes_nothing(media_root, django_capture_on_commit_callbacks):
+    show = ShowFactory()
+    old = poster_of(show)
+
+    def replace_then_fail():
+        with transaction.atomic():
+            upload_poster(show, image_bytes("PNG", size=(50, 70)))
+            raise RuntimeError("the rest of the save failed")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="rest of the save"),
+    ):
+        replace_then_fail()
+    assert callbacks == []
+    assert default_storage.exists(old)
+
+
+def test_deleting_a_show_deletes_its_poster_and_its_characters_portraits(
+    media_root, django_capture_on_commit_callbacks
+):
+    show = ShowFactory()
+    poster = poster_of(show)
+    character = CharacterFactory(show=show)
+    character.portrait = SimpleUploadedFile("face.png", image_bytes("PNG"))
+    character.save()
+    portrait = character.portrait.name
+    with django_capture_on_commit_callbacks(execute=True):
+        Show.objects.filter(pk=show.pk).delete()
+    assert not Character.objects.exists()
+    assert not default_storage.exists(poster)
+    assert not default_storage.exists(portrait)
+
+
+def test_a_file_another_row_still_uses_is_kept(media_root, django_capture_on_commit_callbacks):
+    first, second = ShowFactory(), ShowFactory()
+    shared = poster_of(first)
+    second.poster = shared
+    second.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_poster(first, image_bytes("PNG", size=(50, 70)))
+    assert default_storage.exists(shared), "the second show still shows it"
+    with django_capture_on_commit_callbacks(execute=True):
+        second.delete()
+    assert not default_storage.exists(shared)
