@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from core import crawlers, health
+from core import crawlers, health, media
 from guide import sitemaps
 
 urlpatterns = [
@@ -19,10 +18,8 @@ urlpatterns = [
     path("", include("guide.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded posters and portraits, in production too (see core/media.py and README).
+urlpatterns += media.urlpatterns()
 
 handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"
