@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from core import crawlers, health, media
+from core import crawlers, health
 from guide import sitemaps
 
 urlpatterns = [
@@ -17,9 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("guide.urls")),
 ]
-
-# Uploaded posters and portraits, in production too (see core/media.py and README).
-urlpatterns += media.urlpatterns()
+# Uploaded images under MEDIA_URL are answered by core.media.MediaFilesMiddleware.
 
 handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"

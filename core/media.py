@@ -1,5 +1,10 @@
 """Uploaded images served by the site itself, with DEBUG on or off.
 
+Like WhiteNoise for static files, a middleware answers under MEDIA_URL before sessions,
+languages and users are looked at: an image is the same for everyone, so its response
+varies by no cookie or language, touches no database and may sit in any shared cache.
+A path that is not a stored image goes on through the site, which answers 404.
+
 Only image files under MEDIA_ROOT are served, with their own content type and headers
 that keep any file from ever running as a page: `nosniff`, a sandboxing
 Content-Security-Policy that allows nothing, and an inline Content-Disposition with the
@@ -14,11 +19,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, Http404, HttpResponseNotModified
-from django.urls import re_path
+from django.http import FileResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.utils._os import safe_join
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
 CONTENT_TYPES = {
@@ -36,13 +39,28 @@ SIGNATURES = {
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
-def urlpatterns() -> list:
-    """The route for MEDIA_URL, unless uploads are served from another host."""
+def _prefix() -> str | None:
+    """The path under which uploads are served, unless they come from another host."""
     parts = urlsplit(settings.MEDIA_URL)
     if parts.netloc or not parts.path.strip("/"):
-        return []
-    prefix = parts.path.strip("/")
-    return [re_path(rf"^{prefix}/(?P<path>.+)\Z", serve, name="media")]
+        return None
+    return "/" + parts.path.strip("/") + "/"
+
+
+class MediaFilesMiddleware:
+    """Serve a stored image under MEDIA_URL; GET and HEAD only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        prefix = _prefix()
+        if prefix and request.path_info.startswith(prefix):
+            if request.method not in {"GET", "HEAD"}:
+                return HttpResponseNotAllowed(["GET", "HEAD"])
+            if (stored := _stored_image(request.path_info.removeprefix(prefix))) is not None:
+                return serve(request, *stored)
+        return self.get_response(request)
 
 
 def _content_type(path: Path) -> str | None:
@@ -56,27 +74,23 @@ def _content_type(path: Path) -> str | None:
     return next((kind for magic, kind in SIGNATURES.items() if start.startswith(magic)), None)
 
 
-def _stored_file(path: str) -> Path:
-    """The file under MEDIA_ROOT that `path` names, or Http404: never anything outside it,
-    through `..`, an absolute path or a symbolic link."""
+def _stored_image(path: str) -> tuple[Path, str] | None:
+    """The image file under MEDIA_ROOT that `path` names, and its content type; never
+    anything outside MEDIA_ROOT, through `..`, an absolute path or a symbolic link."""
     root = Path(settings.MEDIA_ROOT).resolve()
     if "\\" in path or "\x00" in path:
-        raise Http404
+        return None
     try:
         candidate = Path(safe_join(root, path)).resolve()
-    except (SuspiciousFileOperation, ValueError, OSError) as error:
-        raise Http404 from error
-    if not candidate.is_relative_to(root) or not candidate.is_file():
-        raise Http404
-    return candidate
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return None
+        content_type = _content_type(candidate)
+    except (SuspiciousFileOperation, ValueError, OSError):
+        return None
+    return (candidate, content_type) if content_type else None
 
 
-@require_safe
-def serve(request, path: str):
-    stored = _stored_file(path)
-    content_type = _content_type(stored)
-    if content_type is None:
-        raise Http404
+def serve(request, stored: Path, content_type: str):
     modified = stored.stat().st_mtime
     if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
         response = HttpResponseNotModified()

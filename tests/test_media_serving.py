@@ -101,6 +101,17 @@ def test_nothing_else_is_served(path, show, media_root, client):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
+def test_an_image_is_the_same_for_everyone_and_needs_no_database(
+    show, fan_client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = fan_client.get(show.poster.url, headers={"accept-language": "ko"})
+    assert response.status_code == HTTPStatus.OK
+    assert "Vary" not in response
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Set-Cookie" not in response
+
+
 def test_only_reading_is_allowed(show, client):
     assert client.post(show.poster.url).status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert client.head(show.poster.url).status_code == HTTPStatus.OK
