@@ -161,7 +161,12 @@ class ImageUploadFormField(forms.ImageField):
     def to_python(self, data):
         if data in self.empty_values:
             return super().to_python(data)
-        validate_image(data)
+        try:
+            validate_image(data)
+        except ValidationError as error:
+            if error.code != "unreadable":
+                raise
+            # Not an image at all: Django's own words follow, as for any such file.
         upload = super().to_python(data)
         return reencode(upload, checked=True)
 
