@@ -54,8 +54,12 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Uploaded images, with DEBUG off too: before sessions and languages, like WhiteNoise.
+    "core.media.MediaFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form), after the language is known.
+    "core.middleware.BoundedRequestBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,10 +232,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Bounded request bodies: a flood of fields or megabytes is refused with a 400.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024  # form fields only: Django leaves files out of it
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = 3 * 1024 * 1024
+# The whole body, files included: one image, the form's fields and the multipart framing
+# around them. core.middleware.BoundedRequestBodyMiddleware answers a larger
+# Content-Length with a 413 without reading the body.
+MAX_REQUEST_BODY_BYTES = MAX_IMAGE_UPLOAD_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
 
 # Security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -18,11 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("guide.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images under MEDIA_URL are answered by core.media.MediaFilesMiddleware.
 
 handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"

@@ -1,6 +1,7 @@
 """Small project-wide middleware that Django does not ship."""
 
 import logging
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -25,6 +26,34 @@ class CrossOriginResourcePolicyMiddleware:
             "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
         )
         return response
+
+
+class BoundedRequestBodyMiddleware:
+    """Refuse a request body larger than any form on the site, before reading any of it.
+
+    DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields Django keeps in memory but not
+    uploaded files, which Django streams to a temporary file however large they are. A
+    request whose Content-Length is over MAX_REQUEST_BODY_BYTES is answered with a 413
+    page at once. It sits before every middleware that reads the body (CSRF reads the
+    form). A missing or malformed Content-Length means an empty body to Django.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            logger.info("Refused a request body of %s bytes unread.", length)
+            # Rendered without the request: no session or user has been read yet.
+            context = {"image_mb": settings.MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)}
+            return HttpResponse(
+                render_to_string("413.html", context), status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+            )
+        return self.get_response(request)
 
 
 class PrivateForFansMiddleware:

@@ -22,7 +22,7 @@ from guide.models.base import (
     check_spoiler_season,
     not_in_the_future,
 )
-from guide.uploads import RandomName, validate_image
+from guide.uploads import RandomName, UploadedImageField, validate_image
 
 # Shows and seasons -----------------------------------------------------------------
 
@@ -73,7 +73,7 @@ class Show(ImageWithAltMixin, Timestamped):
         blank=True,
         help_text=_("Difficult themes a viewer should know about before watching."),
     )
-    poster = models.ImageField(
+    poster = UploadedImageField(
         _("poster"),
         upload_to=RandomName("posters"),
         validators=[validate_image],
@@ -347,7 +347,7 @@ class Character(ConstraintErrorsByField, ImageWithAltMixin, Timestamped):
         _("billing"), max_length=20, choices=CharacterRole, default=CharacterRole.SUPPORTING
     )
     billing_order = models.PositiveSmallIntegerField(_("billing order"), default=100)
-    portrait = models.ImageField(
+    portrait = UploadedImageField(
         _("portrait"),
         upload_to=RandomName("portraits"),
         validators=[validate_image],
