@@ -249,6 +249,9 @@ CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"  # Django sends none; core.middlewa
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A signed-in fan's every request reads their session: from the shared cache, with the
+# database behind it (a session the cache lost is read from there, never lost).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 SECURE_CSP = {
