@@ -1,7 +1,6 @@
 """One fan's writes refresh only the cached pages that show what they changed."""
 
 import contextlib
-import inspect
 from datetime import date
 from http import HTTPStatus
 
@@ -25,6 +24,7 @@ from tests.factories import (
     TheoryFactory,
     UserFactory,
 )
+from tests.kit.introspection import own_functions
 
 pytestmark = pytest.mark.django_db
 
@@ -345,13 +345,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
     # Reads, or a lock other writes take first: none of them changes what a page shows.
     reads_only = {"theory_text_fields", "hold_fan", "pending_change"}
     for module, calls in writes.items():
-        public = {
-            name
-            for name, function in inspect.getmembers(module, inspect.isfunction)
-            if function.__module__ == module.__name__
-            and not name.startswith("_")
-            and "__mutmut_" not in name  # the variants `make mutation` adds beside each function
-        }
+        public = set(own_functions(module))
         assert public - reads_only == set(calls), module.__name__
     editors_only = reverse("guide:show_list")
     warm([editors_only])

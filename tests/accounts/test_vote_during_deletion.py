@@ -24,6 +24,7 @@ from core.errors import AccountGone
 from guide import services
 from guide.models import Comment, Report, SeasonStatus, Theory, Vote, WatchProgress
 from tests.factories import SeasonFactory, ShowFactory, UserFactory
+from tests.kit.introspection import own_functions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -195,9 +196,8 @@ def test_every_service_acting_for_a_fan_holds_the_fan_first():
 
     acting_for_a_fan = {
         name: function
-        for name, function in inspect.getmembers(services, inspect.isfunction)
-        if function.__module__ == services.__name__
-        and FAN_PARAMETERS & set(inspect.signature(function).parameters)
+        for name, function in own_functions(services).items()
+        if FAN_PARAMETERS & set(inspect.signature(function).parameters)
         and name not in DELETION_STEPS
     }
     assert "cast_vote" in acting_for_a_fan
