@@ -4,10 +4,12 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -21,6 +23,16 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language. A request leaves the language it chose
+    active in its thread (LocaleMiddleware never deactivates it), so a Korean page in one
+    test would otherwise make the next test's messages Korean."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
