@@ -58,13 +58,14 @@ MIDDLEWARE = [
     "core.media.MediaFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Before anything reads the body (CSRF reads the form), after the language is known.
-    "core.middleware.BoundedRequestBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateForFansMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body (CSRF reads the form only in its process_view, which
+    # runs after every middleware here), once the reader and their token are known.
+    "core.middleware.BoundedRequestBodyMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.AccountGoneMiddleware",
     # Last, so that it sees the outcome of authentication.

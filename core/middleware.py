@@ -6,6 +6,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -34,8 +35,10 @@ class BoundedRequestBodyMiddleware:
     DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields Django keeps in memory but not
     uploaded files, which Django streams to a temporary file however large they are. A
     request whose Content-Length is over MAX_REQUEST_BODY_BYTES is answered with a 413
-    page at once. It sits before every middleware that reads the body (CSRF reads the
-    form). A missing or malformed Content-Length means an empty body to Django.
+    page at once, before any view or process_view reads the body (CSRF reads the form in
+    its process_view), and after the session, the user and the CSRF cookie are known, so
+    the page is the reader's own. A missing or malformed Content-Length means an empty
+    body to Django.
     """
 
     def __init__(self, get_response):
@@ -48,11 +51,8 @@ class BoundedRequestBodyMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
             logger.info("Refused a request body of %s bytes unread.", length)
-            # Rendered without the request: no session or user has been read yet.
             context = {"image_mb": settings.MAX_IMAGE_UPLOAD_BYTES // (1024 * 1024)}
-            return HttpResponse(
-                render_to_string("413.html", context), status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-            )
+            return render(request, "413.html", context, status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         return self.get_response(request)
 
 

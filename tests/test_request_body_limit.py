@@ -15,6 +15,7 @@ from guide.models import Show
 from tests.factories import ShowFactory
 from tests.kit.admin_forms import change_form_fields
 from tests.kit.admin_world import admin_url
+from tests.kit.html import Page
 
 
 class UnreadableBody(io.RawIOBase):
@@ -82,3 +83,23 @@ def test_the_largest_image_allowed_still_uploads(settings, tmp_path, editor_clie
     assert response.status_code == HTTPStatus.FOUND
     show.refresh_from_db()
     assert show.poster
+
+
+@pytest.mark.django_db
+def test_the_413_page_is_the_signed_in_readers_own_page(editor_client):
+    """The refusal keeps the editor signed in on screen, and the footer's forms work."""
+    show = ShowFactory()
+    response = huge_post(editor_client, admin_url(Show, "change", show.pk), 10 * 1024**3)
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    page = Page(response)
+    assert "Log out" in page.text
+    assert "Log in" not in page.text
+    assert [option.value for option in page_forms(page, "theme")] == ["auto", "light", "dark"]
+    for form in page.forms:
+        if form.method.lower() == "post":
+            assert form.inputs.get("csrfmiddlewaretoken"), form.action
+
+
+def page_forms(page: Page, select: str):
+    (form,) = [form for form in page.forms if select in form.options]
+    return form.options[select]
