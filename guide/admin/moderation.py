@@ -113,6 +113,23 @@ class SeasonListFilter(admin.RelatedFieldListFilter):
         return [(season.pk, str(season)) for season in seasons]
 
 
+class WithdrawnListFilter(admin.SimpleListFilter):
+    """Withdrawn by their authors, or standing: a yes or no, as for the other flags."""
+
+    title = _("withdrawn")
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(withdrawn_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(withdrawn_at__isnull=True)
+        return queryset
+
+
 class ModerationForm(forms.ModelForm):
     """The moderators' fields on a theory or comment, and the reason for the public log."""
 
@@ -211,7 +228,7 @@ class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [
         "outcome",
         "is_hidden",
-        ("withdrawn_at", admin.EmptyFieldListFilter),
+        WithdrawnListFilter,
         ("season", SeasonListFilter),
     ]
     list_select_related = ["author", "season__show"]

@@ -243,6 +243,7 @@ def theory_delete(request, pk):
         {
             "item": theory,
             "kind": _("theory"),
+            "is_theory": True,
             "withdraws": theory.others_have_a_stake(),
             "others_commented": theory.others_commented(),
         },
@@ -252,8 +253,8 @@ def theory_delete(request, pk):
 def _withdrawn_refused(request, theory):
     """What answers any write on a withdrawn theory: a clear word on its page, never a 500."""
     refusal = _(
-        "This theory was withdrawn by its author: it takes no more votes, comments, "
-        "reports or edits."
+        "This theory was withdrawn by its author: it takes no more votes or comments, "
+        "and its own text can be neither edited nor reported."
     )
     if _wants_json(request):
         return JsonResponse({"error": refusal}, status=HTTPStatus.CONFLICT)

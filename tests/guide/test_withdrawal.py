@@ -140,13 +140,15 @@ def test_a_settled_theory_is_neither_deleted_nor_withdrawn(world, fan_client):
 
 def test_the_confirmation_page_says_which_will_happen(world, fan_client):
     with_others = page_of(fan_client.get(reverse("guide:theory_delete", args=[world.theory.pk])))
+    assert with_others.h1 == ["Withdraw your theory?"]
     assert "Others have commented on this theory, so it will be withdrawn" in with_others.text
     assert "the other fans' comments stay" in with_others.text
     assert with_others.form("").button_labels == ["Withdraw"]
 
     alone = services.post_theory(author=world.fan, season=world.s2, title="Solo", body="Mine.")
     plain = page_of(fan_client.get(reverse("guide:theory_delete", args=[alone.pk])))
-    assert "This cannot be undone. Its votes and replies go with it." in plain.text
+    assert plain.h1 == ["Delete your theory?"]
+    assert "This cannot be undone. Its votes and your own comments on it go with it." in plain.text
     assert "withdrawn" not in plain.text
     assert plain.form("").button_labels == ["Delete"]
 
