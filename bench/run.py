@@ -16,6 +16,7 @@
    bench/results/<time>-<database>.json and .md.
 
 Options: `make bench BENCH_ARGS="--users 8 --duration 10 --cache redis"`; see --help.
+`--scale 10` runs on ten times the data (kept apart from 1×).
 
 This file runs the steps in order; beside it, dataset.py makes the bench database,
 server.py runs gunicorn and counts CPU, phases.py drives the load and report.py writes
@@ -55,9 +56,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pool", action="store_true", help="PostgreSQL: DATABASE_POOL=true")
     parser.add_argument("--vote-fans", type=int, default=48, help="fans signed in to vote")
     parser.add_argument("--pages", default="", help="comma-separated subset of the pages")
+    parser.add_argument(
+        "--scale",
+        type=positive,
+        default=1,
+        help="dataset size: N× the fans, theories, votes and comments (default 1)",
+    )
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached dataset")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args()
+
+
+def positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value}: a whole number, 1 or more")
+    return int(value)
 
 
 def interrupted(signum, frame):
@@ -86,13 +99,15 @@ def main() -> int:
     started = time.monotonic()
     DATA.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
-    database = dataset.choose_database()
+    database = dataset.choose_database(args.scale)
     cache = server.resolve_cache(args.cache)
     cache_url = server.CACHE_URLS.get(cache, cache)
     env = server.production_env(cache_url=cache_url, vendor=database.vendor, pool=args.pool)
 
     # 1. The dataset: a fresh copy of the cached template, generated anew when out of date.
-    env["DATABASE_URL"] = dataset.fresh_database(database, env, regenerate=args.fresh)
+    env["DATABASE_URL"] = dataset.fresh_database(
+        database, env, scale=args.scale, regenerate=args.fresh
+    )
     # The template may have been made while the cache was Redis: the table is cheap to ensure.
     run_python(env, "manage.py", "createcachetable")
     if cache == "redis":
@@ -110,6 +125,7 @@ def main() -> int:
     warnings = report.find_warnings(rows, counts, static, load.vote_waits)
     setup = {
         "database": database.vendor,
+        "scale": args.scale,
         "cache": cache_url.split("://")[0],
         "gunicorn": server.describe_workers(args.workers, args.worker_class, args.threads),
         "users": args.users,
