@@ -15,6 +15,7 @@ import contextlib
 import functools
 import itertools
 import json
+import math
 import os
 import random
 import sys
@@ -416,6 +417,17 @@ def _edit_targets(usernames: list[str]) -> dict:
     return {name: found for name, found in targets.items() if any(found.values())}
 
 
+def _deep_page() -> int:
+    """The last page of the newest theories a visitor sees: its offset grows with the data."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from guide import selectors
+    from guide.views.theories import THEORIES_PER_PAGE
+
+    listed = selectors.theory_listing(user=AnonymousUser(), filters={"sort": "new"})[0]
+    return max(1, math.ceil(listed.count() / THEORIES_PER_PAGE))
+
+
 def discover() -> dict:
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -423,7 +435,7 @@ def discover() -> dict:
     from django.db.models import Count
 
     from guide.demo import SHOW_SLUG
-    from guide.models import Season, Theory
+    from guide.models import Season, Theory, WatchProgress
 
     public = Theory.objects.published().filter(is_hidden=False)
     top = list(public.order_by("-hot", "-pk").values_list("pk", "slug")[:500])
@@ -444,6 +456,14 @@ def discover() -> dict:
         .order_by("pk")
         .values_list("username", flat=True)
     )
+    # Fans who told the site how far they have watched, as fans who read the guide do.
+    watchers = list(
+        WatchProgress.objects.filter(
+            show=season.show, user__is_active=True, user__username__startswith=FAN_PREFIX
+        )
+        .order_by("user_id")
+        .values_list("user__username", flat=True)
+    )
     return {
         "season_path": season.get_absolute_url(),
         "season_id": season.pk,
@@ -451,6 +471,8 @@ def discover() -> dict:
         "vote_targets": vote_targets,
         "profile_users": authors,
         "fans": fans,
+        "watchers": watchers,
+        "deep_page": _deep_page(),
         "edit_targets": _edit_targets(fans[-EDITING_FANS:]),
         "edit_limit": settings.RATE_LIMITS["edit"],
         "password": FAN_PASSWORD,

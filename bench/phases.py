@@ -1,9 +1,10 @@
 """The load: one locust phase per page, and what each phase costs in CPU.
 
 Phases run on a shared schedule across the load generator processes (bench/locustfile.py):
-/healthz first as the baseline of the same run, then each page, then visitors on a mix of
-pages (read only, then while signed-in fans edit their own comments and theories at their
-rate limit), then signed-in fans vote.
+/healthz first as the baseline of the same run, then each page as read by visitors and
+by signed-in fans ("fan: home"), then visitors on a mix of pages (read only, then while
+signed-in fans edit their own comments and theories at their rate limit), then
+signed-in fans vote.
 Each phase warms up unrecorded, then records `duration` seconds, while this process
 counts the CPU seconds of the server, the load generators and the database.
 """
@@ -27,6 +28,7 @@ PAGES = [
     "theories top",
     "theories new",
     "theories filtered",
+    "theories deep",
     "theory page",
     "profile",
     "search",
@@ -37,6 +39,16 @@ MIXED = ["visitors", "visitors, fans writing"]
 # that long, so that both are recorded with the cache in the same steady state rather
 # than the second one inheriting what the first one filled.
 MIXED_WARMUP = 30.0
+# Who reads each page: visitors (not signed in) and signed-in fans, whose phase is named
+# with FAN before the page (bench/locustfile.py).
+READERS = ["visitors", "fans"]
+FAN = "fan: "
+
+
+def page_phases(pages: list[str], readers: list[str]) -> list[str]:
+    """Each page read by each kind of reader, a page's visitors and fans side by side."""
+    prefixes = {"visitors": "", "fans": FAN}
+    return [prefixes[kind] + page for page in pages for kind in READERS if kind in readers]
 
 
 @dataclass
@@ -161,13 +173,22 @@ def merge(outs: list[Path]) -> tuple[dict, int]:
     return merged, vote_waits
 
 
+def reading_fans(watchers: list[str], users: int) -> list[str]:
+    """One fan with a watch level set for each simulated user, spread over all of them."""
+    if len(watchers) < users:
+        raise RuntimeError(f"only {len(watchers)} fans have a watch level: use fewer --users")
+    return [watchers[i * len(watchers) // users] for i in range(users)]
+
+
 def run(
     args: argparse.Namespace, info: dict, host: str, server: subprocess.Popen, vendor: str
 ) -> Load:
     """Every phase against the running server; args is bench/run.py's command line."""
-    pages = ["/healthz", *(args.pages.split(",") if args.pages else PAGES), *MIXED, "vote"]
+    chosen = args.pages.split(",") if args.pages else PAGES
+    pages = ["/healthz", *page_phases(chosen, args.readers.split(",")), *MIXED, "vote"]
     phases = schedule(pages, args.warmup, args.duration)
     fans = info["fans"][-args.vote_fans :]
+    readers = reading_fans(info["watchers"], args.users)
     procs = max(1, args.processes)
     loadgens: list[subprocess.Popen] = []
     outs: list[Path] = []
@@ -179,11 +200,12 @@ def run(
                 "users": max(1, args.users // procs + (index < args.users % procs)),
                 "schedule": phases,
                 "login_as": fans[index::procs],
+                "read_as": readers[index::procs],  # as many as this process has users
             }
             loadgen, out = start_load_generator(index, config)
             loadgens.append(loadgen)
             outs.append(out)
-        log(f"signing in {len(fans)} fans through the login form…")
+        log(f"signing in {len(fans) + len(readers)} fans through the login form…")
         wait_until_signed_in(loadgens)
         t0 = start_together(loadgens)
         log(

@@ -8,7 +8,8 @@
 2. gunicorn with the production settings (DEBUG off, secure __Host- cookies, HSTS,
    SSL redirect) over TLS with a throwaway self-signed certificate.
 3. locust's fast HTTP client, headless, in one or more processes: one phase per page at
-   the same concurrency, /healthz first as the baseline of the same run; then visitors
+   the same concurrency, read by visitors and again by signed-in fans ("fan: home"),
+   /healthz first as the baseline of the same run; then visitors
    on a mix of pages, read only and then while the signed-in fans edit their own
    comments and theories at their rate limit; signed-in fans vote last. The generator's
    own CPU share is measured and a warning printed when it saturates a core.
@@ -16,7 +17,8 @@
    bench/results/<time>-<database>.json and .md.
 
 Options: `make bench BENCH_ARGS="--users 8 --duration 10 --cache redis"`; see --help.
-`--scale 10` runs on ten times the data (kept apart from 1×).
+`--scale 10` runs on ten times the data (kept apart from 1×); `--readers fans` and
+`--pages home,search` narrow the page phases.
 
 This file runs the steps in order; beside it, dataset.py makes the bench database,
 server.py runs gunicorn and counts CPU, phases.py drives the load and report.py writes
@@ -55,7 +57,19 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--pool", action="store_true", help="PostgreSQL: DATABASE_POOL=true")
     parser.add_argument("--vote-fans", type=int, default=48, help="fans signed in to vote")
-    parser.add_argument("--pages", default="", help="comma-separated subset of the pages")
+    parser.add_argument(
+        "--pages",
+        type=choices(phases.PAGES),
+        default=",".join(phases.PAGES),
+        help="comma-separated subset of the pages (default all): " + ", ".join(phases.PAGES),
+    )
+    parser.add_argument(
+        "--readers",
+        type=choices(phases.READERS),
+        default=",".join(phases.READERS),
+        help="who reads each page: 'visitors' (not signed in), 'fans' (signed in), or both "
+        "(default: visitors,fans)",
+    )
     parser.add_argument(
         "--scale",
         type=positive,
@@ -65,6 +79,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="regenerate the cached dataset")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     return parser.parse_args()
+
+
+def choices(allowed: list[str]):
+    """An argparse type: a comma-separated subset of `allowed`, kept in their order."""
+
+    def parse(value: str) -> str:
+        chosen = {name.strip() for name in value.split(",") if name.strip()}
+        unknown = chosen - set(allowed)
+        if unknown or not chosen:
+            raise argparse.ArgumentTypeError(
+                f"{', '.join(sorted(unknown)) or 'nothing'}: choose from {', '.join(allowed)}"
+            )
+        return ",".join(name for name in allowed if name in chosen)
+
+    return parse
 
 
 def positive(value: str) -> int:
@@ -129,6 +158,7 @@ def main() -> int:
         "cache": cache_url.split("://")[0],
         "gunicorn": server.describe_workers(args.workers, args.worker_class, args.threads),
         "users": args.users,
+        "readers": args.readers,
         "duration_s": args.duration,
         "load_generator_processes": max(1, args.processes),
         "cores": os.cpu_count(),
