@@ -120,15 +120,20 @@ def phase_cpu(
     server_before = cpu_seconds(server)
     loadgens_before = [cpu_seconds([p]) for p in loadgens]
     psutil.cpu_percent()  # starts the machine-wide interval
+    began = time.monotonic()
     time.sleep(max(0.0, until - time.time()))
+    window = time.monotonic() - began  # the recorded part as measured here, near `duration`
     machine = psutil.cpu_percent() / 100 * (os.cpu_count() or 1)
-    server_cores = (cpu_seconds(server) - server_before) / duration
+    server_cores = (cpu_seconds(server) - server_before) / window
     each = [
-        (cpu_seconds([p]) - before) / duration
+        (cpu_seconds([p]) - before) / window
         for p, before in zip(loadgens, loadgens_before, strict=True)
     ]
-    db_cores = (cpu_seconds(db) - db_before) / duration
+    db_cores = (cpu_seconds(db) - db_before) / window
     return {
+        # Unrounded, for the CPU per request: cores × duration ÷ requests (report.py).
+        "server_cores_exact": server_cores,
+        "db_cores_exact": db_cores,
         "server_cores": round(server_cores, 2),
         "loadgen_cores": round(sum(each), 2),
         "loadgen_busiest_core": round(max(each), 2),

@@ -13,8 +13,8 @@
    on a mix of pages, read only and then while the signed-in fans edit their own
    comments and theories at their rate limit; signed-in fans vote last. The generator's
    own CPU share is measured and a warning printed when it saturates a core.
-4. Exact counts are checked afterwards; the table goes to stdout and to
-   bench/results/<time>-<database>.json and .md.
+4. Exact counts are checked afterwards; the table, with the server's CPU milliseconds per
+   request in each phase, goes to stdout and to bench/results/<time>-<database>.json and .md.
 
 Options: `make bench BENCH_ARGS="--users 8 --duration 10 --cache redis"`; see --help.
 `--scale 10` runs on ten times the data (kept apart from 1×); `--readers fans` and
