@@ -111,12 +111,11 @@ def phase_cpu(
     until: float,
     server: list[psutil.Process],
     loadgens: list[psutil.Process],
-    vendor: str,
+    database_url: str | None,
     duration: float,
 ) -> dict:
     """Cores each party used from now until `until` (the recorded part of one phase)."""
-    db = database_processes(vendor)
-    db_before = cpu_seconds(db)
+    db_before = {p: cpu_seconds([p]) for p in database_processes(database_url)}
     server_before = cpu_seconds(server)
     loadgens_before = [cpu_seconds([p]) for p in loadgens]
     psutil.cpu_percent()  # starts the machine-wide interval
@@ -129,7 +128,9 @@ def phase_cpu(
         (cpu_seconds([p]) - before) / window
         for p, before in zip(loadgens, loadgens_before, strict=True)
     ]
-    db_cores = (cpu_seconds(db) - db_before) / window
+    # Backends that connected meanwhile count whole; the CPU of those that ended is lost.
+    db_after = database_processes(database_url)
+    db_cores = sum(cpu_seconds([p]) - db_before.get(p, 0.0) for p in db_after) / window
     return {
         # Unrounded, for the CPU per request: cores × duration ÷ requests (report.py).
         "server_cores_exact": server_cores,
@@ -149,7 +150,7 @@ def measure_cpu(
     t0: float,
     server: subprocess.Popen,
     loadgens: list[subprocess.Popen],
-    vendor: str,
+    database_url: str | None,
     duration: float,
 ) -> dict:
     server_procs = process_tree(server.pid)
@@ -158,7 +159,7 @@ def measure_cpu(
     for phase in phases:
         time.sleep(max(0.0, t0 + phase["record_from"] - time.time()))
         cpu[phase["name"]] = phase_cpu(
-            t0 + phase["record_to"], server_procs, loadgen_procs, vendor, duration
+            t0 + phase["record_to"], server_procs, loadgen_procs, database_url, duration
         )
     return cpu
 
@@ -186,9 +187,14 @@ def reading_fans(watchers: list[str], users: int) -> list[str]:
 
 
 def run(
-    args: argparse.Namespace, info: dict, host: str, server: subprocess.Popen, vendor: str
+    args: argparse.Namespace,
+    info: dict,
+    host: str,
+    server: subprocess.Popen,
+    database_url: str | None,
 ) -> Load:
-    """Every phase against the running server; args is bench/run.py's command line."""
+    """Every phase against the running server; args is bench/run.py's command line.
+    database_url: the PostgreSQL bench database, whose backends' CPU is counted."""
     chosen = args.pages.split(",") if args.pages else PAGES
     pages = ["/healthz", *page_phases(chosen, args.readers.split(",")), *MIXED, "vote"]
     phases = schedule(pages, args.warmup, args.duration)
@@ -218,7 +224,7 @@ def run(
             f"{max(args.warmup, MIXED_WARMUP):g}s for the visitors' mixes), "
             f"{args.users} users, {procs} load generator process(es)"
         )
-        cpu = measure_cpu(phases, t0, server, loadgens, vendor, args.duration)
+        cpu = measure_cpu(phases, t0, server, loadgens, database_url, args.duration)
         for loadgen in loadgens:
             loadgen.wait(timeout=60)
             if loadgen.returncode:

@@ -117,7 +117,8 @@ def serve_and_load(
             env, workers=args.workers, worker_class=args.worker_class, threads=args.threads
         ) as (host, process):
             static = server.check_static(host, info["css_path"])
-            load = phases.run(args, info, host, process, vendor)
+            database_url = env["DATABASE_URL"] if vendor == "postgresql" else None
+            load = phases.run(args, info, host, process, database_url)
     finally:
         signal.signal(signal.SIGTERM, previous_term)
     return static, load
