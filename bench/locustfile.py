@@ -11,9 +11,9 @@ Each page is read by visitors (not signed in: the page cache serves them) and by
 ("fan: home"...): fans with a watch level set, signed in through the login form like the
 voters, each simulated user in its own fan's session.
 
-Two phases mix every page the way visitors do: read only, then while the signed-in fans
-edit their own comments and theories at their rate limit (WRITERS users beside the
-visitors, recorded apart as "fan edits").
+Two phases mix the pages (all but the deep one) the way visitors do: read only, then
+while the signed-in fans edit their own comments and theories at their rate limit
+(WRITERS users beside the visitors, recorded apart as "fan edits").
 
 It also works with the locust CLI against a running bench server, as a mixed load:
     BENCH_CONFIG=bench/data/config.json locust -f bench/locustfile.py --host https://...
