@@ -191,16 +191,21 @@ def _plan_theory(rng: random.Random, number: int, author, setting: Setting) -> T
     if season in released:
         outcome = rng.choice(["open", "confirmed", "partly", "debunked", "debunked"])
     spoiler_season = released[-1].number if released and rng.random() < 0.25 else None
+    # The site asks a spoiler theory for a headline that gives nothing away.
+    headline = f"What season {season.number} may bring (#{number})" if spoiler_season else ""
     theory = Theory(
         author=author,
         season=season,
         title=title,
         body=body,
         spoiler_season=spoiler_season,
+        spoiler_free_title=headline,
         outcome=outcome,
         is_hidden=rng.random() < 0.01,
         created_at=setting.moment(rng),
-        **theory_text_fields(title=title, body=body, spoiler_season=spoiler_season),
+        **theory_text_fields(
+            title=title, body=body, spoiler_season=spoiler_season, spoiler_free_title=headline
+        ),
     )
     return TheoryPlan(
         theory=theory,
@@ -392,8 +397,9 @@ def generate(scale: int = 1) -> dict:
 
 
 def _edit_targets(usernames: list[str]) -> dict:
-    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler, [ids]]]}}:
-    what each fan may edit, with what the edit form must keep (title, characters)."""
+    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler, headline,
+    [ids]]]}}: what each fan may edit, with what the edit form must keep (title,
+    spoiler-free headline, characters)."""
     from guide.models import Comment, SeasonStatus, Theory
 
     public = Theory.objects.published().filter(is_hidden=False)
@@ -401,14 +407,15 @@ def _edit_targets(usernames: list[str]) -> dict:
     theories = (
         public.filter(author__username__in=usernames)
         .exclude(season__status=SeasonStatus.RELEASED)
-        .values_list("author__username", "pk", "title", "spoiler_season")
+        .values_list("author__username", "pk", "title", "spoiler_season", "spoiler_free_title")
     )
     through = Theory.characters.through.objects.filter(theory__in=theories.values("pk"))
     characters: dict = {}
     for theory_id, character_id in through.values_list("theory_id", "character_id"):
         characters.setdefault(theory_id, []).append(character_id)
-    for username, pk, title, spoiler in theories:
-        targets[username]["theories"].append([pk, title, spoiler, characters.get(pk, [])])
+    for username, pk, title, spoiler, headline in theories:
+        kept = [pk, title, spoiler, headline, characters.get(pk, [])]
+        targets[username]["theories"].append(kept)
     comments = Comment.objects.filter(
         author__username__in=usernames, is_hidden=False, theory__in=public
     ).values_list("author__username", "pk", "spoiler_season")

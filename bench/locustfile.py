@@ -282,8 +282,14 @@ def _edit_form(fan: dict) -> tuple[str, dict]:
     if kind == "comment":
         pk, spoiler = item
         return f"/comments/{pk}/edit/", {"body": body, "spoiler_season": spoiler or ""}
-    pk, title, spoiler, characters = item
-    form = {"title": title, "body": body, "spoiler_season": spoiler or "", "characters": characters}
+    pk, title, spoiler, headline, characters = item
+    form = {
+        "title": title,
+        "body": body,
+        "spoiler_season": spoiler or "",
+        "spoiler_free_title": headline,
+        "characters": characters,
+    }
     return f"/theories/{pk}/edit/", form
 
 
