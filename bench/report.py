@@ -7,7 +7,7 @@ limit.
 
 CPU per request: the server's CPU cores over the recorded window (phases.py) × the
 window's duration ÷ the requests answered in it, in milliseconds; likewise for the
-database's own processes (PostgreSQL; SQLite works inside the server's processes).
+PostgreSQL backends of the bench database (SQLite works inside the server's processes).
 """
 
 import json
