@@ -21,11 +21,12 @@ READ_ONLY, WHILE_WRITING, EDITS = "visitors", "visitors, fans writing", "fan edi
 WRITES = ("vote", EDITS)
 
 
-def percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float | None:
+    """In milliseconds to one decimal; None when no request was answered."""
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+    return round(ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))], 1)
 
 
 def misses(row: dict, vendor: str) -> list[str]:
@@ -33,6 +34,8 @@ def misses(row: dict, vendor: str) -> list[str]:
     missed = []
     if row["errors"]:
         missed.append("errors")
+    if not row["requests"]:  # every request outlasted the recorded seconds
+        return [*missed, "no answer in time"]
     if row["page"] == "/healthz":
         return missed
     if row["p95_ms"] >= TARGET_P95_MS:
@@ -102,9 +105,9 @@ def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dic
                 "page": name,
                 "requests": len(times),
                 "rps": round(rps, 1),
-                "p50_ms": round(percentile(times, 0.50), 1),
-                "p95_ms": round(percentile(times, 0.95), 1),
-                "p99_ms": round(percentile(times, 0.99), 1),
+                "p50_ms": percentile(times, 0.50),
+                "p95_ms": percentile(times, 0.95),
+                "p99_ms": percentile(times, 0.99),
                 "errors": errors,
                 "error_kinds": phase["errors"],
                 "ratio": None,
@@ -133,8 +136,9 @@ def table(rows: list[dict]) -> str:
     lines = [head, "|" + "---|" * 15]
     for row in rows:
         lines.append(
-            f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | "
-            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} | "
+            f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | "
+            f"{_number(row['p50_ms'], 1)} | {_number(row['p95_ms'], 1)} | "
+            f"{_number(row['p99_ms'], 1)} | {row['errors']} | "
             f"{_number(row['ratio'])} | "
             f"{_number(row['server_ms_per_request'])} | {_number(row['db_ms_per_request'])} | "
             f"{_number(row.get('server_cores'))} | {_number(row.get('db_cores'))} | "
@@ -158,6 +162,13 @@ def find_warnings(rows: list[dict], counts: dict, static: dict, vote_waits: int)
             "other processes on this machine used CPU during "
             + ", ".join(busy)
             + ": throughput and latency there are not trustworthy (server CPU ms/req still is)"
+        )
+    unanswered = [row["page"] for row in rows if not row["requests"]]
+    if unanswered:
+        found.append(
+            "no request was answered within the recorded seconds of "
+            + ", ".join(unanswered)
+            + ": raise --duration; their requests ran on into the next phases"
         )
     if vote_waits:
         found.append(f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans")
