@@ -3,6 +3,9 @@
 SQLite: the template bench/data/template.sqlite3 is copied to bench/data/bench.sqlite3.
 PostgreSQL (DATABASE_URL): `<name>_bench_template` is copied to `<name>_bench`. The
 template holds the generated data and is only rebuilt when its inputs change.
+
+Each --scale keeps its own template (`template-x10.sqlite3`, `<name>_bench_template_x10`;
+scale 1 has no suffix), so that switching between 1× and 10× regenerates nothing.
 """
 
 import contextlib
@@ -11,6 +14,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,8 +39,8 @@ DATASET_INPUTS = [
 ]
 
 
-def dataset_key() -> str:
-    digest = hashlib.sha256()
+def dataset_key(scale: int) -> str:
+    digest = hashlib.sha256(f"scale {scale}\n".encode())
     for name in DATASET_INPUTS:
         path = ROOT / name
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
@@ -49,10 +53,11 @@ def dataset_key() -> str:
 class SQLiteBench:
     vendor = "sqlite"
 
-    def __init__(self) -> None:
-        self.template = DATA / "template.sqlite3"
+    def __init__(self, scale: int = 1) -> None:
+        suffix = f"-x{scale}" if scale != 1 else ""
+        self.template = DATA / f"template{suffix}.sqlite3"
         self.working = DATA / "bench.sqlite3"
-        self.key_file = DATA / "template.json"
+        self.key_file = DATA / f"template{suffix}.json"
 
     @staticmethod
     def url(path: Path) -> str:
@@ -88,7 +93,7 @@ class SQLiteBench:
 class PostgresBench:
     vendor = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, scale: int = 1) -> None:
         import psycopg
 
         self.psycopg = psycopg
@@ -97,7 +102,7 @@ class PostgresBench:
         name = parts.path.lstrip("/") or "postgres"
         self.parts = parts
         self.working = f"{name}_bench"
-        self.template = f"{name}_bench_template"
+        self.template = f"{name}_bench_template" + (f"_x{scale}" if scale != 1 else "")
 
     def url(self, database: str) -> str:
         return urlunsplit(self.parts._replace(path=f"/{database}"))
@@ -143,33 +148,40 @@ class PostgresBench:
         return self.url(self.working)
 
 
-def choose_database() -> SQLiteBench | PostgresBench:
+def choose_database(scale: int = 1) -> SQLiteBench | PostgresBench:
     url = os.environ.get("DATABASE_URL", "")
     scheme = urlsplit(url).scheme
     if scheme.startswith("postgres") or scheme in ("pgsql", "psql"):
-        return PostgresBench(url)
+        return PostgresBench(url, scale)
     if url and not scheme.startswith("sqlite"):
         sys.exit(f"bench: DATABASE_URL must be SQLite or PostgreSQL, not {scheme}")
-    return SQLiteBench()
+    return SQLiteBench(scale)
 
 
-def build_template(database: SQLiteBench | PostgresBench, env: dict, key: str) -> None:
+def build_template(database: SQLiteBench | PostgresBench, env: dict, key: str, scale: int) -> None:
     """The demo, then the generated fans, theories, votes and comments, in the template."""
+    started = time.monotonic()
     template_env = {**env, "DATABASE_URL": database.reset_template()}
     run_python(template_env, "manage.py", "migrate", "--no-input", "--verbosity", "0")
     run_python(template_env, "manage.py", "createcachetable")
     run_python(template_env, "manage.py", "load_demo")
-    made = json.loads(run_python(template_env, "bench/generate.py", "generate", capture=True))
-    log(f"generated {made} ")
+    made = json.loads(
+        run_python(
+            template_env, "bench/generate.py", "generate", "--scale", str(scale), capture=True
+        )
+    )
     database.seal_template(key)
+    log(f"generated {made}; {time.monotonic() - started:.0f} s with migrations and the demo")
 
 
-def fresh_database(database: SQLiteBench | PostgresBench, env: dict, regenerate: bool) -> str:
+def fresh_database(
+    database: SQLiteBench | PostgresBench, env: dict, *, scale: int, regenerate: bool
+) -> str:
     """The DATABASE_URL of a fresh copy of the dataset, generated first when out of date."""
-    key = dataset_key()
+    key = dataset_key(scale)
     if regenerate or database.cached_key() != key:
-        log("generating the dataset (cached for later runs)…")
-        build_template(database, env, key)
+        log(f"generating the {scale}× dataset (cached for later runs)…")
+        build_template(database, env, key, scale)
     else:
-        log(f"reusing the cached dataset ({key})")
+        log(f"reusing the cached {scale}× dataset ({key})")
     return database.fresh_copy()

@@ -1,15 +1,21 @@
 """The bench's large dataset, and the checks run against it. Called by bench/run.py.
 
-    python bench/generate.py generate   # fans, theories, votes, comments (bulk, seeded)
+    python bench/generate.py generate [--scale N]   # N× the fans, theories, votes, comments
     python bench/generate.py discover   # JSON: the ids and paths the load generator hits
     python bench/generate.py verify     # JSON: theories whose counts or ranks drifted
 
 Run with the bench's environment (DATABASE_URL of the bench database, never the
-developer's own). Everything is deterministic for a given GENERATOR_VERSION and sizes.
+developer's own). Everything is deterministic for a given GENERATOR_VERSION and scale.
+Rows are made and inserted a batch at a time, and no step does more than linear work in
+the number of rows, so that --scale 10 (a million votes) stays a matter of minutes.
 """
 
+import argparse
+import contextlib
+import functools
 import itertools
 import json
+import math
 import os
 import random
 import sys
@@ -26,6 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # Bump when the shape of the generated data changes: run.py then regenerates its cache.
 GENERATOR_VERSION = 1
+# At --scale 1; --scale N makes N times as many of each.
 SIZES = {"fans": 2_000, "theories": 10_000, "votes": 100_000, "comments": 20_000}
 FAN_PREFIX = "benchfan"
 FAN_PASSWORD = "bench-only-password-5d1c"  # noqa: S105 - throwaway accounts in a throwaway DB
@@ -130,7 +137,11 @@ def _setting() -> Setting:
     )
 
 
-def _create_fans(rng: random.Random, setting: Setting) -> list:
+def sizes(scale: int) -> dict[str, int]:
+    return {name: count * scale for name, count in SIZES.items()}
+
+
+def _create_fans(rng: random.Random, setting: Setting, count: int) -> list:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -139,33 +150,32 @@ def _create_fans(rng: random.Random, setting: Setting) -> list:
     User = get_user_model()
     # One password hash, computed once (PBKDF2 at full strength takes ~1 s).
     password = make_password(FAN_PASSWORD)
-    return User.objects.bulk_create(
-        [
-            User(
-                username=f"{FAN_PREFIX}{i:04d}",
-                # bulk_create skips User.save(), which keeps this column.
-                username_skeleton=skeleton(f"{FAN_PREFIX}{i:04d}"),
-                email=f"{FAN_PREFIX}{i:04d}@bench.invalid",
-                password=password,
-                display_name=f"Bench fan {i}" if i % 3 else "",
-                date_joined=setting.moment(rng),
-            )
-            for i in range(SIZES["fans"])
-        ],
-        batch_size=BATCH,
+    fans = (
+        User(
+            username=f"{FAN_PREFIX}{i:04d}",
+            # bulk_create skips User.save(), which keeps this column.
+            username_skeleton=skeleton(f"{FAN_PREFIX}{i:04d}"),
+            email=f"{FAN_PREFIX}{i:04d}@bench.invalid",
+            password=password,
+            display_name=f"Bench fan {i}" if i % 3 else "",
+            date_joined=setting.moment(rng),
+        )
+        for i in range(count)
     )
+    return _insert(User, fans)
 
 
 def _create_watch_progress(rng: random.Random, fans: list, show) -> None:
     from guide.models import WatchProgress
 
-    WatchProgress.objects.bulk_create(
-        [
+    _insert(
+        WatchProgress,
+        (
             WatchProgress(user=fan, show=show, seasons_watched=rng.choice([0, 1, 1]))
             for fan in fans
             if rng.random() < 0.3
-        ],
-        batch_size=BATCH,
+        ),
+        keep=False,
     )
 
 
@@ -181,16 +191,21 @@ def _plan_theory(rng: random.Random, number: int, author, setting: Setting) -> T
     if season in released:
         outcome = rng.choice(["open", "confirmed", "partly", "debunked", "debunked"])
     spoiler_season = released[-1].number if released and rng.random() < 0.25 else None
+    # The site asks a spoiler theory for a headline that gives nothing away.
+    headline = f"What season {season.number} may bring (#{number})" if spoiler_season else ""
     theory = Theory(
         author=author,
         season=season,
         title=title,
         body=body,
         spoiler_season=spoiler_season,
+        spoiler_free_title=headline,
         outcome=outcome,
         is_hidden=rng.random() < 0.01,
         created_at=setting.moment(rng),
-        **theory_text_fields(title=title, body=body, spoiler_season=spoiler_season),
+        **theory_text_fields(
+            title=title, body=body, spoiler_season=spoiler_season, spoiler_free_title=headline
+        ),
     )
     return TheoryPlan(
         theory=theory,
@@ -200,20 +215,40 @@ def _plan_theory(rng: random.Random, number: int, author, setting: Setting) -> T
     )
 
 
-def _plan_theories(rng: random.Random, fans: list, setting: Setting) -> list[TheoryPlan]:
+def _plan_theories(
+    rng: random.Random, fans: list, setting: Setting, count: int
+) -> list[TheoryPlan]:
     # A few fans write most of the theories.
     author_weights = [1 / (rank + 1) ** 0.7 for rank in range(len(fans))]
-    authors = rng.choices(fans, weights=author_weights, k=SIZES["theories"])
-    return [_plan_theory(rng, index + 1, author, setting) for index, author in enumerate(authors)]
+    authors = rng.choices(fans, weights=author_weights, k=count)
+    with _rendering_each_body_once():
+        return [
+            _plan_theory(rng, index + 1, author, setting) for index, author in enumerate(authors)
+        ]
+
+
+@contextlib.contextmanager
+def _rendering_each_body_once():
+    """Theory bodies come from a few hundred fillings of BODIES: the project's Markdown
+    renders each distinct one once (memoised while planning) instead of once per theory."""
+    from guide import markdown
+
+    originals = markdown.render, markdown.to_plain_text
+    markdown.render = functools.lru_cache(maxsize=None)(originals[0])
+    markdown.to_plain_text = functools.lru_cache(maxsize=None)(originals[1])
+    try:
+        yield
+    finally:
+        markdown.render, markdown.to_plain_text = originals
 
 
 def _draw_votes(
-    rng: random.Random, plans: list[TheoryPlan], fan_count: int, popularity: list[float]
+    rng: random.Random, plans: list[TheoryPlan], fan_count: int, popularity: list[float], count: int
 ) -> list[tuple[int, int, int]]:
     """(fan index, theory index, value) for unique pairs, drawn by theory popularity."""
     pairs: set[tuple[int, int]] = set()
-    while len(pairs) < SIZES["votes"]:
-        missing = SIZES["votes"] - len(pairs)
+    while len(pairs) < count:
+        missing = count - len(pairs)
         picked = rng.choices(range(len(plans)), cum_weights=popularity, k=missing)
         pairs.update((rng.randrange(fan_count), t) for t in picked)
     return [
@@ -239,15 +274,16 @@ def _set_vote_fields(plans: list[TheoryPlan], votes: list[tuple[int, int, int]])
 def _create_theories(plans: list[TheoryPlan]) -> list:
     from guide.models import Theory
 
-    theories = Theory.objects.bulk_create([plan.theory for plan in plans], batch_size=BATCH)
+    theories = _insert(Theory, (plan.theory for plan in plans))
     Through = Theory.characters.through
-    Through.objects.bulk_create(
-        [
+    _insert(
+        Through,
+        (
             Through(theory_id=theory.pk, character_id=character.pk)
             for theory, plan in zip(theories, plans, strict=True)
             for character in plan.characters
-        ],
-        batch_size=BATCH,
+        ),
+        keep=False,
     )
     return theories
 
@@ -257,8 +293,9 @@ def _create_votes(
 ) -> None:
     from guide.models import Vote
 
-    Vote.objects.bulk_create(
-        [
+    _insert(
+        Vote,
+        (
             Vote(
                 user_id=fans[fan_index].pk,
                 theory_id=theories[theory_index].pk,
@@ -266,37 +303,52 @@ def _create_votes(
                 created_at=theories[theory_index].created_at + timedelta(hours=rng.uniform(0, 500)),
             )
             for fan_index, theory_index, value in votes
-        ],
-        batch_size=BATCH,
+        ),
+        keep=False,
     )
 
 
 def _create_comments(
-    rng: random.Random, setting: Setting, popularity: list[float], theories: list, fans: list
+    rng: random.Random,
+    setting: Setting,
+    popularity: list[float],
+    theories: list,
+    fans: list,
+    count: int,
 ) -> None:
     from guide import markdown
     from guide.models import Comment
 
-    targets = rng.choices(range(len(theories)), cum_weights=popularity, k=SIZES["comments"])
+    targets = rng.choices(range(len(theories)), cum_weights=popularity, k=count)
     rendered: dict[str, str] = {}  # a handful of distinct bodies: render each once
-    comments = []
-    for theory_index in targets:
+
+    def comment(theory_index: int) -> Comment:
         body = _fill(rng.choice(COMMENTS), rng, setting.names)
         if body not in rendered:
             rendered[body] = markdown.render(body)
         theory = theories[theory_index]
-        comments.append(
-            Comment(
-                theory_id=theory.pk,
-                author=rng.choice(fans),
-                body=body,
-                body_html=rendered[body],
-                spoiler_season=1 if rng.random() < 0.1 else None,
-                is_hidden=rng.random() < 0.01,
-                created_at=theory.created_at + timedelta(hours=rng.uniform(0, 2000)),
-            )
+        return Comment(
+            theory_id=theory.pk,
+            author=rng.choice(fans),
+            body=body,
+            body_html=rendered[body],
+            spoiler_season=1 if rng.random() < 0.1 else None,
+            is_hidden=rng.random() < 0.01,
+            created_at=theory.created_at + timedelta(hours=rng.uniform(0, 2000)),
         )
-    Comment.objects.bulk_create(comments, batch_size=BATCH)
+
+    _insert(Comment, map(comment, targets), keep=False)
+
+
+def _insert(model, rows, *, keep: bool = True) -> list:
+    """bulk_create a batch at a time from an iterable, so that only one batch of unsaved
+    rows is in memory; the saved rows (with their ids) are returned when `keep`."""
+    saved = []
+    for batch in itertools.batched(rows, BATCH):
+        created = model.objects.bulk_create(batch, batch_size=BATCH)
+        if keep:
+            saved += created
+    return saved
 
 
 def _analyze() -> None:
@@ -308,30 +360,46 @@ def _analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def generate() -> dict:
+def generate(scale: int = 1) -> dict:
     from django.db import transaction
 
     started = time.monotonic()
+    size = sizes(scale)
     # The order of the random draws decides the data: keep it when changing this.
     rng = random.Random(GENERATOR_VERSION)
     setting = _setting()
+    steps: dict[str, float] = {}
+    marks = [started]
+
+    def step(name: str) -> None:  # seconds each step took, for finding where time goes
+        marks.append(time.monotonic())
+        steps[name] = round(marks[-1] - marks[-2], 1)
+
     with transaction.atomic():
-        fans = _create_fans(rng, setting)
+        fans = _create_fans(rng, setting, size["fans"])
         _create_watch_progress(rng, fans, setting.show)
-        plans = _plan_theories(rng, fans, setting)
+        step("fans")
+        plans = _plan_theories(rng, fans, setting, size["theories"])
         popularity = list(itertools.accumulate(plan.weight for plan in plans))
-        votes = _draw_votes(rng, plans, len(fans), popularity)
+        votes = _draw_votes(rng, plans, len(fans), popularity, size["votes"])
         _set_vote_fields(plans, votes)
+        step("planning")
         theories = _create_theories(plans)
+        step("theories")
         _create_votes(rng, votes, fans, theories)
-        _create_comments(rng, setting, popularity, theories, fans)
+        step("votes")
+        _create_comments(rng, setting, popularity, theories, fans, size["comments"])
+        step("comments")
+    step("commit")
     _analyze()
-    return {"seconds": round(time.monotonic() - started, 1), **SIZES}
+    step("analyze")
+    return {"seconds": round(time.monotonic() - started, 1), "steps": steps, **size}
 
 
 def _edit_targets(usernames: list[str]) -> dict:
-    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler, [ids]]]}}:
-    what each fan may edit, with what the edit form must keep (title, characters)."""
+    """{username: {"comments": [[pk, spoiler]], "theories": [[pk, title, spoiler, headline,
+    [ids]]]}}: what each fan may edit, with what the edit form must keep (title,
+    spoiler-free headline, characters)."""
     from guide.models import Comment, SeasonStatus, Theory
 
     public = Theory.objects.published().filter(is_hidden=False)
@@ -339,20 +407,32 @@ def _edit_targets(usernames: list[str]) -> dict:
     theories = (
         public.filter(author__username__in=usernames)
         .exclude(season__status=SeasonStatus.RELEASED)
-        .values_list("author__username", "pk", "title", "spoiler_season")
+        .values_list("author__username", "pk", "title", "spoiler_season", "spoiler_free_title")
     )
     through = Theory.characters.through.objects.filter(theory__in=theories.values("pk"))
     characters: dict = {}
     for theory_id, character_id in through.values_list("theory_id", "character_id"):
         characters.setdefault(theory_id, []).append(character_id)
-    for username, pk, title, spoiler in theories:
-        targets[username]["theories"].append([pk, title, spoiler, characters.get(pk, [])])
+    for username, pk, title, spoiler, headline in theories:
+        kept = [pk, title, spoiler, headline, characters.get(pk, [])]
+        targets[username]["theories"].append(kept)
     comments = Comment.objects.filter(
         author__username__in=usernames, is_hidden=False, theory__in=public
     ).values_list("author__username", "pk", "spoiler_season")
     for username, pk, spoiler in comments:
         targets[username]["comments"].append([pk, spoiler])
     return {name: found for name, found in targets.items() if any(found.values())}
+
+
+def _deep_page() -> int:
+    """The last page of the newest theories a visitor sees: its offset grows with the data."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from guide import selectors
+    from guide.views.theories import THEORIES_PER_PAGE
+
+    listed = selectors.theory_listing(user=AnonymousUser(), filters={"sort": "new"})[0]
+    return max(1, math.ceil(listed.count() / THEORIES_PER_PAGE))
 
 
 def discover() -> dict:
@@ -362,7 +442,7 @@ def discover() -> dict:
     from django.db.models import Count
 
     from guide.demo import SHOW_SLUG
-    from guide.models import Season, Theory
+    from guide.models import Season, Theory, WatchProgress
 
     public = Theory.objects.published().filter(is_hidden=False)
     top = list(public.order_by("-hot", "-pk").values_list("pk", "slug")[:500])
@@ -383,6 +463,14 @@ def discover() -> dict:
         .order_by("pk")
         .values_list("username", flat=True)
     )
+    # Fans who told the site how far they have watched, as fans who read the guide do.
+    watchers = list(
+        WatchProgress.objects.filter(
+            show=season.show, user__is_active=True, user__username__startswith=FAN_PREFIX
+        )
+        .order_by("user_id")
+        .values_list("user__username", flat=True)
+    )
     return {
         "season_path": season.get_absolute_url(),
         "season_id": season.pk,
@@ -390,6 +478,8 @@ def discover() -> dict:
         "vote_targets": vote_targets,
         "profile_users": authors,
         "fans": fans,
+        "watchers": watchers,
+        "deep_page": _deep_page(),
         "edit_targets": _edit_targets(fans[-EDITING_FANS:]),
         "edit_limit": settings.RATE_LIMITS["edit"],
         "password": FAN_PASSWORD,
@@ -412,10 +502,17 @@ def verify() -> dict:
     }
 
 
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else ""
-    actions = {"generate": generate, "discover": discover, "verify": verify}
-    if command not in actions:
-        sys.exit(f"usage: {sys.argv[0]} {{{','.join(actions)}}}")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=["generate", "discover", "verify"])
+    parser.add_argument("--scale", type=int, default=1, help="generate: N× the base sizes")
+    args = parser.parse_args()
     setup()
-    print(json.dumps(actions[command]()))
+    if args.command == "generate":
+        print(json.dumps(generate(args.scale)))
+    else:
+        print(json.dumps({"discover": discover, "verify": verify}[args.command]()))
+
+
+if __name__ == "__main__":
+    main()

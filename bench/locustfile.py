@@ -7,9 +7,13 @@ wall-clock moments as its siblings: one user class per phase, closed loop (no th
 time), a warm-up that is not recorded, then `duration` recorded seconds. It writes the
 response times of each phase to OUT as JSON; run.py merges the processes and reports.
 
-Two phases mix every page the way visitors do: read only, then while the signed-in fans
-edit their own comments and theories at their rate limit (WRITERS users beside the
-visitors, recorded apart as "fan edits").
+Each page is read by visitors (not signed in: the page cache serves them) and by fans
+("fan: home"...): fans with a watch level set, signed in through the login form like the
+voters, each simulated user in its own fan's session.
+
+Two phases mix the pages (all but the deep one) the way visitors do: read only, then
+while the signed-in fans edit their own comments and theories at their rate limit
+(WRITERS users beside the visitors, recorded apart as "fan edits").
 
 It also works with the locust CLI against a running bench server, as a mixed load:
     BENCH_CONFIG=bench/data/config.json locust -f bench/locustfile.py --host https://...
@@ -40,6 +44,9 @@ VOTE_BUDGET = 110
 VOTE_WINDOW = 60
 VOTE_SESSIONS: list[dict] = []  # {"session", "csrf", "counts": {window: n}}
 _next_session = 0
+READER_SESSIONS: list[dict] = []  # fans who read pages, one per simulated user
+_readers = {"next": 0}  # the next reader session to hand out; reset every phase
+FAN = "fan: "  # a page's phase as a signed-in fan: "fan: home"
 _stats = {
     "recording": set(),  # the request names the current phase records
     "by_phase": defaultdict(lambda: {"times": [], "errors": Counter()}),
@@ -85,6 +92,36 @@ class Page(FastHttpUser):
             _expect(response)
 
 
+class FanPage(FastHttpUser):
+    """GET one page in a loop as a signed-in fan, in this user's own fan's session."""
+
+    abstract = True
+    wait_time = constant(0)
+    name = ""
+
+    def path(self) -> str:
+        raise NotImplementedError
+
+    def on_start(self):
+        if not READER_SESSIONS:  # under the plain locust CLI: sign in a fan for this user
+            username = random.choice(CONFIG["watchers"])
+            events = self.environment.events.request
+            READER_SESSIONS.append(log_in(self.host, username, CONFIG["password"], events))
+        self.fan = READER_SESSIONS[_readers["next"] % len(READER_SESSIONS)]
+        _readers["next"] += 1
+
+    @task
+    def hit(self):
+        with self.fan["session"].get(
+            self.path(), name=self.name, allow_redirects=False, catch_response=True
+        ) as response:
+            # Every page a signed-in fan gets says so (never the visitors' cached page).
+            if "private" not in (response.headers.get("Cache-Control") or ""):
+                response.failure("not served as to a signed-in fan")
+            else:
+                _expect(response)
+
+
 def _popular(items: list):
     """Pick like real traffic does: the r-th most popular item with weight 1/r (Zipf).
 
@@ -94,8 +131,8 @@ def _popular(items: list):
     return lambda: random.choices(items, cum_weights=cumulative)[0]
 
 
-def _page(name: str, pick):
-    return type(f"Page_{name}", (Page,), {"name": name, "path": lambda self: pick()})
+def _page(name: str, pick, base: type = Page):
+    return type(f"{base.__name__}_{name}", (base,), {"name": name, "path": lambda self: pick()})
 
 
 def _paths() -> dict:
@@ -110,6 +147,8 @@ def _paths() -> dict:
         "theories top": lambda: "/theories/?sort=top",
         "theories new": lambda: "/theories/?sort=new",
         "theories filtered": lambda: f"/theories/?season={c['season_id']}&sort=top",
+        # The last page of the newest: an offset that grows with the data.
+        "theories deep": lambda: f"/theories/?sort=new&page={c['deep_page']}",
         "theory page": popular_theory,
         "profile": lambda: f"/u/{popular_fan()}/",
         "search": lambda: f"/search/?q={random.choice(c['search_words'])}",
@@ -118,7 +157,8 @@ def _paths() -> dict:
 
 def _mixed(paths: dict):
     """Visitors' own mix: theory pages (popular ones most) three times as often as any
-    other page."""
+    other page. The deep page of the list stays out, as the mix was before it existed."""
+    paths = {name: pick for name, pick in paths.items() if name != "theories deep"}
     picks = list(paths.values())
     weights = [3 if name == "theory page" else 1 for name in paths]
     return lambda: random.choices(picks, weights=weights)[0]()
@@ -129,6 +169,7 @@ def _pages() -> dict[str, type]:
     return {
         "/healthz": _page("/healthz", lambda: "/healthz"),
         **{name: _page(name, pick) for name, pick in paths.items()},
+        **{FAN + name: _page(FAN + name, pick, FanPage) for name, pick in paths.items()},
         READ_ONLY: _page(READ_ONLY, _mixed(paths)),
         WHILE_WRITING: _page(WHILE_WRITING, _mixed(paths)),
         "vote": Voter,
@@ -241,8 +282,14 @@ def _edit_form(fan: dict) -> tuple[str, dict]:
     if kind == "comment":
         pk, spoiler = item
         return f"/comments/{pk}/edit/", {"body": body, "spoiler_season": spoiler or ""}
-    pk, title, spoiler, characters = item
-    form = {"title": title, "body": body, "spoiler_season": spoiler or "", "characters": characters}
+    pk, title, spoiler, headline, characters = item
+    form = {
+        "title": title,
+        "body": body,
+        "spoiler_season": spoiler or "",
+        "spoiler_free_title": headline,
+        "characters": characters,
+    }
     return f"/theories/{pk}/edit/", form
 
 
@@ -312,10 +359,10 @@ def main(config_path: str, out_path: str) -> None:
 
     started = time.monotonic()
 
-    def sign_in(username: str) -> None:
+    def sign_in(username: str, sessions: list) -> None:
         for attempt in range(3):  # a busy machine may time a login out: try again
             try:
-                VOTE_SESSIONS.append(log_in(host, username, CONFIG["password"], events.request))
+                sessions.append(log_in(host, username, CONFIG["password"], events.request))
                 return
             except RuntimeError:
                 if attempt == 2:
@@ -323,7 +370,9 @@ def main(config_path: str, out_path: str) -> None:
 
     logins = gevent.pool.Pool(4)
     for username in CONFIG["login_as"]:
-        logins.spawn(sign_in, username)
+        logins.spawn(sign_in, username, VOTE_SESSIONS)
+    for username in CONFIG["read_as"]:
+        logins.spawn(sign_in, username, READER_SESSIONS)
     logins.join(raise_error=True)
     print(json.dumps({"ready": True, "login_seconds": round(time.monotonic() - started, 1)}))
     sys.stdout.flush()
@@ -335,6 +384,7 @@ def main(config_path: str, out_path: str) -> None:
         classes = [pages[name], Writer] if name == WHILE_WRITING else [pages[name]]
         count = users + (WRITERS if name == WHILE_WRITING else 0)
         gevent.sleep(max(0.0, t0 + phase["start"] - time.time()))
+        _readers["next"] = 0  # each fan reader of this phase gets a session of its own
         runner.start(count, spawn_rate=min(100, count * 4), user_classes=classes)
         gevent.sleep(max(0.0, t0 + phase["record_from"] - time.time()))
         _stats["recording"] = {name, EDITS} if name == WHILE_WRITING else {name}

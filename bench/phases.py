@@ -1,9 +1,10 @@
 """The load: one locust phase per page, and what each phase costs in CPU.
 
 Phases run on a shared schedule across the load generator processes (bench/locustfile.py):
-/healthz first as the baseline of the same run, then each page, then visitors on a mix of
-pages (read only, then while signed-in fans edit their own comments and theories at their
-rate limit), then signed-in fans vote.
+/healthz first as the baseline of the same run, then each page as read by visitors and
+by signed-in fans ("fan: home"), then visitors on a mix of pages (read only, then while
+signed-in fans edit their own comments and theories at their rate limit), then
+signed-in fans vote.
 Each phase warms up unrecorded, then records `duration` seconds, while this process
 counts the CPU seconds of the server, the load generators and the database.
 """
@@ -27,6 +28,7 @@ PAGES = [
     "theories top",
     "theories new",
     "theories filtered",
+    "theories deep",
     "theory page",
     "profile",
     "search",
@@ -37,6 +39,16 @@ MIXED = ["visitors", "visitors, fans writing"]
 # that long, so that both are recorded with the cache in the same steady state rather
 # than the second one inheriting what the first one filled.
 MIXED_WARMUP = 30.0
+# Who reads each page: visitors (not signed in) and signed-in fans, whose phase is named
+# with FAN before the page (bench/locustfile.py).
+READERS = ["visitors", "fans"]
+FAN = "fan: "
+
+
+def page_phases(pages: list[str], readers: list[str]) -> list[str]:
+    """Each page read by each kind of reader, a page's visitors and fans side by side."""
+    prefixes = {"visitors": "", "fans": FAN}
+    return [prefixes[kind] + page for page in pages for kind in READERS if kind in readers]
 
 
 @dataclass
@@ -99,24 +111,30 @@ def phase_cpu(
     until: float,
     server: list[psutil.Process],
     loadgens: list[psutil.Process],
-    vendor: str,
+    database_url: str | None,
     duration: float,
 ) -> dict:
     """Cores each party used from now until `until` (the recorded part of one phase)."""
-    db = database_processes(vendor)
-    db_before = cpu_seconds(db)
+    db_before = {p: cpu_seconds([p]) for p in database_processes(database_url)}
     server_before = cpu_seconds(server)
     loadgens_before = [cpu_seconds([p]) for p in loadgens]
     psutil.cpu_percent()  # starts the machine-wide interval
+    began = time.monotonic()
     time.sleep(max(0.0, until - time.time()))
+    window = time.monotonic() - began  # the recorded part as measured here, near `duration`
     machine = psutil.cpu_percent() / 100 * (os.cpu_count() or 1)
-    server_cores = (cpu_seconds(server) - server_before) / duration
+    server_cores = (cpu_seconds(server) - server_before) / window
     each = [
-        (cpu_seconds([p]) - before) / duration
+        (cpu_seconds([p]) - before) / window
         for p, before in zip(loadgens, loadgens_before, strict=True)
     ]
-    db_cores = (cpu_seconds(db) - db_before) / duration
+    # Backends that connected meanwhile count whole; the CPU of those that ended is lost.
+    db_after = database_processes(database_url)
+    db_cores = sum(cpu_seconds([p]) - db_before.get(p, 0.0) for p in db_after) / window
     return {
+        # Unrounded, for the CPU per request: cores × duration ÷ requests (report.py).
+        "server_cores_exact": server_cores,
+        "db_cores_exact": db_cores,
         "server_cores": round(server_cores, 2),
         "loadgen_cores": round(sum(each), 2),
         "loadgen_busiest_core": round(max(each), 2),
@@ -132,7 +150,7 @@ def measure_cpu(
     t0: float,
     server: subprocess.Popen,
     loadgens: list[subprocess.Popen],
-    vendor: str,
+    database_url: str | None,
     duration: float,
 ) -> dict:
     server_procs = process_tree(server.pid)
@@ -141,7 +159,7 @@ def measure_cpu(
     for phase in phases:
         time.sleep(max(0.0, t0 + phase["record_from"] - time.time()))
         cpu[phase["name"]] = phase_cpu(
-            t0 + phase["record_to"], server_procs, loadgen_procs, vendor, duration
+            t0 + phase["record_to"], server_procs, loadgen_procs, database_url, duration
         )
     return cpu
 
@@ -161,13 +179,27 @@ def merge(outs: list[Path]) -> tuple[dict, int]:
     return merged, vote_waits
 
 
+def reading_fans(watchers: list[str], users: int) -> list[str]:
+    """One fan with a watch level set for each simulated user, spread over all of them."""
+    if len(watchers) < users:
+        raise RuntimeError(f"only {len(watchers)} fans have a watch level: use fewer --users")
+    return [watchers[i * len(watchers) // users] for i in range(users)]
+
+
 def run(
-    args: argparse.Namespace, info: dict, host: str, server: subprocess.Popen, vendor: str
+    args: argparse.Namespace,
+    info: dict,
+    host: str,
+    server: subprocess.Popen,
+    database_url: str | None,
 ) -> Load:
-    """Every phase against the running server; args is bench/run.py's command line."""
-    pages = ["/healthz", *(args.pages.split(",") if args.pages else PAGES), *MIXED, "vote"]
+    """Every phase against the running server; args is bench/run.py's command line.
+    database_url: the PostgreSQL bench database, whose backends' CPU is counted."""
+    chosen = args.pages.split(",") if args.pages else PAGES
+    pages = ["/healthz", *page_phases(chosen, args.readers.split(",")), *MIXED, "vote"]
     phases = schedule(pages, args.warmup, args.duration)
     fans = info["fans"][-args.vote_fans :]
+    readers = reading_fans(info["watchers"], args.users)
     procs = max(1, args.processes)
     loadgens: list[subprocess.Popen] = []
     outs: list[Path] = []
@@ -179,11 +211,12 @@ def run(
                 "users": max(1, args.users // procs + (index < args.users % procs)),
                 "schedule": phases,
                 "login_as": fans[index::procs],
+                "read_as": readers[index::procs],  # as many as this process has users
             }
             loadgen, out = start_load_generator(index, config)
             loadgens.append(loadgen)
             outs.append(out)
-        log(f"signing in {len(fans)} fans through the login form…")
+        log(f"signing in {len(fans) + len(readers)} fans through the login form…")
         wait_until_signed_in(loadgens)
         t0 = start_together(loadgens)
         log(
@@ -191,7 +224,7 @@ def run(
             f"{max(args.warmup, MIXED_WARMUP):g}s for the visitors' mixes), "
             f"{args.users} users, {procs} load generator process(es)"
         )
-        cpu = measure_cpu(phases, t0, server, loadgens, vendor, args.duration)
+        cpu = measure_cpu(phases, t0, server, loadgens, database_url, args.duration)
         for loadgen in loadgens:
             loadgen.wait(timeout=60)
             if loadgen.returncode:

@@ -4,6 +4,10 @@ Targets: every page at least TARGET_RATIO of /healthz's requests/s with p95 unde
 TARGET_P95_MS, no errors, and on PostgreSQL TARGET_VOTES votes/s. Visitors keep at
 least TARGET_WHILE_WRITING of their read-only requests/s while fans write at their rate
 limit.
+
+CPU per request: the server's CPU cores over the recorded window (phases.py) × the
+window's duration ÷ the requests answered in it, in milliseconds; likewise for the
+PostgreSQL backends of the bench database (SQLite works inside the server's processes).
 """
 
 import json
@@ -17,11 +21,12 @@ READ_ONLY, WHILE_WRITING, EDITS = "visitors", "visitors, fans writing", "fan edi
 WRITES = ("vote", EDITS)
 
 
-def percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float | None:
+    """In milliseconds to one decimal; None when no request was answered."""
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+    return round(ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))], 1)
 
 
 def misses(row: dict, vendor: str) -> list[str]:
@@ -29,6 +34,8 @@ def misses(row: dict, vendor: str) -> list[str]:
     missed = []
     if row["errors"]:
         missed.append("errors")
+    if not row["requests"]:  # every request outlasted the recorded seconds
+        return [*missed, "no answer in time"]
     if row["page"] == "/healthz":
         return missed
     if row["p95_ms"] >= TARGET_P95_MS:
@@ -58,6 +65,33 @@ def while_writing(rows: list[dict]) -> dict | None:
     }
 
 
+def cpu_per_request(cores: float | None, duration: float, requests: int) -> float | None:
+    """Milliseconds of CPU per request: cores used × recorded seconds ÷ requests answered."""
+    if cores is None or not requests:
+        return None
+    return round(1000 * cores * duration / requests, 2)
+
+
+def _cpu_columns(name: str, cpu: dict, merged: dict, duration: float, vendor: str) -> dict:
+    """A phase's CPU: cores by party, and the server's and database's ms per request.
+
+    The fans' edits run inside the visitors' phase beside them: that phase's CPU is
+    shared by both, so it is divided by both rows' requests and shown on the visitors'."""
+    if name not in cpu:
+        return {"server_ms_per_request": None, "db_ms_per_request": None}
+    columns = dict(cpu[name])
+    server_cores, db_cores = columns.pop("server_cores_exact"), columns.pop("db_cores_exact")
+    requests = len(merged[name]["times"])
+    if name == WHILE_WRITING:
+        requests += len(merged.get(EDITS, {}).get("times", []))
+    columns["server_ms_per_request"] = cpu_per_request(server_cores, duration, requests)
+    # SQLite has no processes of its own: its work is in the server's figure.
+    columns["db_ms_per_request"] = (
+        cpu_per_request(db_cores, duration, requests) if vendor == "postgresql" else None
+    )
+    return columns
+
+
 def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dict]:
     rows = []
     baseline = None
@@ -71,40 +105,44 @@ def summarise(merged: dict, cpu: dict, duration: float, vendor: str) -> list[dic
                 "page": name,
                 "requests": len(times),
                 "rps": round(rps, 1),
-                "p50_ms": round(percentile(times, 0.50), 1),
-                "p95_ms": round(percentile(times, 0.95), 1),
+                "p50_ms": percentile(times, 0.50),
+                "p95_ms": percentile(times, 0.95),
+                "p99_ms": percentile(times, 0.99),
                 "errors": errors,
                 "error_kinds": phase["errors"],
                 "ratio": None,
-                **cpu.get(name, {}),
+                **_cpu_columns(name, cpu, merged, duration, vendor),
             }
         )
     mixed = while_writing(rows)
     for row in rows:
         row["ratio"] = round(row["rps"] / baseline, 3) if baseline else None
-        if row["rps"] and "server_cores" in row:
-            row["server_ms_per_request"] = round(1000 * row["server_cores"] / row["rps"], 2)
         if row["page"] == WHILE_WRITING and mixed and mixed["share"] is not None:
             row["share_of_read_only"] = mixed["share"]
         row["misses"] = misses(row, vendor)
     return rows
 
 
+def _number(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
 def table(rows: list[dict]) -> str:
     head = (
-        "| page | requests | req/s | p50 ms | p95 ms | errors | × /healthz | "
-        "server CPU ms/req | server cores | db cores | loadgen cores | others' cores | targets |"
+        "| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors | × /healthz | "
+        "server CPU ms/req | db CPU ms/req | server cores | db cores | loadgen cores | "
+        "others' cores | targets |"
     )
-    lines = [head, "|" + "---|" * 13]
+    lines = [head, "|" + "---|" * 15]
     for row in rows:
-        ratio = f"{row['ratio']:.2f}" if row["ratio"] is not None else "—"
         lines.append(
-            f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | {row['p50_ms']:.1f} | "
-            f"{row['p95_ms']:.1f} | {row['errors']} | {ratio} | "
-            f"{row.get('server_ms_per_request', 0):.2f} | "
-            f"{row.get('server_cores', 0):.2f} | {row.get('db_cores', 0):.2f} | "
-            f"{row.get('loadgen_cores', 0):.2f} | "
-            f"{row.get('other_cores', 0):.2f} | "
+            f"| {row['page']} | {row['requests']} | {row['rps']:.1f} | "
+            f"{_number(row['p50_ms'], 1)} | {_number(row['p95_ms'], 1)} | "
+            f"{_number(row['p99_ms'], 1)} | {row['errors']} | "
+            f"{_number(row['ratio'])} | "
+            f"{_number(row['server_ms_per_request'])} | {_number(row['db_ms_per_request'])} | "
+            f"{_number(row.get('server_cores'))} | {_number(row.get('db_cores'))} | "
+            f"{_number(row.get('loadgen_cores'))} | {_number(row.get('other_cores'))} | "
             f"{'ok' if not row['misses'] else 'MISS: ' + ', '.join(row['misses'])} |"
         )
     return "\n".join(lines)
@@ -124,6 +162,13 @@ def find_warnings(rows: list[dict], counts: dict, static: dict, vote_waits: int)
             "other processes on this machine used CPU during "
             + ", ".join(busy)
             + ": throughput and latency there are not trustworthy (server CPU ms/req still is)"
+        )
+    unanswered = [row["page"] for row in rows if not row["requests"]]
+    if unanswered:
+        found.append(
+            "no request was answered within the recorded seconds of "
+            + ", ".join(unanswered)
+            + ": raise --duration; their requests ran on into the next phases"
         )
     if vote_waits:
         found.append(f"voters waited {vote_waits}× for the rate-limit window: raise --vote-fans")

@@ -220,11 +220,24 @@ def process_tree(pid: int) -> list[psutil.Process]:
     return [root, *root.children(recursive=True)]
 
 
-def database_processes(vendor: str) -> list[psutil.Process]:
-    """The database server's own processes (PostgreSQL), counted apart from the site."""
-    if vendor != "postgresql":
+def database_processes(url: str | None) -> list[psutil.Process]:
+    """The PostgreSQL backends serving the bench database (none for SQLite, which works
+    inside the site's processes), counted apart from the site. Only this database's: the
+    server may serve others at the same time."""
+    if url is None:
         return []
-    return [p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"]
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        pids = db.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    found = []
+    for (pid,) in pids:
+        with contextlib.suppress(psutil.Error):
+            found.append(psutil.Process(pid))
+    return found
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:
