@@ -168,9 +168,12 @@ def _mac(payload: bytes, order: bytes, secret) -> bytes:
 
 
 def sign_cursor(payload: Any, order: bytes) -> str:
-    """A cursor holding any JSON `payload` for the order named `order` (see _order_name):
-    what `_cursor_of` writes, and what tests use to make well-signed nonsense."""
-    data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
+    """A cursor holding `payload` (as JSON, or bytes as they are) for the order named
+    `order` (see `order_name`): what pages link to, and what tests make nonsense with."""
+    if isinstance(payload, bytes):
+        data = payload
+    else:
+        data = json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
     return f"{_b64(data)}.{_b64(_mac(data, order, settings.SECRET_KEY))}"
 
 
