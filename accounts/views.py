@@ -1,20 +1,22 @@
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services, tokens
 from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
+from core import pagination
 from core.errors import rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import redirect_back
 from core.network import client_address
 from core.pagecache import cache_for_visitors
-from core.seo import PageMeta
+from core.seo import PageMeta, robots_for_page
 from core.throttle import check_rate
 from guide import selectors, topics
 from guide.forms import WatchProgressForm
@@ -98,26 +100,33 @@ def signup(request):
     )
 
 
-@cache_for_visitors(topics=[topics.THEORIES], params=["page"])
+@cache_for_visitors(topics=[topics.THEORIES], params=pagination.QUERY_PARAMS)
 def profile(request, username):
     fan = selectors.fan_with_record(username)
     theories = selectors.theories_by(fan, reader=request.user)
-    page = Paginator(theories, PROFILE_THEORIES).get_page(request.GET.get("page"))
+    if moved := pagination.legacy_redirect(request, theories, per_page=PROFILE_THEORIES):
+        return moved
+    page = pagination.page_from_request(request, theories, per_page=PROFILE_THEORIES)
+    title = fan.public_name
+    if not page.is_first:
+        title = _("%(title)s, continued") % {"title": title}
     return render(
         request,
         "accounts/profile.html",
         {
             "fan": fan,
-            "page_obj": page,
-            "theories": page.object_list,
+            "page": page,
+            "theories": page.items,
             "hit_rate": selectors.hit_rate(fan),
             "page_meta": PageMeta(
-                title=fan.public_name,
+                title=title,
                 description=_("%(name)s's theories and prediction record on Next Season.")
                 % {"name": fan.public_name},
                 og_type="profile",
+                robots=robots_for_page(first_page=page.is_first),
             ),
         },
+        status=HTTPStatus.BAD_REQUEST if page.malformed else HTTPStatus.OK,
     )
 
 

@@ -20,6 +20,9 @@ def site(request):
 
 
 def _canonical(request) -> str:
+    """The address without its query, but for a page number (`?page=N` of the lists still
+    paginated by number). A cursor page (core.pagination: `?after=`, `?before=`) names the
+    list's first page: its own address moves with the data and is not indexed."""
     url = absolute(request, request.path)
     page = request.GET.get("page", "")
     return f"{url}?page={page}" if page.isascii() and page.isdigit() and page != "1" else url

@@ -17,6 +17,8 @@ class PageMeta:
     image: str = ""
     image_alt: str = ""
     structured_data: list[dict] = field(default_factory=list)
+    # The robots meta tag, when the page should not be indexed as usual.
+    robots: str = ""
 
     @property
     def full_title(self) -> str:
@@ -40,3 +42,10 @@ def absolute(request, url: str) -> str:
         return request.build_absolute_uri(url)
     except DisallowedHost:
         return url
+
+
+def robots_for_page(*, first_page: bool) -> str:
+    """A list's later pages (core.pagination) are moving slices of it, reached through a
+    cursor: crawlers follow their links to what they list but index only the first page,
+    which is their canonical address too (core.context_processors)."""
+    return "" if first_page else "noindex,follow"

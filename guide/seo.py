@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.seo import SITE_NAME, PageMeta, absolute, short
+from core.seo import SITE_NAME, PageMeta, absolute, robots_for_page, short
 
 
 def _poster(request, show) -> tuple[str, str]:
@@ -39,7 +39,7 @@ def _series_data(request, show, season_count: int) -> dict:
     return data
 
 
-def for_theory_list(chosen: dict, page_number: int) -> PageMeta:
+def for_theory_list(chosen: dict, *, first_page: bool) -> PageMeta:
     if season := chosen.get("season"):
         title = _("Theories about %(subject)s") % {"subject": season}
     elif character := chosen.get("character"):
@@ -48,11 +48,12 @@ def for_theory_list(chosen: dict, page_number: int) -> PageMeta:
         title = _("Theories about %(subject)s") % {"subject": show.title}
     else:
         title = _("Fan theories")
-    if page_number > 1:
-        title = _("%(title)s, page %(n)s") % {"title": title, "n": page_number}
+    if not first_page:
+        title = _("%(title)s, continued") % {"title": title}
     return PageMeta(
         title=title,
         description=_("Fan theories about coming seasons, ranked by the fans' votes."),
+        robots=robots_for_page(first_page=first_page),
     )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import pagination
 from core.errors import rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import action, redirect_back
@@ -35,7 +36,9 @@ def _page(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-@cache_for_visitors(topics=[topics.THEORIES], params=[*TheoryFilterForm.base_fields, "page"])
+@cache_for_visitors(
+    topics=[topics.THEORIES], params=[*TheoryFilterForm.base_fields, *pagination.QUERY_PARAMS]
+)
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
     if filters.is_valid():
@@ -43,26 +46,29 @@ def theory_list(request):
     else:
         status, chosen_filters = HTTPStatus.BAD_REQUEST, {}
     theories, chosen = selectors.theory_listing(user=request.user, filters=chosen_filters)
-    page = _page(request, theories, THEORIES_PER_PAGE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
+    if moved := pagination.legacy_redirect(request, theories, per_page=THEORIES_PER_PAGE):
+        return moved
+    page = pagination.page_from_request(request, theories, per_page=THEORIES_PER_PAGE)
+    if page.malformed:
+        status = HTTPStatus.BAD_REQUEST
+    # Another order starts at its first page: a cursor belongs to the order it came from.
+    sort_query = request.GET.copy()
+    for name in ("sort", *pagination.QUERY_PARAMS):
+        sort_query.pop(name, None)
     seasons = Season.objects.published().select_related("show").order_by("show__title", "number")
     return render(
         request,
         "guide/theory_list.html",
         {
-            "page_obj": page,
-            "theories": page.object_list,
-            "watch_shows": selectors.distinct_shows(t.season.show for t in page.object_list),
+            "page": page,
+            "theories": page.items,
+            "watch_shows": selectors.distinct_shows(t.season.show for t in page.items),
             "filters": filters,
             "sort": chosen_filters.get("sort") or TheoryOrder.HOT,
             "chosen": chosen,
             "seasons": seasons,
-            "querystring_base": query.urlencode(),
             "sort_querystring": sort_query.urlencode(),
-            "page_meta": seo.for_theory_list(chosen, page.number),
+            "page_meta": seo.for_theory_list(chosen, first_page=page.is_first),
         },
         status=status,
     )

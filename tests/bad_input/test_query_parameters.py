@@ -9,7 +9,7 @@ from tests.bad_input.hostile import FEW, HYPOTHESIS, RAW_BYTES, TEXT, check, raw
 # Query parameters -----------------------------------------------------------------------------
 
 
-THEORY_LIST_PARAMS = ["sort", "show", "season", "character", "outcome", "page"]
+THEORY_LIST_PARAMS = ["sort", "show", "season", "character", "outcome", "page", "after", "before"]
 
 
 @HYPOTHESIS
@@ -19,9 +19,12 @@ THEORY_LIST_PARAMS = ["sort", "show", "season", "character", "outcome", "page"]
 @example(params={"show": "\x00"})
 @example(params={"season": "١٢٣"})
 @example(params={"sort": "top", "page": str(10**30)})
+@example(params={"sort": "new", "page": "2", "season": "1"})
+@example(params={"after": "e30.AAAA", "before": ""})
 def test_theory_list_query_params(client, world, params):
+    """An old page number (?page=N, N > 1) redirects to its cursor page."""
     response = client.get(reverse("guide:theory_list"), params)
-    check(response, allowed={200, 400, 404})
+    check(response, allowed={200, 302, 400, 404})
 
 
 @FEW
@@ -53,15 +56,15 @@ def test_search(client, world, q):
 @example(page=str(10**30))
 @example(page="-1")
 @example(page="")
+@example(page="2")
+@example(page="99999999")
 def test_page_numbers_on_every_paginated_page(client, world, fan, page):
     theory = world.spoiler_theory
-    for url in (
-        reverse("guide:theory_list"),
-        theory.get_absolute_url(),
-        reverse("accounts:profile", args=[fan.username]),
-        reverse("guide:moderation_log"),
-    ):
+    for url in (theory.get_absolute_url(), reverse("guide:moderation_log")):
         check(client.get(url, {"page": page}), allowed={200})
+    # Lists paginated by cursor redirect an old page number (N > 1) to its cursor page.
+    for url in (reverse("guide:theory_list"), reverse("accounts:profile", args=[fan.username])):
+        check(client.get(url, {"page": page}), allowed={200, 302})
 
 
 @HYPOTHESIS

@@ -133,7 +133,7 @@ def test_titles_are_unique_across_page_types(client, world):
 @pytest.mark.parametrize(
     ("name", "query", "canonical_query"),
     [
-        ("guide:theory_list", "?sort=top&utm_source=x&page=2", "?page=2"),
+        ("guide:search", "?q=number&utm_source=x&page=2", "?page=2"),
         ("guide:theory_list", "?page=1&sort=new", ""),
         ("guide:theory_list", "?page=abc", ""),
         ("guide:search", "?q=namra&utm_campaign=y", ""),
@@ -148,6 +148,21 @@ def test_canonical_url_drops_the_query_string_except_the_page(
     head = Page(get(client, url + query))
     assert head.canonical() == [f"{ORIGIN}{url}{canonical_query}"]
     assert head.one_meta("og:url") == f"{ORIGIN}{url}{canonical_query}"
+
+
+def test_a_later_page_of_a_cursor_list_is_followed_but_not_indexed(client, world):
+    """The theory list's later pages are reached by cursor: each names the first page as
+    its canonical address and asks crawlers to follow its links without indexing it."""
+    TheoryFactory.create_batch(21, season=world.s2)
+    url = reverse("guide:theory_list")
+    first = Page(get(client, url + "?sort=top&utm_source=x"))
+    assert first.meta("robots") == []
+    (next_link,) = [a.attrs["href"] for a in first.elements if a.attrs.get("rel") == "next"]
+    later = Page(get(client, url + next_link.replace("&amp;", "&")))
+    assert later.canonical() == [f"{ORIGIN}{url}"]
+    assert later.one_meta("og:url") == f"{ORIGIN}{url}"
+    assert later.one_meta("robots") == "noindex,follow"
+    assert later.titles[0].strip() != first.titles[0].strip()
 
 
 def test_show_with_a_poster_has_an_og_image(client, world):
