@@ -425,7 +425,8 @@ def _edit_targets(usernames: list[str]) -> dict:
 
 
 def _deep_page() -> int:
-    """The last page of the newest theories a visitor sees: its offset grows with the data."""
+    """The number of the last page of the newest theories a visitor sees; the load
+    generator follows its old address once to the cursor the site now links it by."""
     from django.contrib.auth.models import AnonymousUser
 
     from guide import selectors

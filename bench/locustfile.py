@@ -147,8 +147,8 @@ def _paths() -> dict:
         "theories top": lambda: "/theories/?sort=top",
         "theories new": lambda: "/theories/?sort=new",
         "theories filtered": lambda: f"/theories/?season={c['season_id']}&sort=top",
-        # The last page of the newest: an offset that grows with the data.
-        "theories deep": lambda: f"/theories/?sort=new&page={c['deep_page']}",
+        # The last page of the newest, by the cursor its "Next" link would carry.
+        "theories deep": lambda: c["deep_path"],
         "theory page": popular_theory,
         "profile": lambda: f"/u/{popular_fan()}/",
         "search": lambda: f"/search/?q={random.choice(c['search_words'])}",
@@ -202,6 +202,20 @@ def log_in(host: str, username: str, password: str, request_event) -> dict:
     if done.status_code != 302 or not _cookie(session, "__Host-sessionid") or not csrf:
         raise RuntimeError(f"login as {username}: HTTP {done.status_code}, no session")
     return {"session": session, "csrf": csrf, "counts": Counter(), "username": username}
+
+
+def find_deep_path(host: str, request_event) -> str:
+    """The last page of the newest theories, as the site links to it (a cursor): asked
+    once, through the address of its old page number, which redirects there."""
+    session = FastHttpSession(host, request_event=request_event, user=None, insecure=True)
+    answer = session.get(
+        f"/theories/?sort=new&page={CONFIG['deep_page']}",
+        name="deep page cursor",
+        allow_redirects=False,
+    )
+    if answer.status_code != 302 or "after=" not in answer.headers.get("Location", ""):
+        raise RuntimeError(f"deep page: HTTP {answer.status_code}, no cursor")
+    return answer.headers["Location"]
 
 
 def _take_session() -> dict | None:
@@ -374,6 +388,7 @@ def main(config_path: str, out_path: str) -> None:
     for username in CONFIG["read_as"]:
         logins.spawn(sign_in, username, READER_SESSIONS)
     logins.join(raise_error=True)
+    CONFIG["deep_path"] = find_deep_path(host, events.request)
     print(json.dumps({"ready": True, "login_seconds": round(time.monotonic() - started, 1)}))
     sys.stdout.flush()
     t0 = float(sys.stdin.readline())
