@@ -84,23 +84,24 @@ class Page(FastHttpUser):
     def path(self) -> str:
         raise NotImplementedError
 
+    def session(self):
+        return self.client
+
+    def check(self, response) -> None:
+        _expect(response)
+
     @task
     def hit(self):
-        with self.client.get(
+        with self.session().get(
             self.path(), name=self.name, allow_redirects=False, catch_response=True
         ) as response:
-            _expect(response)
+            self.check(response)
 
 
-class FanPage(FastHttpUser):
-    """GET one page in a loop as a signed-in fan, in this user's own fan's session."""
+class FanPage(Page):
+    """The same, as a signed-in fan, in this user's own fan's session."""
 
     abstract = True
-    wait_time = constant(0)
-    name = ""
-
-    def path(self) -> str:
-        raise NotImplementedError
 
     def on_start(self):
         if not READER_SESSIONS:  # under the plain locust CLI: sign in a fan for this user
@@ -110,16 +111,15 @@ class FanPage(FastHttpUser):
         self.fan = READER_SESSIONS[_readers["next"] % len(READER_SESSIONS)]
         _readers["next"] += 1
 
-    @task
-    def hit(self):
-        with self.fan["session"].get(
-            self.path(), name=self.name, allow_redirects=False, catch_response=True
-        ) as response:
-            # Every page a signed-in fan gets says so (never the visitors' cached page).
-            if "private" not in (response.headers.get("Cache-Control") or ""):
-                response.failure("not served as to a signed-in fan")
-            else:
-                _expect(response)
+    def session(self):
+        return self.fan["session"]
+
+    def check(self, response) -> None:
+        # Every page a signed-in fan gets says so (never the visitors' cached page).
+        if "private" not in (response.headers.get("Cache-Control") or ""):
+            response.failure("not served as to a signed-in fan")
+        else:
+            _expect(response)
 
 
 def _popular(items: list):

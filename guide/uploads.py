@@ -11,6 +11,7 @@ Pillow detected, never the one in the uploader's file name.
 import io
 import logging
 import uuid
+from contextlib import contextmanager
 from functools import partial
 
 from django import forms
@@ -66,22 +67,29 @@ def validate_image(upload) -> None:
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with _decoding(), Image.open(upload) as image:
             image_format = image.format
             width, height = image.size
             image.verify()
-    except Image.DecompressionBombError as error:
-        raise _too_many_pixels() from error
-    except _UNREADABLE as error:
-        raise ValidationError(
-            _("That file is not an image we can read."), code="unreadable"
-        ) from error
     finally:
         upload.seek(position)
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="format")
     if width * height > MAX_PIXELS:
         raise _too_many_pixels()
+
+
+@contextmanager
+def _decoding():
+    """Pillow's refusals, as the errors an editor reads next to the field."""
+    try:
+        yield
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels() from error
+    except _UNREADABLE as error:
+        raise ValidationError(
+            _("That file is not an image we can read."), code="unreadable"
+        ) from error
 
 
 class ReencodedImage(ContentFile):
@@ -99,18 +107,12 @@ def reencode(upload, *, checked: bool = False) -> ReencodedImage:
     buffer = io.BytesIO()
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
+        with _decoding(), Image.open(upload) as image:
             image_format = image.format
             options = _save_options(image)
             ImageOps.exif_transpose(image, in_place=True)  # decodes every pixel
             image.info = {}  # EXIF, XMP, comments and text chunks stay behind
             image.save(buffer, image_format, **options)
-    except Image.DecompressionBombError as error:
-        raise _too_many_pixels() from error
-    except _UNREADABLE as error:
-        raise ValidationError(
-            _("That file is not an image we can read."), code="unreadable"
-        ) from error
     finally:
         upload.seek(0)
     return ReencodedImage(buffer.getvalue(), name=f"image.{ALLOWED_FORMATS[image_format]}")
