@@ -48,3 +48,12 @@ def test_each_fan_and_action_counts_separately(settings):
     assert check_rate(action="comment", key=1, now=122.0) is None
     # A new window starts afresh.
     assert check_rate(action="vote", key=1, now=180.0) is None
+
+
+@pytest.mark.parametrize("key", ["\ud800", "fan\udcff@example.org", "\udfff" * 3])
+def test_any_text_is_a_key_even_half_a_surrogate_pair(settings, key):
+    """A key is hashed, whatever text it is: no key can make the limiter fail."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (1, 60)}
+    assert check_rate(action="vote", key=key, now=60.0) is None
+    assert check_rate(action="vote", key=key, now=61.0) == 59
+    assert check_rate(action="vote", key=key + "x", now=61.0) is None
