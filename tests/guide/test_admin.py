@@ -27,6 +27,7 @@ from guide.models import (
     WatchProgress,
 )
 from tests import factories
+from tests.kit.admin_world import one_of_each as one_of_each_row
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
 
 REGISTERED = {
@@ -49,29 +50,7 @@ def admin_url(model, view: str, *args) -> str:
 
 def make_one_of_each() -> dict:
     """A row of every model, so that list and change pages render real data."""
-    character_status = factories.CharacterStatusFactory()
-    character = character_status.character
-    season = character_status.season
-    theory = factories.TheoryFactory(season=season)
-    theory.characters.add(character)
-    comment = factories.CommentFactory(theory=theory)
-    rows = [
-        character.show,
-        season,
-        factories.EpisodeFactory(season=season),
-        character.actor,
-        character,
-        character_status,
-        factories.FactFactory(season=season, quoted_person=character.actor),
-        theory,
-        factories.VoteFactory(theory=theory),
-        comment,
-        factories.ReportFactory(theory=None, comment=comment),
-        factories.ModerationActionFactory(theory=theory),
-        factories.WatchProgressFactory(show=character.show),
-        theory.author,
-    ]
-    return {type(row): row for row in rows}
+    return one_of_each_row()
 
 
 @pytest.fixture
