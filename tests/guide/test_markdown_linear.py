@@ -63,11 +63,17 @@ def sanitiser_input(text: str) -> int:
     return len(markdown._parser.render(text))
 
 
+# Work that hardly grows (the parser stops nesting at a fixed depth, say) differs by a few
+# steps between runs; an increment below this share of the work counts as this share, so
+# that those few steps are not read as a growth rate.
+FLAT_SHARE = 0.01
+
+
 def growth(measure: Callable[[str], int], fragment: str) -> float:
     repeats = max(1, LONGEST_BODY // (4 * len(fragment)))
     measure(fragment * repeats)  # the parser compiles some patterns on first use
     small, middle, large = (measure(fragment * k * repeats) for k in (1, 2, 4))
-    return (large - middle) / max(middle - small, 1)
+    return (large - middle) / max(middle - small, FLAT_SHARE * large, 1)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +90,7 @@ def growth(measure: Callable[[str], int], fragment: str) -> float:
 @example(fragment="![a](b)")  # many images: each once looked back over all the tokens
 @example(fragment="[![a](")
 @example(fragment="**_")
+@example(fragment=">1.  ")  # nests until the parser's depth limit, then the work is flat
 def test_markdown_work_grows_linearly(measure, fragment):
     assert growth(measure, fragment) <= GROWTH_LIMIT, fragment
 
