@@ -100,7 +100,7 @@ def signup(request):
     )
 
 
-@cache_for_visitors(topics=[topics.THEORIES], params=pagination.QUERY_PARAMS)
+@cache_for_visitors(topics=[topics.THEORIES], params=pagination.QUERY_PARAMS, fans=True)
 def profile(request, username):
     fan = selectors.fan_with_record(username)
     theories = selectors.theories_by(fan, reader=request.user)

@@ -181,8 +181,10 @@ AXES_CLIENT_IP_CALLABLE = "core.network.client_address"
 # former name, still read.
 PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
 
-# Whole pages for visitors who are not signed in (core/pagecache.py).
+# Whole pages for visitors, and for signed-in fans on the pages shared with them
+# (core/pagecache.py); the guide says which fans read the shared page, and keys it.
 VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
+PAGE_CACHE_FAN_AUDIENCE = "guide.reading.shared_page_audience"
 
 # Rate limits (core/throttle.py): (max actions, window in seconds).
 RATE_LIMITS = {

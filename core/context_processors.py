@@ -1,4 +1,4 @@
-from core.pagecache import csrf_placeholder
+from core.pagecache import csrf_placeholder, personal
 from core.reader import THEME_CHOICES, theme_of
 from core.seo import absolute
 
@@ -16,7 +16,20 @@ def site(request):
     # this processor runs after Django's own, so {% csrf_token %} reads it instead.
     if (placeholder := csrf_placeholder(request)) is not None:
         context["csrf_token"] = placeholder
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # The header names the fan; on a page shared with fans, through holes.
+        context["account_name"] = _own(request, "public_name")
+        context["account_url"] = _own(request, "get_absolute_url")
     return context
+
+
+def _own(request, attribute: str):
+    hole = personal(request, "core.pagecache.reader_attribute", attribute)
+    if hole is not None:
+        return hole
+    value = getattr(request.user, attribute)
+    return value() if callable(value) else value
 
 
 def _canonical(request) -> str:

@@ -1,4 +1,4 @@
-"""Whole-page cache for visitors who are not signed in.
+"""Whole-page cache for visitors, and for the signed-in fans who read the same page.
 
 A visitor's page depends on the host, the scheme, the path, the query parameters the
 view reads, the language, the theme and how far they have watched (their spoiler
@@ -29,6 +29,7 @@ real token anyway is not stored.
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,11 +38,15 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
+from django.utils.html import conditional_escape
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 
 from core import freshness
 from core.reader import signed_progress, theme_of
@@ -53,28 +58,47 @@ _RENDERING = "_page_cache_render"  # the request attribute while a page renders 
 @dataclass
 class _Render:
     placeholder: str
+    hole_prefix: str = field(default_factory=lambda: secrets.token_hex(16))
+    for_fans: bool = False
     versions: dict[str, str | None] = field(default_factory=dict)
+    holes: list[tuple[str, object, dict[str, str]]] = field(default_factory=list)
 
 
-def cache_for_visitors(*, topics: Iterable[str] | Callable[..., Iterable[str]], params=()):
-    """Cache a view's pages for visitors.
+def cache_for_visitors(
+    *,
+    topics: Iterable[str] | Callable[..., Iterable[str]],
+    params=(),
+    fans: bool = False,
+    fans_own_params=(),
+):
+    """Cache a view's pages for visitors, and with `fans` for signed-in fans as well.
 
     `topics`: what the page shows (core.freshness), or a function of the view's keyword
     arguments that says so; `params`: the names of the query parameters the view reads.
+    A view shared with fans renders whatever is a fan's own through `personal`; a fan
+    whose address carries one of `fans_own_params` gets a page of their own.
     """
-    if isinstance(topics, str) or isinstance(params, str):
+    if any(isinstance(names, str) for names in (topics, params, fans_own_params)):
         raise TypeError("Name topics and query parameters in a list, not a string.")
-    params = tuple(params)
+    params, fans_own_params = tuple(params), tuple(fans_own_params)
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not _cacheable_request(request):
+            shared = fans and not any(name in request.GET for name in fans_own_params)
+            audience = _audience(request, fans=shared)
+            if audience is None:
                 return view(request, *args, **kwargs)
             _keep_only(request, params)
             shown = topics(**kwargs) if callable(topics) else topics
-            return _serve(request, [freshness.SITE, *shown], lambda: view(request, *args, **kwargs))
+            return _serve(
+                request,
+                audience,
+                [freshness.SITE, *shown],
+                lambda: view(request, *args, **kwargs),
+            )
 
+        wrapper.shared_with_fans = fans
         return wrapper
 
     return decorate
@@ -97,17 +121,56 @@ def csrf_placeholder(request) -> str | None:
     return render.placeholder if render is not None else None
 
 
+def rendering_for_fans(request) -> bool:
+    """Whether the page is being rendered to be shared with signed-in fans."""
+    render = getattr(request, _RENDERING, None)
+    return render is not None and render.for_fans
+
+
+def personal(request, chooser: str, key, variants: dict[str, str] | None = None):
+    """A hole for what is the reader's own, while a page renders to be shared with fans;
+    else None, and the caller renders the reader's own part as usual.
+
+    `chooser` is the dotted path of a function `(request, holes) -> [html, …]` that is
+    given every hole of a page it chooses for as `(key, variants)` pairs, and returns what
+    goes in each for this request, escaped: one of the `variants` rendered beforehand,
+    or a value of its own.
+    """
+    render = getattr(request, _RENDERING, None)
+    if render is None or not render.for_fans:
+        return None
+    render.holes.append((chooser, key, variants or {}))
+    return mark_safe(f"{render.hole_prefix}h{len(render.holes) - 1}x")  # noqa: S308 - hex
+
+
+def reader_attribute(request, holes) -> list[SafeString]:
+    """The hole chooser for the signed-in reader's own attributes, named by the hole's
+    key (`public_name`; a method such as `get_absolute_url` is called)."""
+    values = []
+    for name, _variants in holes:
+        value = getattr(request.user, name)
+        values.append(conditional_escape(value() if callable(value) else value))
+    return values
+
+
 # The key --------------------------------------------------------------------------------
 
 
-def _cacheable_request(request) -> bool:
-    return (
-        settings.VISITOR_PAGE_CACHE
-        and request.method == "GET"
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-        and _canonical_host(request)
-    )
+def _audience(request, *, fans: bool) -> str | None:
+    """Who shares the page: "visitor" (with their progress cookie), "fan" (with what
+    PAGE_CACHE_FAN_AUDIENCE says), or None when the page is the reader's alone."""
+    if not (settings.VISITOR_PAGE_CACHE and request.method == "GET"):
+        return None
+    if request.COOKIES.get("messages") or not _canonical_host(request):
+        return None
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "visitor " + json.dumps(signed_progress(request), sort_keys=True)
+    if not fans or not request.user.is_authenticated:
+        return None
+    if SessionStorage.session_key in request.session:
+        return None
+    shared = import_string(settings.PAGE_CACHE_FAN_AUDIENCE)(request)
+    return None if shared is None else "fan " + shared
 
 
 def _canonical_host(request) -> bool:
@@ -125,14 +188,14 @@ def _keep_only(request, params: tuple[str, ...]) -> None:
     request.GET = QueryDict(query)
 
 
-def _page_key(request) -> str:
+def _page_key(request, audience: str) -> str:
     parts = [
         request.get_host(),
         request.scheme,
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""),
         theme_of(request),
-        json.dumps(signed_progress(request), sort_keys=True),
+        audience,
     ]
     return "pages:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -140,14 +203,14 @@ def _page_key(request) -> str:
 # Serving and storing ---------------------------------------------------------------------
 
 
-def _serve(request, topics: list[str], render_view):
-    key = _page_key(request)
+def _serve(request, audience: str, topics: list[str], render_view):
+    key = _page_key(request, audience)
     found = cache.get_many([key, *freshness.keys_of(topics)])
     current = freshness.from_cache_values(topics, found)
     entry = found.get(key)
     if entry is not None and _still_fresh(entry["versions"], current):
         return _from_entry(request, entry)
-    return _render_and_store(request, key, current, render_view)
+    return _render_and_store(request, key, current, render_view, for_fans=audience[0] == "f")
 
 
 def _still_fresh(recorded: dict, current: dict) -> bool:
@@ -159,14 +222,31 @@ def _still_fresh(recorded: dict, current: dict) -> bool:
 
 
 def _from_entry(request, entry: dict) -> HttpResponse:
+    return HttpResponse(_personalised(request, entry), headers=entry["headers"])
+
+
+def _personalised(request, entry: dict) -> bytes:
+    """The stored body with this reader's CSRF token, and each hole filled for them."""
     body, placeholder = entry["body"], entry["placeholder"].encode()
     if placeholder in body:
         body = body.replace(placeholder, get_token(request).encode())
-    return HttpResponse(body, headers=entry["headers"])
+    holes = entry.get("holes")
+    if not holes:
+        return body
+    by_chooser: dict[str, list[int]] = {}
+    for index, (chooser, _key, _variants) in enumerate(holes):
+        by_chooser.setdefault(chooser, []).append(index)
+    filled: list[bytes] = [b""] * len(holes)
+    for chooser, indexes in by_chooser.items():
+        chosen = import_string(chooser)(request, [holes[i][1:] for i in indexes])
+        for index, html in zip(indexes, chosen, strict=True):
+            filled[index] = str(html).encode()
+    hole = re.compile(re.escape(entry["hole_prefix"].encode()) + rb"h(\d+)x")
+    return hole.sub(lambda match: filled[int(match.group(1))], body)
 
 
-def _render_and_store(request, key: str, versions: dict, render_view):
-    render = _Render(placeholder=secrets.token_hex(16), versions=dict(versions))
+def _render_and_store(request, key: str, versions: dict, render_view, *, for_fans: bool):
+    render = _Render(placeholder=secrets.token_hex(16), for_fans=for_fans, versions=dict(versions))
     setattr(request, _RENDERING, render)
     try:
         response = render_view()
@@ -176,18 +256,17 @@ def _render_and_store(request, key: str, versions: dict, render_view):
         delattr(request, _RENDERING)
     if response.streaming:
         return response
-    body, placeholder = response.content, render.placeholder.encode()
+    entry = {
+        "versions": render.versions,
+        "headers": {k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+        "body": response.content,
+        "placeholder": render.placeholder,
+        "holes": render.holes,
+        "hole_prefix": render.hole_prefix,
+    }
     if _storable(request, response):
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        entry = {
-            "versions": render.versions,
-            "headers": headers,
-            "body": body,
-            "placeholder": render.placeholder,
-        }
         cache.set(key, entry, VISITOR_PAGE_SECONDS)
-    if placeholder in body:
-        response.content = body.replace(placeholder, get_token(request).encode())
+    response.content = _personalised(request, entry)
     return response
 
 

@@ -4,13 +4,18 @@ fans. The cookie's name and flags are site-wide (core.reader)."""
 import json
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import CharField, Value
 
+from core import freshness
 from core.reader import PROGRESS_COOKIE, PROGRESS_SALT, remember, signed_progress
-from guide import spoilers
+from guide import selectors, spoilers, topics
 from guide.models import Season, SeasonStatus, WatchProgress
 
 _WATCHED, _RELEASED = "watched", "released"
+_AUDIENCE_PREFIX = "audience:"
+_KEYED_PROGRESS = "_shared_page_progress"  # the request attribute: the progress in its key
+AUDIENCE_SECONDS = 600
 
 
 def _released_seasons():
@@ -57,6 +62,9 @@ class Reading:
     def progress(self) -> dict[int, int]:
         if self._fan is None:
             return _progress_from_cookie(self._request)
+        keyed = getattr(self._request, _KEYED_PROGRESS, None)
+        if keyed is not None:
+            return keyed
         return {show: number for show, number, kind in self._rows if kind == _WATCHED}
 
     @cached_property
@@ -71,6 +79,36 @@ class Reading:
 def progress_for(request) -> dict[int, int]:
     """{show_id: seasons watched} for whoever is reading; a show not in it is unanswered."""
     return Reading(request).progress
+
+
+def shared_page_audience(request) -> str | None:
+    """settings.PAGE_CACHE_FAN_AUDIENCE: a signed-in fan reads the page any plain fan who
+    watched as far reads, so their progress keys it; None when the page is theirs alone.
+
+    Staff get their own pages: editors preview unpublished shows, moderators see hidden
+    content. So does a fan with hidden content of their own, which only they (and the
+    moderators) see (the models' `visible_to`).
+
+    The answer is kept per fan while topics.reader(fan) stays put (their watch level
+    and hiding their content move it): one cache call, no queries. The page is rendered
+    with the very progress that keys it, so a page stored under a key always shows what
+    that key says, even when a write races with the render.
+    """
+    user = request.user
+    if user.is_staff:
+        return None
+    topic, key = topics.reader(user.pk), f"{_AUDIENCE_PREFIX}{user.pk}"
+    found = cache.get_many([key, *freshness.keys_of([topic])])
+    version = freshness.from_cache_values([topic], found)[topic]
+    kept = found.get(key)
+    if kept is None or kept["version"] != version:
+        progress = None if selectors.has_hidden_content(user) else Reading(request).progress
+        kept = {"version": version, "progress": progress}
+        cache.set(key, kept, AUDIENCE_SECONDS)
+    if kept["progress"] is None:
+        return None
+    setattr(request, _KEYED_PROGRESS, kept["progress"])
+    return json.dumps(sorted(kept["progress"].items()))
 
 
 def remember_progress(response, request, progress: dict[int, int]):

@@ -19,6 +19,7 @@ from guide import ranking
 from guide.models import (
     Character,
     CharacterStatus,
+    Comment,
     Episode,
     Fact,
     Milestone,
@@ -32,6 +33,7 @@ from guide.models import (
     Show,
     Theory,
     TheoryOrder,
+    Vote,
     VoteValue,
     not_withdrawn,
 )
@@ -68,6 +70,27 @@ def vote_count_mismatches(theories=None) -> list[int]:
         if not (exact and close):
             wrong.append(pk)
     return wrong
+
+
+def votes_by(user, theory_ids) -> dict[int, int]:
+    """{theory_id: +1 or -1}: the fan's own votes among these theories."""
+    return dict(
+        Vote.objects.filter(user=user, theory_id__in=list(theory_ids)).values_list(
+            "theory_id", "value"
+        )
+    )
+
+
+def has_hidden_content(user) -> bool:
+    """Whether a moderator hid a theory or comment of the fan's, which they still see."""
+    hidden_theory = Theory.objects.filter(author=OuterRef("pk"), is_hidden=True)
+    hidden_comment = Comment.objects.filter(author=OuterRef("pk"), is_hidden=True)
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(Exists(hidden_theory) | Exists(hidden_comment))
+        .exists()
+    )
 
 
 # Prediction records --------------------------------------------------------------------

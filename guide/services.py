@@ -426,7 +426,8 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
     Hiding also resolves every open report on the item, each logged: what the fans
     reported has been dealt with. Returns how many reports that resolved.
     """
-    freshness.touch(*_topics_of(item), topics.MODERATION_LOG)
+    seen_by_author = (topics.reader(item.author_id),) if item.author_id is not None else ()
+    freshness.touch(*_topics_of(item), topics.MODERATION_LOG, *seen_by_author)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
     _log(
@@ -522,7 +523,7 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
-    freshness.touch(*topics.fan_names(user.pk))
+    freshness.touch(*topics.fan_names(user.pk), topics.reader(user.pk))
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()
@@ -531,6 +532,7 @@ def forget_fan(*, user) -> None:
 @transaction.atomic
 def save_progress(*, user, show: Show, seasons_watched: int) -> None:
     hold_fan(user)
+    freshness.touch(topics.reader(user.pk))
     WatchProgress.objects.update_or_create(
         user=user, show=show, defaults={"seasons_watched": seasons_watched}
     )

@@ -13,6 +13,8 @@ what they changed (services). Pure names: no Django, no models.
   feeds (excerpts) and the sitemap (when it last changed). Every theory edit touches it.
 - theory(pk): one theory's own page, with its comments.
 - fan(pk): a fan's name, on the pages that show their comments.
+- reader(pk): what one fan alone sees on the pages shared with fans: how far they have
+  watched, and whether they have hidden content of their own (guide.reading).
 - MODERATION_LOG: the public moderation log.
 """
 
@@ -27,6 +29,10 @@ def theory(pk: int) -> str:
 
 def fan(pk: int) -> str:
     return f"fan:{pk}"
+
+
+def reader(pk: int) -> str:
+    return f"reader:{pk}"
 
 
 def theory_anywhere(pk: int) -> tuple[str, ...]:

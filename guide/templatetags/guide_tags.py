@@ -7,13 +7,15 @@ import re
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from core.fragments import Fragment, render_many
-from guide import permissions, spoilers, topics
+from guide import permissions, selectors, spoilers, topics
 from guide.forms import watch_choices, watch_label
 from guide.textfold import fold_with_positions
 
@@ -52,20 +54,22 @@ def theory_cards(context, theories):
     """
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
+    if pagecache.rendering_for_fans(context.get("request")):
+        # A page shared with fans holds each card once, its vote widget a hole; it is
+        # rendered at most once per page and lifetime, so the cards are not kept apart.
+        return _cards_for_shared_page(context, theories)
     language = get_language()
     fragments = []
     for theory in theories:
-        show_id = theory.season.show_id
-        title_hidden = shielded_for(context, theory.spoiler_season, show_id)
-        outcome_hidden = shielded_for(context, theory.outcome_season, show_id)
+        card = _card_context(context, theory)
         may_vote = permissions.can_vote(user, theory) if signed_in else True
         # Writes that change a card also change one of these, so a card is right at once
         # even when a topic's move is not seen yet (it lands when the write commits).
         shown_values = (
             theory.pk,
             language,
-            title_hidden,
-            outcome_hidden,
+            card["title_hidden"],
+            card["outcome_hidden"],
             signed_in,
             may_vote,
             getattr(theory, "my_vote", None),
@@ -80,9 +84,111 @@ def theory_cards(context, theories):
         shown = (topics.theory(theory.pk),)
         if theory.author_id is not None:
             shown += (topics.fan(theory.author_id),)
-        card = {"theory": theory, "title_hidden": title_hidden, "outcome_hidden": outcome_hidden}
         fragments.append(Fragment(key=key, topics=shown, context=card))
-    return mark_safe("".join(render_many(context, "includes/theory_card.html", fragments)))  # noqa: S308
+    return mark_safe("".join(render_many(context, CARD_TEMPLATE, fragments)))  # noqa: S308
+
+
+CARD_TEMPLATE = "includes/theory_card.html"
+
+
+def _card_context(context, theory) -> dict:
+    show_id = theory.season.show_id
+    return {
+        "theory": theory,
+        "title_hidden": shielded_for(context, theory.spoiler_season, show_id),
+        "outcome_hidden": shielded_for(context, theory.outcome_season, show_id),
+    }
+
+
+def _cards_for_shared_page(context, theories) -> SafeString:
+    template = context.template.engine.get_template(CARD_TEMPLATE)
+    cards = []
+    for theory in theories:
+        with context.push(**_card_context(context, theory)):
+            cards.append(template.render(context))
+    return mark_safe("".join(cards))  # noqa: S308 - rendered by the template engine
+
+
+_VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}
+_VOTE_CHOOSER = "guide.templatetags.guide_tags.choose_vote_widgets"
+
+
+@register.simple_tag(takes_context=True)
+def vote_widget(context, theory):
+    """`{% vote_widget theory %}`: the theory's score, with the buttons (pressed as the
+    reader voted) for whoever may vote on it: a fan on another fan's open theory, or a
+    visitor, whom pressing one asks to sign in.
+
+    On a page shared with fans (core.pagecache), a hole with every widget a fan may get,
+    which choose_vote_widgets fills with the one for each fan's own vote."""
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    template = context.template.engine.get_template("includes/vote.html")
+
+    def widget(vote_open: bool, my_vote) -> SafeString:
+        with context.push(theory=theory, vote_open=vote_open, my_vote=my_vote):
+            return template.render(context)
+
+    request = context.get("request")
+    if pagecache.rendering_for_fans(request) and permissions.is_open(theory):
+        variants = {"own": widget(False, None)}
+        variants.update((name, widget(True, vote)) for name, vote in _VOTE_VARIANTS.items())
+        return pagecache.personal(request, _VOTE_CHOOSER, (theory.pk, theory.author_id), variants)
+    may_vote = permissions.can_vote(user, theory) if signed_in else True
+    return widget(may_vote, getattr(theory, "my_vote", None))
+
+
+def choose_vote_widgets(request, holes) -> list[str]:
+    """The pagecache chooser for vote_widget's holes: for each theory, the widget as this
+    fan voted, or the score alone on their own theory (permissions.can_vote)."""
+    fan = request.user
+    votes = selectors.votes_by(fan, [theory_pk for (theory_pk, _author), _variants in holes])
+    names = {vote: name for name, vote in _VOTE_VARIANTS.items()}
+    return [
+        variants["own"] if author_pk == fan.pk else variants[names[votes.get(theory_pk)]]
+        for (theory_pk, author_pk), variants in holes
+    ]
+
+
+_AUTHOR_CHOOSER = "guide.templatetags.guide_tags.choose_by_author"
+_ACTION_URLS = {
+    "theory": ("guide:theory_edit", "guide:theory_delete", "guide:report_theory"),
+    "comment": ("guide:comment_edit", "guide:comment_delete", "guide:report_comment"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def own_actions(context, item):
+    """`{% own_actions theory %}` or a comment: Edit and Delete for its author while they
+    may (permissions.can_edit; deleting follows the same rule), Report for other fans,
+    nothing for visitors. On a page shared with fans, a hole choose_by_author fills."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    edit, delete, report = (
+        reverse(name, args=[item.pk]) for name in _ACTION_URLS[item._meta.model_name]
+    )
+    template = context.template.engine.get_template("includes/own_actions.html")
+
+    def actions(mine: bool) -> SafeString:
+        may_change = mine and permissions.can_edit(item.author, item)
+        urls = {"edit_url": edit, "delete_url": delete, "report_url": report}
+        with context.push(mine=mine, may_change=may_change, **urls):
+            return template.render(context)
+
+    request = context.get("request")
+    if pagecache.rendering_for_fans(request) and item.author_id is not None:
+        variants = {"mine": actions(True), "theirs": actions(False)}
+        return pagecache.personal(request, _AUTHOR_CHOOSER, item.author_id, variants)
+    return actions(item.author_id is not None and item.author_id == user.pk)
+
+
+def choose_by_author(request, holes) -> list[str]:
+    """The pagecache chooser for holes keyed by an author: "mine" for that author."""
+    return [
+        variants["mine" if author_pk == request.user.pk else "theirs"]
+        for author_pk, variants in holes
+    ]
 
 
 class SpoilerNode(template.Node):

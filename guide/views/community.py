@@ -14,7 +14,7 @@ from guide.models import Show
 LOG_PER_PAGE = 50
 
 
-@cache_for_visitors(topics=[topics.THEORIES], params=["show"])
+@cache_for_visitors(topics=[topics.THEORIES], params=["show"], fans=True)
 def leaderboard(request):
     shows = Show.objects.published()
     show = None

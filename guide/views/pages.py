@@ -13,7 +13,7 @@ HOME_THEORIES = 8
 PAGE_THEORIES = selectors.PAGE_THEORIES
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], fans=True)
 def home(request):
     shows = Show.objects.published()
     featured = shows.order_by("-is_featured", "title").first()
@@ -36,7 +36,7 @@ def home(request):
     )
 
 
-@cache_for_visitors(topics=[])
+@cache_for_visitors(topics=[], fans=True)
 def show_list(request):
     shows = Show.objects.published().prefetch_related(
         Prefetch("seasons", queryset=Season.objects.order_by("number"))
@@ -48,7 +48,7 @@ def show_list(request):
     return render(request, "guide/show_list.html", {"shows": shows, "page_meta": page_meta})
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], fans=True)
 def show_detail(request, slug):
     show = get_object_or_404(Show.objects.previewable_by(request.user), slug=slug)
     seasons = list(show.seasons.order_by("number"))
@@ -70,7 +70,7 @@ def show_detail(request, slug):
     )
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], fans=True)
 def season_detail(request, slug, number):
     guide = selectors.season_guide(slug=slug, number=number, user=request.user)
     cast = guide.returning_cast + guide.new_cast
@@ -92,7 +92,7 @@ def season_detail(request, slug, number):
     )
 
 
-@cache_for_visitors(topics=[topics.THEORIES])
+@cache_for_visitors(topics=[topics.THEORIES], fans=True)
 def character_detail(request, slug, character):
     character = get_object_or_404(
         Character.objects.previewable_by(request.user).select_related("show", "actor"),

@@ -14,7 +14,7 @@ from guide.search import search as run_search
 THEORIES_PER_PAGE = 20
 
 
-@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS], params=["q", "page"])
+@cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS], params=["q", "page"], fans=True)
 def search(request):
     query = request.GET.get("q", "")
     results = run_search(query, user=request.user)

@@ -37,7 +37,9 @@ def _page(request, object_list, per_page):
 
 
 @cache_for_visitors(
-    topics=[topics.THEORIES], params=[*TheoryFilterForm.base_fields, *pagination.QUERY_PARAMS]
+    topics=[topics.THEORIES],
+    params=[*TheoryFilterForm.base_fields, *pagination.QUERY_PARAMS],
+    fans=True,
 )
 def theory_list(request):
     filters = TheoryFilterForm(request.GET)
@@ -74,7 +76,10 @@ def theory_list(request):
     )
 
 
-@cache_for_visitors(topics=lambda pk, **_: [topics.theory(pk)], params=["page"])
+# A fan back from logging in to vote (`?vote=`) is asked to confirm it: their own page.
+@cache_for_visitors(
+    topics=lambda pk, **_: [topics.theory(pk)], params=["page"], fans=True, fans_own_params=["vote"]
+)
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_page(request.user)

@@ -1,0 +1,240 @@
+"""Pages shared with signed-in fans (core.pagecache, `fans=True`): a fan gets the page
+another fan's visit stored, with their own parts filled in for them, and that page is
+exactly the one rendered for them alone: their name, their votes, their shield.
+
+Every view shared with fans is found by introspection of the URL patterns, so a new
+one is covered as soon as it is shared (and fails here until it has an address below).
+"""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from guide import services
+from guide.models import Theory
+from tests.factories import TheoryFactory, UserFactory
+from tests.kit.shield import open_part
+from tests.kit.worlds import NOT_ANSWERED, World, build_world, reader_client
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = [NOT_ANSWERED, 0, 1]
+
+
+def _shared_patterns(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _shared_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and getattr(entry.callback, "shared_with_fans", False):
+            yield f"{namespace}{entry.name}"
+
+
+SHARED_WITH_FANS = sorted(set(_shared_patterns()))
+
+
+def address(name: str, world: World) -> str:
+    """A page of each view shared with fans, showing theories where it can."""
+    show = world.show
+    return {
+        "guide:home": lambda: reverse(name),
+        "guide:show_list": lambda: reverse(name),
+        "guide:show": lambda: reverse(name, args=[show.slug]),
+        "guide:season": lambda: reverse(name, args=[show.slug, world.s2.number]),
+        "guide:character": lambda: reverse(name, args=[show.slug, world.on_jo.slug]),
+        "guide:theory_list": lambda: reverse(name),
+        "guide:theory": lambda: world.theory.get_absolute_url(),
+        "guide:theory_short": lambda: reverse(name, args=[world.theory.pk]),
+        "guide:search": lambda: reverse(name) + "?q=zombie",
+        "guide:leaderboard": lambda: reverse(name),
+        "accounts:profile": lambda: reverse(name, args=[world.other_fan.username]),
+    }[name]()
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.VISITOR_PAGE_CACHE = True
+
+
+@pytest.fixture
+def world():
+    world = build_world()
+    # Each vote widget a fan may get on one list: `fan` wrote `theory` and `settled`,
+    # voted `spoiler_theory` down, votes `liked` up and has not voted on `unvoted`.
+    liked = TheoryFactory(
+        season=world.s2, author=world.other_fan, title="The zombie army reaches Seoul"
+    )
+    TheoryFactory(season=world.s2, author=world.other_fan, title="A zombie cure is found")
+    services.cast_vote(user=world.fan, theory=liked, value=1)
+    # On `theory`'s page: the fan's own theory, a comment of theirs and one of other_fan's.
+    services.post_comment(author=world.fan, theory=world.theory, body="My zombie comment")
+    world.fan.display_name = "Fan Whose Page It Is"
+    world.fan.save()
+    world.other_fan.display_name = "The Fan Who Came First"
+    world.other_fan.save()
+    return world
+
+
+def fan_at(world: World, user, level) -> Client:
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the level moves their pages
+        client = reader_client(world.show, level, user=user)
+    client.get(reverse("guide:show_list"))  # shows the "saved" message, if any, once
+    return client
+
+
+def comparable(html: str) -> str:
+    """The page without what differs between two requests of one reader: the masked CSRF
+    token (a new mask each time)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "csrfmiddlewaretoken", html)
+
+
+def card(response, theory) -> str:
+    found = re.search(
+        rf'<article class="theory-card[^"]*" id="theory-{theory.pk}">.*?</article>',
+        response.text,
+        re.S,
+    )
+    assert found, f"no card for theory {theory.pk}"
+    return found.group(0)
+
+
+def pressed_up(response, theory) -> bool:
+    return 'class="vote-up" aria-pressed="true"' in card(response, theory)
+
+
+def account(response) -> str:
+    return re.search(r'<div class="account">(.*?)</div>', response.text, re.S).group(1)
+
+
+def test_the_addresses_cover_every_view_shared_with_fans(world):
+    assert SHARED_WITH_FANS, "no view is shared with fans"
+    for name in SHARED_WITH_FANS:
+        assert address(name, world)
+
+
+@pytest.mark.parametrize("name", SHARED_WITH_FANS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_shared_page_is_the_page_rendered_for_the_fan_alone(world, name, level, settings):
+    url = address(name, world)
+    for first_level in LEVELS:  # other fans, at every level, visit first
+        first = fan_at(world, world.other_fan, first_level).get(url, follow=True)
+        assert first.status_code == HTTPStatus.OK
+    reader = fan_at(world, world.fan, level)
+    shared = reader.get(url, follow=True)
+    assert shared.status_code == HTTPStatus.OK
+    assert not shared.templates, "the page was rendered again, not shared"
+    settings.VISITOR_PAGE_CACHE = False
+    alone = reader.get(url, follow=True)
+    assert alone.templates, "the page was not rendered"
+    assert comparable(shared.text) == comparable(alone.text)
+    assert "Fan Whose Page It Is" in account(shared)
+    assert "The Fan Who Came First" not in account(shared)
+
+
+def test_a_fans_own_vote_is_current_on_a_shared_page_at_once(world):
+    url = reverse("guide:theory_list")
+    fan = fan_at(world, world.fan, NOT_ANSWERED)
+    fan.get(url)
+    unvoted = Theory.objects.get(title="A zombie cure is found")
+    assert not pressed_up(fan.get(url), unvoted)
+    voted = fan.post(reverse("guide:vote", args=[unvoted.pk]), {"value": "1"})
+    assert voted.status_code == HTTPStatus.FOUND
+    after = fan.get(url)
+    assert not after.templates  # still the shared page
+    assert pressed_up(after, unvoted)
+
+
+def test_a_fan_never_votes_on_their_own_theory_on_a_shared_page(world):
+    url = reverse("guide:theory_list")
+    fan_at(world, world.other_fan, NOT_ANSWERED).get(url)
+    page = fan_at(world, world.fan, NOT_ANSWERED).get(url)
+    assert not page.templates
+    own = card(page, world.theory)
+    assert '<div class="vote">' in own
+    assert "<button" not in own
+    assert '<form class="vote"' in card(page, world.spoiler_theory)
+
+
+def test_staff_get_their_own_page_with_what_only_they_see(world, moderator):
+    hidden = TheoryFactory(season=world.s2, author=world.other_fan, title="Hidden zombie theory")
+    services.set_hidden(moderator=moderator, item=hidden, hidden=True, reason="spam")
+    url = reverse("guide:theory_list")
+    assert "Hidden zombie theory" not in fan_at(world, world.fan, NOT_ANSWERED).get(url).text
+    moderator_page = fan_at(world, moderator, NOT_ANSWERED).get(url)
+    assert moderator_page.templates
+    assert "Hidden zombie theory" in moderator_page.text
+
+
+def test_a_fan_with_hidden_content_gets_their_own_page_with_it(world, moderator):
+    url = reverse("guide:theory_list")
+    services.set_hidden(moderator=moderator, item=world.theory, hidden=True, reason="spam")
+    assert world.theory.title not in fan_at(world, world.other_fan, NOT_ANSWERED).get(url).text
+    own = fan_at(world, world.fan, NOT_ANSWERED).get(url)
+    assert own.templates
+    assert world.theory.title in own.text
+
+
+def test_a_hit_asks_the_same_few_queries_however_many_theories_it_shows(world):
+    url = reverse("guide:theory_list")
+    fan = fan_at(world, world.fan, NOT_ANSWERED)
+
+    def queries_of_a_hit(cards: int) -> int:
+        cache.clear()
+        fan_at(world, world.other_fan, NOT_ANSWERED).get(url)
+        with CaptureQueriesContext(connection) as queries:
+            page = fan.get(url)
+        assert not page.templates
+        assert page.text.count('class="theory-card') == cards
+        return len(queries)
+
+    few = queries_of_a_hit(cards=5)
+    author = UserFactory()
+    for number in range(15):
+        TheoryFactory(season=world.s2, author=author, title=f"Zombie theory {number}")
+    assert queries_of_a_hit(cards=20) == few
+
+
+def test_a_fans_new_watch_level_moves_their_shared_pages_at_once(
+    world, django_capture_on_commit_callbacks
+):
+    url = reverse("guide:theory_list")
+    fan = fan_at(world, world.fan, NOT_ANSWERED)
+    assert world.spoiler_theory.title not in open_part(fan.get(url).text)
+    with django_capture_on_commit_callbacks(execute=True):
+        answered = fan.post(
+            reverse("guide:set_progress"), {"show": world.show.pk, "seasons_watched": 1}
+        )
+    assert answered.status_code == HTTPStatus.FOUND
+    fan.get(reverse("guide:show_list"))  # the "saved" message
+    assert world.spoiler_theory.title in open_part(fan.get(url).text)
+
+
+def test_content_hidden_after_a_fans_visit_stays_in_their_view_at_once(
+    world, moderator, django_capture_on_commit_callbacks
+):
+    url = reverse("guide:theory_list")
+    fan = fan_at(world, world.fan, NOT_ANSWERED)
+    fan.get(url)
+    assert not fan.get(url).templates  # their view of the page is the shared one
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_hidden(moderator=moderator, item=world.theory, hidden=True, reason="spam")
+    own = fan.get(url)
+    assert own.templates
+    assert "Hidden by a moderator" in card(own, world.theory)
+    assert world.theory.title not in fan_at(world, world.other_fan, NOT_ANSWERED).get(url).text
+
+
+def test_a_fan_back_from_logging_in_to_vote_is_asked_to_confirm_it(world):
+    url = world.spoiler_theory.get_absolute_url()
+    fan_at(world, world.other_fan, NOT_ANSWERED).get(url)
+    fan = fan_at(world, world.fan, NOT_ANSWERED)
+    assert 'id="cast-vote"' not in fan.get(url).text
+    asked = fan.get(url + "?vote=up")
+    assert asked.templates  # their own page, not the shared one
+    assert 'id="cast-vote"' in asked.text
