@@ -85,14 +85,15 @@ def shared_page_audience(request) -> str | None:
     """settings.PAGE_CACHE_FAN_AUDIENCE: a signed-in fan reads the page any plain fan who
     watched as far reads, so their progress keys it; None when the page is theirs alone.
 
-    Staff get their own pages: editors preview unpublished shows, moderators see hidden
-    content. So does a fan with hidden content of their own, which only they (and the
-    moderators) see (the models' `visible_to`).
+    Staff get pages rendered for them: editors preview unpublished shows, moderators see
+    hidden and withdrawn content. A fan with hidden content of their own, which only they
+    (and the moderators) see (the models' `visible_to`), gets a copy of their own, kept
+    as the shared ones are and never shown to anyone else.
 
     The answer is kept per fan while topics.reader(fan) stays put (their watch level
-    and hiding their content move it): one cache call, no queries. The page is rendered
-    with the very progress that keys it, so a page stored under a key always shows what
-    that key says, even when a write races with the render.
+    and hiding or restoring their content move it): one cache call, no queries. The page
+    is rendered with the very progress that keys it, so a page stored under a key always
+    shows what that key says, even when a write races with the render.
     """
     user = request.user
     if user.is_staff:
@@ -102,13 +103,15 @@ def shared_page_audience(request) -> str | None:
     version = freshness.from_cache_values([topic], found)[topic]
     kept = found.get(key)
     if kept is None or kept["version"] != version:
-        progress = None if selectors.has_hidden_content(user) else Reading(request).progress
-        kept = {"version": version, "progress": progress}
+        kept = {
+            "version": version,
+            "progress": Reading(request).progress,
+            "own_copy": selectors.has_hidden_content(user),
+        }
         cache.set(key, kept, AUDIENCE_SECONDS)
-    if kept["progress"] is None:
-        return None
     setattr(request, _KEYED_PROGRESS, kept["progress"])
-    return json.dumps(sorted(kept["progress"].items()))
+    audience = json.dumps(sorted(kept["progress"].items()))
+    return f"{audience} of {user.pk}" if kept["own_copy"] else audience
 
 
 def remember_progress(response, request, progress: dict[int, int]):

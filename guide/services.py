@@ -72,12 +72,6 @@ def hold_fan(user) -> None:
 # Votes -------------------------------------------------------------------------------
 
 
-def _tally(votes) -> dict:
-    return votes.aggregate(
-        upvotes=Count("pk", filter=Q(value=1)), downvotes=Count("pk", filter=Q(value=-1))
-    )
-
-
 def recount_votes(*, theory_ids) -> None:
     """Recompute counts from the vote rows (the source of truth), then the stored ranks."""
     theories = list(Theory.objects.filter(pk__in=list(theory_ids)).only("pk", "created_at"))
@@ -118,11 +112,12 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     An author cannot vote on their own theory (OwnTheoryVoteError), but may clear a vote
     cast before that rule. Nobody votes on a withdrawn theory (WithdrawnError).
 
-    Five statements on the hot path: hold the fan's row (hold_fan), lock the theory row
-    (concurrent voters on it queue here; SQLite's IMMEDIATE transactions serialise
-    anyway), upsert or delete the vote, count the theory's vote rows, and write counts
-    and ranks in one UPDATE. Under the lock the count cannot go stale before it is
-    written.
+    Five statements on the hot path, none of which grows with the theory's votes: hold
+    the fan's row (hold_fan), lock the theory row and read its counts (concurrent voters
+    on it queue here; SQLite's IMMEDIATE transactions serialise anyway), read the fan's
+    vote on it, upsert or delete that vote, and write the moved counts and ranks in one
+    UPDATE. Under the lock no other vote on the theory can land in between, so the
+    counts stay equal to the vote rows (selectors.vote_count_mismatches checks it).
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
@@ -131,15 +126,19 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     if value and not permissions.can_vote(user, theory):
         raise OwnTheoryVoteError
     hold_fan(user)
-    created_at, withdrawn_at = (
+    created_at, withdrawn_at, upvotes, downvotes = (
         Theory.objects.select_for_update()
-        .values_list("created_at", "withdrawn_at")
+        .values_list("created_at", "withdrawn_at", "upvotes", "downvotes")
         .get(pk=theory.pk)
     )
     if withdrawn_at is not None:  # withdrawn while this vote was on its way
         raise WithdrawnError
+    mine = Vote.objects.filter(user=user, theory_id=theory.pk)
+    before = mine.values_list("value", flat=True).first() or 0
+    if value == before:
+        return VoteCounts(upvotes=upvotes, downvotes=downvotes)
     if value == 0:
-        Vote.objects.filter(user=user, theory_id=theory.pk).delete()
+        mine.delete()
     else:
         Vote.objects.bulk_create(
             [Vote(user=user, theory_id=theory.pk, value=value)],
@@ -147,7 +146,10 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
             unique_fields=["user", "theory"],
             update_fields=["value"],
         )
-    counts = VoteCounts(**_tally(Vote.objects.filter(theory_id=theory.pk)))
+    counts = VoteCounts(
+        upvotes=upvotes + (value == 1) - (before == 1),
+        downvotes=downvotes + (value == -1) - (before == -1),
+    )
     Theory.objects.filter(pk=theory.pk).update(
         **ranking.vote_fields(
             upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
