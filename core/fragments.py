@@ -13,7 +13,9 @@ Keys and versions for a whole list come in one cache call.
 The two per-request values a piece may hold, the CSRF token and the address of the page
 it is on (forms send the reader back there, as `here`), are rendered as random
 placeholders, new for each render, and put in for each page. Text a fan wrote cannot
-know them.
+know them. On a page shared with fans, a piece may hold holes for what is each fan's own
+(core.pagecache.personal); they are kept with the piece and opened again on each page it
+goes on, so its key need not hold the reader's own parts.
 """
 
 import secrets
@@ -24,7 +26,7 @@ from django.template import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core import freshness
+from core import freshness, pagecache
 
 # Versions guard freshness; the lifetime only bounds how long an unused piece stays.
 FRAGMENT_SECONDS = 600
@@ -54,13 +56,24 @@ def render_many(
     template = context.template.engine.get_template(template_name)
     token = conditional_escape(context.get("csrf_token") or "")
     here = conditional_escape(context.get("here") or "")
+    request = context.get("request")
     pieces, rendered = [], {}
     for key, fragment in zip(keys, fragments, strict=True):
         entry = found.get(key)
         if entry is None or not _fresh(entry["versions"], current):
             entry = _render(context, template, fragment, current)
             rendered[key] = entry
-        html = entry["html"].replace(entry["token"], token).replace(entry["here"], here)
+
+        def on_this_page(html: str, entry=entry) -> str:
+            return html.replace(entry["token"], token).replace(entry["here"], here)
+
+        html = on_this_page(entry["html"])
+        for placeholder, chooser, hole_key, variants in entry["holes"]:
+            variants = {name: on_this_page(variant) for name, variant in variants.items()}
+            hole = pagecache.personal(request, chooser, hole_key, variants)
+            if hole is None:
+                raise ValueError("A piece with holes goes only on pages shared with fans.")
+            html = html.replace(placeholder, hole)
         pieces.append(mark_safe(html))  # noqa: S308 - rendered by the template engine
     if rendered:
         cache.set_many(rendered, FRAGMENT_SECONDS)
@@ -73,7 +86,16 @@ def _fresh(recorded: dict, current: dict) -> bool:
 
 def _render(context: Context, template, fragment: Fragment, current: dict) -> dict:
     token, here = secrets.token_hex(16), "/" + secrets.token_hex(16)
-    with context.push(**fragment.context, csrf_token=token, here=here):
+    with (
+        context.push(**fragment.context, csrf_token=token, here=here),
+        pagecache.holes_kept_apart(context.get("request")) as holes,
+    ):
         html = template.render(context)
     versions = {topic: current[topic] for topic in (freshness.SITE, *fragment.topics)}
-    return {"html": str(html), "token": token, "here": here, "versions": versions}
+    return {
+        "html": str(html),
+        "token": token,
+        "here": here,
+        "holes": holes or [],
+        "versions": versions,
+    }

@@ -32,6 +32,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 from http import HTTPStatus
@@ -141,6 +142,28 @@ def personal(request, chooser: str, key, variants: dict[str, str] | None = None)
         return None
     render.holes.append((chooser, key, variants or {}))
     return mark_safe(f"{render.hole_prefix}h{len(render.holes) - 1}x")  # noqa: S308 - hex
+
+
+@contextmanager
+def holes_kept_apart(request):
+    """Holes opened while a piece of a page renders, kept with the piece (core.fragments)
+    instead of the page. Yields a list that receives them, when the block ends, as
+    (placeholder, chooser, key, variants), with placeholders of their own; the piece puts
+    each into every page it goes on with `personal`. Yields None unless the page is being
+    rendered to be shared with fans."""
+    render = getattr(request, _RENDERING, None)
+    if render is None or not render.for_fans:
+        yield None
+        return
+    page_holes, page_prefix = render.holes, render.hole_prefix
+    render.holes, render.hole_prefix = [], secrets.token_hex(16)
+    kept: list = []
+    try:
+        yield kept
+    finally:
+        prefix = render.hole_prefix
+        kept.extend((f"{prefix}h{index}x", *hole) for index, hole in enumerate(render.holes))
+        render.holes, render.hole_prefix = page_holes, page_prefix
 
 
 def reader_attribute(request, holes) -> list[SafeString]:

@@ -54,25 +54,31 @@ def theory_cards(context, theories):
     """
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
-    if pagecache.rendering_for_fans(context.get("request")):
-        # A page shared with fans holds each card once, its vote widget a hole; it is
-        # rendered at most once per page and lifetime, so the cards are not kept apart.
-        return _cards_for_shared_page(context, theories)
+    # On a page shared with fans a card's vote widget is a hole (vote_widget), the same
+    # card for every fan: the reader's own vote is not part of its key.
+    shared = pagecache.rendering_for_fans(context.get("request"))
     language = get_language()
     fragments = []
     for theory in theories:
-        card = _card_context(context, theory)
-        may_vote = permissions.can_vote(user, theory) if signed_in else True
+        show_id = theory.season.show_id
+        title_hidden = shielded_for(context, theory.spoiler_season, show_id)
+        outcome_hidden = shielded_for(context, theory.outcome_season, show_id)
+        if shared:
+            may_vote, my_vote = "each fan's own", None
+        else:
+            may_vote = permissions.can_vote(user, theory) if signed_in else True
+            my_vote = getattr(theory, "my_vote", None)
         # Writes that change a card also change one of these, so a card is right at once
         # even when a topic's move is not seen yet (it lands when the write commits).
         shown_values = (
             theory.pk,
             language,
-            card["title_hidden"],
-            card["outcome_hidden"],
+            title_hidden,
+            outcome_hidden,
             signed_in,
             may_vote,
-            getattr(theory, "my_vote", None),
+            my_vote,
+            permissions.is_open(theory),
             theory.score,
             theory.comment_count,
             theory.edited_at,
@@ -84,29 +90,9 @@ def theory_cards(context, theories):
         shown = (topics.theory(theory.pk),)
         if theory.author_id is not None:
             shown += (topics.fan(theory.author_id),)
+        card = {"theory": theory, "title_hidden": title_hidden, "outcome_hidden": outcome_hidden}
         fragments.append(Fragment(key=key, topics=shown, context=card))
-    return mark_safe("".join(render_many(context, CARD_TEMPLATE, fragments)))  # noqa: S308
-
-
-CARD_TEMPLATE = "includes/theory_card.html"
-
-
-def _card_context(context, theory) -> dict:
-    show_id = theory.season.show_id
-    return {
-        "theory": theory,
-        "title_hidden": shielded_for(context, theory.spoiler_season, show_id),
-        "outcome_hidden": shielded_for(context, theory.outcome_season, show_id),
-    }
-
-
-def _cards_for_shared_page(context, theories) -> SafeString:
-    template = context.template.engine.get_template(CARD_TEMPLATE)
-    cards = []
-    for theory in theories:
-        with context.push(**_card_context(context, theory)):
-            cards.append(template.render(context))
-    return mark_safe("".join(cards))  # noqa: S308 - rendered by the template engine
+    return mark_safe("".join(render_many(context, "includes/theory_card.html", fragments)))  # noqa: S308
 
 
 _VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}
