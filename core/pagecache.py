@@ -249,13 +249,18 @@ def _from_entry(request, entry: dict) -> HttpResponse:
 
 
 def _personalised(request, entry: dict) -> bytes:
-    """The stored body with this reader's CSRF token, and each hole filled for them."""
+    """The stored body with each hole filled for this reader, then their CSRF token in
+    (a hole's content may hold the token's placeholder too)."""
     body, placeholder = entry["body"], entry["placeholder"].encode()
+    holes = entry.get("holes")
+    if holes:
+        body = _filled(request, body, holes, entry["hole_prefix"])
     if placeholder in body:
         body = body.replace(placeholder, get_token(request).encode())
-    holes = entry.get("holes")
-    if not holes:
-        return body
+    return body
+
+
+def _filled(request, body: bytes, holes: list, prefix: str) -> bytes:
     by_chooser: dict[str, list[int]] = {}
     for index, (chooser, _key, _variants) in enumerate(holes):
         by_chooser.setdefault(chooser, []).append(index)
@@ -264,7 +269,7 @@ def _personalised(request, entry: dict) -> bytes:
         chosen = import_string(chooser)(request, [holes[i][1:] for i in indexes])
         for index, html in zip(indexes, chosen, strict=True):
             filled[index] = str(html).encode()
-    hole = re.compile(re.escape(entry["hole_prefix"].encode()) + rb"h(\d+)x")
+    hole = re.compile(re.escape(prefix.encode()) + rb"h(\d+)x")
     return hole.sub(lambda match: filled[int(match.group(1))], body)
 
 

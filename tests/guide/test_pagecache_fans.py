@@ -10,8 +10,10 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -88,10 +90,23 @@ def fan_at(world: World, user, level) -> Client:
     return client
 
 
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
 def comparable(html: str) -> str:
     """The page without what differs between two requests of one reader: the masked CSRF
     token (a new mask each time)."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "csrfmiddlewaretoken", html)
+    return TOKEN.sub("csrfmiddlewaretoken", html)
+
+
+def assert_every_token_is_the_readers(client: Client, html: str) -> None:
+    """Each form's CSRF token is a mask of this reader's own secret, nothing else."""
+    secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+    tokens = TOKEN.findall(html)
+    assert tokens
+    for token in tokens:
+        assert len(token) == CSRF_TOKEN_LENGTH, token
+        assert _unmask_cipher_token(token) == secret
 
 
 def card(response, theory) -> str:
@@ -133,6 +148,7 @@ def test_a_shared_page_is_the_page_rendered_for_the_fan_alone(world, name, level
     alone = reader.get(url, follow=True)
     assert alone.templates, "the page was not rendered"
     assert comparable(shared.text) == comparable(alone.text)
+    assert_every_token_is_the_readers(reader, shared.text)
     assert "Fan Whose Page It Is" in account(shared)
     assert "The Fan Who Came First" not in account(shared)
 
@@ -243,3 +259,20 @@ def test_a_fan_back_from_logging_in_to_vote_is_asked_to_confirm_it(world):
     asked = fan.get(url + "?vote=up")
     assert asked.templates  # their own page, not the shared one
     assert 'id="cast-vote"' in asked.text
+
+
+def test_a_fan_votes_from_a_shared_page_with_the_form_it_holds(world):
+    url = reverse("guide:theory_list")
+    fan_at(world, world.other_fan, NOT_ANSWERED).get(url)
+    fan = fan_at(world, world.fan, NOT_ANSWERED)
+    fan.handler.enforce_csrf_checks = True
+    unvoted = Theory.objects.get(title="A zombie cure is found")
+    page = fan.get(url)
+    assert not page.templates
+    form = re.search(
+        r'<form class="vote" method="post" action="([^"]+)".*?</form>', card(page, unvoted), re.S
+    )
+    token = TOKEN.search(form.group(0)).group(1)
+    voted = fan.post(form.group(1), {"value": "1", "csrfmiddlewaretoken": token})
+    assert voted.status_code == HTTPStatus.FOUND
+    assert pressed_up(fan.get(url), unvoted)
