@@ -95,6 +95,40 @@ def theory_cards(context, theories):
     return mark_safe("".join(render_many(context, "includes/theory_card.html", fragments)))  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def comment_items(context, comments, show):
+    """`{% comment_items comments show %}`: each comment (includes/comment.html), shared
+    between readers through core.fragments as theory cards are. A comment's key holds
+    all in which two readers' copies differ: language, whether its spoiler is shielded,
+    whether the reader is signed in and wrote it (on a page shared with fans, a hole of
+    own_actions instead), when it was edited, whether it is hidden, its author's name.
+    Its topics cover the rest: its theory's page, its author's name."""
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    shared = pagecache.rendering_for_fans(context.get("request"))
+    language = get_language()
+    fragments = []
+    for comment in comments:
+        mine = "each fan's own" if shared else signed_in and comment.author_id == user.pk
+        shown_values = (
+            comment.pk,
+            language,
+            shielded_for(context, comment.spoiler_season, show.pk),
+            signed_in,
+            mine,
+            comment.edited_at,
+            comment.is_hidden,
+            (comment.author.username, comment.author.display_name) if comment.author_id else None,
+        )
+        key = "comment:" + hashlib.blake2b(repr(shown_values).encode(), digest_size=16).hexdigest()
+        shown = (topics.theory(comment.theory_id),)
+        if comment.author_id is not None:
+            shown += (topics.fan(comment.author_id),)
+        item = {"comment": comment, "show": show}
+        fragments.append(Fragment(key=key, topics=shown, context=item))
+    return mark_safe("".join(render_many(context, "includes/comment.html", fragments)))  # noqa: S308
+
+
 _VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}
 _VOTE_CHOOSER = "guide.templatetags.guide_tags.choose_vote_widgets"
 
