@@ -29,6 +29,9 @@ from guide.textfold import accent_table, fold
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 6
 RESULTS_PER_KIND = 20
+# A word can match most theories ("zombie"): a search ranks the hottest MATCHES_RANKED of
+# its matches, found through the hot index, so its work is bounded whatever the data's size.
+MATCHES_RANKED = 500
 WORD = re.compile(r"\w+")
 
 
@@ -87,40 +90,51 @@ class SearchResults:
 
 
 def _ranked_theories(theories: QuerySet, terms: list[str]) -> QuerySet:
-    """Theories whose folded title and body hold every term.
+    """The hottest MATCHES_RANKED theories whose folded title and body hold every term,
+    ranked.
 
-    PostgreSQL: full text with prefix matching ("zomb" finds "zombies"), ranked, through
-    the GIN index on search_text. Elsewhere: substring matching, hottest first.
+    PostgreSQL: full text with prefix matching ("zomb" finds "zombies") through the GIN
+    index on search_vector, then a title match first and the text rank. Elsewhere:
+    substring matching, hottest first.
     """
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+    if connection.vendor != "postgresql":
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_text__contains=term)
+        return theories.filter(pk__in=_hottest(theories.filter(condition))).order_by("-hot")
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
-        words = WORD.findall(" ".join(terms))
-        if not words:
-            return theories.none()
-        # The stored, indexed column that migration 0005 adds on PostgreSQL.
-        vector = RawSQL('"guide_theory"."search_vector"', (), output_field=SearchVectorField())
-        query = SearchQuery(
-            " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
-        )
-        # Among the matches (found through the index), a title match ranks first. The
-        # folded title is search_text's first line: no need to fold the title again.
-        title = Func(
-            F("search_text"), Value("\n"), Value(1), function="split_part", output_field=TextField()
-        )
-        in_title = ExpressionWrapper(
-            Q(*(Contains(title, term) for term in terms)), output_field=BooleanField()
-        )
-        return (
-            theories.alias(document=vector)
-            .filter(document=query)
-            .annotate(in_title=in_title, rank=SearchRank(vector, query))
-            .order_by("-in_title", "-rank", "-hot")
-        )
-    condition = Q()
-    for term in terms:
-        condition &= Q(search_text__contains=term)
-    return theories.filter(condition).order_by("-hot")
+    words = WORD.findall(" ".join(terms))
+    if not words:
+        return theories.none()
+    # The stored, indexed column that migration 0005 adds on PostgreSQL.
+    vector = RawSQL('"guide_theory"."search_vector"', (), output_field=SearchVectorField())
+    query = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
+    )
+    matches = theories.alias(document=vector).filter(document=query)
+    # Among them, a title match ranks first. The folded title is search_text's first
+    # line: no need to fold the title again.
+    title = Func(
+        F("search_text"), Value("\n"), Value(1), function="split_part", output_field=TextField()
+    )
+    in_title = ExpressionWrapper(
+        Q(*(Contains(title, term) for term in terms)), output_field=BooleanField()
+    )
+    return (
+        theories.filter(pk__in=_hottest(matches))
+        .annotate(in_title=in_title, rank=SearchRank(vector, query))
+        .order_by("-in_title", "-rank", "-hot")
+    )
+
+
+def capped(theories_found: int) -> bool:
+    """Whether a search's theories stopped at MATCHES_RANKED: more may match."""
+    return theories_found >= MATCHES_RANKED
+
+
+def _hottest(matches: QuerySet) -> QuerySet:
+    return matches.order_by("-hot", "-pk").values("pk")[:MATCHES_RANKED]
 
 
 def search(query: str, *, user) -> SearchResults:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
 from guide import selectors, topics
+from guide.search import capped
 from guide.search import search as run_search
 
 THEORIES_PER_PAGE = 20
@@ -38,6 +39,7 @@ def search(request):
             "theories": page.object_list,
             "watch_shows": watch_shows,
             "total": total,
+            "theories_capped": capped(page.paginator.count),
             "querystring_base": urlencode({"q": results.query}),
             "page_meta": PageMeta(
                 title=_("Search: %(query)s") % {"query": results.query}
