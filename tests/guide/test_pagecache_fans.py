@@ -276,3 +276,33 @@ def test_a_fan_votes_from_a_shared_page_with_the_form_it_holds(world):
     voted = fan.post(form.group(1), {"value": "1", "csrfmiddlewaretoken": token})
     assert voted.status_code == HTTPStatus.FOUND
     assert pressed_up(fan.get(url), unvoted)
+
+
+def more_of_everything(world: World) -> None:
+    """Ten times the theories, with votes and comments, from more fans."""
+    fans = UserFactory.create_batch(5)
+    for number in range(40):
+        theory = TheoryFactory(
+            season=world.s2, author=fans[number % 5], title=f"Zombie theory {number}"
+        )
+        theory.characters.add(world.on_jo)
+        services.cast_vote(user=fans[(number + 1) % 5], theory=theory, value=1)
+        services.cast_vote(user=world.fan, theory=theory, value=-1)
+        services.post_comment(author=fans[(number + 2) % 5], theory=world.theory, body="More")
+
+
+@pytest.mark.parametrize("name", SHARED_WITH_FANS)
+def test_a_fans_page_asks_as_many_queries_with_ten_times_the_data(world, name, settings):
+    settings.VISITOR_PAGE_CACHE = False  # each render for the fan alone, in full
+    url = address(name, world)
+    fan = fan_at(world, world.fan, 1)
+
+    def queries() -> int:
+        fan.get(url, follow=True)  # the same caches warm for both counts
+        with CaptureQueriesContext(connection) as captured:
+            assert fan.get(url, follow=True).status_code == HTTPStatus.OK
+        return len(captured)
+
+    before = queries()
+    more_of_everything(world)
+    assert queries() == before
