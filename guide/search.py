@@ -7,11 +7,13 @@ romanisations ("Namra", "Nam-ra", "남라") that a stemmer would not.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Expression,
     ExpressionWrapper,
     F,
     Func,
@@ -20,7 +22,6 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
 from guide.models import Character, Fact, Season, Show, Theory
@@ -77,6 +78,21 @@ def _all_terms(fields: list[str], terms: list[str]):
     return condition
 
 
+class StoredSearchVector(Expression):
+    """The theory's stored, indexed search_vector column, which migration 0005 adds on
+    PostgreSQL only (so the model does not declare it), named through the query's own
+    alias for the table, as it differs in a subquery."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f'{table}."search_vector"', []
+
+
 @dataclass
 class SearchResults:
     query: str
@@ -85,8 +101,27 @@ class SearchResults:
     seasons: list = field(default_factory=list)
     characters: list = field(default_factory=list)
     facts: list = field(default_factory=list)
-    # Theories can be many: a queryset the view paginates.
-    theories: QuerySet | list = field(default_factory=list)
+    # Theories can be many: a sequence the view paginates (RankedTheories).
+    theories: Sequence = field(default_factory=list)
+
+
+class RankedTheories(Sequence):
+    """The theories a search found, in rank order: their ids come from one query, and a
+    slice (a page) fetches just its own rows, so counting costs no second search."""
+
+    def __init__(self, ranked: QuerySet, rows: QuerySet):
+        self._theories = rows
+        self._ids = list(ranked.values_list("pk", flat=True))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        chosen = self._ids[index]
+        rows = self._theories.in_bulk(chosen)
+        return [rows[pk] for pk in chosen if pk in rows]
 
 
 def _ranked_theories(theories: QuerySet, terms: list[str]) -> QuerySet:
@@ -102,13 +137,12 @@ def _ranked_theories(theories: QuerySet, terms: list[str]) -> QuerySet:
         for term in terms:
             condition &= Q(search_text__contains=term)
         return theories.filter(pk__in=_hottest(theories.filter(condition))).order_by("-hot")
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+    from django.contrib.postgres.search import SearchQuery, SearchRank
 
     words = WORD.findall(" ".join(terms))
     if not words:
         return theories.none()
-    # The stored, indexed column that migration 0005 adds on PostgreSQL.
-    vector = RawSQL('"guide_theory"."search_vector"', (), output_field=SearchVectorField())
+    vector = StoredSearchVector()
     query = SearchQuery(
         " & ".join(f"{word}:*" for word in words), search_type="raw", config="simple"
     )
@@ -178,5 +212,6 @@ def search(query: str, *, user) -> SearchResults:
         .select_related("season__show")
         .filter(_all_terms(["question", "answer", "quote"], terms))[:limit]
     )
-    results.theories = _ranked_theories(Theory.objects.for_listing(user), terms)
+    listed = Theory.objects.for_listing(user)
+    results.theories = RankedTheories(_ranked_theories(listed, terms), rows=listed)
     return results
