@@ -36,3 +36,12 @@ def test_fewer_matches_than_the_bound_are_all_listed_without_the_note(matches, c
     assert len(search.search("zombie", user=None).theories) == len(matches)
     response = client.get(reverse("guide:search"), {"q": "zombie"})
     assert NOTE not in response.text
+
+
+def test_hotter_theories_that_do_not_match_take_no_place(matches, monkeypatch):
+    monkeypatch.setattr(search, "MATCHES_RANKED", 4)
+    for heat in range(3):
+        hot = TheoryFactory(title=f"Rooftop escape plan {heat}", body="The roof.")
+        Theory.objects.filter(pk=hot.pk).update(hot=100.0 + heat)
+    found = list(search.search("zombie", user=None).theories)
+    assert {theory.pk for theory in found} == {theory.pk for theory in matches[2:]}
