@@ -54,6 +54,7 @@ from core.reader import signed_progress, theme_of
 
 VISITOR_PAGE_SECONDS = 30
 _RENDERING = "_page_cache_render"  # the request attribute while a page renders for us
+_VISITOR, _FAN = "visitor ", "fan "  # how an audience, and so a page's key, begins
 
 
 @dataclass
@@ -187,13 +188,13 @@ def _audience(request, *, fans: bool) -> str | None:
     if request.COOKIES.get("messages") or not _canonical_host(request):
         return None
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return "visitor " + json.dumps(signed_progress(request), sort_keys=True)
+        return _VISITOR + json.dumps(signed_progress(request), sort_keys=True)
     if not fans or not request.user.is_authenticated:
         return None
     if SessionStorage.session_key in request.session:
         return None
     shared = import_string(settings.PAGE_CACHE_FAN_AUDIENCE)(request)
-    return None if shared is None else "fan " + shared
+    return None if shared is None else _FAN + shared
 
 
 def _canonical_host(request) -> bool:
@@ -233,7 +234,8 @@ def _serve(request, audience: str, topics: list[str], render_view):
     entry = found.get(key)
     if entry is not None and _still_fresh(entry["versions"], current):
         return _from_entry(request, entry)
-    return _render_and_store(request, key, current, render_view, for_fans=audience[0] == "f")
+    for_fans = audience.startswith(_FAN)
+    return _render_and_store(request, key, current, render_view, for_fans=for_fans)
 
 
 def _still_fresh(recorded: dict, current: dict) -> bool:
