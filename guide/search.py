@@ -32,7 +32,7 @@ MAX_TERMS = 6
 RESULTS_PER_KIND = 20
 # A word can match most theories ("zombie"): a search ranks the hottest MATCHES_RANKED of
 # its matches, found through the hot index, so its work is bounded whatever the data's size.
-MATCHES_RANKED = 500
+MATCHES_RANKED = 200
 WORD = re.compile(r"\w+")
 
 
