@@ -1,7 +1,7 @@
 """Who may do what in the guide: one constant per permission, one predicate per rule.
 
 No model imports, so the models' own `visible_to` can ask these too. Usable in templates
-through the `guide_tags` filters `can_edit`, `can_delete` and `can_vote`.
+through the `guide_tags` filter `can_comment` and tags `own_actions` and `vote_widget`.
 """
 
 MODERATE_CODENAME = "moderate_theory"

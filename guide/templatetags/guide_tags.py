@@ -316,21 +316,7 @@ def json_ld(data):
 
 
 @register.filter
-def can_edit(user, item) -> bool:
-    """{% if user|can_edit:theory %}: the permission rule, not a copy of it."""
-    return permissions.can_edit(user, item)
-
-
-@register.filter
-def can_delete(user, item) -> bool:
-    return permissions.can_delete(user, item)
-
-
-@register.filter
-def can_vote(user, theory) -> bool:
-    return permissions.can_vote(user, theory)
-
-
-@register.filter
 def can_comment(user, theory) -> bool:
+    """{% if user|can_comment:theory %}: the permission rule, not a copy of it (editing,
+    deleting and voting go through own_actions and vote_widget)."""
     return permissions.can_comment(user, theory)
