@@ -118,7 +118,8 @@ class RankedTheories(Sequence):
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
-            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+            position = range(len(self))[index]  # IndexError as a list would raise it
+            return self[position : position + 1][0]
         chosen = self._ids[index]
         rows = self._theories.in_bulk(chosen)
         return [rows[pk] for pk in chosen if pk in rows]

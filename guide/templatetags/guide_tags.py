@@ -57,7 +57,6 @@ def theory_cards(context, theories):
     # On a page shared with fans a card's vote widget is a hole (vote_widget), the same
     # card for every fan: the reader's own vote is not part of its key.
     shared = pagecache.rendering_for_fans(context.get("request"))
-    language = get_language()
     fragments = []
     for theory in theories:
         show_id = theory.season.show_id
@@ -71,8 +70,6 @@ def theory_cards(context, theories):
         # Writes that change a card also change one of these, so a card is right at once
         # even when a topic's move is not seen yet (it lands when the write commits).
         shown_values = (
-            theory.pk,
-            language,
             title_hidden,
             outcome_hidden,
             signed_in,
@@ -84,15 +81,21 @@ def theory_cards(context, theories):
             theory.edited_at,
             theory.outcome,
             theory.is_hidden,
-            (theory.author.username, theory.author.display_name) if theory.author_id else None,
         )
-        key = "card:" + hashlib.blake2b(repr(shown_values).encode(), digest_size=16).hexdigest()
-        shown = (topics.theory(theory.pk),)
-        if theory.author_id is not None:
-            shown += (topics.fan(theory.author_id),)
         card = {"theory": theory, "title_hidden": title_hidden, "outcome_hidden": outcome_hidden}
-        fragments.append(Fragment(key=key, topics=shown, context=card))
+        fragments.append(_kept_piece("card", theory, topics.theory(theory.pk), shown_values, card))
     return mark_safe("".join(render_many(context, "includes/theory_card.html", fragments)))  # noqa: S308
+
+
+def _kept_piece(kind: str, item, topic: str, shown_values: tuple, piece: dict) -> Fragment:
+    """A theory's or comment's piece for core.fragments: keyed by its own `shown_values`
+    with the item, the language and its author's name; shown under `topic` and the
+    author's name topic."""
+    author = (item.author.username, item.author.display_name) if item.author_id else None
+    shown = (item.pk, get_language(), *shown_values, author)
+    key = f"{kind}:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    names = (topics.fan(item.author_id),) if item.author_id is not None else ()
+    return Fragment(key=key, topics=(topic, *names), context=piece)
 
 
 @register.simple_tag(takes_context=True)
@@ -106,26 +109,19 @@ def comment_items(context, comments, show):
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     shared = pagecache.rendering_for_fans(context.get("request"))
-    language = get_language()
     fragments = []
     for comment in comments:
         mine = "each fan's own" if shared else signed_in and comment.author_id == user.pk
         shown_values = (
-            comment.pk,
-            language,
             shielded_for(context, comment.spoiler_season, show.pk),
             signed_in,
             mine,
             comment.edited_at,
             comment.is_hidden,
-            (comment.author.username, comment.author.display_name) if comment.author_id else None,
         )
-        key = "comment:" + hashlib.blake2b(repr(shown_values).encode(), digest_size=16).hexdigest()
-        shown = (topics.theory(comment.theory_id),)
-        if comment.author_id is not None:
-            shown += (topics.fan(comment.author_id),)
         item = {"comment": comment, "show": show}
-        fragments.append(Fragment(key=key, topics=shown, context=item))
+        topic = topics.theory(comment.theory_id)
+        fragments.append(_kept_piece("comment", comment, topic, shown_values, item))
     return mark_safe("".join(render_many(context, "includes/comment.html", fragments)))  # noqa: S308
 
 
