@@ -122,6 +122,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: shared by every process on the machine (rate limits and invalidation must hold
 # across processes), so never per-process memory. Redis in production.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=5000")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"  # one client per pool, see there
 
 # Mail through Django 6.1's MAILERS, from EMAIL_URL (console by default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,71 @@
+"""The Redis cache backend keeps one client per connection pool (core/cache.py)."""
+
+import os
+import socket
+import uuid
+
+import pytest
+from django.core.cache.backends.redis import RedisCacheClient
+
+from core.cache import RedisCache
+from tests.test_settings import _manage
+
+
+def _backend(location: str) -> RedisCache:
+    return RedisCache(location, {"OPTIONS": {}})
+
+
+def _redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_every_call_gets_the_same_client_for_the_same_pool():
+    # Making a client does not connect, so no server is needed here.
+    backend = _backend("redis://127.0.0.1:6379/3")
+    first = backend._cache.get_client("a")
+    assert backend._cache.get_client("b") is first
+    assert backend._cache.get_client("c", write=True) is first
+    # Django's own client makes a new one each call: the reason for the subclass.
+    plain = RedisCacheClient(["redis://127.0.0.1:6379/3"])
+    assert plain.get_client() is not plain.get_client()
+
+
+def test_reads_spread_over_replicas_keep_a_client_each():
+    backend = _backend("redis://127.0.0.1:6379/3,redis://127.0.0.1:6380/3")
+    writer = backend._cache.get_client(write=True)
+    reader = backend._cache.get_client()
+    assert reader is not writer
+    assert reader.connection_pool.connection_kwargs["port"] == 6380
+    assert writer.connection_pool.connection_kwargs["port"] == 6379
+    assert backend._cache.get_client() is reader
+
+
+def test_a_redis_cache_url_selects_this_backend():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DEBUG="true",
+    )
+    assert result.stdout.strip() == "core.cache.RedisCache", result.stderr
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CI") and not _redis_answers(),
+    reason="no Redis on this machine (CI always has one)",
+)
+def test_values_round_trip_through_redis():
+    backend = _backend("redis://127.0.0.1:6379/14")
+    key = f"round-trip-{uuid.uuid4()}"
+    assert backend.add(key, {"n": 1}, 30)
+    assert not backend.add(key, {"n": 2}, 30)
+    assert backend.get(key) == {"n": 1}
+    backend.set_many({key: "x", key + "-other": "y"}, 30)
+    assert backend.get_many([key, key + "-other"]) == {key: "x", key + "-other": "y"}
+    backend.delete_many([key, key + "-other"])
+    assert backend.get(key) is None
