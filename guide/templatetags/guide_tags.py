@@ -140,9 +140,17 @@ def vote_widget(context, theory):
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     template = context.template.engine.get_template("includes/vote.html")
+    # What every form of the widget shares, worked out once: a page shared with fans
+    # renders four forms of it for each theory.
+    shared = {
+        "url": reverse("guide:vote", args=[theory.pk]),
+        "score_label": _("Score"),
+        "up_label": _("Vote up theory %(title)s") % {"title": theory.pk},
+        "down_label": _("Vote down theory %(title)s") % {"title": theory.pk},
+    }
 
     def widget(vote_open: bool, my_vote) -> SafeString:
-        with context.push(theory=theory, vote_open=vote_open, my_vote=my_vote):
+        with context.push(theory=theory, vote_open=vote_open, my_vote=my_vote, vote=shared):
             return template.render(context)
 
     request = context.get("request")
