@@ -5,6 +5,7 @@ from datetime import date
 from http import HTTPStatus
 
 import pytest
+from django.contrib.sessions.backends.cache import SessionStore
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -276,8 +277,31 @@ def test_a_write_must_name_what_it_changed():
 
 @pytest.mark.parametrize("arguments", [{"topics": "theories"}, {"topics": [], "params": "page"}])
 def test_topics_and_parameters_are_lists_not_strings(arguments):
-    with pytest.raises(TypeError, match="in a list"):
+    with pytest.raises(TypeError) as refused:
         cache_for_visitors(**arguments)
+    assert str(refused.value) == "Name topics and query parameters in a list, not a string."
+
+
+@pytest.mark.parametrize(
+    ("marked", "renders"), [({}, 2), ({"fans": False}, 2), ({"fans": True}, 1)]
+)
+def test_only_views_marked_for_fans_share_their_pages_with_them(rf, fan, settings, marked, renders):
+    """Unless a view says fans=True, each signed-in fan gets it rendered for them alone."""
+    shown = {"renders": 0}
+
+    @cache_for_visitors(topics=["thing"], **marked)
+    def view(request):
+        shown["renders"] += 1
+        return HttpResponse("page")
+
+    for _ in range(2):
+        request = rf.get("/")
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = "signed-in"
+        request.user, request.session, request.LANGUAGE_CODE = fan, SessionStore(), "en"
+        assert view(request).content == b"page"
+    assert shown["renders"] == renders
+    # What the tests that enumerate shared views (test_pagecache_fans) go by.
+    assert view.shared_with_fans is marked.get("fans", False)
 
 
 def test_no_write_but_an_editors_refreshes_the_whole_site(

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from guide.models import SeasonStatus
 from guide.permissions import can_delete, can_edit, is_moderator
@@ -50,6 +51,13 @@ def test_a_theory_whose_season_is_out_is_frozen_for_its_author_too(rule, author)
     assert rule(author, frozen) is False
     # Comments on it are not frozen: only the prediction is.
     assert rule(author, CommentFactory(author=author, theory=frozen)) is True
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_withdrawn_theory_stays_as_it_was_left(rule, author, theory):
+    theory.withdrawn_at = timezone.now()
+    theory.save(update_fields=["withdrawn_at"])
+    assert rule(author, theory) is False
 
 
 def test_moderators_are_active_staff_with_the_moderation_permission(moderator, editor, fan):

@@ -50,3 +50,13 @@ def test_counts_follow_every_change_of_mind(changes):
         counts.score,
     )
     assert selectors.vote_count_mismatches(Theory.objects.filter(pk=theory.pk)) == []
+
+
+def test_a_fans_votes_are_read_for_the_theories_asked_about_and_no_others(fan, other_fan):
+    asked, elsewhere = TheoryFactory(), TheoryFactory()
+    services.cast_vote(user=fan, theory=asked, value=-1)
+    services.cast_vote(user=fan, theory=elsewhere, value=1)
+    services.cast_vote(user=other_fan, theory=asked, value=1)
+    assert selectors.votes_by(fan, [asked.pk]) == {asked.pk: -1}
+    assert selectors.votes_by(other_fan, [asked.pk, elsewhere.pk]) == {asked.pk: 1}
+    assert selectors.votes_by(fan, []) == {}
