@@ -21,14 +21,22 @@ LINK_REL = "nofollow ugc noopener"
 BARE_LINK_SCHEMES = {"http:", "https:", "mailto:"}
 
 
+def _is_bare_link(found) -> bool:
+    return found.schema.lower() in BARE_LINK_SCHEMES or (
+        not found.schema and found.raw.lower().startswith("www.")
+    )
+
+
 class _BareLinks(LinkifyIt):
+    """Bare addresses become links only for the schemes we link. markdown-it asks in two
+    places: match() for a whole text, match_at_start() while parsing inline text."""
+
     def match(self, text):
-        return [
-            found
-            for found in super().match(text) or []
-            if found.schema.lower() in BARE_LINK_SCHEMES
-            or (not found.schema and found.raw.lower().startswith("www."))
-        ]
+        return [found for found in super().match(text) or [] if _is_bare_link(found)]
+
+    def match_at_start(self, text):
+        found = super().match_at_start(text)
+        return found if found is not None and _is_bare_link(found) else None
 
 
 def _mark_images_in_links(state) -> None:
@@ -48,7 +56,7 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
     token = tokens[idx]
     src = token.attrGet("src") or ""
     text = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env) or src)
-    if token.meta.get("inside_link"):
+    if token.meta.get("inside_link") or not src:  # no link inside a link, nor to nowhere
         return text
     return f'<a href="{escapeHtml(src)}">{text}</a>'
 

@@ -52,6 +52,24 @@ def test_bare_links_become_links():
     )
 
 
+def test_bare_links_keep_to_the_schemes_we_link_whatever_their_case():
+    html = render("HTTPS://EXAMPLE.ORG/B and MAILTO:crew@example.org, not ftp://example.org/f.")
+    assert links(html) == [
+        ("HTTPS://EXAMPLE.ORG/B", "nofollow ugc noopener"),
+        ("MAILTO:crew@example.org", "nofollow ugc noopener"),
+    ]
+    # Not an anchor the sanitiser has emptied of its address: plain text.
+    assert "ftp://example.org/f." in Elements(html).text
+    assert html.count("<a") == 2
+
+
+@pytest.mark.parametrize(("source", "text"), [("![the poster]()", "the poster"), ("![]( )", "")])
+def test_an_image_without_an_address_is_its_text_not_a_link_to_nowhere(source, text):
+    html = render(source)
+    assert "<a" not in html
+    assert Elements(html).text.strip() == text
+
+
 @pytest.mark.parametrize("text", ["Season2.E1", "Mr.Lee said so", "see notes.py", "e.g. this"])
 def test_words_with_dots_stay_words(text):
     assert "<a" not in render(text)
