@@ -116,17 +116,23 @@ def test_a_theory_edit_refreshes_the_lists_but_not_other_theory_pages(
     assert "Look closer." in Client().get(world["a"].get_absolute_url(), follow=True).text
 
 
+@pytest.mark.parametrize("characters", [0, 2])
 def test_a_theory_edit_that_leaves_its_card_alone_leaves_the_listings_cached(
-    world, django_assert_num_queries, django_capture_on_commit_callbacks
+    world, characters, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     """Cards show a theory's title, spoiler tag and characters, not its text."""
     theory_a = world["a"]
+    kept = CharacterFactory.create_batch(characters, show=world["season"].show)
+    theory_a.characters.set(kept)
     card_pages = [p for p in other_pages(world) if "search" not in p]
     text_pages = [reverse("guide:feed_theories"), reverse("guide:search") + "?q=rooftop"]
     warm([theory_a.get_absolute_url(), *card_pages, *text_pages])
     with django_capture_on_commit_callbacks(execute=True):
         services.edit_theory(
-            theory=theory_a, title=theory_a.title, body="It happens on the rooftop."
+            theory=theory_a,
+            title=theory_a.title,
+            body="It happens on the rooftop.",
+            characters=kept,
         )
     assert_cached(card_pages, django_assert_num_queries)
     assert "It happens on the rooftop." in Client().get(theory_a.get_absolute_url()).text
@@ -158,6 +164,16 @@ def test_a_hidden_comment_leaves_its_theory_page_and_shows_in_the_log_at_once(
     assert_cached([world["b"].get_absolute_url()], django_assert_num_queries)
     assert "First thoughts" not in Client().get(theory_a).text
     assert "rude" in Client().get(log).text
+
+
+def test_a_hidden_theory_leaves_its_own_page_at_once(
+    moderator, world, django_capture_on_commit_callbacks
+):
+    theory_a = world["a"].get_absolute_url()
+    warm([theory_a])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_hidden(moderator=moderator, item=world["a"], hidden=True, reason="spam")
+    assert Client().get(theory_a).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_a_renamed_commenter_shows_at_once_on_the_theory_page(
