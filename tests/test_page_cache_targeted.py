@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts import tokens as account_tokens
 from core import freshness
-from core.pagecache import cache_for_visitors, depends_on
+from core.pagecache import cache_for_visitors, depends_on, personal
 from guide import services
 from guide.models import Outcome, Report, SeasonStatus
 from tests.factories import (
@@ -395,3 +395,34 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
                 write()
             with django_assert_num_queries(0):
                 assert Client().get(editors_only).status_code == HTTPStatus.OK, name
+
+
+def choose_first_variant(request, holes):
+    return [variants["first"] for _key, variants in holes]
+
+
+def choose_for_one_hole_only(request, holes):
+    return [variants["first"] for _key, variants in holes[:1]]
+
+
+@pytest.mark.parametrize(
+    ("chooser", "answers_every_hole"),
+    [("choose_first_variant", True), ("choose_for_one_hole_only", False)],
+)
+def test_a_chooser_must_fill_every_hole_it_is_given(rf, fan, settings, chooser, answers_every_hole):
+    """A hole left empty would be a page missing the reader's own part, silently."""
+
+    @cache_for_visitors(topics=["thing"], fans=True)
+    def view(request):
+        path = f"tests.test_page_cache_targeted.{chooser}"
+        holes = [personal(request, path, n, {"first": f"<b>{n}</b>"}) for n in (1, 2)]
+        return HttpResponse(f"<p>{holes[0]}|{holes[1]}</p>")
+
+    request = rf.get("/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "signed-in"
+    request.user, request.session, request.LANGUAGE_CODE = fan, SessionStore(), "en"
+    if answers_every_hole:
+        assert view(request).content == b"<p><b>1</b>|<b>2</b></p>"
+    else:
+        with pytest.raises(ValueError, match="zip"):
+            view(request)

@@ -17,6 +17,7 @@ from guide.models import (
     ModerationAction,
     ModerationKind,
     Report,
+    ReportReason,
     ReportStatus,
     Season,
     Show,
@@ -120,6 +121,11 @@ def test_hide_and_resolve_hides_the_targets_and_logs_each_step(world, moderator,
         [(ModerationKind.HIDE, moderator.pk), (ModerationKind.RESOLVE_REPORT, moderator.pk)] * 2
     )
     assert all(action.reason for action in log)
+    # A report's entry carries what the fan reported; hiding has nothing to add.
+    details = sorted((a.kind, a.detail) for a in log)
+    assert details == sorted(
+        [(ModerationKind.HIDE, ""), (ModerationKind.RESOLVE_REPORT, ReportReason.SPAM)] * 2
+    )
     labels = {(action.target_kind, action.target_label) for action in log}
     assert labels == {
         ("theory", f"#{world.rule_breaker.pk}"),
