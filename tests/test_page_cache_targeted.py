@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from accounts import tokens as account_tokens
-from core import freshness
+from core import freshness, pagecache
 from core.pagecache import cache_for_visitors, depends_on, personal
 from guide import services
 from guide.models import Outcome, Report, SeasonStatus
@@ -426,3 +426,36 @@ def test_a_chooser_must_fill_every_hole_it_is_given(rf, fan, settings, chooser, 
     else:
         with pytest.raises(ValueError, match="zip"):
             view(request)
+
+
+def test_a_render_that_changed_the_session_is_not_kept(rf):
+    """What a render put in the session is that reader's: the page it made is theirs."""
+    shown = {"renders": 0}
+
+    @cache_for_visitors(topics=["thing"])
+    def view(request):
+        shown["renders"] += 1
+        request.session["seen"] = True
+        return HttpResponse("page")
+
+    for _ in range(2):
+        request = rf.get("/")
+        request.session, request.LANGUAGE_CODE = SessionStore(), "en"
+        view(request)
+    assert shown["renders"] == 2
+
+
+def test_pages_are_kept_for_the_visitor_page_seconds(rf, monkeypatch):
+    kept = []
+    set_in_cache = cache.set
+
+    def recording_set(key, value, timeout=None, *args, **kwargs):
+        kept.append((key, timeout))
+        return set_in_cache(key, value, timeout, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache.cache, "set", recording_set)
+    view = counting_view({"text": "x"})
+    view(rf.get("/"))
+    assert [timeout for key, timeout in kept if key.startswith("pages:")] == [
+        pagecache.VISITOR_PAGE_SECONDS
+    ]
