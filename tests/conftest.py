@@ -57,6 +57,13 @@ def _staff_groups(request):
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The whole-page cache on, as in production (the test settings leave it off);
+    modules about it ask for it with pytest.mark.usefixtures("page_cache")."""
+    settings.VISITOR_PAGE_CACHE = True
+
+
+@pytest.fixture
 def fan(db):
     return UserFactory(username="fan")
 

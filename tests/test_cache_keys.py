@@ -14,12 +14,7 @@ from django.urls import reverse
 from core.reader import PROGRESS_COOKIE, PROGRESS_SALT, THEME_COOKIE
 from tests.factories import SeasonFactory, TheoryFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture

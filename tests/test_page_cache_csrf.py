@@ -15,14 +15,9 @@ from core.pagecache import cache_for_visitors
 from guide import services
 from tests.factories import TheoryFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 TOKEN_FIELD_TEXT = 'name="csrfmiddlewaretoken" value="'
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
 
 
 class Tokens(HTMLParser):

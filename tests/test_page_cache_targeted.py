@@ -5,6 +5,7 @@ from datetime import date
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.cache import SessionStore
 from django.core.cache import cache
 from django.db import transaction
@@ -27,12 +28,7 @@ from tests.factories import (
 )
 from tests.kit.introspection import own_functions
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture
@@ -298,10 +294,18 @@ def test_topics_and_parameters_are_lists_not_strings(arguments):
     assert str(refused.value) == "Name topics and query parameters in a list, not a string."
 
 
+def signed_in_request(rf, user):
+    """A GET as the middleware leaves it for a signed-in reader: what the cache looks at."""
+    request = rf.get("/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "signed-in"
+    request.user, request.session, request.LANGUAGE_CODE = user, SessionStore(), "en"
+    return request
+
+
 @pytest.mark.parametrize(
     ("marked", "renders"), [({}, 2), ({"fans": False}, 2), ({"fans": True}, 1)]
 )
-def test_only_views_marked_for_fans_share_their_pages_with_them(rf, fan, settings, marked, renders):
+def test_only_views_marked_for_fans_share_their_pages_with_them(rf, fan, marked, renders):
     """Unless a view says fans=True, each signed-in fan gets it rendered for them alone."""
     shown = {"renders": 0}
 
@@ -311,10 +315,7 @@ def test_only_views_marked_for_fans_share_their_pages_with_them(rf, fan, setting
         return HttpResponse("page")
 
     for _ in range(2):
-        request = rf.get("/")
-        request.COOKIES[settings.SESSION_COOKIE_NAME] = "signed-in"
-        request.user, request.session, request.LANGUAGE_CODE = fan, SessionStore(), "en"
-        assert view(request).content == b"page"
+        assert view(signed_in_request(rf, fan)).content == b"page"
     assert shown["renders"] == renders
     # What the tests that enumerate shared views (test_pagecache_fans) go by.
     assert view.shared_with_fans is marked.get("fans", False)
@@ -409,7 +410,7 @@ def choose_for_one_hole_only(request, holes):
     ("chooser", "answers_every_hole"),
     [("choose_first_variant", True), ("choose_for_one_hole_only", False)],
 )
-def test_a_chooser_must_fill_every_hole_it_is_given(rf, fan, settings, chooser, answers_every_hole):
+def test_a_chooser_must_fill_every_hole_it_is_given(rf, fan, chooser, answers_every_hole):
     """A hole left empty would be a page missing the reader's own part, silently."""
 
     @cache_for_visitors(topics=["thing"], fans=True)
@@ -418,9 +419,7 @@ def test_a_chooser_must_fill_every_hole_it_is_given(rf, fan, settings, chooser, 
         holes = [personal(request, path, n, {"first": f"<b>{n}</b>"}) for n in (1, 2)]
         return HttpResponse(f"<p>{holes[0]}|{holes[1]}</p>")
 
-    request = rf.get("/")
-    request.COOKIES[settings.SESSION_COOKIE_NAME] = "signed-in"
-    request.user, request.session, request.LANGUAGE_CODE = fan, SessionStore(), "en"
+    request = signed_in_request(rf, fan)
     if answers_every_hole:
         assert view(request).content == b"<p><b>1</b>|<b>2</b></p>"
     else:

@@ -9,12 +9,7 @@ from django.urls import reverse
 from guide import services
 from tests.factories import CommentFactory, SeasonFactory, TheoryFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from guide import services
 from guide.models import Season, SeasonStatus
 from tests.factories import SeasonFactory, TheoryFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from tests.factories import TheoryFactory, UserFactory
 from tests.kit.shield import open_part
 from tests.kit.worlds import NOT_ANSWERED, World, build_world, reader_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 LEVELS = [NOT_ANSWERED, 0, 1]
 
@@ -57,11 +57,6 @@ def address(name: str, world: World) -> str:
         "guide:leaderboard": lambda: reverse(name),
         "accounts:profile": lambda: reverse(name, args=[world.other_fan.username]),
     }[name]()
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
 
 
 @pytest.fixture

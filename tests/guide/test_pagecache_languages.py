@@ -13,15 +13,10 @@ from django.urls import reverse
 from tests.kit.html import page_of
 from tests.kit.worlds import build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 ENGLISH = {"accept-language": "en"}
 KOREAN = {"accept-language": "ko"}
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
 
 
 @pytest.fixture

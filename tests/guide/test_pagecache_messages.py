@@ -8,14 +8,9 @@ from django.urls import reverse
 from tests.factories import PASSWORD, UserFactory
 from tests.kit.html import page_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 GOODBYE = "Your account is deleted. Goodbye, and thank you."
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
 
 
 def test_the_goodbye_after_deleting_an_account_is_shown_on_a_cached_page(db):

@@ -9,12 +9,7 @@ from core.reader import THEME_COOKIE
 from tests.factories import TheoryFactory
 from tests.kit.html import page_of
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.VISITOR_PAGE_CACHE = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def theme_of(response) -> str:
