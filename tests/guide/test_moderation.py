@@ -363,6 +363,58 @@ def test_moderation_log_lists_decisions_without_the_hidden_text(world, moderator
     assert "dismissed a report of a theory" in body
 
 
+def _log_rows(client=None) -> list[str]:
+    body = html((client or Client()).get(reverse("guide:moderation_log")))
+    return [text_of(row) for row in re.findall(r'<li class="log-entry">.*?</li>', body, re.S)]
+
+
+def test_moderation_log_is_newest_first_by_time_then_by_entry(db):
+    """Newest decision first by when it was made, however the rows were numbered; two
+    decisions in the same instant come in the order they were logged, the later first."""
+    now = timezone.now()
+    first, second, third = (
+        ModerationActionFactory(target_kind="theory", target_label=label)
+        for label in ("#first", "#second", "#third")
+    )
+    # The first row logged is the newest decision (a slow transaction committed last);
+    # the other two were made in the same instant. Updating the third before the second
+    # leaves PostgreSQL's table holding them out of order, so only the tie-break by entry
+    # puts them right there.
+    ModerationAction.objects.filter(pk=first.pk).update(created_at=now)
+    for action in (third, second):
+        ModerationAction.objects.filter(pk=action.pk).update(
+            created_at=now - datetime.timedelta(minutes=5)
+        )
+    rows = _log_rows()
+    labels = ("#first", "#second", "#third")
+    order = [next(label for label in labels if label in row) for row in rows]
+    assert order == ["#first", "#third", "#second"]
+
+
+def test_a_decision_logged_before_targets_had_kinds_reads_who_and_what(db, moderator):
+    action = ModerationActionFactory(moderator=moderator, target_kind="", target_label="#7")
+    (row,) = _log_rows()
+    sentence = f"Moderator {moderator.public_name}: {action.get_kind_display()}"
+    assert row.endswith(f" {sentence} #7"), row
+
+
+def test_the_log_links_a_comment_only_while_anyone_may_see_it(world, moderator):
+    shown = CommentFactory(theory=world.visible, body="Shown.")
+    hidden = CommentFactory(theory=world.visible, body=HIDDEN_COMMENT, is_hidden=True)
+    for comment in (shown, hidden):
+        ModerationActionFactory(
+            moderator=moderator,
+            theory=None,
+            comment=comment,
+            target_kind="comment",
+            target_label=f"#{comment.pk}",
+        )
+    body = html(Client().get(reverse("guide:moderation_log")))
+    assert shown.get_absolute_url() in body
+    assert hidden.get_absolute_url() not in body
+    assert len(re.findall(r'<li class="log-entry">', body)) == 2
+
+
 def test_moderation_log_queries_do_not_grow(db, django_assert_max_num_queries):
     client = Client()
     url = reverse("guide:moderation_log")
