@@ -209,10 +209,9 @@ def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
         Season.objects.previewable_by(user).select_related("show"), show__slug=slug, number=number
     )
     facts = list(season.facts.select_related("quoted_person").order_by("order", "pk"))
+    # A character's statuses are all in its own show's seasons (CharacterStatus.clean).
     earlier = CharacterStatus.objects.filter(
-        character=OuterRef("character"),
-        season__show=season.show,
-        season__number__lt=season.number,
+        character=OuterRef("character"), season__number__lt=season.number
     )
     cast = list(
         season.character_statuses.select_related("character__actor", "character__show")
