@@ -1,0 +1,85 @@
+"""Which row lock a write takes on its theory, on PostgreSQL (SQLite locks the whole file).
+
+A write that only adds a row pointing at the theory (a comment, a report, an edit of
+its text) holds the theory against other such writes but must not stop a foreign-key
+check elsewhere (FOR KEY SHARE, which PostgreSQL takes for every row inserted that
+points at the theory). Taking a theory down holds it against those checks too, so no
+new row can point at a theory that is going.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import OperationalError, connection, transaction
+
+from guide import services
+from tests.factories import CommentFactory, SeasonFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row lock modes exist only on PostgreSQL"
+    ),
+]
+
+
+LOCK = {
+    "UPDATE": "SELECT 1 FROM guide_theory WHERE id = %s FOR UPDATE NOWAIT",
+    "NO KEY UPDATE": "SELECT 1 FROM guide_theory WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+    "KEY SHARE": "SELECT 1 FROM guide_theory WHERE id = %s FOR KEY SHARE NOWAIT",
+}
+
+
+def _another_connection_can_lock(theory_id: int, mode: str) -> bool:
+    """Whether a second connection gets `mode` on the theory's row at once (NOWAIT)."""
+
+    def attempt() -> bool:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(LOCK[mode], [theory_id])
+            return True
+        except OperationalError:  # lock_not_available
+            return False
+        finally:
+            connection.close()  # the thread's own connection
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(attempt).result(timeout=30)
+
+
+@pytest.fixture
+def theory(db):
+    return services.post_theory(
+        author=UserFactory(username="author"), season=SeasonFactory(), title="Locks", body="x"
+    )
+
+
+def test_nothing_holds_a_theory_between_writes(theory):
+    assert _another_connection_can_lock(theory.pk, "UPDATE")
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda theory: services.post_comment(author=UserFactory(), theory=theory, body="Hi"),
+        lambda theory: services.report(reporter=UserFactory(), theory=theory, reason="spam"),
+        lambda theory: services.edit_theory(
+            theory=theory, title="Locks, edited", body="y", characters=[]
+        ),
+    ],
+    ids=["comment", "report", "edit"],
+)
+def test_a_write_to_a_theory_holds_it_without_stopping_references(theory, write):
+    with transaction.atomic():
+        write(theory)
+        assert not _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
+        assert _another_connection_can_lock(theory.pk, "KEY SHARE")
+
+
+def test_taking_a_theory_down_stops_new_references_too(theory):
+    # Another fan's comment gives them a stake, so the theory is withdrawn, not deleted,
+    # and its row stays for the lock to be seen.
+    CommentFactory(theory=theory, author=UserFactory())
+    with transaction.atomic():
+        assert services.delete_theory(theory=theory) is True
+        assert not _another_connection_can_lock(theory.pk, "KEY SHARE")
