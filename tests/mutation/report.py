@@ -4,6 +4,9 @@
 for every mutant's status (`mutmut results`) and for each one that no test killed, its
 diff (`mutmut show`). A survivor whose function and changed lines match an entry of
 equivalent.toml (beside this file) is an equivalent mutant: it leaves out of the score.
+An entry with `killed_by` instead of a reason is a mutant that only PostgreSQL can tell
+apart (a row lock mode, the order of ties): mutmut runs on SQLite, where it survives, and
+the test named kills it on PostgreSQL in CI; it counts as killed.
 
 score = killed / (mutants - equivalent); a timeout or a crash counts as killed, a mutant
 that no test reaches counts as a survivor. Exits 1 when a module scores under
@@ -79,9 +82,11 @@ def read_diff(mutant: Mutant) -> None:
 def load_equivalents() -> list[dict]:
     entries = tomllib.loads(EQUIVALENT_FILE.read_text())["mutant"]
     for entry in entries:
-        missing = {"function", "before", "after", "reason"} - entry.keys()
+        missing = {"function", "before", "after"} - entry.keys()
         assert not missing, f"{EQUIVALENT_FILE.name}: {entry} lacks {missing}"
-        assert entry["reason"].strip(), f"{EQUIVALENT_FILE.name}: {entry} gives no reason"
+        why = entry.get("reason", entry.get("killed_by", ""))
+        assert why.strip(), f"{EQUIVALENT_FILE.name}: {entry} gives no reason nor killed_by"
+        assert not {"reason", "killed_by"} <= entry.keys(), f"{entry}: reason or killed_by"
     return entries
 
 
@@ -104,11 +109,12 @@ class Outcome:
     survivors: list[Mutant]
     equivalent: list[tuple[Mutant, dict]]
     stale: list[dict]
+    killed_on_postgresql: list[tuple[Mutant, dict]] = field(default_factory=list)
 
 
 def classify(mutants: list[Mutant], entries: list[dict]) -> Outcome:
     by_module: dict[str, Counter] = defaultdict(Counter)
-    survivors, equivalent, used = [], [], set()
+    survivors, equivalent, on_postgresql, used = [], [], [], set()
     for mutant in mutants:
         counts = by_module[mutant.module]
         counts["mutants"] += 1
@@ -121,10 +127,14 @@ def classify(mutants: list[Mutant], entries: list[dict]) -> Outcome:
             if entry is None:
                 counts["survived"] += 1
                 survivors.append(mutant)
+                continue
+            used.add(id(entry))
+            if "killed_by" in entry:
+                counts["killed"] += 1
+                on_postgresql.append((mutant, entry))
             else:
                 counts["equivalent"] += 1
                 equivalent.append((mutant, entry))
-                used.add(id(entry))
     # A partial run (make mutation MUTANTS=...) says nothing of the modules it skipped.
     checked = {mutant.module for mutant in mutants if mutant.status not in NOT_RUN}
     stale = [
@@ -132,7 +142,7 @@ def classify(mutants: list[Mutant], entries: list[dict]) -> Outcome:
         for entry in entries
         if id(entry) not in used and entry["function"].rsplit(".", 1)[0].startswith(tuple(checked))
     ]
-    return Outcome(dict(by_module), survivors, equivalent, stale)
+    return Outcome(dict(by_module), survivors, equivalent, stale, on_postgresql)
 
 
 def score(counts: Counter) -> float | None:
@@ -164,6 +174,11 @@ def render(outcome: Outcome, seconds: int | None) -> str:
     lines += ["", f"Equivalent mutants, left out of the score ({len(outcome.equivalent)}):"]
     for mutant, entry in outcome.equivalent:
         lines.append(f"  {mutant.name}: {' '.join(entry['reason'].split())}")
+    if outcome.killed_on_postgresql:
+        count = len(outcome.killed_on_postgresql)
+        lines += ["", f"Survive on SQLite, killed on PostgreSQL, counted as killed ({count}):"]
+        for mutant, entry in outcome.killed_on_postgresql:
+            lines.append(f"  {mutant.name}: {' '.join(entry['killed_by'].split())}")
     if outcome.stale:
         lines += ["", "Entries of equivalent.toml that match no surviving mutant (update them):"]
         lines += [f"  {entry['function']}: {entry['after'].strip()}" for entry in outcome.stale]

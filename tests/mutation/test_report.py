@@ -1,5 +1,7 @@
 """The mutation report's arithmetic and its reading of the kept equivalent list."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.mutation.report import Mutant, classify, load_equivalents, matches, score
@@ -72,10 +74,37 @@ def test_an_entry_that_no_longer_survives_is_stale_only_where_its_module_ran():
     assert classify(elsewhere, [ENTRY]).stale == []
 
 
-def test_every_kept_equivalent_names_a_function_and_gives_a_reason():
+def test_a_mutant_killed_on_postgresql_counts_as_killed_not_equivalent():
+    on_postgresql = {
+        **{key: ENTRY[key] for key in ("function", "before", "after")},
+        "killed_by": "tests/guide/test_example.py::test_ties on PostgreSQL",
+    }
+    mutants = [
+        Mutant("guide.ranking.x_hot__mutmut_1", "killed"),
+        survivor("guide.ranking.x_hot__mutmut_4", ENTRY["before"], ENTRY["after"]),
+        survivor("guide.ranking.x_hot__mutmut_5", "order = 1", "order = 2"),
+    ]
+    outcome = classify(mutants, [on_postgresql])
+    ranking = outcome.by_module["guide.ranking"]
+    assert (ranking["killed"], ranking["survived"], ranking["equivalent"]) == (2, 1, 0)
+    assert score(ranking) == pytest.approx(100 * 2 / 3)
+    assert [(m.name, e) for m, e in outcome.killed_on_postgresql] == [
+        ("guide.ranking.x_hot__mutmut_4", on_postgresql)
+    ]
+    assert outcome.equivalent == []
+    assert outcome.stale == []
+
+
+def test_every_kept_entry_names_a_function_and_a_reason_or_a_postgresql_test_that_exists():
     entries = load_equivalents()
     assert entries
     for entry in entries:
         assert entry["function"].count(".") >= 2, entry
         assert entry["before"].strip() != entry["after"].strip(), entry
-        assert len(entry["reason"].split()) >= 5, entry
+        if "killed_by" not in entry:
+            assert len(entry["reason"].split()) >= 5, entry
+            continue
+        test, on = entry["killed_by"].split(" ", 1)
+        assert on == "on PostgreSQL", entry
+        path, name = test.split("::")
+        assert f"def {name.split('[')[0]}(" in Path(path).read_text(), entry
