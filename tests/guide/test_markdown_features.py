@@ -52,6 +52,14 @@ def test_bare_links_become_links():
     )
 
 
+def test_a_bare_link_is_read_whole_before_emphasis_can_cut_it():
+    # Asterisks inside an address are part of it, not emphasis (a wiki's or a search's
+    # address often has them).
+    html = render("Cast list: https://example.org/cast*2*b and more")
+    assert links(html) == [("https://example.org/cast*2*b", "nofollow ugc noopener")]
+    assert "<em>" not in html
+
+
 def test_bare_links_keep_to_the_schemes_we_link_whatever_their_case():
     html = render("HTTPS://EXAMPLE.ORG/B and MAILTO:crew@example.org, not ftp://example.org/f.")
     assert links(html) == [

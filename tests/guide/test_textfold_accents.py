@@ -9,8 +9,10 @@ import pytest
 from guide.textfold import accent_table, fold
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def table() -> dict[str, str]:
+    # Built for each test (it is cheap): a test is then known to read accent_table, which
+    # is how mutation testing picks the tests to run against a change to it.
     source, target = accent_table()
     assert len(source) == len(target)
     assert len(set(source)) == len(source), "each letter once"
