@@ -399,8 +399,9 @@ def _label(item) -> str:
     return f"#{item.pk} (#{item.theory_id})"
 
 
-def _log(*, moderator, kind: str, item=None, report_row=None, detail: str = "", reason: str = ""):
-    target = item if item is not None else (report_row.target if report_row else None)
+def _log(*, moderator, kind: str, reason: str, item=None, report_row=None, detail: str = ""):
+    """Log a decision about `item`, or about the target of `report_row` (one is given)."""
+    target = item if item is not None else report_row.target
     return ModerationAction.objects.create(
         moderator=moderator,
         kind=kind,
