@@ -4,10 +4,13 @@ Views parse input, call a selector (or a service, for writes) and render. Select
 the reader where what they return depends on who reads.
 """
 
+import difflib
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -29,6 +32,7 @@ from guide.models import (
     Outcome,
     Report,
     ReportStatus,
+    Revision,
     Season,
     Show,
     Theory,
@@ -341,3 +345,141 @@ def _public_url(action: ModerationAction) -> str | None:
     if comment is not None:
         return None if comment.is_hidden else comment.get_absolute_url()
     return theory.get_absolute_url()
+
+
+# Edit history ----------------------------------------------------------------------------
+
+EDITS_PER_PAGE = 20
+DIFF_LINES = 300
+
+
+@dataclass
+class Version:
+    """One text an item had: its title (theories), body and spoiler tag."""
+
+    title: str
+    body: str
+    spoiler_season: int | None
+    shield_season: int | None  # what the page shields it with
+
+
+@dataclass
+class Edit:
+    """One edit: when, the text before and after, and the body's lines as they changed
+    ("same", "removed" or "added"), shielded as the later-spoiling of the two texts."""
+
+    at: datetime
+    before: Version
+    after: Version
+    lines: list[tuple[str, str]]
+
+    @property
+    def shield_season(self) -> int | None:
+        tags = [v.shield_season for v in (self.before, self.after) if v.shield_season]
+        return max(tags, default=None)
+
+    @property
+    def title_changed(self) -> bool:
+        return self.before.title != self.after.title
+
+    @property
+    def tag_changed(self) -> bool:
+        return self.before.spoiler_season != self.after.spoiler_season
+
+
+@dataclass
+class History:
+    item: Theory | Comment
+    theory: Theory
+    page: Page  # of the edits, newest first
+    edits: list[Edit]
+    posted: Version | None  # the text as first posted, on the last page
+    posted_at: datetime
+
+
+def theory_history(*, pk: int, user, page: str | None) -> History:
+    """A theory's edits, for anyone who may read the theory; not once it is withdrawn,
+    as its text is gone from the site."""
+    theory = get_object_or_404(
+        Theory.objects.visible_to(user).filter(not_withdrawn()).select_related("season__show"),
+        pk=pk,
+    )
+    return _history(theory, theory, theory.revisions.all(), page)
+
+
+def comment_history(*, pk: int, user, page: str | None) -> History:
+    """A comment's edits, for anyone who may read the comment and its theory."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(user).select_related("theory__season__show"), pk=pk
+    )
+    theory = get_object_or_404(Theory.objects.visible_to(user), pk=comment.theory_id)
+    comment.theory = theory
+    return _history(comment, theory, comment.revisions.all(), page)
+
+
+def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None) -> History:
+    current = Version(
+        getattr(item, "title", ""), item.body, item.spoiler_season, item.spoiler_season
+    )
+    page = Paginator(revisions.order_by("-replaced_at", "-pk"), EDITS_PER_PAGE).get_page(
+        page_number
+    )
+    rows = list(page.object_list)
+    for row in rows:
+        row.theory, row.comment = (theory, None) if item is theory else (None, item)
+    # Each edit replaced a revision with the next newer text: the current text on the
+    # first page, else the revision just before this page's first.
+    newer = _newer_revision(revisions, rows[0]) if rows and page.has_previous() else None
+    if newer is not None:
+        newer.theory, newer.comment = rows[0].theory, rows[0].comment
+    after = _version(newer) if newer is not None else current
+    edits = []
+    for row in rows:
+        before = _version(row)
+        edits.append(
+            Edit(
+                at=row.replaced_at,
+                before=before,
+                after=after,
+                lines=_line_diff(before.body, after.body),
+            )
+        )
+        after = before
+    last_page = not page.has_next()
+    return History(
+        item=item,
+        theory=theory,
+        page=page,
+        edits=edits,
+        posted=after if last_page else None,
+        posted_at=item.created_at,
+    )
+
+
+def _newer_revision(revisions: QuerySet, revision: Revision) -> Revision | None:
+    later = Q(replaced_at__gt=revision.replaced_at) | Q(
+        replaced_at=revision.replaced_at, pk__gt=revision.pk
+    )
+    return revisions.filter(later).order_by("replaced_at", "pk").first()
+
+
+def _version(revision: Revision) -> Version:
+    return Version(revision.title, revision.body, revision.spoiler_season, revision.shield_season)
+
+
+def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The body's lines, each kept, removed or added. By line, as Markdown paragraphs are
+    lines; a text with more than DIFF_LINES lines (made so on purpose: the body's limit
+    allows 10,000 one-letter lines) shows as all removed and all added, so the work
+    stays bounded."""
+    old, new = before.splitlines(), after.splitlines()
+    if max(len(old), len(new)) > DIFF_LINES:
+        return [("removed", line) for line in old] + [("added", line) for line in new]
+    lines = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
+        if tag == "equal":
+            lines += [("same", line) for line in old[i1:i2]]
+            continue
+        lines += [("removed", line) for line in old[i1:i2]]
+        lines += [("added", line) for line in new[j1:j2]]
+    return lines

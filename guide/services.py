@@ -19,6 +19,7 @@ from guide.models import (
     Outcome,
     Report,
     ReportStatus,
+    Revision,
     Season,
     Show,
     Theory,
@@ -237,13 +238,15 @@ def edit_theory(
         raise FrozenError
     if _hold_open_theory(theory.pk) is not None:
         raise WithdrawnError
+    now = timezone.now()
+    _keep_revision(theory, at=now, title=title, body=body, spoiler_season=spoiler_season)
     text = {
         "title": title,
         "body": body,
         "spoiler_season": spoiler_season,
         "spoiler_free_title": spoiler_free_title,
     }
-    fields = {**text, **theory_text_fields(**text), "edited_at": timezone.now()}
+    fields = {**text, **theory_text_fields(**text), "edited_at": now}
     for name, value in fields.items():
         setattr(theory, name, value)
     theory.save(update_fields=list(fields))
@@ -300,10 +303,12 @@ def post_comment(
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
     freshness.touch(topics.theory(comment.theory_id))
+    now = timezone.now()
+    _keep_revision(comment, at=now, body=body, spoiler_season=spoiler_season)
     comment.body = body
     comment.body_html = markdown.render(body)
     comment.spoiler_season = spoiler_season
-    comment.edited_at = timezone.now()
+    comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "spoiler_season", "edited_at"])
     return comment
 
@@ -312,6 +317,27 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
 def delete_comment(*, comment: Comment) -> None:
     freshness.touch(topics.theory(comment.theory_id))
     comment.delete()
+
+
+_REVISED = ("title", "body", "spoiler_season")
+
+
+def _keep_revision(item: Theory | Comment, *, at, **new) -> Revision | None:
+    """Keep the text `item` has in the database before an edit at `at` replaces it with
+    `new`, when the edit changes it. Call inside the edit's transaction, before the write;
+    the row is locked first, so two edits at once each keep what the other replaced."""
+    fields = [name for name in _REVISED if name in new]
+    rows = type(item).objects.select_for_update(no_key=True).filter(pk=item.pk)
+    old = rows.values(*fields, "created_at", "edited_at").get()
+    if all(old[name] == new[name] for name in fields):
+        return None
+    owner = {"theory": item} if isinstance(item, Theory) else {"comment": item}
+    return Revision.objects.create(
+        **owner,
+        **{name: old[name] for name in fields},
+        written_at=old["edited_at"] or old["created_at"],
+        replaced_at=at,
+    )
 
 
 def _edit_topics(theory: Theory, title: str, spoiler_season, characters) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
@@ -25,6 +26,7 @@ from guide.models import (
     Person,
     Report,
     ReportReason,
+    Revision,
     Season,
     SeasonStatus,
     Show,
@@ -177,6 +179,18 @@ class ReportFactory(DjangoModelFactory):
     theory = factory.SubFactory(TheoryFactory)
     comment = None
     reason = ReportReason.SPAM
+
+
+class RevisionFactory(DjangoModelFactory):
+    """A text a theory had before an edit (guide.services keeps them)."""
+
+    class Meta:
+        model = Revision
+
+    theory = factory.SubFactory(TheoryFactory)
+    title = "An earlier title"
+    body = "An earlier text."
+    written_at = factory.LazyFunction(timezone.now)
 
 
 class ModerationActionFactory(DjangoModelFactory):

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from guide import services
 from guide.models import Character, Season, Theory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,13 @@ def pages(client, fan, tmp_path):
     theory = Theory.objects.filter(spoiler_season__isnull=True).first()
     character = Character.objects.get(slug="choi-nam-ra")
     author = theory.author.username
+    services.edit_theory(
+        theory=theory,
+        title=theory.title + " (edited)",
+        body=theory.body + "\n\nA line added later.",
+        spoiler_season=1,
+        characters=list(theory.characters.all()),
+    )
     urls = {
         "home": reverse("guide:home"),
         "shows": reverse("guide:show_list"),
@@ -45,6 +53,7 @@ def pages(client, fan, tmp_path):
         "profile": reverse("accounts:profile", args=[author]),
         "leaderboard": reverse("guide:leaderboard"),
         "moderation-log": reverse("guide:moderation_log"),
+        "edit-history": reverse("guide:theory_history", args=[theory.pk]),
         "search": reverse("guide:search") + "?q=nam-ra",
         "signup": reverse("accounts:signup"),
         "login": reverse("accounts:login"),

@@ -18,6 +18,7 @@ from guide.models import (
     ModerationAction,
     Report,
     ReportStatus,
+    Revision,
     Season,
     Theory,
     Vote,
@@ -407,6 +408,16 @@ class ModerationActionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["moderator"]
     search_fields = ["target_label", "detail", "reason", "moderator__username"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Revision)
+class RevisionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: an edit on the site keeps the text it replaced (guide.services)."""
+
+    list_display = ["replaced_at", "theory", "comment", "title", "spoiler_season"]
+    list_select_related = ["theory", "comment"]
+    search_fields = ["title", "body", "theory__title"]
+    date_hierarchy = "replaced_at"
 
 
 @admin.register(Vote)

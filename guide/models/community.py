@@ -392,3 +392,64 @@ class Comment(ConstraintErrorsByField, models.Model):
         super().clean()
         theory = getattr(self, "theory", None)
         check_spoiler_season(self.spoiler_season, theory.season if theory else None)
+
+
+class Revision(ConstraintErrorsByField, models.Model):
+    """A text a theory or a comment had until its author edited it: kept as it was, so
+    that a claim cannot be rewritten unseen. Rows are only ever added (services)."""
+
+    constraint_fields = {"of_one_item": "theory"}
+
+    theory = models.ForeignKey(
+        Theory, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    title = models.CharField(_("title"), max_length=140, blank=True)  # a theory's only
+    body = models.TextField(_("text"), max_length=10_000)
+    spoiler_season = models.PositiveSmallIntegerField(
+        _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
+    )
+    written_at = models.DateTimeField(_("written"))  # posted, or edited into this text
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            _spoiler_season_constraint(),
+            models.CheckConstraint(
+                condition=Q(theory__isnull=False, comment__isnull=True)
+                | Q(theory__isnull=True, comment__isnull=False),
+                name="%(app_label)s_%(class)s_of_one_item",
+                violation_error_message=_("A revision belongs to a theory or a comment."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["theory", "-replaced_at"]),
+            models.Index(fields=["comment", "-replaced_at"]),
+        ]
+
+    def __str__(self):
+        return _("Revision of %(item)s") % {"item": self.item}
+
+    @property
+    def item(self) -> Theory | Comment:
+        return self.theory if self.theory_id else self.comment
+
+    @property
+    def theory_of_item(self) -> Theory:
+        return self.theory if self.theory_id else self.comment.theory
+
+    @property
+    def spoiler_show_id(self) -> int:
+        return self.theory_of_item.season.show_id
+
+    @property
+    def shield_season(self) -> int | None:
+        """The later of this text's own spoiler tag and its item's tag now: a text its
+        author later tagged as a spoiler was one all along."""
+        tags = [tag for tag in (self.spoiler_season, self.item.spoiler_season) if tag]
+        return max(tags, default=None)

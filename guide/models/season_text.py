@@ -58,6 +58,11 @@ SEASON_TEXT: dict[str, SeasonText] = {
         reveals={"body": "spoiler_season", "body_html": "spoiler_season"},
         show_id="theory.season.show_id",
     ),
+    "guide.Revision": SeasonText(
+        # An earlier text is shielded as its item is now, or as it was then if later.
+        reveals={"title": "shield_season", "body": "shield_season"},
+        show_id="spoiler_show_id",
+    ),
     "guide.ModerationAction": SeasonText(
         reveals={"reason": "spoiler_season"},
         # Codes and labels ("hide", "theory", "#12", "confirmed"), never quoted text.

@@ -8,6 +8,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -324,3 +325,20 @@ def can_comment(user, theory) -> bool:
     """{% if user|can_comment:theory %}: the permission rule, not a copy of it (editing,
     deleting and voting go through own_actions and vote_widget)."""
     return permissions.can_comment(user, theory)
+
+
+@register.filter
+def spoiler_tag_label(season) -> str:
+    """A spoiler tag as a reader says it: "season 2", or "none"."""
+    if not season:
+        return _("none")
+    return _("season %(number)s") % {"number": season}
+
+
+@register.filter
+def machine_time(value) -> str:
+    """A time for a datetime attribute: ISO 8601 to the second, in the site's zone. (The
+    "c" date format adds microseconds, which HTML does not allow.)"""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")

@@ -60,3 +60,36 @@ def moderation_log(request):
             "page_meta": page_meta,
         },
     )
+
+
+def theory_history(request, pk):
+    history = selectors.theory_history(pk=pk, user=request.user, page=request.GET.get("page"))
+    title = _("Edit history: %(theory)s") % {"theory": history.theory.headline}
+    return _history_page(request, history, title)
+
+
+def comment_history(request, pk):
+    history = selectors.comment_history(pk=pk, user=request.user, page=request.GET.get("page"))
+    title = _("Edit history of a comment on %(theory)s") % {"theory": history.theory.headline}
+    return _history_page(request, history, title)
+
+
+def _history_page(request, history, title):
+    # Each version is on its item's own page or was; the history is for reading, not
+    # for search engines.
+    page_meta = PageMeta(
+        title=title,
+        description=_("Every edit, with when it was made and what changed."),
+        robots="noindex",
+    )
+    return render(
+        request,
+        "guide/history.html",
+        {
+            "history": history,
+            "show": history.theory.season.show,
+            "page_obj": history.page,
+            "title": title,
+            "page_meta": page_meta,
+        },
+    )

@@ -20,6 +20,7 @@ from guide.models import (
     ModerationAction,
     Person,
     Report,
+    Revision,
     Season,
     Show,
     Theory,
@@ -37,7 +38,7 @@ REGISTERED = {
 }
 CONTENT_MODELS = [Show, Season, Episode, Person, Character, CharacterStatus, Fact]
 FAN_CONTENT_MODELS = [Theory, Comment, Report]
-VIEW_ONLY_MODELS = [ModerationAction, Vote]
+VIEW_ONLY_MODELS = [ModerationAction, Revision, Vote]
 
 
 def model_id(model) -> str:

@@ -21,6 +21,7 @@ from guide.models import (
     ModerationAction,
     Person,
     Report,
+    Revision,
     Season,
     Show,
     Theory,
@@ -45,6 +46,7 @@ ALLOWED = {
         Comment: LOOK_AND_DECIDE,
         Report: LOOK_AND_DECIDE,
         ModerationAction: LOOK_AND_DECIDE,
+        Revision: LOOK_AND_DECIDE,
     },
 }
 # What each staff role may save on a change page. Moderators decide on reports with

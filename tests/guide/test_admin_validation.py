@@ -363,6 +363,16 @@ def _action_target_kind():
     )
 
 
+@bad_value("guide_revision_spoiler_season_positive", "spoiler_season", in_admin=False)
+def _revision_season_zero():
+    return factories.RevisionFactory.build(theory=factories.TheoryFactory(), spoiler_season=0)
+
+
+@bad_value("guide_revision_of_one_item", "theory", in_admin=False)
+def _revision_of_nothing():
+    return factories.RevisionFactory.build(theory=None, comment=None)
+
+
 @bad_value("guide_watchprogress_one_per_show", "show", in_admin=False)
 def _second_progress():
     taken = factories.WatchProgressFactory()

@@ -85,6 +85,8 @@ def url_of(name: str, world) -> str:
         "guide:comment_edit": [world["my_comment"].pk],
         "guide:comment_delete": [world["my_comment"].pk],
         "guide:report_comment": [world["their_comment"].pk],
+        "guide:theory_history": [theirs.pk],
+        "guide:comment_history": [world["their_comment"].pk],
         "guide:feed_show_theories": [show.slug],
         "guide:feed_season_theories": [show.slug, season.number],
         "guide:feed_season_facts": [show.slug, season.number],

@@ -31,6 +31,7 @@ from guide.models import (
     ModerationAction,
     ModerationKind,
     Outcome,
+    Revision,
     Season,
     SeasonStatus,
     WatchProgress,
@@ -66,11 +67,10 @@ READERS = ("visitor", "fan")
 
 # Text fields that give a season away but no public page shows: listed so the test
 # knows, and checked, so the list cannot go stale.
+# (The bodies' Markdown source is shown: the edit history diffs it.)
 NOT_ON_PUBLIC_PAGES = {
-    ("guide.Theory", "body"),  # pages show body_html; feeds and previews skip spoilers
     ("guide.Theory", "search_text"),  # found by search, never shown
     ("guide.Theory", "excerpt"),  # only in the <head> and feeds of theories that spoil nothing
-    ("guide.Comment", "body"),  # pages show body_html
 }
 
 # guide's routes that are no page a reader reads: forms of signed-in fans about their
@@ -201,6 +201,22 @@ def world(db):
                 detail=Outcome.CONFIRMED,
             )
         )
+    # Earlier texts: one untagged under each tagged theory and comment (shielded as its
+    # item now is), and a season-2 one under the untagged theory (shielded as it was).
+    posted = datetime.datetime(2024, 2, 1, tzinfo=datetime.UTC)
+    rows["guide.Revision"] = [
+        Revision.objects.create(theory=theory, title="t", body="b", written_at=posted)
+        for theory in theories
+    ]
+    rows["guide.Revision"] += [
+        Revision.objects.create(comment=comment, body="b", written_at=posted)
+        for comment in rows["guide.Comment"]
+    ]
+    rows["guide.Revision"].append(
+        Revision.objects.create(
+            theory=plain, title="t", body="b", spoiler_season=2, written_at=posted
+        )
+    )
     missing = {label for label, instances in rows.items() if not instances}
     assert not missing, f"no canary rows for {missing}: build some in this world"
     return {
@@ -208,6 +224,7 @@ def world(db):
         "seasons": seasons,
         "characters": [known, unsure],
         "theories": [*theories, plain],
+        "comments": rows["guide.Comment"],
         "author": author,
         "canaries": plant(rows),
     }
@@ -243,6 +260,12 @@ def page_addresses(world) -> dict[str, list[str]]:
             ]
         ],
         "theory": [theory.get_absolute_url() for theory in world["theories"]],
+        "theory_history": [
+            reverse("guide:theory_history", args=[theory.pk]) for theory in world["theories"]
+        ],
+        "comment_history": [
+            reverse("guide:comment_history", args=[comment.pk]) for comment in world["comments"]
+        ],
         "profile": [reverse("accounts:profile", args=[world["author"].username])],
         "leaderboard": [
             reverse("guide:leaderboard"),
@@ -355,6 +378,8 @@ def test_every_reader_page_type_is_rendered():
         "character",
         "theory_list",
         "theory",
+        "theory_history",
+        "comment_history",
         "leaderboard",
         "moderation_log",
         "search",

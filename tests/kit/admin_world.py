@@ -61,6 +61,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
         comment,
         factories.ReportFactory(theory=None, comment=comment),
         factories.ModerationActionFactory(theory=theory),
+        factories.RevisionFactory(theory=theory),
         factories.WatchProgressFactory(show=character.show),
         theory.author,
         Group.objects.get(name="Editors"),

@@ -1,0 +1,30 @@
+"""Moderators may read every revision in the admin, as they read the moderation log."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def grant(apps, schema_editor):
+    guide = apps.get_app_config("guide")
+    guide.models_module = True
+    create_permissions(guide, apps=apps, verbosity=0)
+    guide.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    view = Permission.objects.get(content_type__app_label="guide", codename="view_revision")
+    for group in Group.objects.filter(name="Moderators"):
+        group.permissions.add(view)
+
+
+def revoke(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    view = Permission.objects.filter(content_type__app_label="guide", codename="view_revision")
+    for group in Group.objects.filter(name="Moderators"):
+        group.permissions.remove(*view)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("guide", "0015_revision")]
+
+    operations = [migrations.RunPython(grant, revoke)]

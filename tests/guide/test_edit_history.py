@@ -1,0 +1,243 @@
+"""Edit history: every edit of a theory's or a comment's text is kept and shown to all.
+
+A claim cannot be rewritten unseen: the text an edit replaces is kept (append-only), and
+the history page shows each edit with its time and what it changed, behind the same
+spoiler shield as the item, to whoever may read the item and nobody else.
+"""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from guide import selectors, services
+from guide.models import Revision, Theory
+from tests.kit.counts import assert_queries_do_not_grow, count_queries
+from tests.kit.html import Page, assert_open, assert_shielded
+from tests.kit.worlds import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def history_url(item) -> str:
+    name = "guide:theory_history" if isinstance(item, Theory) else "guide:comment_history"
+    return reverse(name, args=[item.pk])
+
+
+def edit(theory, **changes):
+    text = {
+        "title": theory.title,
+        "body": theory.body,
+        "spoiler_season": theory.spoiler_season,
+        "characters": list(theory.characters.all()),
+        "spoiler_free_title": theory.spoiler_free_title,
+        **changes,
+    }
+    return services.edit_theory(theory=Theory.objects.get(pk=theory.pk), **text)
+
+
+def reader(world, watched: int) -> Client:
+    client = Client()
+    client.post(reverse("guide:set_progress"), {"show": world.show.pk, "seasons_watched": watched})
+    return client
+
+
+def html_of(response) -> str:
+    assert response.status_code == HTTPStatus.OK, response
+    return response.content.decode()
+
+
+def diff_of(body: str) -> list[tuple[str, str]]:
+    """The lines of the text diffs in `body`, in order: ("del" | "ins" | "span", text)."""
+    blocks = re.findall(r'<div class="diff"[^>]*>(.*?)</div>', body, re.S)
+    hidden = re.compile(r'<span class="visually-hidden">[^<]*</span>')
+    return [
+        line
+        for block in blocks
+        for line in re.findall(r"<(del|ins|span)>([^<]*)</\1>", hidden.sub("", block))
+    ]
+
+
+# What is kept ------------------------------------------------------------------------------
+
+
+def test_an_edit_keeps_the_text_it_replaced_with_when_it_was_written(world):
+    theory = world.theory
+    posted = theory.created_at
+    edit(theory, title="On-jo returns, changed", body="Line one.\nLine two.")
+    first = edit(theory, body="Line one.\nLine 2.", spoiler_season=1)
+    revisions = list(Revision.objects.filter(theory=theory).order_by("pk"))
+    assert [(r.title, r.body, r.spoiler_season) for r in revisions] == [
+        ("On-jo returns as a half-zombie", "She *survives* somehow.", None),
+        ("On-jo returns, changed", "Line one.\nLine two.", None),
+    ]
+    assert revisions[0].written_at == posted
+    assert revisions[1].written_at == revisions[0].replaced_at
+    assert revisions[1].replaced_at == first.edited_at
+
+
+def test_an_edit_that_leaves_the_text_as_it_was_keeps_nothing(world):
+    edit(world.theory, characters=[world.nam_ra], spoiler_free_title="")
+    assert not Revision.objects.exists()
+
+
+def test_a_comment_edit_keeps_the_text_it_replaced(world):
+    comment = world.comment
+    services.edit_comment(comment=comment, body="Agreed, mostly.", spoiler_season=1)
+    (revision,) = Revision.objects.filter(comment=comment)
+    assert (revision.body, revision.spoiler_season, revision.title) == ("Agreed!", None, "")
+    assert revision.theory is None
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def test_the_history_shows_each_edit_newest_first_and_the_text_as_posted(world, client):
+    theory = world.theory
+    edit(theory, body="She survives.\nShe leads the class.")
+    edit(theory, title="On-jo returns", body="She survives.\nShe leads the school.")
+    body = html_of(client.get(history_url(theory)))
+    entries = body.split('class="history-entry"')[1:]
+    assert len(entries) == 3  # two edits, then the text as posted
+    newest, older, posted = entries
+    assert diff_of(newest) == [
+        ("span", "She survives."),
+        ("del", "She leads the class."),
+        ("ins", "She leads the school."),
+    ]
+    assert "<del>On-jo returns as a half-zombie</del> → <ins>On-jo returns</ins>" in newest
+    assert "<del>" not in older.split('class="diff"')[0]  # the title did not change then
+    assert diff_of(older) == [
+        ("del", "She *survives* somehow."),
+        ("ins", "She survives."),
+        ("ins", "She leads the class."),
+    ]
+    assert "Posted" in posted
+    assert diff_of(posted) == [("span", "She *survives* somehow.")]
+
+
+def test_a_title_and_a_spoiler_tag_change_are_shown(world, client):
+    edit(world.theory, title="On-jo returns", spoiler_season=1)
+    reader_text = re.sub(r"\s+", " ", html_of(client.get(history_url(world.theory))))
+    assert "<del>On-jo returns as a half-zombie</del> → <ins>On-jo returns</ins>" in reader_text
+    assert "<del>none</del> → <ins>season 1</ins>" in reader_text
+
+
+def test_a_theory_never_edited_says_so_and_shows_its_text(world, client):
+    body = html_of(client.get(history_url(world.theory)))
+    assert "Never edited." in body
+    assert diff_of(body) == [("span", "She *survives* somehow.")]
+
+
+def test_the_item_pages_link_an_edit_to_its_history(world, client):
+    edit(world.theory, body="Changed.")
+    services.edit_comment(comment=world.comment, body="Changed too.")
+    body = html_of(client.get(world.theory.get_absolute_url()))
+    assert f'href="{history_url(world.theory)}"' in body
+    assert f'href="{history_url(world.comment)}"' in body
+
+
+def test_a_comment_history_shows_its_edit(world, client):
+    services.edit_comment(comment=world.comment, body="Agreed, mostly.")
+    body = html_of(client.get(history_url(world.comment)))
+    assert diff_of(body.split('class="history-entry"')[1]) == [
+        ("del", "Agreed!"),
+        ("ins", "Agreed, mostly."),
+    ]
+    assert 'name="robots" content="noindex"' in body
+
+
+def test_edits_are_paged_and_each_page_diffs_against_the_next_newer_text(world, client):
+    theory = world.theory
+    total = selectors.EDITS_PER_PAGE + 3
+    for n in range(1, total + 1):
+        edit(theory, body=f"Version {n}")
+    first = html_of(client.get(history_url(theory)))
+    assert first.count('class="history-entry"') == selectors.EDITS_PER_PAGE
+    assert diff_of(first)[:2] == [("del", f"Version {total - 1}"), ("ins", f"Version {total}")]
+    second = html_of(client.get(history_url(theory) + "?page=2"))
+    # The second page's first edit replaced the text the first page's last edit started from.
+    oldest_on_first = total - selectors.EDITS_PER_PAGE
+    assert diff_of(second)[:2] == [
+        ("del", f"Version {oldest_on_first - 1}"),
+        ("ins", f"Version {oldest_on_first}"),
+    ]
+    assert diff_of(second)[-1] == ("span", "She *survives* somehow.")  # as posted
+
+
+def test_the_history_queries_do_not_grow_with_edits(world):
+    client, url = Client(), history_url(world.theory)
+    edit(world.theory, body="Version 0")
+
+    def grow():
+        for n in range(selectors.EDITS_PER_PAGE + 5):
+            edit(world.theory, body=f"Version {n}")
+
+    assert_queries_do_not_grow(lambda: count_queries(client, url), grow, "edit history")
+
+
+def test_a_text_of_very_many_lines_is_shown_whole_instead_of_diffed():
+    many = "\n".join("x" for _ in range(selectors.DIFF_LINES + 1))
+    lines = selectors._line_diff(many, many + "\ny")
+    assert lines[0] == ("removed", "x")
+    assert lines[-1] == ("added", "y")
+    assert len(lines) == 2 * (selectors.DIFF_LINES + 1) + 1
+    assert selectors._line_diff("a\nb", "a\nc") == [("same", "a"), ("removed", "b"), ("added", "c")]
+
+
+# The shield and who may read ---------------------------------------------------------------
+
+
+def test_an_earlier_spoiler_text_stays_shielded_after_its_tag_is_removed(world):
+    edit(world.theory, body="Nam-ra bites On-jo in the finale.", spoiler_season=1)
+    edit(world.theory, body="Something happens.", spoiler_season=None)
+    unwatched = Page(reader(world, 0).get(history_url(world.theory)))
+    assert_shielded(unwatched, "Nam-ra bites On-jo in the finale.")
+    watched = Page(reader(world, 1).get(history_url(world.theory)))
+    assert_open(watched, "Nam-ra bites On-jo in the finale.")
+
+
+def test_an_earlier_text_is_shielded_once_its_theory_is_tagged(world):
+    edit(world.theory, body="Nam-ra bites On-jo in the finale.", spoiler_season=1)
+    page = Page(reader(world, 0).get(history_url(world.theory)))
+    assert_shielded(page, "She *survives* somehow.")
+
+
+def test_a_hidden_theory_history_is_for_its_author_and_moderators_only(
+    world, fan_client, other_fan_client, moderator_client
+):
+    edit(world.theory, body="Changed.")
+    Theory.objects.filter(pk=world.theory.pk).update(is_hidden=True)
+    url = history_url(world.theory)
+    assert Client().get(url).status_code == HTTPStatus.NOT_FOUND
+    assert other_fan_client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert fan_client.get(url).status_code == HTTPStatus.OK  # the author
+    assert moderator_client.get(url).status_code == HTTPStatus.OK
+
+
+def test_a_withdrawn_theory_has_no_history_to_read(world, client):
+    edit(world.theory, body="Changed.")
+    services.delete_theory(theory=world.theory)  # others commented: withdrawn
+    assert client.get(history_url(world.theory)).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_hidden_comment_history_is_not_shown_to_others(world, other_fan_client, fan_client):
+    services.edit_comment(comment=world.comment, body="Changed.")
+    world.comment.is_hidden = True
+    world.comment.save(update_fields=["is_hidden"])
+    url = history_url(world.comment)
+    assert Client().get(url).status_code == HTTPStatus.NOT_FOUND
+    assert fan_client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert other_fan_client.get(url).status_code == HTTPStatus.OK  # its author
+
+
+def test_an_unknown_item_is_a_404(db, client):
+    assert client.get(reverse("guide:theory_history", args=[999])).status_code == 404
+    assert client.get(reverse("guide:comment_history", args=[999])).status_code == 404
