@@ -421,15 +421,18 @@ def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None)
     current = Version(
         getattr(item, "title", ""), item.body, item.spoiler_season, item.spoiler_season
     )
-    page = Paginator(revisions.order_by("-replaced_at", "-pk"), EDITS_PER_PAGE).get_page(
-        page_number
-    )
+    # Newest first by number: revisions are numbered in the order the edits were made.
+    page = Paginator(revisions.order_by("-pk"), EDITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
-    for row in rows:
+    for row in rows:  # each revision's shield reads its item: the one already here
         row.theory, row.comment = (theory, None) if item is theory else (None, item)
     # Each edit replaced a revision with the next newer text: the current text on the
     # first page, else the revision just before this page's first.
-    newer = _newer_revision(revisions, rows[0]) if rows and page.has_previous() else None
+    newer = (
+        revisions.filter(pk__gt=rows[0].pk).order_by("pk").first()
+        if rows and page.has_previous()
+        else None
+    )
     if newer is not None:
         newer.theory, newer.comment = rows[0].theory, rows[0].comment
     after = _version(newer) if newer is not None else current
@@ -454,13 +457,6 @@ def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None)
         posted=after if last_page else None,
         posted_at=item.created_at,
     )
-
-
-def _newer_revision(revisions: QuerySet, revision: Revision) -> Revision | None:
-    later = Q(replaced_at__gt=revision.replaced_at) | Q(
-        replaced_at=revision.replaced_at, pk__gt=revision.pk
-    )
-    return revisions.filter(later).order_by("replaced_at", "pk").first()
 
 
 def _version(revision: Revision) -> Version:

@@ -1,6 +1,7 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -238,8 +239,7 @@ def edit_theory(
         raise FrozenError
     if _hold_open_theory(theory.pk) is not None:
         raise WithdrawnError
-    now = timezone.now()
-    _keep_revision(theory, at=now, title=title, body=body, spoiler_season=spoiler_season)
+    now = _begin_edit(theory, title=title, body=body, spoiler_season=spoiler_season)
     text = {
         "title": title,
         "body": body,
@@ -303,8 +303,7 @@ def post_comment(
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = None) -> Comment:
     freshness.touch(topics.theory(comment.theory_id))
-    now = timezone.now()
-    _keep_revision(comment, at=now, body=body, spoiler_season=spoiler_season)
+    now = _begin_edit(comment, body=body, spoiler_season=spoiler_season)
     comment.body = body
     comment.body_html = markdown.render(body)
     comment.spoiler_season = spoiler_season
@@ -322,22 +321,26 @@ def delete_comment(*, comment: Comment) -> None:
 _REVISED = ("title", "body", "spoiler_season")
 
 
-def _keep_revision(item: Theory | Comment, *, at, **new) -> Revision | None:
-    """Keep the text `item` has in the database before an edit at `at` replaces it with
-    `new`, when the edit changes it. Call inside the edit's transaction, before the write;
-    the row is locked first, so two edits at once each keep what the other replaced."""
+def _begin_edit(item: Theory | Comment, **new) -> datetime:
+    """Lock the item's row for an edit that gives it the text `new`, keep the text it has
+    now as a Revision when the edit changes it, and return the edit's time.
+
+    Call inside the edit's transaction, before the write. Under the lock two edits at
+    once take turns, so each keeps the text the other left, and revisions are numbered in
+    the order the edits were made (the history pages order them by number)."""
     fields = [name for name in _REVISED if name in new]
     rows = type(item).objects.select_for_update(no_key=True).filter(pk=item.pk)
     old = rows.values(*fields, "created_at", "edited_at").get()
-    if all(old[name] == new[name] for name in fields):
-        return None
-    owner = {"theory": item} if isinstance(item, Theory) else {"comment": item}
-    return Revision.objects.create(
-        **owner,
-        **{name: old[name] for name in fields},
-        written_at=old["edited_at"] or old["created_at"],
-        replaced_at=at,
-    )
+    now = timezone.now()
+    if any(old[name] != new[name] for name in fields):
+        owner = {"theory": item} if isinstance(item, Theory) else {"comment": item}
+        Revision.objects.create(
+            **owner,
+            **{name: old[name] for name in fields},
+            written_at=old["edited_at"] or old["created_at"],
+            replaced_at=now,
+        )
+    return now
 
 
 def _edit_topics(theory: Theory, title: str, spoiler_season, characters) -> tuple[str, ...]:

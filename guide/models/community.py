@@ -415,7 +415,7 @@ class Revision(ConstraintErrorsByField, models.Model):
     replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
 
     class Meta:
-        ordering = ["-replaced_at", "-pk"]
+        ordering = ["-pk"]  # numbered in the order the edits were made
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
         constraints = [
@@ -427,10 +427,7 @@ class Revision(ConstraintErrorsByField, models.Model):
                 violation_error_message=_("A revision belongs to a theory or a comment."),
             ),
         ]
-        indexes = [
-            models.Index(fields=["theory", "-replaced_at"]),
-            models.Index(fields=["comment", "-replaced_at"]),
-        ]
+        indexes = [models.Index(fields=["theory", "-id"]), models.Index(fields=["comment", "-id"])]
 
     def __str__(self):
         return _("Revision of %(item)s") % {"item": self.item}

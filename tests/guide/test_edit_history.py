@@ -5,12 +5,14 @@ the history page shows each edit with its time and what it changed, behind the s
 spoiler shield as the item, to whoever may read the item and nobody else.
 """
 
+import datetime
 import re
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from guide import selectors, services
 from guide.models import Revision, Theory
@@ -170,6 +172,30 @@ def test_edits_are_paged_and_each_page_diffs_against_the_next_newer_text(world, 
         ("ins", f"Version {oldest_on_first}"),
     ]
     assert diff_of(second)[-1] == ("span", "She *survives* somehow.")  # as posted
+
+
+def test_edits_keep_the_order_they_were_made_in_even_if_the_clock_went_back(world, client):
+    theory = world.theory
+    for n in range(1, selectors.EDITS_PER_PAGE + 3):
+        edit(theory, body=f"Version {n}")
+    # The server's clock stepped back a day before the tenth edit: times no longer tell
+    # the order.
+    tenth = Revision.objects.filter(theory=theory).order_by("pk")[9]
+    stepped_back = timezone.now() - datetime.timedelta(days=1)
+    Revision.objects.filter(pk=tenth.pk).update(replaced_at=stepped_back)
+    last = selectors.EDITS_PER_PAGE + 2
+    assert diff_of(html_of(client.get(history_url(theory))))[:2] == [
+        ("del", f"Version {last - 1}"),
+        ("ins", f"Version {last}"),
+    ]
+    second = diff_of(html_of(client.get(history_url(theory) + "?page=2")))
+    assert second == [
+        ("del", "Version 1"),
+        ("ins", "Version 2"),
+        ("del", "She *survives* somehow."),
+        ("ins", "Version 1"),
+        ("span", "She *survives* somehow."),
+    ]
 
 
 def test_the_history_queries_do_not_grow_with_edits(world):

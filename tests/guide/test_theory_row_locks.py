@@ -1,4 +1,5 @@
-"""Which row lock a write takes on its theory, on PostgreSQL (SQLite locks the whole file).
+"""Which row lock a write takes on its theory (or comment), on PostgreSQL (SQLite locks the
+whole file).
 
 A write that only adds a row pointing at the theory (a comment, a report, an edit of
 its text) holds the theory against other such writes but must not stop a foreign-key
@@ -27,16 +28,18 @@ LOCK = {
     "UPDATE": "SELECT 1 FROM guide_theory WHERE id = %s FOR UPDATE NOWAIT",
     "NO KEY UPDATE": "SELECT 1 FROM guide_theory WHERE id = %s FOR NO KEY UPDATE NOWAIT",
     "KEY SHARE": "SELECT 1 FROM guide_theory WHERE id = %s FOR KEY SHARE NOWAIT",
+    "comment NO KEY UPDATE": "SELECT 1 FROM guide_comment WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+    "comment KEY SHARE": "SELECT 1 FROM guide_comment WHERE id = %s FOR KEY SHARE NOWAIT",
 }
 
 
-def _another_connection_can_lock(theory_id: int, mode: str) -> bool:
-    """Whether a second connection gets `mode` on the theory's row at once (NOWAIT)."""
+def _another_connection_can_lock(row_id: int, mode: str) -> bool:
+    """Whether a second connection gets `mode` on the row at once (NOWAIT)."""
 
     def attempt() -> bool:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(LOCK[mode], [theory_id])
+                cursor.execute(LOCK[mode], [row_id])
             return True
         except OperationalError:  # lock_not_available
             return False
@@ -83,3 +86,13 @@ def test_taking_a_theory_down_stops_new_references_too(theory):
     with transaction.atomic():
         assert services.delete_theory(theory=theory) is True
         assert not _another_connection_can_lock(theory.pk, "KEY SHARE")
+
+
+def test_a_comment_edit_holds_the_comment_without_stopping_references(theory):
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="First")
+    with transaction.atomic():
+        services.edit_comment(comment=comment, body="Second")
+        # Another edit waits its turn (so each keeps the text the other left); a report
+        # of the comment, which only points at it, does not.
+        assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
+        assert _another_connection_can_lock(comment.pk, "comment KEY SHARE")
