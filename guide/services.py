@@ -440,7 +440,7 @@ def _log(*, moderator, kind: str, reason: str, item=None, report_row=None, detai
         target_kind=ModerationTarget.THEORY
         if isinstance(target, Theory)
         else ModerationTarget.COMMENT,
-        target_label=_label(target) if target is not None else "",
+        target_label=_label(target),
         detail=detail,
         reason=reason,
     )
