@@ -130,6 +130,10 @@ def test_a_title_and_a_spoiler_tag_change_are_shown(world, client):
     reader_text = re.sub(r"\s+", " ", html_of(client.get(history_url(world.theory))))
     assert "<del>On-jo returns as a half-zombie</del> → <ins>On-jo returns</ins>" in reader_text
     assert "<del>none</del> → <ins>season 1</ins>" in reader_text
+    # And back: the tag an earlier text had is shown as it was.
+    edit(world.theory, title="On-jo returns", spoiler_season=None)
+    newest = html_of(client.get(history_url(world.theory))).split('class="history-entry"')[1]
+    assert "<del>season 1</del> → <ins>none</ins>" in re.sub(r"\s+", " ", newest)
 
 
 def test_a_theory_never_edited_says_so_and_shows_its_text(world, client):
@@ -215,7 +219,17 @@ def test_a_text_of_very_many_lines_is_shown_whole_instead_of_diffed():
     assert lines[0] == ("removed", "x")
     assert lines[-1] == ("added", "y")
     assert len(lines) == 2 * (selectors.DIFF_LINES + 1) + 1
-    assert selectors._line_diff("a\nb", "a\nc") == [("same", "a"), ("removed", "b"), ("added", "c")]
+    assert selectors._line_diff("a\nb\nc", "a\nB\nc") == [
+        ("same", "a"),
+        ("removed", "b"),
+        ("added", "B"),
+        ("same", "c"),
+    ]
+    # Up to DIFF_LINES lines a text is still diffed.
+    longest = ["x"] * (selectors.DIFF_LINES - 1)
+    lines = selectors._line_diff("\n".join([*longest, "y"]), "\n".join([*longest, "z"]))
+    assert lines[-2:] == [("removed", "y"), ("added", "z")]
+    assert len(lines) == selectors.DIFF_LINES + 1
 
 
 # The shield and who may read ---------------------------------------------------------------
