@@ -409,10 +409,10 @@ def theory_history(*, pk: int, user, page: str | None) -> History:
 
 def comment_history(*, pk: int, user, page: str | None) -> History:
     """A comment's edits, for anyone who may read the comment and its theory."""
-    comment = get_object_or_404(
-        Comment.objects.visible_to(user).select_related("theory__season__show"), pk=pk
+    comment = get_object_or_404(Comment.objects.visible_to(user), pk=pk)
+    theory = get_object_or_404(
+        Theory.objects.visible_to(user).select_related("season__show"), pk=comment.theory_id
     )
-    theory = get_object_or_404(Theory.objects.visible_to(user), pk=comment.theory_id)
     comment.theory = theory
     return _history(comment, theory, comment.revisions.all(), page)
 
@@ -424,8 +424,6 @@ def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None)
     # Newest first by number: revisions are numbered in the order the edits were made.
     page = Paginator(revisions.order_by("-pk"), EDITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
-    for row in rows:  # each revision's shield reads its item: the one already here
-        row.theory, row.comment = (theory, None) if item is theory else (None, item)
     # Each edit replaced a revision with the next newer text: the current text on the
     # first page, else the revision just before this page's first.
     newer = (
@@ -433,8 +431,10 @@ def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None)
         if rows and page.has_previous()
         else None
     )
-    if newer is not None:
-        newer.theory, newer.comment = rows[0].theory, rows[0].comment
+    owner = (theory, None) if item is theory else (None, item)
+    for revision in (*rows, newer):  # each one's shield reads its item: the one here
+        if revision is not None:
+            revision.theory, revision.comment = owner
     after = _version(newer) if newer is not None else current
     edits = []
     for row in rows:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from guide import selectors, services
 from guide.models import Revision, Theory
+from guide.templatetags.guide_tags import machine_time
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
 from tests.kit.html import Page, assert_open, assert_shielded
 from tests.kit.worlds import build_world
@@ -281,3 +282,64 @@ def test_a_hidden_comment_history_is_not_shown_to_others(world, other_fan_client
 def test_an_unknown_item_is_a_404(db, client):
     assert client.get(reverse("guide:theory_history", args=[999])).status_code == 404
     assert client.get(reverse("guide:comment_history", args=[999])).status_code == 404
+
+
+# What every part of the page says -----------------------------------------------------------
+
+
+def test_each_edit_and_the_first_text_carry_their_times(world, client):
+    edit(world.theory, body="Changed.")
+    (revision,) = Revision.objects.filter(theory=world.theory)
+    entries = html_of(client.get(history_url(world.theory))).split('class="history-entry"')[1:]
+    assert f'datetime="{machine_time(revision.replaced_at)}"' in entries[0]
+    assert f'datetime="{machine_time(world.theory.created_at)}"' in entries[1]
+
+
+def test_the_page_links_back_to_its_item_and_on_to_older_edits(world, client):
+    for n in range(selectors.EDITS_PER_PAGE + 1):
+        services.edit_comment(comment=world.comment, body=f"Take {n}")
+    edit(world.theory, body="Changed.")
+    theory_page = html_of(client.get(history_url(world.theory)))
+    assert f'href="{world.theory.get_absolute_url()}">Back to the theory' in theory_page
+    first = html_of(client.get(history_url(world.comment)))
+    assert f'href="{world.comment.get_absolute_url()}">Back to the comment' in first
+    assert 'rel="next" href="?page=2"' in first
+    # The second page holds one edit, the first, and the comment as posted.
+    second = html_of(client.get(history_url(world.comment) + "?page=2"))
+    assert diff_of(second) == [("del", "Agreed!"), ("ins", "Take 0"), ("span", "Agreed!")]
+
+
+def test_a_comment_history_has_no_title_lines(world, client):
+    services.edit_comment(comment=world.comment, body="Agreed, mostly.")
+    body = html_of(client.get(history_url(world.comment)))
+    assert "Title" not in body
+    assert "<del></del>" not in body
+
+
+def test_a_spoiler_never_edited_is_shielded_in_its_history(world):
+    theory = world.spoiler_theory  # a season-1 spoiler, never edited
+    page = Page(reader(world, 0).get(history_url(theory)))
+    assert_shielded(page, theory.body)
+
+
+def test_a_comment_on_a_hidden_theory_has_a_history_only_for_who_may_see_the_theory(
+    world, moderator_client, other_fan_client
+):
+    comment = services.post_comment(author=world.other_fan, theory=world.theory, body="Mine")
+    services.edit_comment(comment=comment, body="Mine, edited")
+    Theory.objects.filter(pk=world.theory.pk).update(is_hidden=True)
+    url = history_url(comment)
+    assert other_fan_client.get(url).status_code == HTTPStatus.NOT_FOUND  # not the theory's
+    assert moderator_client.get(url).status_code == HTTPStatus.OK
+
+
+def test_a_history_page_makes_a_fixed_number_of_queries(world, client, django_assert_num_queries):
+    edit(world.theory, body="Changed.")
+    # The theory with its season and show, the edits' count, the edits.
+    with django_assert_num_queries(3):
+        html_of(client.get(history_url(world.theory)))
+    services.edit_comment(comment=world.comment, body="Changed.")
+    # The comment, its theory (as the reader may see it) with its season and show, the
+    # edits' count, the edits.
+    with django_assert_num_queries(4):
+        html_of(client.get(history_url(world.comment)))

@@ -135,13 +135,9 @@ def classify(mutants: list[Mutant], entries: list[dict]) -> Outcome:
             else:
                 counts["equivalent"] += 1
                 equivalent.append((mutant, entry))
-    # A partial run (make mutation MUTANTS=...) says nothing of the modules it skipped.
-    checked = {mutant.module for mutant in mutants if mutant.status not in NOT_RUN}
-    stale = [
-        entry
-        for entry in entries
-        if id(entry) not in used and entry["function"].rsplit(".", 1)[0].startswith(tuple(checked))
-    ]
+    # A partial run (make mutation MUTANTS=...) says nothing of the functions it skipped.
+    checked = {mutant.function for mutant in mutants if mutant.status not in NOT_RUN}
+    stale = [entry for entry in entries if id(entry) not in used and entry["function"] in checked]
     return Outcome(dict(by_module), survivors, equivalent, stale, on_postgresql)
 
 

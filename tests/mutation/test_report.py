@@ -67,11 +67,17 @@ def test_the_score_leaves_out_equivalents_and_counts_timeouts_as_killed():
     assert score(outcome.by_module["guide.spoilers"]) is None
 
 
-def test_an_entry_that_no_longer_survives_is_stale_only_where_its_module_ran():
+def test_an_entry_that_no_longer_survives_is_stale_only_where_its_function_ran():
     killed_now = [Mutant("guide.ranking.x_hot__mutmut_4", "killed")]
     assert classify(killed_now, [ENTRY]).stale == [ENTRY]
     elsewhere = [Mutant("guide.spoilers.x_is_shielded__mutmut_1", "killed")]
     assert classify(elsewhere, [ENTRY]).stale == []
+    # A partial run over another function of the same module says nothing of this one.
+    same_module = [
+        Mutant("guide.ranking.x_wilson__mutmut_1", "killed"),
+        Mutant("guide.ranking.x_hot__mutmut_9", "not checked"),
+    ]
+    assert classify(same_module, [ENTRY]).stale == []
 
 
 def test_a_mutant_killed_on_postgresql_counts_as_killed_not_equivalent():
