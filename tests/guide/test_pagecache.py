@@ -80,6 +80,10 @@ def test_pages_vary_by_spoiler_progress(theory):
         {"show": spoiler.season.show_id, "seasons_watched": 1, "next": url},
     )
     assert '<details class="spoiler">' not in watcher.get(url).text
+    # Once the "saved" message is shown, the watcher's pages come from the cache too: a
+    # cache of its own, not the one filled for visitors who have not said.
+    assert "messages" not in watcher.cookies or not watcher.cookies["messages"].value
+    assert '<details class="spoiler">' not in watcher.get(url).text
     assert '<details class="spoiler">' in Client().get(url).text
 
 

@@ -362,6 +362,10 @@ PAGES = {
     "character": (lambda w: w.on_jo.get_absolute_url(), 5),
     "theory_list": (lambda w: reverse("guide:theory_list"), 3),
     "theory_list_season": (lambda w: reverse("guide:theory_list") + f"?season={w.s2.pk}", 4),
+    "theory_list_character": (
+        lambda w: reverse("guide:theory_list") + f"?character={w.on_jo.pk}",
+        4,
+    ),
     "theory": (lambda w: w.theory.get_absolute_url(), 6),
     "profile": (lambda w: reverse("accounts:profile", args=["fan"]), 3),
     "leaderboard": (lambda w: reverse("guide:leaderboard"), 2),

@@ -1,5 +1,5 @@
-"""Which row lock a write takes on its theory (or comment), on PostgreSQL (SQLite locks the
-whole file).
+"""Which row lock a write takes on its theory, comment or fan, on PostgreSQL (SQLite locks
+the whole file).
 
 A write that only adds a row pointing at the theory (a comment, a report, an edit of
 its text) holds the theory against other such writes but must not stop a foreign-key
@@ -30,6 +30,8 @@ LOCK = {
     "KEY SHARE": "SELECT 1 FROM guide_theory WHERE id = %s FOR KEY SHARE NOWAIT",
     "comment NO KEY UPDATE": "SELECT 1 FROM guide_comment WHERE id = %s FOR NO KEY UPDATE NOWAIT",
     "comment KEY SHARE": "SELECT 1 FROM guide_comment WHERE id = %s FOR KEY SHARE NOWAIT",
+    "fan NO KEY UPDATE": "SELECT 1 FROM accounts_user WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+    "fan KEY SHARE": "SELECT 1 FROM accounts_user WHERE id = %s FOR KEY SHARE NOWAIT",
 }
 
 
@@ -96,3 +98,13 @@ def test_a_comment_edit_holds_the_comment_without_stopping_references(theory):
         # of the comment, which only points at it, does not.
         assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
         assert _another_connection_can_lock(comment.pk, "comment KEY SHARE")
+
+
+def test_a_fans_write_holds_their_account_without_stopping_references(theory):
+    fan = UserFactory()
+    with transaction.atomic():
+        services.post_comment(author=fan, theory=theory, body="Held")
+        # Deleting the account (which takes the same row) waits for the write to end;
+        # another row that only points at the fan does not.
+        assert not _another_connection_can_lock(fan.pk, "fan NO KEY UPDATE")
+        assert _another_connection_can_lock(fan.pk, "fan KEY SHARE")
