@@ -69,7 +69,7 @@ bench: install messages
 
 # Mutation testing (mutmut, configured in pyproject.toml) of the rule and service modules:
 # a fresh run each time, on SQLite, with its log in mutants/run.log; the score per module
-# and the surviving mutants go to mutation-report.txt. Takes about an hour (README, Tests).
+# and the surviving mutants go to mutation-report.txt. Takes over two hours (README, Tests).
 # A partial run: make mutation MUTANTS='guide.ranking.*'
 mutation: install messages
 	rm -rf mutants && mkdir mutants
