@@ -1,4 +1,5 @@
-"""The community's public record: the prediction leaderboard and the moderation log."""
+"""The community's public record: the prediction leaderboard, the moderation log and the
+edit history of theories and comments."""
 
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
