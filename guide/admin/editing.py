@@ -124,7 +124,8 @@ class ExplainedDeleteRefusalMixin:
         collector.collect(objs)
         found: dict[str, DeleteBlocker] = {}
         default = _("Other records depend on it, and they cannot be deleted with it.")
-        for obj in collector.protected:
+        # The collector gives a set: name the first rows by entry, the same each time.
+        for obj in sorted(collector.protected, key=lambda row: (row._meta.label, row.pk)):
             reason = str(self.delete_blockers.get(type(obj), default))
             blocker = found.setdefault(reason, DeleteBlocker(reason))
             blocker.count += 1
