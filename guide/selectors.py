@@ -479,3 +479,76 @@ def _line_diff(before: str, after: str) -> list[tuple[str, str]]:
         lines += [("removed", line) for line in old[i1:i2]]
         lines += [("added", line) for line in new[j1:j2]]
     return lines
+
+
+# Discussions ---------------------------------------------------------------------------
+
+COMMENTS_PER_PAGE = 50
+# Levels of replies a page shows under each of its comments; a deeper reply, or one past
+# REPLIES_PER_LEVEL, is on its comment's own page ("continue this thread").
+REPLY_LEVELS = 2
+REPLIES_PER_LEVEL = 200
+
+
+def discussion(*, theory: Theory, user, order: str, page: str | None) -> Page:
+    """A page of a theory's comments, each with `shown_replies` down REPLY_LEVELS levels
+    and `reply_count` (CommentQuerySet.in_thread_of). 1 + REPLY_LEVELS queries and a
+    count, however long the thread."""
+    return _threaded(theory.comments.filter(parent=None), user=user, order=order, page=page)
+
+
+@dataclass
+class Thread:
+    comment: Comment  # the comment whose page this is
+    theory: Theory
+    page: Page  # of its replies, threaded as a discussion's comments are
+
+
+def comment_thread(*, pk: int, user, order: str, page: str | None) -> Thread:
+    """A comment's own page: the comment and a page of its replies, threaded, for anyone
+    who may read its theory and it (or may read replies to it, where it stands in for a
+    hidden or deleted comment)."""
+    comment = _comment_on_its_theory(pk, user)
+    replies = _threaded(comment.replies.all(), user=user, order=order, page=page)
+    comment.shown_replies = list(replies.object_list)
+    comment.replies_paged = True  # the rest are on the next pages, not another thread
+    return Thread(comment=comment, theory=comment.theory, page=replies)
+
+
+def reply_target(*, pk: int, user) -> Comment:
+    """The comment a fan answers, with its theory, on the page where they write."""
+    comment = _comment_on_its_theory(pk, user)
+    comment.shown_replies = []
+    return comment
+
+
+def _comment_on_its_theory(pk: int, user) -> Comment:
+    theory = get_object_or_404(
+        Theory.objects.visible_to(user).select_related("season__show").with_last_season(),
+        comments__pk=pk,
+    )
+    comment = get_object_or_404(Comment.objects.in_thread_of(user), pk=pk, theory=theory)
+    comment.theory = theory
+    return comment
+
+
+def _threaded(comments: QuerySet, *, user, order: str, page: str | None) -> Page:
+    """A page of `comments` in `order`, and under each its replies, level by level: one
+    query a level, each bounded, so a deep or busy thread costs no more."""
+    shown = Paginator(comments.in_thread_of(user).ordered(order), COMMENTS_PER_PAGE)
+    page_obj = shown.get_page(page)
+    level = page_obj.object_list = list(page_obj.object_list)
+    for _level in range(REPLY_LEVELS + 1):
+        for comment in level:
+            comment.shown_replies = []
+        parents = {comment.pk: comment for comment in level if comment.reply_count}
+        if not parents or _level == REPLY_LEVELS:
+            break
+        level = list(
+            Comment.objects.filter(parent__in=list(parents))
+            .in_thread_of(user)
+            .ordered(order)[:REPLIES_PER_LEVEL]
+        )
+        for reply in level:
+            parents[reply.parent_id].shown_replies.append(reply)
+    return page_obj

@@ -283,17 +283,41 @@ def delete_theory(*, theory: Theory) -> bool:
     return True
 
 
+class ReplyTargetGone(Exception):
+    """The comment being answered was deleted while the fan wrote the reply."""
+
+
 @transaction.atomic
 def post_comment(
-    *, author, theory: Theory, body: str, spoiler_season: int | None = None
+    *,
+    author,
+    theory: Theory,
+    body: str,
+    spoiler_season: int | None = None,
+    parent: Comment | None = None,
 ) -> Comment:
+    """A comment on the theory, or with `parent` a reply to one of its comments."""
     hold_fan(author)
     if _hold_open_theory(theory.pk) is not None:
         raise WithdrawnError
+    depth = 0
+    if parent is not None:
+        # Held like the theory: its deletion waits for the reply, or goes first.
+        parent_depth = (
+            Comment.objects.select_for_update(no_key=True)
+            .filter(pk=parent.pk, theory_id=theory.pk, deleted_at=None)
+            .values_list("depth", flat=True)
+            .first()
+        )
+        if parent_depth is None:
+            raise ReplyTargetGone
+        depth = parent_depth + 1
     freshness.touch(topics.theory(theory.pk))
     return Comment.objects.create(
         author=author,
         theory=theory,
+        parent=parent,
+        depth=depth,
         body=body,
         body_html=markdown.render(body),
         spoiler_season=spoiler_season,
@@ -314,8 +338,38 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
 
 @transaction.atomic
 def delete_comment(*, comment: Comment) -> None:
+    """Delete the comment; one with replies stays as a stand-in that keeps its thread
+    together, with no text, author or history. A stand-in left with no replies goes."""
     freshness.touch(topics.theory(comment.theory_id))
-    comment.delete()
+    # The key lock waits for replies being posted to it (post_comment), and stops more.
+    held = Comment.objects.select_for_update().filter(pk=comment.pk)
+    parent_id = held.values_list("parent_id", flat=True).first()
+    if Comment.objects.filter(parent=comment.pk).exists():
+        comment.revisions.all().delete()
+        held.update(
+            body="",
+            body_html="",
+            author=None,
+            spoiler_season=None,
+            edited_at=None,
+            deleted_at=timezone.now(),
+        )
+        return
+    held.delete()
+    _drop_emptied_stand_ins(parent_id)
+
+
+def _drop_emptied_stand_ins(comment_id: int | None) -> None:
+    """Up from a deleted reply: each deleted comment's stand-in left with no replies goes."""
+    while comment_id is not None:
+        stand_in = Comment.objects.select_for_update().filter(
+            pk=comment_id, deleted_at__isnull=False
+        )
+        above = list(stand_in.values_list("parent_id", flat=True))
+        if not above or Comment.objects.filter(parent=comment_id).exists():
+            return
+        stand_in.delete()
+        comment_id = above[0]
 
 
 _REVISED = ("title", "body", "spoiler_season")

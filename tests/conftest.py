@@ -13,8 +13,9 @@ from django.utils import translation
 
 from tests.factories import UserFactory
 
-# The data migration that makes the Editors and Moderators groups.
+# The data migrations that make the Editors and Moderators groups and their permissions.
 groups_migration = importlib.import_module("guide.migrations.0002_groups")
+revisions_migration = importlib.import_module("guide.migrations.0016_moderators_view_revisions")
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +55,7 @@ def _staff_groups(request):
     ContentType.objects.clear_cache()
     if Group.objects.filter(name__in=["Editors", "Moderators"]).count() != 2:
         groups_migration.create_groups(apps, None)
+        revisions_migration.let_moderators_read_revisions(apps)
 
 
 @pytest.fixture

@@ -940,7 +940,7 @@ THEORIES: list[Record] = [
 ]
 
 # Comments: keyed by (theory title, author, body). "after_days" dates each one after its
-# theory was posted.
+# theory was posted; "reply_to" names, by its text, the earlier comment a reply answers.
 COMMENTS: list[Record] = [
     {
         "theory": "Someone in the group will turn, but keep their mind",
@@ -969,6 +969,7 @@ COMMENTS: list[Record] = [
         "body": "In my defence, I did not think they would be this cruel.",
         "spoiler_season": None,
         "after_days": 30,
+        "reply_to": "Bold of you to trust a poster.",
     },
     {
         "theory": "Cheong-san comes back, but not as the boy On-jo knew",
@@ -986,6 +987,36 @@ COMMENTS: list[Record] = [
         "body": "He was *burned*. I am not sure even a zombie comes back from that.",
         "spoiler_season": 1,
         "after_days": 5,
+    },
+    {
+        "theory": "Cheong-san comes back, but not as the boy On-jo knew",
+        "author": "lab_notes",
+        "body": (
+            "Nobody saw a body, though. This show taught me never to trust an ending "
+            "that happens off screen."
+        ),
+        "spoiler_season": 1,
+        "after_days": 6,
+        "reply_to": "He was *burned*. I am not sure even a zombie comes back from that.",
+    },
+    {
+        "theory": "Cheong-san comes back, but not as the boy On-jo knew",
+        "author": "webtoon_reader",
+        "body": "Fair. I will believe he is gone when the season 2 credits roll.",
+        "spoiler_season": None,
+        "after_days": 7,
+        "reply_to": (
+            "Nobody saw a body, though. This show taught me never to trust an ending "
+            "that happens off screen."
+        ),
+    },
+    {
+        "theory": "Cheong-san comes back, but not as the boy On-jo knew",
+        "author": "quarantine_zone",
+        "body": "Screenshotting this thread for the day the moderators settle it.",
+        "spoiler_season": None,
+        "after_days": 9,
+        "reply_to": "Fair. I will believe he is gone when the season 2 credits roll.",
     },
     {
         "theory": "Nam-ra learns to live with the hunger",

@@ -259,6 +259,9 @@ def load_comments(
     by_title = {title: theory for (_, title), theory in theories.items()}
     for record in data.COMMENTS:
         theory = by_title[record["theory"]]
+        parent = None
+        if "reply_to" in record:
+            parent = Comment.objects.get(theory=theory, body=record["reply_to"])
         sync(
             Comment,
             tally,
@@ -267,6 +270,8 @@ def load_comments(
                 "body_html": markdown.render(record["body"]),
                 "spoiler_season": record["spoiler_season"],
                 "created_at": theory.created_at + timedelta(days=record["after_days"]),
+                "parent": parent,
+                "depth": parent.depth + 1 if parent else 0,
             },
         )
 

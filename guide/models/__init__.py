@@ -6,6 +6,7 @@ several rows live in guide/services.py.
 
 from guide.models.community import (
     Comment,
+    CommentOrder,
     CommentQuerySet,
     Outcome,
     Revision,
@@ -68,6 +69,7 @@ __all__ = [
     "VoteValue",
     "Vote",
     "Revision",
+    "CommentOrder",
     "CommentQuerySet",
     "Comment",
     "not_withdrawn",

@@ -340,20 +340,73 @@ class Vote(ConstraintErrorsByField, models.Model):
         return f"{self.user} {self.value:+d} {self.theory}"
 
 
+class CommentOrder(models.TextChoices):
+    """How a discussion's comments, and each comment's replies, are ordered."""
+
+    OLD = "old", _("Oldest first")
+    NEW = "new", _("Newest first")
+
+
+COMMENT_ORDERINGS = {
+    CommentOrder.OLD: ("created_at", "pk"),
+    CommentOrder.NEW: ("-created_at", "-pk"),
+}
+
+
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if user is None or not user.is_authenticated:
-            return self.filter(is_hidden=False)
-        if permissions.is_moderator(user):
-            return self
-        return self.filter(Q(is_hidden=False) | Q(author=user))
+        return self.filter(_visible_comment(user))
 
     def with_last_season(self):
         return self.annotate(show_last_season=_last_season_of("theory__season__show"))
 
+    def in_thread_of(self, user):
+        """What a reader's copy of a discussion holds: each comment with `reply_count`,
+        the replies they may read. A comment they may not read (hidden, or deleted by
+        its author) stays only where it has replies they may: as a stand-in that keeps
+        the thread together, without its text (comment.html)."""
+        replies = Comment.objects.filter(parent=OuterRef("pk")).visible_to(user).order_by()
+        counted = replies.values("parent").annotate(n=Count("pk")).values("n")[:1]
+        readable = models.ExpressionWrapper(
+            _visible_comment(user), output_field=models.BooleanField()
+        )
+        return (
+            self.select_related("author")
+            .annotate(reply_count=Coalesce(Subquery(counted), 0), readable=readable)
+            .filter(_visible_comment(user) | Q(reply_count__gt=0))
+        )
+
+    def ordered(self, order: str):
+        return self.order_by(*COMMENT_ORDERINGS.get(order, COMMENT_ORDERINGS[CommentOrder.OLD]))
+
+
+def _visible_comment(user) -> Q:
+    """The comments a reader may read: not hidden (or theirs, or they moderate), and not
+    left behind by a deletion."""
+    kept = Q(deleted_at__isnull=True)
+    if user is None or not user.is_authenticated:
+        return kept & Q(is_hidden=False)
+    if permissions.is_moderator(user):
+        return kept
+    return kept & (Q(is_hidden=False) | Q(author=user))
+
 
 class Comment(ConstraintErrorsByField, models.Model):
+    constraint_fields = {"depth_matches_parent": "parent", "deleted_keeps_nothing": "body"}
+
     theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="comments")
+    # A reply's comment. A comment deleted while it has replies stays as a stand-in
+    # (services.delete_comment), so a thread never loses the replies under it.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)  # the parent's + 1
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -369,6 +422,8 @@ class Comment(ConstraintErrorsByField, models.Model):
     is_hidden = models.BooleanField(_("hidden"), default=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, editable=False)
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    # Set when its author deleted it while it had replies: the text and author are gone.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -376,9 +431,22 @@ class Comment(ConstraintErrorsByField, models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        constraints = [_spoiler_season_constraint()]
+        constraints = [
+            _spoiler_season_constraint(),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
+                name="%(app_label)s_%(class)s_depth_matches_parent",
+                violation_error_message=_("A reply sits one level below its comment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(body="", author__isnull=True),
+                name="%(app_label)s_%(class)s_deleted_keeps_nothing",
+                violation_error_message=_("A deleted comment keeps neither text nor author."),
+            ),
+        ]
         indexes = [
             models.Index(fields=["theory", "created_at"]),
+            models.Index(fields=["parent", "created_at"]),
             models.Index(fields=["author", "-created_at"]),
         ]
 
@@ -386,7 +454,12 @@ class Comment(ConstraintErrorsByField, models.Model):
         return _("Comment by %(author)s") % {"author": self.author or _("deleted fan")}
 
     def get_absolute_url(self):
-        return self.theory.get_absolute_url() + f"#comment-{self.pk}"
+        """Its own page: the comment with its replies, wherever it sits in the thread."""
+        return reverse("guide:comment", args=[self.pk])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     def clean(self):
         super().clean()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core import pagecache
@@ -100,30 +100,82 @@ def _kept_piece(kind: str, item, topic: str, shown_values: tuple, piece: dict) -
 
 
 @register.simple_tag(takes_context=True)
-def comment_items(context, comments, show):
-    """`{% comment_items comments show %}`: each comment (includes/comment.html), shared
-    between readers through core.fragments as theory cards are. A comment's key holds
-    all in which two readers' copies differ: language, whether its spoiler is shielded,
-    whether the reader is signed in and wrote it (on a page shared with fans, a hole of
-    own_actions instead), when it was edited, whether it is hidden, its author's name.
-    Its topics cover the rest: its theory's page, its author's name."""
+def comment_tree(context, comments, theory):
+    """`{% comment_tree comments theory %}`: each comment (includes/comment.html) with the
+    replies shown under it (selectors.discussion), as nested lists whose replies fold
+    away without scripts, and a link to its own page where replies go on beyond.
+
+    Each comment is shared between readers through core.fragments as theory cards are.
+    Its key holds all in which two readers' copies differ: language, whether its spoiler
+    is shielded, whether the reader is signed in and wrote it (on a page shared with
+    fans, a hole of own_actions instead), whether they may read it, whether the theory
+    takes replies, when it was edited, whether it is hidden, its author's name. Its
+    topics cover the rest: its theory's page, its author's name."""
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     shared = pagecache.rendering_for_fans(context.get("request"))
+    show, is_open = theory.season.show, permissions.is_open(theory)
+    everyone = list(_threads(comments))
     fragments = []
-    for comment in comments:
+    for comment in everyone:
         mine = "each fan's own" if shared else signed_in and comment.author_id == user.pk
         shown_values = (
             shielded_for(context, comment.spoiler_season, show.pk),
             signed_in,
             mine,
+            comment.readable,
+            is_open,
             comment.edited_at,
             comment.is_hidden,
+            comment.deleted_at,
         )
-        item = {"comment": comment, "show": show}
+        item = {"comment": comment, "show": show, "takes_replies": is_open}
         topic = topics.theory(comment.theory_id)
         fragments.append(_kept_piece("comment", comment, topic, shown_values, item))
-    return mark_safe("".join(render_many(context, "includes/comment.html", fragments)))  # noqa: S308
+    pieces = dict(
+        zip(
+            (comment.pk for comment in everyone),
+            render_many(context, "includes/comment.html", fragments),
+            strict=True,
+        )
+    )
+    return mark_safe("".join(_branch(comment, pieces) for comment in comments))  # noqa: S308
+
+
+def _threads(comments):
+    """Every comment of the threads, each before its replies."""
+    for comment in comments:
+        yield comment
+        yield from _threads(comment.shown_replies)
+
+
+def _branch(comment, pieces: dict) -> SafeString:
+    """A comment's list item: its piece, then its replies, or the way to them."""
+    replies = SafeString("")
+    if comment.shown_replies:
+        count = len(comment.shown_replies)
+        replies = format_html(
+            '<details class="replies" open><summary>{}</summary><ol class="comment-list">{}'
+            "</ol></details>",
+            ngettext("%(n)s reply", "%(n)s replies", count) % {"n": count},
+            mark_safe("".join(_branch(reply, pieces) for reply in comment.shown_replies)),  # noqa: S308
+        )
+    unseen = comment.reply_count - len(comment.shown_replies)
+    if unseen > 0 and not getattr(comment, "replies_paged", False):
+        onward = ngettext(
+            "Continue this thread (%(n)s more reply)",
+            "Continue this thread (%(n)s more replies)",
+            unseen,
+        )
+        replies += format_html(
+            '<p class="continue"><a href="{}">{} →</a></p>',
+            comment.get_absolute_url(),
+            onward % {"n": unseen},
+        )
+    css = "comment is-hidden" if comment.is_hidden else "comment"
+    return format_html(
+        '<li class="{}" id="comment-{}">{}{}</li>', css, comment.pk, pieces[comment.pk], replies
+    )
 
 
 _VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}

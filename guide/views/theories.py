@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,19 +20,14 @@ from core.pagecache import cache_for_visitors, depends_on
 from core.throttle import check_rate
 from guide import permissions, selectors, seo, services, topics
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
-from guide.models import Comment, Season, Theory, TheoryOrder
+from guide.models import Comment, CommentOrder, Season, Theory, TheoryOrder
 
 THEORIES_PER_PAGE = 20
-COMMENTS_PER_PAGE = 50
 # Where the theory page asks a fan to cast the vote they chose before logging in, and
 # how the chosen direction travels in its address (?vote=up).
 CAST_VOTE_ANCHOR = "cast-vote"
 VOTE_DIRECTIONS = {1: "up", -1: "down"}
 COMMENT_FORM_ANCHOR = "comment-form"
-
-
-def _page(request, object_list, per_page):
-    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
 @cache_for_visitors(
@@ -78,7 +72,10 @@ def theory_list(request):
 
 # A fan back from logging in to vote (`?vote=`) is asked to confirm it: their own page.
 @cache_for_visitors(
-    topics=lambda pk, **_: [topics.theory(pk)], params=["page"], fans=True, fans_own_params=["vote"]
+    topics=lambda pk, **_: [topics.theory(pk)],
+    params=["page", "sort"],
+    fans=True,
+    fans_own_params=["vote"],
 )
 def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
@@ -108,15 +105,23 @@ def _vote_prompt(request, theory) -> dict | None:
     return {"chosen": chosen}
 
 
+def _comment_order(request) -> str:
+    """The discussion's order from `?sort=`; anything else is the default, oldest first."""
+    chosen = request.GET.get("sort")
+    return chosen if chosen in CommentOrder.values else CommentOrder.OLD
+
+
+def _order_query(order: str) -> str:
+    """What a discussion's page links keep of its order: nothing for the default."""
+    return "" if order == CommentOrder.OLD else urlencode({"sort": order})
+
+
 def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=None):
-    comments = (
-        theory.comments.visible_to(request.user)
-        .select_related("author")
-        .order_by("created_at", "pk")
+    order = _comment_order(request)
+    page = selectors.discussion(
+        theory=theory, user=request.user, order=order, page=request.GET.get("page")
     )
-    page = _page(request, comments, COMMENTS_PER_PAGE)
-    names = {theory.author_id, *(comment.author_id for comment in page)} - {None}
-    depends_on(request, *map(topics.fan, names))
+    depends_on(request, *map(topics.fan, _authors(theory, page.object_list)))
     return render(
         request,
         "guide/theory_detail.html",
@@ -125,15 +130,28 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=No
             "show": theory.season.show,
             "page_obj": page,
             "comments": page.object_list,
+            "comment_order": order,
+            "comment_orders": CommentOrder.choices,
+            "comment_order_query": _order_query(order),
             "comment_form": comment_form,
             "comment_preview": preview,
             "vote_prompt": _vote_prompt(request, theory),
             # A withdrawn theory's text is for the moderators, who may act on reports.
             "shows_withdrawn_text": permissions.is_moderator(request.user),
-            "page_meta": seo.for_theory(request, theory, page.paginator.count),
+            "page_meta": seo.for_theory(request, theory, theory.comment_count),
         },
         status=status,
     )
+
+
+def _authors(theory, comments) -> set[int]:
+    """Whose names a page shows: the theory's author and every comment's in its threads."""
+    names, stack = {theory.author_id}, list(comments)
+    while stack:
+        comment = stack.pop()
+        names.add(comment.author_id)
+        stack.extend(comment.shown_replies)
+    return names - {None}
 
 
 def _theory_form_page(request, form, theory=None, status=HTTPStatus.OK, preview=None):
@@ -365,6 +383,93 @@ def comment_create(request, pk):
         messages.success(request, _("Your comment is posted."))
         return redirect(comment)
     return _theory_page(request, theory, form, status=HTTPStatus.BAD_REQUEST)
+
+
+@cache_for_visitors(topics=[], params=["page", "sort"], fans=True)
+def comment_detail(request, pk):
+    """A comment's own page: the comment, its replies in threads, and the way back up."""
+    order = _comment_order(request)
+    thread = selectors.comment_thread(
+        pk=pk, user=request.user, order=order, page=request.GET.get("page")
+    )
+    theory, comment = thread.theory, thread.comment
+    # Named once the comment's theory is known (core.pagecache: a write during this
+    # render may be missed for one page lifetime at most).
+    depends_on(request, topics.theory(theory.pk))
+    depends_on(request, *map(topics.fan, _authors(theory, [comment])))
+    return render(
+        request,
+        "guide/comment_detail.html",
+        {
+            "theory": theory,
+            "show": theory.season.show,
+            "comment": comment,
+            "thread": [comment],
+            "page_obj": thread.page,
+            "comment_order": order,
+            "comment_orders": CommentOrder.choices,
+            "comment_order_query": _order_query(order),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_reply(request, pk):
+    """Answer a comment: the comment, then a form for the reply (works without scripts)."""
+    parent = selectors.reply_target(pk=pk, user=request.user)
+    theory = parent.theory
+    if not parent.readable:  # a stand-in for a hidden or deleted comment takes no replies
+        raise PermissionDenied
+    if not permissions.can_comment(request.user, theory):
+        return _withdrawn_refused(request, theory)
+    reply = Comment(theory=theory, author=request.user, parent=parent)
+    form = CommentForm(
+        request.POST if request.method == "POST" else None,
+        instance=reply,
+        last_season=theory.show_last_season,
+    )
+    form.fields["body"].label = _("Your reply")
+    preview, status = None, HTTPStatus.OK
+    if request.method == "POST":
+        if form.wants_preview:
+            preview = form.preview()
+        elif form.is_valid():
+            if limited := rate_limited(request, action="comment", kept=typed_text(form, "body")):
+                return limited
+            try:
+                reply = services.post_comment(
+                    author=request.user,
+                    theory=theory,
+                    parent=parent,
+                    body=form.cleaned_data["body"],
+                    spoiler_season=form.cleaned_data["spoiler_season"],
+                )
+            except services.WithdrawnError:  # withdrawn while the fan was typing
+                return _withdrawn_refused(request, theory)
+            except services.ReplyTargetGone:
+                form.add_error(
+                    None, _("That comment was deleted while you wrote: copy your reply to keep it.")
+                )
+                status = HTTPStatus.CONFLICT
+            else:
+                messages.success(request, _("Your reply is posted."))
+                return redirect(parent.get_absolute_url() + f"#comment-{reply.pk}")
+        else:
+            status = HTTPStatus.BAD_REQUEST
+    return render(
+        request,
+        "guide/comment_reply.html",
+        {
+            "theory": theory,
+            "show": theory.season.show,
+            "parent": parent,
+            "thread": [parent],
+            "form": form,
+            "preview": preview,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import BaseConstraint
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.models import User
 from guide.models import (
@@ -366,6 +367,17 @@ def _action_target_kind():
 @bad_value("guide_revision_spoiler_season_positive", "spoiler_season", in_admin=False)
 def _revision_season_zero():
     return factories.RevisionFactory.build(theory=factories.TheoryFactory(), spoiler_season=0)
+
+
+@bad_value("guide_comment_depth_matches_parent", "parent", in_admin=False)
+def _reply_at_the_top():
+    comment = factories.CommentFactory()
+    return factories.CommentFactory.build(theory=comment.theory, parent=comment, depth=0)
+
+
+@bad_value("guide_comment_deleted_keeps_nothing", "body", in_admin=False)
+def _deleted_comment_with_text():
+    return factories.CommentFactory.build(deleted_at=timezone.now())
 
 
 @bad_value("guide_revision_of_one_item", "theory", in_admin=False)

@@ -85,7 +85,12 @@ def test_snapshot_covers_fans_theories_votes_and_comments():
 
 def test_summary_names_the_new_parts():
     output = load_demo()
-    for part in ("7 demo fans", "18 theories", "12 comments", f"{len(data.planned_votes())} votes"):
+    for part in (
+        "7 demo fans",
+        "18 theories",
+        f"{len(data.COMMENTS)} comments",
+        f"{len(data.planned_votes())} votes",
+    ):
         assert part in output
 
 
@@ -432,6 +437,12 @@ def test_comments():
     for comment in comments:
         assert comment.body_html.startswith("<p>")
         assert comment.created_at > comment.theory.created_at
+        if comment.parent_id:  # a reply answers an earlier comment on the same theory
+            assert comment.parent.theory_id == comment.theory_id
+            assert comment.parent.created_at < comment.created_at
+            assert comment.depth == comment.parent.depth + 1
+    # A thread deep enough that its last reply is one link away ("continue this thread").
+    assert comments.filter(depth=3).exists()
 
 
 def test_run_restores_votes_dates_and_counts():

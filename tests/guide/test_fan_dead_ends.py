@@ -82,6 +82,8 @@ def url_of(name: str, world) -> str:
         "guide:vote": [theirs.pk],
         "guide:comment_create": [theirs.pk],
         "guide:report_theory": [theirs.pk],
+        "guide:comment": [world["their_comment"].pk],
+        "guide:comment_reply": [world["their_comment"].pk],
         "guide:comment_edit": [world["my_comment"].pk],
         "guide:comment_delete": [world["my_comment"].pk],
         "guide:report_comment": [world["their_comment"].pk],

@@ -53,6 +53,7 @@ def address(name: str, world: World) -> str:
         "guide:theory_list": lambda: reverse(name),
         "guide:theory": lambda: world.theory.get_absolute_url(),
         "guide:theory_short": lambda: reverse(name, args=[world.theory.pk]),
+        "guide:comment": lambda: reverse(name, args=[world.fan_comment.pk]),
         "guide:search": lambda: reverse(name) + "?q=zombie",
         "guide:leaderboard": lambda: reverse(name),
         "accounts:profile": lambda: reverse(name, args=[world.other_fan.username]),
@@ -70,7 +71,12 @@ def world():
     TheoryFactory(season=world.s2, author=world.other_fan, title="A zombie cure is found")
     services.cast_vote(user=world.fan, theory=liked, value=1)
     # On `theory`'s page: the fan's own theory, a comment of theirs and one of other_fan's.
-    services.post_comment(author=world.fan, theory=world.theory, body="My zombie comment")
+    world.fan_comment = services.post_comment(
+        author=world.fan, theory=world.theory, body="My zombie comment"
+    )
+    services.post_comment(
+        author=world.other_fan, theory=world.theory, parent=world.fan_comment, body="A reply"
+    )
     world.fan.display_name = "Fan Whose Page It Is"
     world.fan.save()
     world.other_fan.display_name = "The Fan Who Came First"

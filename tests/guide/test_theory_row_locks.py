@@ -108,3 +108,16 @@ def test_a_fans_write_holds_their_account_without_stopping_references(theory):
         # another row that only points at the fan does not.
         assert not _another_connection_can_lock(fan.pk, "fan NO KEY UPDATE")
         assert _another_connection_can_lock(fan.pk, "fan KEY SHARE")
+
+
+def test_a_reply_holds_its_comment_and_a_deletion_holds_it_against_replies(theory):
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="Asked")
+    with transaction.atomic():
+        services.post_comment(author=UserFactory(), theory=theory, parent=comment, body="Hi")
+        # A deletion (FOR UPDATE) of the comment waits; other replies' references do not.
+        assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
+        assert _another_connection_can_lock(comment.pk, "comment KEY SHARE")
+    with transaction.atomic():
+        services.delete_comment(comment=comment)  # it has a reply: it stays, as a stand-in
+        # A reply's foreign-key check (KEY SHARE) waits until the deletion is done.
+        assert not _another_connection_can_lock(comment.pk, "comment KEY SHARE")
