@@ -48,6 +48,9 @@ run: install messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
+	@# The worker runs the background tasks (fans' inboxes) beside the server; Ctrl-C
+	@# stops both, and the worker goes too when the server stops on its own.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install messages

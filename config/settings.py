@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "axes",
+    "django_tasks_db",
     "accounts",
     "core",
     "guide",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "guide.context_processors.reader",
+                "guide.context_processors.inbox",
             ],
         },
     },
@@ -124,6 +126,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=5000")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "core.cache.RedisCache"  # one client per pool, see there
+
+# Background work (telling fans what happened) through django.tasks. By default the
+# tasks wait in the database and `manage.py db_worker` runs them (`make run` starts one
+# beside the server); TASKS_BACKEND names another backend class.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Mail through Django 6.1's MAILERS, from EMAIL_URL (console by default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -204,6 +216,8 @@ RATE_LIMITS = {
     "edit": (30, 600),  # theories and comments alike
     "delete": (30, 600),
     "settings": (30, 600),  # a signed-in fan's profile, progress and theme
+    "follow": (60, 600),  # following and unfollowing theories
+    "inbox": (60, 600),  # marking inbox lines read
 }
 
 # Internationalisation ---------------------------------------------------------

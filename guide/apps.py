@@ -19,6 +19,7 @@ class GuideConfig(AppConfig):
     verbose_name = _("Guide")
 
     def ready(self):
+        from guide import tasks  # noqa: F401 - connects the receivers that enqueue tasks
         from guide.models.season_text import check_season_text
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="guide.sqlite_fold")

@@ -25,10 +25,12 @@ from guide.models import (
     Comment,
     Episode,
     Fact,
+    Follow,
     Milestone,
     ModerationAction,
     ModerationKind,
     ModerationTarget,
+    Notification,
     Outcome,
     Report,
     ReportStatus,
@@ -552,3 +554,73 @@ def _threaded(comments: QuerySet, *, user, order: str, page: str | None) -> Page
         for reply in level:
             parents[reply.parent_id].shown_replies.append(reply)
     return page_obj
+
+
+# The inbox ---------------------------------------------------------------------------
+
+INBOX_LINES_PER_PAGE = 50
+
+
+@dataclass
+class InboxGroup:
+    """Lines of one kind about one theory on an inbox page: "3 new comments on …"."""
+
+    kind: str
+    theory: Theory
+    unread: bool
+    lines: list  # of Notification, newest first
+
+    @property
+    def newest(self):
+        return self.lines[0]
+
+    @property
+    def actors(self) -> list:
+        """The fans behind the lines, newest first, each once (None: a deleted account)."""
+        seen, actors = set(), []
+        for line in self.lines:
+            if line.actor_id not in seen:
+                seen.add(line.actor_id)
+                actors.append(line.actor)
+        return actors
+
+
+def unread_count(user) -> int:
+    """How many lines of the fan's inbox they have not read: one indexed count."""
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def inbox(*, user, page: str | None) -> tuple[Page, list[InboxGroup]]:
+    """A page of the fan's inbox, newest first, grouped by theory, kind and whether read.
+
+    A line holds no text: it names who did what on which theory (by its spoiler-free
+    headline), and its comment's own page shows the rest behind the reader's shield.
+    Each line knows whether the reader may still read its comment and theory."""
+    lines = (
+        Notification.objects.filter(recipient=user)
+        .select_related("actor", "theory__season__show", "comment")
+        .annotate(
+            comment_readable=Exists(
+                Comment.objects.visible_to(user).filter(pk=OuterRef("comment"))
+            ),
+            theory_readable=Exists(Theory.objects.visible_to(user).filter(pk=OuterRef("theory"))),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page_obj = Paginator(lines, INBOX_LINES_PER_PAGE).get_page(page)
+    groups: dict[tuple, InboxGroup] = {}
+    for line in page_obj.object_list:
+        key = (line.theory_id, line.kind, line.read_at is None)
+        if key not in groups:
+            groups[key] = InboxGroup(kind=line.kind, theory=line.theory, unread=key[2], lines=[])
+        groups[key].lines.append(line)
+    return page_obj, list(groups.values())
+
+
+def follows(user, theory_ids) -> set[int]:
+    """Which of these theories the fan follows."""
+    return set(
+        Follow.objects.filter(user=user, theory_id__in=list(theory_ids)).values_list(
+            "theory_id", flat=True
+        )
+    )

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import batched
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core import freshness
@@ -14,9 +16,12 @@ from guide import markdown, permissions, ranking, topics
 from guide.models import (
     Character,
     Comment,
+    Follow,
     ModerationAction,
     ModerationKind,
     ModerationTarget,
+    Notification,
+    NotificationKind,
     Outcome,
     Report,
     ReportStatus,
@@ -221,6 +226,7 @@ def post_theory(
     # A new theory starts with no votes; its hot rank is its age alone.
     Theory.objects.filter(pk=theory.pk).update(hot=ranking.hot(0, theory.created_at))
     theory.refresh_from_db(fields=["hot"])
+    follow(user=author, theory=theory)  # its author hears of every comment on it
     return theory
 
 
@@ -313,7 +319,7 @@ def post_comment(
             raise ReplyTargetGone
         depth = parent_depth + 1
     freshness.touch(topics.theory(theory.pk))
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         author=author,
         theory=theory,
         parent=parent,
@@ -322,6 +328,8 @@ def post_comment(
         body_html=markdown.render(body),
         spoiler_season=spoiler_season,
     )
+    comment_posted.send(sender=Comment, comment=comment)
+    return comment
 
 
 @transaction.atomic
@@ -622,3 +630,77 @@ def save_progress(*, user, show: Show, seasons_watched: int) -> None:
     WatchProgress.objects.update_or_create(
         user=user, show=show, defaults={"seasons_watched": seasons_watched}
     )
+
+
+# Following and the inbox ------------------------------------------------------------------
+
+# What a write announces; guide.tasks enqueues the work that follows from it.
+comment_posted = Signal()  # with `comment`, inside the comment's transaction
+
+# Followers told in one INSERT: bounded memory and statement size for any audience.
+FANOUT_BATCH = 500
+
+
+def deliver_comment(*, comment_id: int) -> int:
+    """Put a new comment in the inbox of each fan it concerns; returns how many fans it
+    concerns (a retry finds them told already and adds nothing: one line per fan and
+    comment, by a unique constraint). The author of the comment it answers hears of a
+    reply; everyone who follows its theory hears of a comment. Nobody hears of their
+    own. Run by the worker (guide.tasks), never in the request: a theory with thousands
+    of followers costs the commenter nothing, and the worker a few statements."""
+    comment = (
+        Comment.objects.filter(pk=comment_id, deleted_at=None)
+        .select_related("parent")
+        .only("pk", "theory_id", "author_id", "created_at", "parent__author_id")
+        .first()
+    )
+    if comment is None:  # deleted before the worker came to it
+        return 0
+    concerned = 0
+    answered = comment.parent.author_id if comment.parent is not None else None
+    if answered is not None and answered != comment.author_id:
+        concerned += _tell_of(comment, [answered], NotificationKind.REPLY)
+    followers = (
+        Follow.objects.filter(theory_id=comment.theory_id)
+        .exclude(user_id=comment.author_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
+        concerned += _tell_of(comment, batch, NotificationKind.COMMENT)
+    return concerned
+
+
+def _tell_of(comment: Comment, recipients, kind: str) -> int:
+    """A line for each recipient not yet told of the comment (a reply's line stays a reply)."""
+    lines = [
+        Notification(
+            recipient_id=recipient,
+            kind=kind,
+            theory_id=comment.theory_id,
+            comment_id=comment.pk,
+            actor_id=comment.author_id,
+            created_at=comment.created_at,
+        )
+        for recipient in recipients
+    ]
+    Notification.objects.bulk_create(lines, ignore_conflicts=True)
+    return len(lines)
+
+
+@transaction.atomic
+def follow(*, user, theory) -> None:
+    hold_fan(user)
+    Follow.objects.get_or_create(user=user, theory=theory)
+
+
+def unfollow(*, user, theory) -> None:
+    Follow.objects.filter(user=user, theory=theory).delete()
+
+
+def mark_read(*, user, notification_ids=None) -> int:
+    """Mark the fan's unread lines read: those named, or all. Returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.pagecache import cache_for_visitors
 from guide import feeds, topics
-from guide.views import community, pages, reader, search, theories
+from guide.views import community, inbox, pages, reader, search, theories
 
 app_name = "guide"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("theories/<int:pk>/vote/", theories.vote, name="vote"),
     path("theories/<int:pk>/comments/", theories.comment_create, name="comment_create"),
     path("theories/<int:pk>/report/", theories.report, {"kind": "theory"}, name="report_theory"),
+    path("theories/<int:pk>/follow/", inbox.follow, name="follow"),
     path("theories/<int:pk>/history/", community.theory_history, name="theory_history"),
     path("theories/<int:pk>/", theories.theory_detail, name="theory_short"),
     path("theories/<int:pk>/<slug:slug>/", theories.theory_detail, name="theory"),
@@ -38,6 +39,9 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", theories.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", theories.report, {"kind": "comment"}, name="report_comment"),
     path("comments/<int:pk>/history/", community.comment_history, name="comment_history"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
+    path("inbox/<int:pk>/open/", inbox.inbox_open, name="inbox_open"),
     path("leaderboard/", community.leaderboard, name="leaderboard"),
     path("moderation/", community.moderation_log, name="moderation_log"),
     path("settings/watched/", reader.set_progress, name="set_progress"),

@@ -21,8 +21,11 @@ from guide.models import (
     Comment,
     Episode,
     Fact,
+    Follow,
     ModerationAction,
     ModerationKind,
+    Notification,
+    NotificationKind,
     Person,
     Report,
     ReportReason,
@@ -210,3 +213,24 @@ class WatchProgressFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     show = factory.SubFactory(ShowFactory)
     seasons_watched = 1
+
+
+class FollowFactory(DjangoModelFactory):
+    class Meta:
+        model = Follow
+
+    user = factory.SubFactory(UserFactory)
+    theory = factory.SubFactory(TheoryFactory)
+
+
+class NotificationFactory(DjangoModelFactory):
+    """A line of a fan's inbox about a comment (a reply to them, with kind="reply")."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    comment = factory.SubFactory(CommentFactory)
+    theory = factory.LazyAttribute(lambda line: line.comment.theory)
+    actor = factory.LazyAttribute(lambda line: line.comment.author)
+    kind = NotificationKind.COMMENT

@@ -22,6 +22,8 @@ POLICY = {
     "comment": (20, 10 * MINUTE),
     "vote": (120, MINUTE),
     "report": (10, HOUR),
+    "follow": (60, 10 * MINUTE),
+    "inbox": (60, 10 * MINUTE),
 }
 
 

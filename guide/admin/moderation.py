@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 from guide import permissions, services
 from guide.models import (
     Comment,
+    Follow,
     ModerationAction,
+    Notification,
     Report,
     ReportStatus,
     Revision,
@@ -439,3 +441,24 @@ class WatchProgressAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["show"]
     list_select_related = ["user", "show"]
     search_fields = ["user__username", "show__title"]
+
+
+@admin.register(Follow)
+class FollowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans follow and unfollow theories on the site."""
+
+    list_display = ["user", "theory", "created_at"]
+    list_select_related = ["user", "theory"]
+    search_fields = ["user__username", "theory__title"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: the worker writes inbox lines (guide.tasks) and fans read them."""
+
+    list_display = ["recipient", "kind", "theory", "actor", "created_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "theory", "actor"]
+    search_fields = ["recipient__username", "theory__title"]
+    date_hierarchy = "created_at"

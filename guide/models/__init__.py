@@ -35,6 +35,7 @@ from guide.models.content import (
     Show,
     ShowQuerySet,
 )
+from guide.models.following import Follow, Notification, NotificationKind
 from guide.models.moderation import (
     ModerationAction,
     ModerationKind,
@@ -80,4 +81,7 @@ __all__ = [
     "ModerationKind",
     "ModerationAction",
     "WatchProgress",
+    "Follow",
+    "NotificationKind",
+    "Notification",
 ]

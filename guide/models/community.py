@@ -100,6 +100,16 @@ class TheoryQuerySet(models.QuerySet):
             )
         )
 
+    def with_follow_of(self, user):
+        """Annotate `followed`: whether the reader follows it, in the same query."""
+        if user is None or not user.is_authenticated:
+            return self.annotate(followed=models.Value(False))
+        from guide.models.following import Follow  # the module below imports this one
+
+        return self.annotate(
+            followed=models.Exists(Follow.objects.filter(theory=OuterRef("pk"), user=user))
+        )
+
     def with_comment_count(self, user=None):
         visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(user)
         return self.annotate(

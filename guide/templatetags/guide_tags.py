@@ -18,6 +18,7 @@ from core import pagecache
 from core.fragments import Fragment, render_many
 from guide import permissions, selectors, spoilers, topics
 from guide.forms import watch_choices, watch_label
+from guide.models import NotificationKind
 from guide.textfold import fold_with_positions
 
 register = template.Library()
@@ -178,6 +179,56 @@ def _branch(comment, pieces: dict) -> SafeString:
     )
 
 
+@register.simple_tag(takes_context=True)
+def inbox_summary(context, group) -> str:
+    """What a group of inbox lines says: who did what on which theory, in words that hold
+    no text a fan wrote but names and the theory's spoiler-free headline; a comment
+    tagged with a season the reader has not watched is called a spoiler for it."""
+    newest, count = group.newest, len(group.lines)
+    theory = group.theory
+    if not newest.theory_readable:
+        where = _("a theory that is no longer shown")
+    elif theory.is_withdrawn:
+        where = _("a withdrawn theory")
+    else:
+        where = f"“{theory.headline}”"
+    names = [actor.public_name if actor else _("a deleted fan") for actor in group.actors]
+    who = (
+        names[0]
+        if len(names) == 1
+        else _("%(first)s and %(n)s others")
+        % {
+            "first": names[0],
+            "n": len(names) - 1,
+        }
+    )
+    if group.kind == NotificationKind.REPLY:
+        said = (
+            _("%(who)s replied to your comment on %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s reply to your comments on %(where)s, from %(who)s",
+                "%(count)s replies to your comments on %(where)s, from %(who)s",
+                count,
+            )
+        )
+    else:
+        said = (
+            _("%(who)s commented on %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s new comment on %(where)s, from %(who)s",
+                "%(count)s new comments on %(where)s, from %(who)s",
+                count,
+            )
+        )
+    summary = said % {"who": who, "where": where, "count": count}
+    tagged = newest.comment.spoiler_season
+    if newest.comment_readable and shielded_for(context, tagged, theory.season.show_id):
+        summary += " · " + _("a spoiler for season %(n)s") % {"n": tagged}
+    return summary
+
+
 _VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}
 _VOTE_CHOOSER = "guide.templatetags.guide_tags.choose_vote_widgets"
 
@@ -266,6 +317,39 @@ def choose_by_author(request, holes) -> list[str]:
         variants["mine" if author_pk == request.user.pk else "theirs"]
         for author_pk, variants in holes
     ]
+
+
+_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_follow_buttons"
+
+
+@register.simple_tag(takes_context=True)
+def follow_button(context, theory):
+    """`{% follow_button theory %}`: Follow, or Following (which unfollows), for a
+    signed-in fan; nothing for visitors. On a page shared with fans, a hole with both,
+    which choose_follow_buttons fills as each fan follows."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated or not permissions.is_open(theory):
+        return ""
+    template = context.template.engine.get_template("includes/follow.html")
+
+    def button(following: bool) -> SafeString:
+        with context.push(theory=theory, following=following):
+            return template.render(context)
+
+    request = context.get("request")
+    if pagecache.rendering_for_fans(request):
+        variants = {"yes": button(True), "no": button(False)}
+        return pagecache.personal(request, _FOLLOW_CHOOSER, theory.pk, variants)
+    followed = getattr(theory, "followed", None)  # annotated by Theory.with_follow_of
+    if followed is None:
+        followed = selectors.follows(user, [theory.pk]) == {theory.pk}
+    return button(followed)
+
+
+def choose_follow_buttons(request, holes) -> list[str]:
+    """The pagecache chooser for follow_button's holes: one query for the page."""
+    followed = selectors.follows(request.user, [theory_pk for theory_pk, _variants in holes])
+    return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
 
 
 class SpoilerNode(template.Node):

@@ -81,6 +81,7 @@ def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_page(request.user)
         .with_last_season()
+        .with_follow_of(request.user)
         .prefetch_related("characters__show"),
         pk=pk,
     )
@@ -353,7 +354,10 @@ def _comment_form_of(request, pk) -> str:
 
 @action(page=_comment_form_of)
 def comment_create(request, pk):
-    theory = get_object_or_404(Theory.objects.for_page(request.user).with_last_season(), pk=pk)
+    theory = get_object_or_404(
+        Theory.objects.for_page(request.user).with_last_season().with_follow_of(request.user),
+        pk=pk,
+    )
     if not permissions.can_comment(request.user, theory):
         return _withdrawn_refused(request, theory)
     # The comment's theory is known before validation: its spoiler season is checked against it.

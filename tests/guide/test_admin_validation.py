@@ -380,6 +380,23 @@ def _deleted_comment_with_text():
     return factories.CommentFactory.build(deleted_at=timezone.now())
 
 
+@bad_value("guide_follow_once_per_fan", "theory", in_admin=False)
+def _second_follow():
+    first = factories.FollowFactory()
+    return factories.FollowFactory.build(user=first.user, theory=first.theory)
+
+
+@bad_value("guide_notification_once_per_comment", "comment", in_admin=False)
+def _second_line_for_one_comment():
+    first = factories.NotificationFactory()
+    return factories.NotificationFactory.build(recipient=first.recipient, comment=first.comment)
+
+
+@bad_value("guide_notification_kind_valid", "kind", in_admin=False)
+def _unknown_kind():
+    return factories.NotificationFactory.build(kind="gossip")
+
+
 @bad_value("guide_revision_of_one_item", "theory", in_admin=False)
 def _revision_of_nothing():
     return factories.RevisionFactory.build(theory=None, comment=None)

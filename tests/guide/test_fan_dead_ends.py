@@ -14,7 +14,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from guide import services
 from guide.models import Comment, SeasonStatus, Vote
-from tests.factories import PASSWORD, CharacterFactory, SeasonFactory, ShowFactory
+from tests.factories import (
+    PASSWORD,
+    CharacterFactory,
+    NotificationFactory,
+    SeasonFactory,
+    ShowFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +30,9 @@ OUTSIDE_THE_AUDIT = {"admin"}
 # Routes that change something on POST only: the audit must find each of them.
 ACTION_ROUTES = {
     "guide:vote",
+    "guide:follow",
+    "guide:inbox_read",
+    "guide:inbox_open",
     "guide:comment_create",
     "guide:set_progress",
     "guide:theme",
@@ -63,6 +72,7 @@ def world(fan, other_fan):
         "my_comment": services.post_comment(author=fan, theory=theirs, body="Mine."),
         "other_fan": other_fan,
         "fan": fan,
+        "line": NotificationFactory(recipient=fan),
     }
 
 
@@ -83,6 +93,8 @@ def url_of(name: str, world) -> str:
         "guide:comment_create": [theirs.pk],
         "guide:report_theory": [theirs.pk],
         "guide:comment": [world["their_comment"].pk],
+        "guide:follow": [theirs.pk],
+        "guide:inbox_open": [world["line"].pk],
         "guide:comment_reply": [world["their_comment"].pk],
         "guide:comment_edit": [world["my_comment"].pk],
         "guide:comment_delete": [world["my_comment"].pk],

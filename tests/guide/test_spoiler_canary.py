@@ -30,6 +30,8 @@ from django.urls import get_resolver, reverse
 from guide.models import (
     ModerationAction,
     ModerationKind,
+    Notification,
+    NotificationKind,
     Outcome,
     Revision,
     Season,
@@ -76,8 +78,11 @@ NOT_ON_PUBLIC_PAGES = {
 # guide's routes that are no page a reader reads: forms of signed-in fans about their
 # own writing, POST-only actions, and the short address that redirects to the theory.
 # Pages only signed-in fans reach (a visitor is asked to log in first).
-FANS_ONLY = {"comment_reply"}
+FANS_ONLY = {"comment_reply", "inbox"}
 NOT_READER_PAGES = {
+    "follow",
+    "inbox_read",
+    "inbox_open",
     "theory_create",
     "theory_edit",
     "theory_delete",
@@ -272,6 +277,7 @@ def page_addresses(world) -> dict[str, list[str]]:
         "comment_reply": [
             reverse("guide:comment_reply", args=[comment.pk]) for comment in world["comments"]
         ],
+        "inbox": [reverse("guide:inbox")],
         "profile": [reverse("accounts:profile", args=[world["author"].username])],
         "leaderboard": [
             reverse("guide:leaderboard"),
@@ -293,6 +299,19 @@ def reader_client(world, reader: str, level: int | None) -> Client:
     show = world["show"]
     if reader == "fan":
         fan = UserFactory(username=f"reader_{level}")
+        # Their inbox tells of every comment, replies and all (its lines carry no text).
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=fan,
+                kind=kind,
+                theory_id=comment.theory_id,
+                comment=comment,
+                actor_id=comment.author_id,
+            )
+            for comment, kind in zip(
+                world["comments"], itertools.cycle(NotificationKind.values), strict=False
+            )
+        )
         if level is not NOT_ANSWERED:
             WatchProgress.objects.create(user=fan, show=show, seasons_watched=level)
         client.force_login(fan)
@@ -388,6 +407,7 @@ def test_every_reader_page_type_is_rendered():
         "comment_history",
         "comment",
         "comment_reply",
+        "inbox",
         "leaderboard",
         "moderation_log",
         "search",

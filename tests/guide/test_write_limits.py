@@ -9,7 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from guide.models import Comment, SeasonStatus, Theory, WatchProgress
-from tests.factories import CommentFactory, SeasonFactory, TheoryFactory
+from tests.factories import CommentFactory, NotificationFactory, SeasonFactory, TheoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ READ_ONLY = {
     "guide:home", "guide:show_list", "guide:show", "guide:season", "guide:character",
     "guide:theory_list", "guide:theory", "guide:theory_short", "guide:leaderboard",
     "guide:moderation_log", "guide:theory_history", "guide:comment", "guide:comment_history",
-    "guide:search",
+    "guide:inbox", "guide:search",
     "guide:feed_theories",
     "guide:feed_show_theories", "guide:feed_season_theories", "guide:feed_season_facts",
     "accounts:profile", "accounts:password_change_done", "accounts:password_reset_done",
@@ -152,7 +152,7 @@ LIMITED_ELSEWHERE = {
 }
 
 
-def write_routes(season, theory, comment, other_theory, other_comment):
+def write_routes(season, theory, comment, other_theory, other_comment, line):
     """Each fan-facing write: (route, its arguments, valid form data, its limit)."""
     text = {"title": "A title", "body": "A body.", "spoiler_season": ""}
     return {
@@ -166,6 +166,9 @@ def write_routes(season, theory, comment, other_theory, other_comment):
         "guide:comment_delete": ([comment.pk], {}, "delete"),
         "guide:report_theory": ([other_theory.pk], {"reason": "spam"}, "report"),
         "guide:report_comment": ([other_comment.pk], {"reason": "spam"}, "report"),
+        "guide:follow": ([other_theory.pk], {"follow": "1"}, "follow"),
+        "guide:inbox_read": ([], {}, "inbox"),
+        "guide:inbox_open": ([line.pk], {}, "inbox"),
         "guide:set_progress": ([], {"show": season.show_id, "seasons_watched": 1}, "settings"),
         "guide:theme": ([], {"theme": "dark"}, "settings"),
         "accounts:settings": (
@@ -186,6 +189,7 @@ def writes(fan, season):
         CommentFactory(author=fan, theory=other_theory),
         other_theory,
         CommentFactory(theory=other_theory),
+        NotificationFactory(recipient=fan),
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult, get_date_max
 from PIL import Image
 
 from tests import factories
@@ -70,6 +71,16 @@ def one_of_each(*, with_images: bool = False) -> dict:
         )[0],
         AccessLog.objects.create(**_ATTEMPT),
         AccessFailureLog.objects.create(**_ATTEMPT),
+        factories.FollowFactory(theory=theory),
+        factories.NotificationFactory(comment=comment),
+        DBTaskResult.objects.create(
+            args_kwargs={"args": [comment.pk], "kwargs": {}},
+            task_path="guide.tasks.deliver_comment",
+            backend_name="default",
+            run_after=get_date_max(),
+            exception_class_path="",
+            traceback="",
+        ),
     ]
     return {type(row): row for row in rows}
 

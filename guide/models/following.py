@@ -1,0 +1,95 @@
+"""What tells a fan that something happened: the theories they follow, and their inbox."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.constraints import ConstraintErrorsByField
+from guide.models.community import Comment, Theory
+
+
+class Follow(ConstraintErrorsByField, models.Model):
+    """A fan follows a theory: new comments on it reach their inbox. Authors follow their
+    own theories from the start (services.post_theory)."""
+
+    constraint_fields = {"once_per_fan": "theory"}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "theory"],
+                name="%(app_label)s_%(class)s_once_per_fan",
+                violation_error_message=_("This fan already follows this theory."),
+            )
+        ]
+        # Fan-out reads a theory's followers in order of fan.
+        indexes = [models.Index(fields=["theory", "user"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.theory}"
+
+
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", _("A reply to your comment")
+    COMMENT = "comment", _("A comment on a theory you follow")
+
+
+class Notification(ConstraintErrorsByField, models.Model):
+    """One line of a fan's inbox. It holds no text of its own: the inbox shows who did
+    what where, and the text stays behind the comment's own page and its shield."""
+
+    constraint_fields = {"once_per_comment": "comment", "kind_valid": "kind"}
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=NotificationKind)
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            # A fan hears of a comment once, however many ways it concerns them: so a
+            # delivery that runs twice adds nothing the second time.
+            models.UniqueConstraint(
+                fields=["recipient", "comment"],
+                name="%(app_label)s_%(class)s_once_per_comment",
+                violation_error_message=_("This fan was already told of this comment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Choose a kind of notification from the list."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"]),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at=None), name="guide_notification_unread"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,0 +1,23 @@
+"""Background work, run by the task worker (`manage.py db_worker`), never in a request.
+
+A write announces what it did (a guide.services signal); the receivers here enqueue the
+work that follows from it once the write's transaction commits, so the worker never
+looks for a row that is not there yet. Each task calls a service and is idempotent.
+"""
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.tasks import task
+
+from guide import services
+
+
+@task()
+def deliver_comment(comment_id: int) -> int:
+    """Tell the fans a new comment concerns (services.deliver_comment)."""
+    return services.deliver_comment(comment_id=comment_id)
+
+
+@receiver(services.comment_posted, dispatch_uid="guide.tasks.deliver_comment")
+def _enqueue_delivery(sender, comment, **kwargs) -> None:
+    transaction.on_commit(lambda: deliver_comment.enqueue(comment.pk), robust=True)

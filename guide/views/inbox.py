@@ -1,0 +1,70 @@
+"""A fan's inbox and what they follow: each fan's own, never cached."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.errors import rate_limited
+from core.navigation import action, redirect_back
+from guide import selectors, services
+from guide.models import Notification, Theory
+
+
+@login_required
+@require_GET
+def inbox(request):
+    page, groups = selectors.inbox(user=request.user, page=request.GET.get("page"))
+    return render(
+        request,
+        "guide/inbox.html",
+        {"page_obj": page, "groups": groups, "unread": selectors.unread_count(request.user)},
+    )
+
+
+def _inbox_page(request, *args, **kwargs) -> str:
+    return reverse("guide:inbox")
+
+
+@action(page=_inbox_page)
+def inbox_read(request):
+    """Mark every line read."""
+    if limited := rate_limited(request, action="inbox"):
+        return limited
+    services.mark_read(user=request.user)
+    messages.success(request, _("Everything in your inbox is marked read."))
+    return redirect("guide:inbox")
+
+
+@action(page=_inbox_page)
+def inbox_open(request, pk):
+    """Go to a line's comment, marking the line, and the others of its group, read."""
+    line = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if limited := rate_limited(request, action="inbox"):
+        return limited
+    ids = [int(value) for value in request.POST.getlist("line") if value.isdigit()]
+    services.mark_read(user=request.user, notification_ids=[line.pk, *ids])
+    return redirect(
+        reverse("guide:comment", args=[line.comment_id]) + f"#comment-{line.comment_id}"
+    )
+
+
+def _theory_page(request, pk) -> str:
+    return get_object_or_404(Theory.objects.visible_to(request.user), pk=pk).get_absolute_url()
+
+
+@action(page=_theory_page)
+def follow(request, pk):
+    """Follow (`follow=1`) or stop following a theory, then back to where the fan was."""
+    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    if limited := rate_limited(request, action="follow"):
+        return limited
+    if request.POST.get("follow") == "1":
+        services.follow(user=request.user, theory=theory)
+        messages.success(request, _("You follow this theory: new comments reach your inbox."))
+    else:
+        services.unfollow(user=request.user, theory=theory)
+        messages.success(request, _("You no longer follow this theory."))
+    return redirect_back(request, theory.get_absolute_url())

@@ -1,0 +1,289 @@
+"""Following and the inbox: a new comment reaches the fans it concerns through a task run
+after its transaction commits, once per fan however it concerns them; the inbox groups
+the lines, holds no text a fan wrote, and its unread count in the header is current."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from guide import services, tasks
+from guide.models import Follow, Notification, NotificationKind, WatchProgress
+from tests.factories import SeasonFactory, UserFactory
+from tests.kit.counts import assert_queries_do_not_grow, count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def season(db):
+    return SeasonFactory(number=1)
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(username="author", display_name="The Author")
+
+
+@pytest.fixture
+def theory(season, author, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.post_theory(
+            author=author, season=season, title="The cure is in the school", body="Labs."
+        )
+
+
+def post(theory, author, body="Nice", parent=None, capture=None, **kwargs):
+    with capture(execute=True):
+        return services.post_comment(
+            author=author, theory=theory, body=body, parent=parent, **kwargs
+        )
+
+
+def lines_of(user):
+    return list(Notification.objects.filter(recipient=user).values_list("kind", "comment_id"))
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# Who hears of what ---------------------------------------------------------------------------
+
+
+def test_an_author_follows_their_theory_and_hears_of_each_comment(
+    theory, author, django_capture_on_commit_callbacks
+):
+    assert Follow.objects.filter(user=author, theory=theory).exists()
+    comment = post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    assert lines_of(author) == [(NotificationKind.COMMENT, comment.pk)]
+
+
+def test_a_reply_reaches_who_was_answered_once_and_nobody_hears_of_their_own(
+    theory, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    fan, replier, follower = UserFactory(), UserFactory(), UserFactory()
+    services.follow(user=follower, theory=theory)
+    services.follow(user=fan, theory=theory)
+    asked = post(theory, fan, "What about the lab?", capture=capture)
+    answer = post(theory, replier, "Burned down.", parent=asked, capture=capture)
+    # The fan follows the theory too, but hears of the answer once, as a reply.
+    assert (NotificationKind.REPLY, answer.pk) in lines_of(fan)
+    assert (NotificationKind.COMMENT, answer.pk) not in lines_of(fan)
+    assert (NotificationKind.COMMENT, answer.pk) in lines_of(follower)
+    assert (NotificationKind.COMMENT, answer.pk) in lines_of(author)
+    assert all(comment != answer.pk for _kind, comment in lines_of(replier))
+    assert all(comment != asked.pk for _kind, comment in lines_of(fan))
+    to_self = post(theory, fan, "Adding to my own point", parent=asked, capture=capture)
+    assert all(comment != to_self.pk for _kind, comment in lines_of(fan))
+    own = post(theory, author, "Thanks all", parent=answer, capture=capture)
+    assert Notification.objects.filter(comment=own).count() == 3  # replier, fan, follower
+
+
+def test_a_fan_who_unfollows_hears_no_more(theory, author, django_capture_on_commit_callbacks):
+    services.unfollow(user=author, theory=theory)
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    assert lines_of(author) == []
+
+
+def test_a_delivery_that_runs_again_adds_nothing(
+    theory, author, django_capture_on_commit_callbacks
+):
+    fans = [UserFactory() for _ in range(3)]
+    for fan in fans:
+        services.follow(user=fan, theory=theory)
+    comment = post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    before = Notification.objects.count()
+    assert before == 4
+    tasks.deliver_comment.call(comment.pk)
+    tasks.deliver_comment.call(comment.pk)
+    assert Notification.objects.count() == before
+
+
+def test_a_comment_deleted_before_delivery_tells_nobody(theory, author):
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="Oops")
+    services.delete_comment(comment=comment)
+    assert tasks.deliver_comment.call(comment.pk) == 0
+    assert lines_of(author) == []
+
+
+def test_a_thousand_followers_cost_a_few_statements_and_the_request_none(
+    theory, author, django_capture_on_commit_callbacks
+):
+    followers = UserFactory.create_batch(1_000)
+    Follow.objects.bulk_create(Follow(user=fan, theory=theory) for fan in followers)
+    commenter = UserFactory()
+    # The request's own work: the comment, not the fan-out (run at commit, in the worker).
+    with CaptureQueriesContext(connection) as in_request:
+        comment = services.post_comment(author=commenter, theory=theory, body="Hello all")
+    assert not any("guide_notification" in q["sql"] for q in in_request.captured_queries)
+    with CaptureQueriesContext(connection) as delivery:
+        tasks.deliver_comment.call(comment.pk)
+    assert Notification.objects.filter(comment=comment).count() == 1_001
+    batches = -(-1_001 // services.FANOUT_BATCH)
+    inserts = [q for q in delivery.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == batches
+    assert len(delivery.captured_queries) <= batches + 4
+
+
+# The inbox page -----------------------------------------------------------------------------
+
+
+def test_the_inbox_groups_lines_by_theory_and_kind(
+    theory, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    ana, bo = UserFactory(display_name="Ana"), UserFactory(display_name="Bo")
+    post(theory, ana, capture=capture)
+    post(theory, bo, capture=capture)
+    post(theory, ana, capture=capture)
+    html = signed_in(author).get(reverse("guide:inbox")).text
+    assert "3 new comments on “The cure is in the school”, from Ana and 1 others" in html
+    assert "3 unread" in html
+
+
+def test_opening_a_group_marks_it_read_and_shows_the_comment(
+    theory, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    first = post(theory, UserFactory(), capture=capture)
+    second = post(theory, UserFactory(), capture=capture)
+    client = signed_in(author)
+    lines = list(Notification.objects.filter(recipient=author).order_by("pk"))
+    response = client.post(
+        reverse("guide:inbox_open", args=[lines[1].pk]), {"line": [lines[0].pk, lines[1].pk]}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/comments/{second.pk}/#comment-{second.pk}"
+    assert not Notification.objects.filter(recipient=author, read_at=None).exists()
+    assert first.pk != second.pk
+
+
+def test_a_fan_opens_and_reads_only_their_own_lines(
+    theory, author, django_capture_on_commit_callbacks
+):
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    line = Notification.objects.get(recipient=author)
+    stranger = signed_in(UserFactory())
+    assert stranger.post(reverse("guide:inbox_open", args=[line.pk])).status_code == 404
+    stranger.post(reverse("guide:inbox_read"))
+    line.refresh_from_db()
+    assert line.read_at is None
+    assert Client().get(reverse("guide:inbox")).status_code == HTTPStatus.FOUND
+
+
+def test_mark_all_read(theory, author, django_capture_on_commit_callbacks):
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    client = signed_in(author)
+    client.post(reverse("guide:inbox_read"))
+    assert not Notification.objects.filter(recipient=author, read_at=None).exists()
+    assert "You are all caught up." in client.get(reverse("guide:inbox")).text
+
+
+COUNT = re.compile(r'<span class="count">(\d+)<span class="visually-hidden"> unread')
+
+
+def unread_in_header(client) -> int:
+    found = COUNT.search(client.get(reverse("guide:theory_list")).text)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_the_header_count_is_each_fans_own_and_current(
+    theory, author, django_capture_on_commit_callbacks
+):
+    reader = signed_in(author)
+    other = signed_in(UserFactory())
+    assert unread_in_header(reader) == 0
+    for _ in range(2):
+        post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    # The list page is shared between fans (core.pagecache); each gets their own count.
+    assert unread_in_header(other) == 0
+    assert unread_in_header(reader) == 2
+    reader.post(reverse("guide:inbox_read"))
+    reader.get(reverse("guide:inbox"))  # shows the "marked read" message
+    assert unread_in_header(reader) == 0
+
+
+def test_the_inbox_names_no_text_and_calls_a_spoiler_a_spoiler(
+    season, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        secret = services.post_theory(
+            author=author,
+            season=season,
+            title="Cheong-san lives",
+            body="x",
+            spoiler_season=1,
+            spoiler_free_title="About the boy in the fire",
+        )
+    post(secret, UserFactory(), "He walked out of it", capture=capture, spoiler_season=1)
+    WatchProgress.objects.create(user=author, show=season.show, seasons_watched=0)
+    html = signed_in(author).get(reverse("guide:inbox")).text
+    assert "About the boy in the fire" in html
+    assert "Cheong-san lives" not in html
+    assert "walked out" not in html
+    assert "a spoiler for season 1" in html
+    WatchProgress.objects.filter(user=author).update(seasons_watched=1)
+    assert "a spoiler for season 1" not in signed_in(author).get(reverse("guide:inbox")).text
+
+
+def test_a_hidden_theorys_lines_name_it_no_more(theory, author, django_capture_on_commit_callbacks):
+    follower = UserFactory()
+    services.follow(user=follower, theory=theory)
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    html = signed_in(follower).get(reverse("guide:inbox")).text
+    assert "a theory that is no longer shown" in html
+    assert "The cure is in the school" not in html
+    line = Notification.objects.get(recipient=follower)
+    assert reverse("guide:inbox_open", args=[line.pk]) not in html  # nothing to open
+
+
+def test_the_inbox_asks_as_many_queries_with_more_lines(
+    theory, author, django_capture_on_commit_callbacks
+):
+    client = signed_in(author)
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+
+    def grow():
+        for _ in range(60):
+            post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+
+    assert_queries_do_not_grow(lambda: count_queries(client, reverse("guide:inbox")), grow, "inbox")
+
+
+# Following ----------------------------------------------------------------------------------
+
+
+def test_a_fan_follows_and_unfollows_from_the_theory_page(theory):
+    fan = UserFactory()
+    client = signed_in(fan)
+    page = client.get(theory.get_absolute_url()).text
+    assert ">Follow</button>" in page
+    url = reverse("guide:follow", args=[theory.pk])
+    response = client.post(url, {"follow": "1", "next": theory.get_absolute_url()})
+    assert response["Location"] == theory.get_absolute_url()
+    assert Follow.objects.filter(user=fan, theory=theory).exists()
+    assert "You follow this theory." in client.get(theory.get_absolute_url()).text
+    client.post(url, {"follow": "0"})
+    assert not Follow.objects.filter(user=fan, theory=theory).exists()
+    assert ">Follow</button>" not in Client().get(theory.get_absolute_url()).text
+
+
+def test_nobody_follows_a_theory_they_may_not_see(theory):
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    fan = UserFactory()
+    response = signed_in(fan).post(reverse("guide:follow", args=[theory.pk]), {"follow": "1"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not Follow.objects.filter(user=fan).exists()
