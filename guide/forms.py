@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Max
+from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +167,12 @@ class CommentForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
         model = Comment
         fields = ["body", "spoiler_season"]
         labels = {"body": _("Your comment")}
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        # Where static/js/site.js asks whom an @name may mean.
+        widgets = {
+            "body": forms.Textarea(
+                attrs={"rows": 4, "data-mentions": reverse_lazy("guide:fan_names")}
+            )
+        }
 
     def __init__(self, *args, last_season: int, **kwargs):
         """`last_season`: the highest season number of the theory's show."""

@@ -6,10 +6,13 @@ the image. Raw HTML is escaped by the parser; nh3 then removes anything outside 
 allow-list, so a bug in either one alone cannot let script through.
 """
 
+import re
+
 import nh3
 from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "s", "ul", "ol", "li", "blockquote", "a", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -61,6 +64,80 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
     return f'<a href="{escapeHtml(src)}">{text}</a>'
 
 
+# @name of a fan: what Django lets a username hold, but "@" (an address is no mention);
+# a name's trailing full stop ends the sentence. Each text names at most MAX_MENTIONS.
+MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]*\w)")
+MAX_MENTIONS = 10
+
+
+def _mention_texts(tokens):
+    """The plain-text tokens outside links, where a mention may be written."""
+    depth = 0
+    for token in tokens:
+        depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+        if token.type == "text" and depth == 0:
+            yield token
+
+
+def _link_mentions(state) -> None:
+    """@name becomes a link to the fan's page where `env["mentions"]` knows the name
+    (lowercased); any other @word stays as it was written."""
+    known = state.env.get("mentions") or {}
+    if not known:
+        return
+    for block in state.tokens:
+        if not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and depth == 0 and MENTION.search(token.content):
+                children.extend(_split_mentions(token.content, known))
+            else:
+                children.append(token)
+        block.children = children
+
+
+def _split_mentions(content: str, known: dict[str, str]):
+    position = 0
+    for found in MENTION.finditer(content):
+        url = known.get(found.group(1).lower())
+        if url is None:
+            continue
+        before = content[position : found.start()]
+        if before:
+            yield _text(before)
+        opening = Token("link_open", "a", 1)
+        opening.attrSet("href", url)
+        yield opening
+        yield _text(found.group(0))
+        yield Token("link_close", "a", -1)
+        position = found.end()
+    if position < len(content):
+        yield _text(content[position:])
+
+
+def _text(content: str):
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def mentioned_names(source: str) -> list[str]:
+    """The names a text mentions (lowercased, first mention first, MAX_MENTIONS at
+    most), outside links and code."""
+    names: list[str] = []
+    for block in _parser.parse(source or ""):
+        for token in _mention_texts(block.children or ()):
+            for found in MENTION.finditer(token.content):
+                name = found.group(1).lower()
+                if name not in names:
+                    names.append(name)
+                if len(names) == MAX_MENTIONS:
+                    return names
+    return names
+
+
 _parser = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True}).enable(
     [
         "emphasis",
@@ -78,11 +155,14 @@ _parser = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True}).e
 )
 _parser.linkify = _BareLinks()
 _parser.core.ruler.after("inline", "images_in_links", _mark_images_in_links)
+_parser.core.ruler.after("linkify", "mentions", _link_mentions)
 _parser.add_render_rule("image", _image_as_link)
 
 
-def render(source: str) -> str:
-    html = _parser.render(source or "")
+def render(source: str, mentions: dict[str, str] | None = None) -> str:
+    """Safe HTML of `source`; `mentions` maps each mentionable name (lowercased) to the
+    address its @name links to."""
+    html = _parser.render(source or "", {"mentions": mentions or {}})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -624,3 +624,21 @@ def follows(user, theory_ids) -> set[int]:
             "theory_id", flat=True
         )
     )
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def fans_named_like(prefix: str) -> list:
+    """Active fans whose username starts with `prefix` (any case), for @mention
+    suggestions: the first few by name, read through the case-blind username index."""
+    if not prefix:
+        return []
+    fans = (
+        get_user_model()
+        ._default_manager.annotate(lowered=Lower("username"))
+        .filter(lowered__startswith=prefix.lower(), is_active=True)
+        .order_by("lowered")
+        .only("username", "display_name")
+    )
+    return list(fans[:MENTION_SUGGESTIONS])

@@ -7,6 +7,7 @@ from itertools import batched
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -325,7 +326,7 @@ def post_comment(
         parent=parent,
         depth=depth,
         body=body,
-        body_html=markdown.render(body),
+        body_html=_render_comment(body),
         spoiler_season=spoiler_season,
     )
     comment_posted.send(sender=Comment, comment=comment)
@@ -337,11 +338,30 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
     freshness.touch(topics.theory(comment.theory_id))
     now = _begin_edit(comment, body=body, spoiler_season=spoiler_season)
     comment.body = body
-    comment.body_html = markdown.render(body)
+    comment.body_html = _render_comment(body)
     comment.spoiler_season = spoiler_season
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "spoiler_season", "edited_at"])
     return comment
+
+
+def mentioned_fans(body: str) -> dict:
+    """The active fans a text mentions (@username, in any case), by lowercased name."""
+    names = markdown.mentioned_names(body)
+    if not names:
+        return {}
+    fans = (
+        get_user_model()
+        ._default_manager.annotate(lowered=Lower("username"))
+        .filter(lowered__in=names, is_active=True)
+    )
+    return {fan.lowered: fan for fan in fans}
+
+
+def _render_comment(body: str) -> str:
+    """A comment's HTML, each mention of a fan a link to their page."""
+    fans = mentioned_fans(body)
+    return markdown.render(body, {name: fan.get_absolute_url() for name, fan in fans.items()})
 
 
 @transaction.atomic
@@ -645,13 +665,15 @@ def deliver_comment(*, comment_id: int) -> int:
     """Put a new comment in the inbox of each fan it concerns; returns how many fans it
     concerns (a retry finds them told already and adds nothing: one line per fan and
     comment, by a unique constraint). The author of the comment it answers hears of a
-    reply; everyone who follows its theory hears of a comment. Nobody hears of their
-    own. Run by the worker (guide.tasks), never in the request: a theory with thousands
-    of followers costs the commenter nothing, and the worker a few statements."""
+    reply, each fan it mentions of a mention, everyone who follows its theory of a
+    comment; whoever it concerns in several ways hears once, in that order of kinds.
+    Nobody hears of their own. Run by the worker (guide.tasks), never in the request:
+    a theory with thousands of followers costs the commenter nothing, and the worker a
+    few statements."""
     comment = (
         Comment.objects.filter(pk=comment_id, deleted_at=None)
         .select_related("parent")
-        .only("pk", "theory_id", "author_id", "created_at", "parent__author_id")
+        .only("pk", "theory_id", "author_id", "body", "created_at", "parent__author_id")
         .first()
     )
     if comment is None:  # deleted before the worker came to it
@@ -660,6 +682,9 @@ def deliver_comment(*, comment_id: int) -> int:
     answered = comment.parent.author_id if comment.parent is not None else None
     if answered is not None and answered != comment.author_id:
         concerned += _tell_of(comment, [answered], NotificationKind.REPLY)
+    mentioned = {fan.pk for fan in mentioned_fans(comment.body).values()}
+    mentioned -= {comment.author_id, answered}
+    concerned += _tell_of(comment, sorted(mentioned), NotificationKind.MENTION)
     followers = (
         Follow.objects.filter(theory_id=comment.theory_id)
         .exclude(user_id=comment.author_id)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("comments/<int:pk>/report/", theories.report, {"kind": "comment"}, name="report_comment"),
     path("comments/<int:pk>/history/", community.comment_history, name="comment_history"),
     path("inbox/", inbox.inbox, name="inbox"),
+    path("fans/names/", inbox.fan_names, name="fan_names"),
     path("inbox/read/", inbox.inbox_read, name="inbox_read"),
     path("inbox/<int:pk>/open/", inbox.inbox_open, name="inbox_open"),
     path("leaderboard/", community.leaderboard, name="leaderboard"),

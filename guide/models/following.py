@@ -41,6 +41,7 @@ class Follow(ConstraintErrorsByField, models.Model):
 
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("A reply to your comment")
+    MENTION = "mention", _("A mention of you")
     COMMENT = "comment", _("A comment on a theory you follow")
 
 

@@ -212,6 +212,16 @@ def inbox_summary(context, group) -> str:
                 count,
             )
         )
+    elif group.kind == NotificationKind.MENTION:
+        said = (
+            _("%(who)s mentioned you on %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s mention of you on %(where)s, from %(who)s",
+                "%(count)s mentions of you on %(where)s, from %(who)s",
+                count,
+            )
+        )
     else:
         said = (
             _("%(who)s commented on %(where)s")

@@ -1,7 +1,10 @@
-"""A fan's inbox and what they follow: each fan's own, never cached."""
+"""A fan's inbox, what they follow and whom they mention: each fan's own, never cached."""
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,3 +71,18 @@ def follow(request, pk):
         services.unfollow(user=request.user, theory=theory)
         messages.success(request, _("You no longer follow this theory."))
     return redirect_back(request, theory.get_absolute_url())
+
+
+NAME_PREFIX = re.compile(r"[\w.+-]{1,30}")
+
+
+@login_required
+@require_GET
+def fan_names(request):
+    """`?q=ji` → the fans a writer may mean by @ji…, as JSON for the suggestions under
+    the comment box (static/js/site.js); without scripts, @name is typed in full."""
+    prefix = request.GET.get("q", "")
+    fans = selectors.fans_named_like(prefix) if NAME_PREFIX.fullmatch(prefix) else []
+    return JsonResponse(
+        {"fans": [{"username": fan.username, "name": fan.public_name} for fan in fans]}
+    )

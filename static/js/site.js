@@ -75,3 +75,90 @@ document.addEventListener("submit", (event) => {
   if (form.hasAttribute("aria-busy")) return;
   vote(form, event.submitter);
 });
+
+// @mention suggestions under a comment box marked data-mentions (its value: where to
+// ask). A combobox: arrows move, Enter or Tab picks, Escape closes; typing goes on as
+// usual. Without this file a fan types the whole @name, which links all the same.
+const MENTION_BEFORE_CARET = /(?:^|[^\w@.+-])@([\w.+-]{1,30})$/;
+
+function mentionBox(area) {
+  const list = document.createElement("ul");
+  list.id = `${area.id}-mentions`;
+  list.className = "mention-list";
+  list.setAttribute("role", "listbox");
+  list.hidden = true;
+  area.after(list);
+  area.setAttribute("role", "combobox");
+  area.setAttribute("aria-autocomplete", "list");
+  area.setAttribute("aria-controls", list.id);
+  area.setAttribute("aria-expanded", "false");
+  let asked = 0;
+  let active = -1;
+
+  const options = () => Array.from(list.children);
+  const close = () => {
+    list.hidden = true;
+    list.replaceChildren();
+    active = -1;
+    area.setAttribute("aria-expanded", "false");
+    area.removeAttribute("aria-activedescendant");
+  };
+  const highlight = (index) => {
+    options().forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    active = index;
+    if (index >= 0) area.setAttribute("aria-activedescendant", options()[index].id);
+  };
+  const pick = (username) => {
+    const caret = area.selectionStart;
+    const before = area.value.slice(0, caret).replace(/@[\w.+-]*$/, `@${username} `);
+    area.value = before + area.value.slice(caret);
+    area.setSelectionRange(before.length, before.length);
+    close();
+    area.focus();
+  };
+
+  area.addEventListener("input", async () => {
+    const typed = area.value.slice(0, area.selectionStart).match(MENTION_BEFORE_CARET);
+    if (!typed) return close();
+    const mine = ++asked;
+    let fans = [];
+    try {
+      const url = `${area.dataset.mentions}?q=${encodeURIComponent(typed[1])}`;
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) fans = (await response.json()).fans || [];
+    } catch {
+      fans = [];
+    }
+    if (mine !== asked) return; // a later keystroke asked again
+    if (!fans.length) return close();
+    list.replaceChildren(...fans.map((fan, i) => {
+      const option = document.createElement("li");
+      option.id = `${list.id}-${i}`;
+      option.setAttribute("role", "option");
+      option.textContent = `@${fan.username} · ${fan.name}`;
+      option.addEventListener("mousedown", (event) => { event.preventDefault(); pick(fan.username); });
+      option.dataset.username = fan.username;
+      return option;
+    }));
+    list.hidden = false;
+    area.setAttribute("aria-expanded", "true");
+    highlight(0);
+  });
+  area.addEventListener("keydown", (event) => {
+    if (list.hidden) return;
+    const count = options().length;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      highlight((active + (event.key === "ArrowDown" ? 1 : count - 1)) % count);
+    } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+      event.preventDefault();
+      pick(options()[active].dataset.username);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  area.addEventListener("blur", () => setTimeout(close, 150));
+}
+
+document.querySelectorAll("textarea[data-mentions]").forEach(mentionBox);

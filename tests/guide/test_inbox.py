@@ -287,3 +287,65 @@ def test_nobody_follows_a_theory_they_may_not_see(theory):
     response = signed_in(fan).post(reverse("guide:follow", args=[theory.pk]), {"follow": "1"})
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert not Follow.objects.filter(user=fan).exists()
+
+
+# Mentions ----------------------------------------------------------------------------------
+
+
+def test_a_mention_links_the_fan_and_tells_them(theory, author, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    named = UserFactory(username="Ji_ho")
+    comment = post(theory, UserFactory(), "Ask @ji_ho, or @nobody_here.", capture=capture)
+    assert f'<a href="{named.get_absolute_url()}" rel="nofollow ugc noopener">@ji_ho</a>' in (
+        comment.body_html
+    )
+    assert "@nobody_here" in comment.body_html
+    assert comment.body_html.count("<a ") == 1
+    assert lines_of(named) == [(NotificationKind.MENTION, comment.pk)]
+    html = signed_in(named).get(reverse("guide:inbox")).text
+    assert "mentioned you on “The cure is in the school”" in html
+
+
+def test_who_is_answered_and_mentioned_hears_once_of_a_reply_and_nobody_of_themselves(
+    theory, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    asker, replier = UserFactory(username="asker"), UserFactory(username="replier")
+    asked = post(theory, asker, "Anyone?", capture=capture)
+    answer = post(theory, replier, "@asker yes, says @replier", parent=asked, capture=capture)
+    assert (NotificationKind.REPLY, answer.pk) in lines_of(asker)
+    assert Notification.objects.filter(comment=answer, recipient=asker).count() == 1
+    assert all(comment != answer.pk for _kind, comment in lines_of(replier))
+    # The theory's author, who follows it, is mentioned: a mention, not a comment.
+    named = post(theory, replier, "What does @author think?", capture=capture)
+    assert (NotificationKind.MENTION, named.pk) in lines_of(author)
+    assert (NotificationKind.COMMENT, named.pk) not in lines_of(author)
+
+
+def test_an_edit_links_the_mentions_it_adds(theory, author):
+    UserFactory(username="late_friend")
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="Hm")
+    services.edit_comment(comment=comment, body="Hm, @late_friend?")
+    comment.refresh_from_db()
+    assert 'href="/u/late_friend/"' in comment.body_html
+
+
+def test_a_deactivated_fan_is_no_mention(theory):
+    UserFactory(username="gone_quiet", is_active=False)
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="@gone_quiet?")
+    assert "<a " not in comment.body_html
+
+
+def test_mention_suggestions_name_active_fans_by_the_start_of_their_username(theory):
+    UserFactory(username="Jiho", display_name="Ji-ho")
+    UserFactory(username="jihyun")
+    UserFactory(username="jiwon", is_active=False)
+    UserFactory(username="minji")
+    client = signed_in(UserFactory(username="writer"))
+    url = reverse("guide:fan_names")
+    assert client.get(url, {"q": "JI"}).json() == {
+        "fans": [{"username": "Jiho", "name": "Ji-ho"}, {"username": "jihyun", "name": "jihyun"}]
+    }
+    assert client.get(url, {"q": "%"}).json() == {"fans": []}
+    assert client.get(url, {"q": ""}).json() == {"fans": []}
+    assert Client().get(url, {"q": "ji"}).status_code == HTTPStatus.FOUND

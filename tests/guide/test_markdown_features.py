@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from guide import markdown
 from guide.markdown import ALLOWED_TAGS, render, to_plain_text
 
 
@@ -145,3 +146,19 @@ def test_plain_text_excerpt_has_no_markup_from_the_new_syntax():
     assert "~" not in text
     assert "!" not in text
     assert "Old news" in text
+
+
+def test_mentions_are_found_in_text_but_not_in_code_links_or_addresses():
+    source = "Hi @Ana_1, @ana_1 and @bo.\n`@code` [@link](https://x.org) mail me@ex.org @c-d"
+    assert markdown.mentioned_names(source) == ["ana_1", "bo", "c-d"]
+
+
+def test_a_text_names_a_bounded_number_of_fans():
+    source = " ".join(f"@fan{n}" for n in range(markdown.MAX_MENTIONS + 5))
+    assert len(markdown.mentioned_names(source)) == markdown.MAX_MENTIONS
+
+
+def test_only_known_names_become_links_to_where_they_lead():
+    html = markdown.render("@Ana and @bo", {"ana": "/u/Ana/"})
+    assert html == '<p><a href="/u/Ana/" rel="nofollow ugc noopener">@Ana</a> and @bo</p>\n'
+    assert markdown.render("@Ana", None) == "<p>@Ana</p>\n"

@@ -80,6 +80,7 @@ NOT_ON_PUBLIC_PAGES = {
 # Pages only signed-in fans reach (a visitor is asked to log in first).
 FANS_ONLY = {"comment_reply", "inbox"}
 NOT_READER_PAGES = {
+    "fan_names",  # usernames for @mention suggestions: no text of any season
     "follow",
     "inbox_read",
     "inbox_open",
