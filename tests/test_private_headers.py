@@ -65,7 +65,8 @@ def test_every_page_a_signed_in_fan_gets_is_private(fan_client, fan, world):
 
 @pytest.mark.django_db
 def test_a_fans_redirects_and_rate_limit_pages_are_private(fan_client, world, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (1, 3600)}  # one window for both requests
+    # An hour's window: the two requests never fall on either side of a window's end.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (1, 3600)}
     url = reverse("guide:vote", args=[world["theory"].pk])
     assert "private" in directives(fan_client.post(url, {"value": "1"}))
     limited = fan_client.post(url, {"value": "1"})
