@@ -216,7 +216,7 @@ RATE_LIMITS = {
     "edit": (30, 600),  # theories and comments alike
     "delete": (30, 600),
     "settings": (30, 600),  # a signed-in fan's profile, progress and theme
-    "follow": (60, 600),  # following and unfollowing theories
+    "follow": (60, 600),  # following theories, saving theories and comments, and undoing either
     "inbox": (60, 600),  # marking inbox lines read
 }
 

@@ -64,9 +64,10 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
     return f'<a href="{escapeHtml(src)}">{text}</a>'
 
 
-# @name of a fan: what Django lets a username hold, but "@" (an address is no mention);
-# a name's trailing full stop ends the sentence. Each text names at most MAX_MENTIONS.
-MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]*\w)")
+# @name of a fan: what Django lets a username hold (an "@" inside a name too, but not
+# before one: an address is no mention); a name's trailing full stop ends the sentence.
+# Each text names at most MAX_MENTIONS.
+MENTION = re.compile(r"(?<![\w@.+-])@([\w.@+-]*\w)")
 MAX_MENTIONS = 10
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from guide import ranking
 from guide.models import (
+    Bookmark,
     Character,
     CharacterStatus,
     Comment,
@@ -642,3 +643,48 @@ def fans_named_like(prefix: str) -> list:
         .only("username", "display_name")
     )
     return list(fans[:MENTION_SUGGESTIONS])
+
+
+SAVED_PER_PAGE = 50
+
+
+def saved_theories(user, theory_ids) -> set[int]:
+    """Which of these theories the fan saved."""
+    return set(
+        Bookmark.objects.filter(user=user, theory_id__in=list(theory_ids)).values_list(
+            "theory_id", flat=True
+        )
+    )
+
+
+def saved_comments(user, comment_ids) -> set[int]:
+    """Which of these comments the fan saved."""
+    return set(
+        Bookmark.objects.filter(user=user, comment_id__in=list(comment_ids)).values_list(
+            "comment_id", flat=True
+        )
+    )
+
+
+def saved_items(*, user, page: str | None) -> Page:
+    """A page of what the fan saved, newest first: only what they may still read."""
+    theories = Theory.objects.visible_to(user)
+    items = (
+        Bookmark.objects.filter(user=user)
+        .filter(
+            Q(theory__in=theories.filter(not_withdrawn()))
+            | Q(comment__in=Comment.objects.visible_to(user), comment__theory__in=theories)
+        )
+        .select_related(
+            "theory__season__show",
+            "theory__author",
+            "comment__author",
+            "comment__theory__season__show",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page_obj = Paginator(items, SAVED_PER_PAGE).get_page(page)
+    page_obj.object_list = list(page_obj.object_list)
+    for bookmark in page_obj.object_list:  # their Save buttons read it
+        (bookmark.theory or bookmark.comment).saved = True
+    return page_obj

@@ -15,6 +15,7 @@ from core import freshness
 from core.errors import AccountGone
 from guide import markdown, permissions, ranking, topics
 from guide.models import (
+    Bookmark,
     Character,
     Comment,
     Follow,
@@ -294,6 +295,13 @@ class ReplyTargetGone(Exception):
     """The comment being answered was deleted while the fan wrote the reply."""
 
 
+class ThreadTooDeep(Exception):
+    """A thread goes MAX_DEPTH replies deep at most: answer higher up."""
+
+
+MAX_DEPTH = 500
+
+
 @transaction.atomic
 def post_comment(
     *,
@@ -318,6 +326,8 @@ def post_comment(
         )
         if parent_depth is None:
             raise ReplyTargetGone
+        if parent_depth >= MAX_DEPTH:
+            raise ThreadTooDeep
         depth = parent_depth + 1
     freshness.touch(topics.theory(theory.pk))
     comment = Comment.objects.create(
@@ -374,6 +384,8 @@ def delete_comment(*, comment: Comment) -> None:
     parent_id = held.values_list("parent_id", flat=True).first()
     if Comment.objects.filter(parent=comment.pk).exists():
         comment.revisions.all().delete()
+        # Inboxes that told of it no longer name who wrote it, as the stand-in does not.
+        Notification.objects.filter(comment=comment.pk).update(actor=None)
         held.update(
             body="",
             body_html="",
@@ -719,13 +731,34 @@ def follow(*, user, theory) -> None:
     Follow.objects.get_or_create(user=user, theory=theory)
 
 
+@transaction.atomic
 def unfollow(*, user, theory) -> None:
+    hold_fan(user)
     Follow.objects.filter(user=user, theory=theory).delete()
 
 
+@transaction.atomic
 def mark_read(*, user, notification_ids=None) -> int:
     """Mark the fan's unread lines read: those named, or all. Returns how many."""
+    hold_fan(user)
     unread = Notification.objects.filter(recipient=user, read_at=None)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def save_item(*, user, item: Theory | Comment) -> None:
+    """Add a theory or a comment to the fan's Saved page (again: nothing changes)."""
+    hold_fan(user)
+    Bookmark.objects.get_or_create(user=user, **_bookmarked(item))
+
+
+@transaction.atomic
+def unsave_item(*, user, item: Theory | Comment) -> None:
+    hold_fan(user)
+    Bookmark.objects.filter(user=user, **_bookmarked(item)).delete()
+
+
+def _bookmarked(item: Theory | Comment) -> dict:
+    return {"theory": item} if isinstance(item, Theory) else {"comment": item}

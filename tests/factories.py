@@ -16,6 +16,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from guide import markdown
 from guide.models import (
+    Bookmark,
     Character,
     CharacterStatus,
     Comment,
@@ -234,3 +235,14 @@ class NotificationFactory(DjangoModelFactory):
     theory = factory.LazyAttribute(lambda line: line.comment.theory)
     actor = factory.LazyAttribute(lambda line: line.comment.author)
     kind = NotificationKind.COMMENT
+
+
+class BookmarkFactory(DjangoModelFactory):
+    """A theory a fan saved; pass theory=None, comment=… for a saved comment."""
+
+    class Meta:
+        model = Bookmark
+
+    user = factory.SubFactory(UserFactory)
+    theory = factory.SubFactory(TheoryFactory)
+    comment = None

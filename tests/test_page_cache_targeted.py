@@ -366,6 +366,12 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "delete_comment": lambda: services.delete_comment(comment=comment),
             "delete_theory": lambda: services.delete_theory(theory=theory_a),
             "forget_fan": lambda: services.forget_fan(user=fan),
+            "deliver_comment": lambda: services.deliver_comment(comment_id=world["comment"].pk),
+            "follow": lambda: services.follow(user=fan, theory=world["b"]),
+            "unfollow": lambda: services.unfollow(user=fan, theory=world["b"]),
+            "mark_read": lambda: services.mark_read(user=fan),
+            "save_item": lambda: services.save_item(user=fan, item=world["b"]),
+            "unsave_item": lambda: services.unsave_item(user=fan, item=world["b"]),
         },
         account_services: {
             "update_profile": lambda: account_services.update_profile(
@@ -384,7 +390,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
         },
     }
     # Reads, or a lock other writes take first: none of them changes what a page shows.
-    reads_only = {"theory_text_fields", "hold_fan", "pending_change"}
+    reads_only = {"theory_text_fields", "hold_fan", "pending_change", "mentioned_fans"}
     for module, calls in writes.items():
         public = set(own_functions(module))
         assert public - reads_only == set(calls), module.__name__

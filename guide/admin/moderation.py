@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from guide import permissions, services
 from guide.models import (
+    Bookmark,
     Comment,
     Follow,
     ModerationAction,
@@ -461,4 +462,14 @@ class NotificationAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["recipient", "theory", "actor"]
     search_fields = ["recipient__username", "theory__title"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Bookmark)
+class BookmarkAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans save and unsave on the site."""
+
+    list_display = ["user", "theory", "comment", "created_at"]
+    list_select_related = ["user", "theory", "comment"]
+    search_fields = ["user__username", "theory__title"]
     date_hierarchy = "created_at"

@@ -35,7 +35,7 @@ from guide.models.content import (
     Show,
     ShowQuerySet,
 )
-from guide.models.following import Follow, Notification, NotificationKind
+from guide.models.following import Bookmark, Follow, Notification, NotificationKind
 from guide.models.moderation import (
     ModerationAction,
     ModerationKind,
@@ -82,6 +82,7 @@ __all__ = [
     "ModerationAction",
     "WatchProgress",
     "Follow",
+    "Bookmark",
     "NotificationKind",
     "Notification",
 ]

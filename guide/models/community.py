@@ -100,14 +100,16 @@ class TheoryQuerySet(models.QuerySet):
             )
         )
 
-    def with_follow_of(self, user):
-        """Annotate `followed`: whether the reader follows it, in the same query."""
+    def with_marks_of(self, user):
+        """Annotate `followed` and `saved`: whether the reader follows it and saved it,
+        in the same query."""
         if user is None or not user.is_authenticated:
-            return self.annotate(followed=models.Value(False))
-        from guide.models.following import Follow  # the module below imports this one
+            return self.annotate(followed=models.Value(False), saved=models.Value(False))
+        from guide.models.following import Bookmark, Follow  # that module imports this one
 
         return self.annotate(
-            followed=models.Exists(Follow.objects.filter(theory=OuterRef("pk"), user=user))
+            followed=models.Exists(Follow.objects.filter(theory=OuterRef("pk"), user=user)),
+            saved=models.Exists(Bookmark.objects.filter(theory=OuterRef("pk"), user=user)),
         )
 
     def with_comment_count(self, user=None):
@@ -372,22 +374,40 @@ class CommentQuerySet(models.QuerySet):
 
     def in_thread_of(self, user):
         """What a reader's copy of a discussion holds: each comment with `reply_count`,
-        the replies they may read. A comment they may not read (hidden, or deleted by
-        its author) stays only where it has replies they may: as a stand-in that keeps
-        the thread together, without its text (comment.html)."""
-        replies = Comment.objects.filter(parent=OuterRef("pk")).visible_to(user).order_by()
+        the replies they may read, and `saved`, whether they saved it. A comment they may
+        not read (hidden, or deleted by its author) stays only where it has replies they
+        may: as a stand-in that keeps the thread together, without its text
+        (comment.html)."""
+        # A deleted comment's stand-in always has replies (services.delete_comment): it
+        # counts, so a thread under two stand-ins in a row is not lost.
+        replies = Comment.objects.filter(
+            _visible_comment(user) | Q(deleted_at__isnull=False), parent=OuterRef("pk")
+        ).order_by()
         counted = replies.values("parent").annotate(n=Count("pk")).values("n")[:1]
         readable = models.ExpressionWrapper(
             _visible_comment(user), output_field=models.BooleanField()
         )
         return (
             self.select_related("author")
-            .annotate(reply_count=Coalesce(Subquery(counted), 0), readable=readable)
+            .annotate(
+                reply_count=Coalesce(Subquery(counted), 0),
+                readable=readable,
+                saved=_saved_by(user),
+            )
             .filter(_visible_comment(user) | Q(reply_count__gt=0))
         )
 
     def ordered(self, order: str):
         return self.order_by(*COMMENT_ORDERINGS.get(order, COMMENT_ORDERINGS[CommentOrder.OLD]))
+
+
+def _saved_by(user):
+    """Whether the reader saved the comment, as an expression of the same query."""
+    if user is None or not user.is_authenticated:
+        return models.Value(False)
+    from guide.models.following import Bookmark  # that module imports this one
+
+    return models.Exists(Bookmark.objects.filter(comment=OuterRef("pk"), user=user))
 
 
 def _visible_comment(user) -> Q:

@@ -94,3 +94,54 @@ class Notification(ConstraintErrorsByField, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class Bookmark(ConstraintErrorsByField, models.Model):
+    """A theory or a comment a fan saved to come back to: theirs alone, listed on their
+    Saved page."""
+
+    constraint_fields = {
+        "of_one_item": "theory",
+        "theory_once": "theory",
+        "comment_once": "comment",
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    theory = models.ForeignKey(
+        Theory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("saved item")
+        verbose_name_plural = _("saved items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theory__isnull=False, comment__isnull=True)
+                | Q(theory__isnull=True, comment__isnull=False),
+                name="%(app_label)s_%(class)s_of_one_item",
+                violation_error_message=_("A saved item is a theory or a comment."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "theory"],
+                condition=Q(theory__isnull=False),
+                name="%(app_label)s_%(class)s_theory_once",
+                violation_error_message=_("This fan already saved this theory."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "comment"],
+                condition=Q(comment__isnull=False),
+                name="%(app_label)s_%(class)s_comment_once",
+                violation_error_message=_("This fan already saved this comment."),
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"])]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.theory or self.comment}"

@@ -120,10 +120,13 @@ def comment_tree(context, comments, theory):
     fragments = []
     for comment in everyone:
         mine = "each fan's own" if shared else signed_in and comment.author_id == user.pk
+        # On a page shared with fans, each fan's own through a hole (save_button).
+        saved = "each fan's own" if shared else comment.saved
         shown_values = (
             shielded_for(context, comment.spoiler_season, show.pk),
             signed_in,
             mine,
+            saved,
             comment.readable,
             is_open,
             comment.edited_at,
@@ -350,7 +353,7 @@ def follow_button(context, theory):
     if pagecache.rendering_for_fans(request):
         variants = {"yes": button(True), "no": button(False)}
         return pagecache.personal(request, _FOLLOW_CHOOSER, theory.pk, variants)
-    followed = getattr(theory, "followed", None)  # annotated by Theory.with_follow_of
+    followed = getattr(theory, "followed", None)  # annotated by Theory.with_marks_of
     if followed is None:
         followed = selectors.follows(user, [theory.pk]) == {theory.pk}
     return button(followed)
@@ -360,6 +363,50 @@ def choose_follow_buttons(request, holes) -> list[str]:
     """The pagecache chooser for follow_button's holes: one query for the page."""
     followed = selectors.follows(request.user, [theory_pk for theory_pk, _variants in holes])
     return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
+
+
+_SAVE_CHOOSER = "guide.templatetags.guide_tags.choose_save_buttons"
+_SAVE_URLS = {"theory": "guide:save_theory", "comment": "guide:save_comment"}
+
+
+@register.simple_tag(takes_context=True)
+def save_button(context, item):
+    """`{% save_button theory %}` or a comment: Save, or Unsave, for a signed-in fan;
+    nothing for visitors. Reads the item's `saved` (Theory.with_marks_of,
+    CommentQuerySet.in_thread_of); on a page shared with fans, a hole with both, which
+    choose_save_buttons fills as each fan saved."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    kind = item._meta.model_name
+    template = context.template.engine.get_template("includes/save.html")
+    action = reverse(_SAVE_URLS[kind], args=[item.pk])
+
+    def button(saved: bool) -> SafeString:
+        with context.push(action=action, saved=saved):
+            return template.render(context)
+
+    request = context.get("request")
+    if pagecache.rendering_for_fans(request):
+        variants = {"yes": button(True), "no": button(False)}
+        return pagecache.personal(request, _SAVE_CHOOSER, (kind, item.pk), variants)
+    return button(bool(getattr(item, "saved", False)))
+
+
+def choose_save_buttons(request, holes) -> list[str]:
+    """The pagecache chooser for save_button's holes: a query for each kind of item."""
+    wanted = {"theory": set(), "comment": set()}
+    for (kind, pk), _variants in holes:
+        wanted[kind].add(pk)
+    saved = {
+        "theory": selectors.saved_theories(request.user, wanted["theory"])
+        if wanted["theory"]
+        else set(),
+        "comment": selectors.saved_comments(request.user, wanted["comment"])
+        if wanted["comment"]
+        else set(),
+    }
+    return [variants["yes" if pk in saved[kind] else "no"] for (kind, pk), variants in holes]
 
 
 class SpoilerNode(template.Node):

@@ -1,4 +1,4 @@
-"""A fan's inbox, what they follow and whom they mention: each fan's own, never cached."""
+"""A fan's own: their inbox, what they follow and save, whom they mention. Never cached."""
 
 import re
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from core.errors import rate_limited
 from core.navigation import action, redirect_back
 from guide import selectors, services
-from guide.models import Notification, Theory
+from guide.models import Comment, Notification, Theory
 
 
 @login_required
@@ -47,11 +47,20 @@ def inbox_open(request, pk):
     line = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if limited := rate_limited(request, action="inbox"):
         return limited
-    ids = [int(value) for value in request.POST.getlist("line") if value.isdigit()]
-    services.mark_read(user=request.user, notification_ids=[line.pk, *ids])
-    return redirect(
-        reverse("guide:comment", args=[line.comment_id]) + f"#comment-{line.comment_id}"
-    )
+    ids = [int(value) for value in request.POST.getlist("line") if _is_id(value)]
+    services.mark_read(user=request.user, notification_ids=[line.pk, *ids[:MAX_LINES]])
+    if not Comment.objects.visible_to(request.user).filter(pk=line.comment_id).exists():
+        # Hidden or deleted since: the discussion it was in, rather than a dead end.
+        return redirect(line.theory.get_absolute_url() + "#comments")
+    comment_page = reverse("guide:comment", args=[line.comment_id])
+    return redirect(f"{comment_page}#comment-{line.comment_id}")
+
+
+MAX_LINES = selectors.INBOX_LINES_PER_PAGE  # a group never spans more than a page
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdecimal() and len(value) <= 18
 
 
 def _theory_page(request, pk) -> str:
@@ -86,3 +95,43 @@ def fan_names(request):
     return JsonResponse(
         {"fans": [{"username": fan.username, "name": fan.public_name} for fan in fans]}
     )
+
+
+@login_required
+@require_GET
+def saved(request):
+    page = selectors.saved_items(user=request.user, page=request.GET.get("page"))
+    return render(request, "guide/saved.html", {"page_obj": page, "items": page.object_list})
+
+
+def _comment_page(request, pk) -> str:
+    return reverse("guide:comment", args=[pk])
+
+
+@action(page=_theory_page)
+def save_theory(request, pk):
+    return _save(request, get_object_or_404(Theory.objects.visible_to(request.user), pk=pk))
+
+
+@action(page=_comment_page)
+def save_comment(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user).filter(
+            theory__in=Theory.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return _save(request, comment)
+
+
+def _save(request, item):
+    """Save (`save=1`) or unsave a theory or comment, then back to where the fan was."""
+    if limited := rate_limited(request, action="follow"):
+        return limited
+    if request.POST.get("save") == "1":
+        services.save_item(user=request.user, item=item)
+        messages.success(request, _("Saved. Find it again under Saved, at the top of every page."))
+    else:
+        services.unsave_item(user=request.user, item=item)
+        messages.success(request, _("Removed from your saved items."))
+    return redirect_back(request, item.get_absolute_url())

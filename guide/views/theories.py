@@ -81,7 +81,7 @@ def theory_detail(request, pk, slug=None):
     theory = get_object_or_404(
         Theory.objects.for_page(request.user)
         .with_last_season()
-        .with_follow_of(request.user)
+        .with_marks_of(request.user)
         .prefetch_related("characters__show"),
         pk=pk,
     )
@@ -355,7 +355,7 @@ def _comment_form_of(request, pk) -> str:
 @action(page=_comment_form_of)
 def comment_create(request, pk):
     theory = get_object_or_404(
-        Theory.objects.for_page(request.user).with_last_season().with_follow_of(request.user),
+        Theory.objects.for_page(request.user).with_last_season().with_marks_of(request.user),
         pk=pk,
     )
     if not permissions.can_comment(request.user, theory):
@@ -451,6 +451,11 @@ def comment_reply(request, pk):
                 )
             except services.WithdrawnError:  # withdrawn while the fan was typing
                 return _withdrawn_refused(request, theory)
+            except services.ThreadTooDeep:
+                form.add_error(
+                    None, _("This thread is as deep as threads go: answer a comment higher up.")
+                )
+                status = HTTPStatus.CONFLICT
             except services.ReplyTargetGone:
                 form.add_error(
                     None, _("That comment was deleted while you wrote: copy your reply to keep it.")

@@ -77,9 +77,9 @@ document.addEventListener("submit", (event) => {
 });
 
 // @mention suggestions under a comment box marked data-mentions (its value: where to
-// ask). A combobox: arrows move, Enter or Tab picks, Escape closes; typing goes on as
-// usual. Without this file a fan types the whole @name, which links all the same.
-const MENTION_BEFORE_CARET = /(?:^|[^\w@.+-])@([\w.+-]{1,30})$/;
+// ask), as a list box: arrows move, Enter or Tab picks, Escape closes; typing goes on
+// as usual. Without this file a fan types the whole @name, which links all the same.
+const MENTION_BEFORE_CARET = /(?:^|[^\w@.+-])@([\w.@+-]{1,30})$/;
 
 function mentionBox(area) {
   const list = document.createElement("ul");
@@ -88,10 +88,9 @@ function mentionBox(area) {
   list.setAttribute("role", "listbox");
   list.hidden = true;
   area.after(list);
-  area.setAttribute("role", "combobox");
+  // A textarea keeps its own role: it takes the list's aria-* that a text box allows.
   area.setAttribute("aria-autocomplete", "list");
   area.setAttribute("aria-controls", list.id);
-  area.setAttribute("aria-expanded", "false");
   let asked = 0;
   let active = -1;
 
@@ -100,7 +99,6 @@ function mentionBox(area) {
     list.hidden = true;
     list.replaceChildren();
     active = -1;
-    area.setAttribute("aria-expanded", "false");
     area.removeAttribute("aria-activedescendant");
   };
   const highlight = (index) => {
@@ -141,7 +139,6 @@ function mentionBox(area) {
       return option;
     }));
     list.hidden = false;
-    area.setAttribute("aria-expanded", "true");
     highlight(0);
   });
   area.addEventListener("keydown", (event) => {

@@ -46,7 +46,7 @@ def test_a_follower_hears_of_a_reply_that_mentions_them(new_context, site, scree
     b.goto(asked.get_absolute_url())
     with b.expect_navigation():
         b.get_by_role("link", name="Reply").first.click()
-    box = b.get_by_role("combobox", name="Your reply")
+    box = b.get_by_role("textbox", name="Your reply")
     box.press_sequentially("The general did, ask @fan_")
     expect(b.get_by_role("option", name=re.compile("@fan_a"))).to_be_visible()
     box.press("Enter")

@@ -380,6 +380,23 @@ def _deleted_comment_with_text():
     return factories.CommentFactory.build(deleted_at=timezone.now())
 
 
+@bad_value("guide_bookmark_of_one_item", "theory", in_admin=False)
+def _bookmark_of_nothing():
+    return factories.BookmarkFactory.build(theory=None, comment=None)
+
+
+@bad_value("guide_bookmark_theory_once", "theory", in_admin=False)
+def _theory_saved_twice():
+    first = factories.BookmarkFactory()
+    return factories.BookmarkFactory.build(user=first.user, theory=first.theory)
+
+
+@bad_value("guide_bookmark_comment_once", "comment", in_admin=False)
+def _comment_saved_twice():
+    first = factories.BookmarkFactory(theory=None, comment=factories.CommentFactory())
+    return factories.BookmarkFactory.build(user=first.user, theory=None, comment=first.comment)
+
+
 @bad_value("guide_follow_once_per_fan", "theory", in_admin=False)
 def _second_follow():
     first = factories.FollowFactory()

@@ -329,3 +329,24 @@ def test_a_threaded_page_asks_as_many_queries_with_more_and_deeper_threads(theor
             reply(first)
 
     assert_queries_do_not_grow(measure, grow, "threaded discussion")
+
+
+def test_a_reply_under_two_deleted_comments_stays_in_the_discussion(theory):
+    top, middle, last = chain(theory, 3)
+    for comment in (middle, top):  # each still has a reply when it goes
+        services.delete_comment(comment=Comment.objects.get(pk=comment.pk))
+    html = Client().get(theory.get_absolute_url()).text
+    assert Threads(html).parents == {top.pk: None, middle.pk: top.pk, last.pk: middle.pk}
+    assert "Level 2" in html
+
+
+def test_a_thread_too_deep_takes_no_more_replies(theory, fan_client):
+    top, leaf = chain(theory, 2)
+    Comment.objects.filter(pk=leaf.pk).update(depth=services.MAX_DEPTH)
+    response = fan_client.post(
+        reverse("guide:comment_reply", args=[leaf.pk]), {"body": "Deeper", "spoiler_season": ""}
+    )
+    assert response.status_code == HTTPStatus.CONFLICT
+    assert "as deep as threads go" in response.text
+    assert "Deeper" in response.text
+    assert not Comment.objects.filter(parent=leaf).exists()

@@ -31,6 +31,8 @@ OUTSIDE_THE_AUDIT = {"admin"}
 ACTION_ROUTES = {
     "guide:vote",
     "guide:follow",
+    "guide:save_theory",
+    "guide:save_comment",
     "guide:inbox_read",
     "guide:inbox_open",
     "guide:comment_create",
@@ -94,6 +96,8 @@ def url_of(name: str, world) -> str:
         "guide:report_theory": [theirs.pk],
         "guide:comment": [world["their_comment"].pk],
         "guide:follow": [theirs.pk],
+        "guide:save_theory": [theirs.pk],
+        "guide:save_comment": [world["their_comment"].pk],
         "guide:inbox_open": [world["line"].pk],
         "guide:comment_reply": [world["their_comment"].pk],
         "guide:comment_edit": [world["my_comment"].pk],

@@ -349,3 +349,50 @@ def test_mention_suggestions_name_active_fans_by_the_start_of_their_username(the
     assert client.get(url, {"q": "%"}).json() == {"fans": []}
     assert client.get(url, {"q": ""}).json() == {"fans": []}
     assert Client().get(url, {"q": "ji"}).status_code == HTTPStatus.FOUND
+
+
+# Edges ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "9" * 5000, str(2**70), "-1", "x"])
+def test_odd_line_values_are_ignored(theory, author, django_capture_on_commit_callbacks, value):
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    line = Notification.objects.get(recipient=author)
+    url = reverse("guide:inbox_open", args=[line.pk])
+    response = signed_in(author).post(url, {"line": [value]})
+    assert response.status_code == HTTPStatus.FOUND
+    line.refresh_from_db()
+    assert line.read_at is not None
+
+
+def test_a_line_whose_comment_went_leads_to_its_discussion(
+    theory, author, django_capture_on_commit_callbacks
+):
+    comment = post(theory, UserFactory(), "Rude", capture=django_capture_on_commit_callbacks)
+    comment.is_hidden = True
+    comment.save(update_fields=["is_hidden"])
+    line = Notification.objects.get(recipient=author)
+    response = signed_in(author).post(reverse("guide:inbox_open", args=[line.pk]))
+    assert response["Location"] == theory.get_absolute_url() + "#comments"
+
+
+def test_the_inbox_forgets_who_wrote_a_deleted_comment(
+    theory, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    said = post(theory, UserFactory(display_name="Regretful Rita"), "Oops", capture=capture)
+    post(theory, UserFactory(), "An answer", parent=said, capture=capture)
+    services.delete_comment(comment=said)
+    html = signed_in(author).get(reverse("guide:inbox")).text
+    assert "Regretful Rita" not in html
+    assert Notification.objects.get(comment=said).actor is None
+
+
+def test_a_name_with_an_at_sign_is_mentioned_whole(theory, django_capture_on_commit_callbacks):
+    at_home, bob = UserFactory(username="bob@home"), UserFactory(username="bob")
+    comment = post(
+        theory, UserFactory(), "Hey @bob@home, look", capture=django_capture_on_commit_callbacks
+    )
+    told = set(Notification.objects.filter(comment=comment).values_list("recipient", flat=True))
+    assert at_home.pk in told
+    assert bob.pk not in told

@@ -28,6 +28,7 @@ from django.test.utils import isolate_apps
 from django.urls import get_resolver, reverse
 
 from guide.models import (
+    Bookmark,
     ModerationAction,
     ModerationKind,
     Notification,
@@ -78,10 +79,12 @@ NOT_ON_PUBLIC_PAGES = {
 # guide's routes that are no page a reader reads: forms of signed-in fans about their
 # own writing, POST-only actions, and the short address that redirects to the theory.
 # Pages only signed-in fans reach (a visitor is asked to log in first).
-FANS_ONLY = {"comment_reply", "inbox"}
+FANS_ONLY = {"comment_reply", "inbox", "saved"}
 NOT_READER_PAGES = {
     "fan_names",  # usernames for @mention suggestions: no text of any season
     "follow",
+    "save_theory",
+    "save_comment",
     "inbox_read",
     "inbox_open",
     "theory_create",
@@ -279,6 +282,7 @@ def page_addresses(world) -> dict[str, list[str]]:
             reverse("guide:comment_reply", args=[comment.pk]) for comment in world["comments"]
         ],
         "inbox": [reverse("guide:inbox")],
+        "saved": [reverse("guide:saved")],
         "profile": [reverse("accounts:profile", args=[world["author"].username])],
         "leaderboard": [
             reverse("guide:leaderboard"),
@@ -312,6 +316,11 @@ def reader_client(world, reader: str, level: int | None) -> Client:
             for comment, kind in zip(
                 world["comments"], itertools.cycle(NotificationKind.values), strict=False
             )
+        )
+        # ...and they saved every theory and comment (their Saved page shows comments).
+        Bookmark.objects.bulk_create(
+            [Bookmark(user=fan, theory=theory) for theory in world["theories"]]
+            + [Bookmark(user=fan, comment=comment) for comment in world["comments"]]
         )
         if level is not NOT_ANSWERED:
             WatchProgress.objects.create(user=fan, show=show, seasons_watched=level)
@@ -409,6 +418,7 @@ def test_every_reader_page_type_is_rendered():
         "comment",
         "comment_reply",
         "inbox",
+        "saved",
         "leaderboard",
         "moderation_log",
         "search",
