@@ -24,6 +24,7 @@ from guide.models import (
     Character,
     CharacterStatus,
     Comment,
+    CommentVote,
     Episode,
     Fact,
     Follow,
@@ -84,6 +85,15 @@ def votes_by(user, theory_ids) -> dict[int, int]:
     return dict(
         Vote.objects.filter(user=user, theory_id__in=list(theory_ids)).values_list(
             "theory_id", "value"
+        )
+    )
+
+
+def comment_votes_by(user, comment_ids) -> dict[int, int]:
+    """{comment_id: +1 or -1}: the fan's own votes among these comments."""
+    return dict(
+        CommentVote.objects.filter(user=user, comment_id__in=list(comment_ids)).values_list(
+            "comment_id", "value"
         )
     )
 

@@ -18,6 +18,7 @@ from guide.models import (
     Bookmark,
     Character,
     Comment,
+    CommentVote,
     Follow,
     ModerationAction,
     ModerationKind,
@@ -142,28 +143,74 @@ def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
     )
     if withdrawn_at is not None:  # withdrawn while this vote was on its way
         raise WithdrawnError
-    mine = Vote.objects.filter(user=user, theory_id=theory.pk)
-    before = mine.values_list("value", flat=True).first() or 0
-    if value == before:
-        return VoteCounts(upvotes=upvotes, downvotes=downvotes)
-    if value == 0:
-        mine.delete()
-    else:
-        Vote.objects.bulk_create(
-            [Vote(user=user, theory_id=theory.pk, value=value)],
-            update_conflicts=True,
-            unique_fields=["user", "theory"],
-            update_fields=["value"],
-        )
-    counts = VoteCounts(
-        upvotes=upvotes + (value == 1) - (before == 1),
-        downvotes=downvotes + (value == -1) - (before == -1),
+    counts, moved = _record_vote(
+        Vote.objects.filter(user=user, theory_id=theory.pk),
+        lambda: Vote(user=user, theory_id=theory.pk, value=value),
+        ["user", "theory"],
+        value,
+        VoteCounts(upvotes=upvotes, downvotes=downvotes),
     )
+    if not moved:
+        return counts
     Theory.objects.filter(pk=theory.pk).update(
         **ranking.vote_fields(
             upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
         )
     )
+    return counts
+
+
+def _record_vote(mine, make, unique_fields, value: int, counts: VoteCounts):
+    """The fan's vote row (`mine`, at most one) made `value`: deleted for 0, else made by
+    `make()` or changed in one upsert. Returns the counts the move makes of `counts`, and
+    whether anything moved. Call with the voted item's row locked, as the counts are."""
+    before = mine.values_list("value", flat=True).first() or 0
+    if value == before:
+        return counts, False
+    if value == 0:
+        mine.delete()
+    else:
+        mine.model.objects.bulk_create(
+            [make()], update_conflicts=True, unique_fields=unique_fields, update_fields=["value"]
+        )
+    moved = VoteCounts(
+        upvotes=counts.upvotes + (value == 1) - (before == 1),
+        downvotes=counts.downvotes + (value == -1) - (before == -1),
+    )
+    return moved, True
+
+
+class OwnCommentVoteError(Exception):
+    """Nobody votes on their own comment (guide.permissions.can_vote)."""
+
+
+@transaction.atomic
+def cast_comment_vote(*, user, comment: Comment, value: int) -> VoteCounts:
+    """Vote on a comment up (+1), down (-1) or clear (0), exactly as on a theory
+    (cast_vote): never on one's own, nor on a comment of a withdrawn theory."""
+    if value not in (1, -1, 0):
+        raise ValueError("A vote is +1, -1 or 0.")
+    if value and not permissions.can_vote(user, comment):
+        raise OwnCommentVoteError
+    hold_fan(user)
+    withdrawn_at, upvotes, downvotes = (
+        Comment.objects.select_for_update(of=("self",))
+        .values_list("theory__withdrawn_at", "upvotes", "downvotes")
+        .get(pk=comment.pk)
+    )
+    if withdrawn_at is not None:
+        raise WithdrawnError
+    counts, moved = _record_vote(
+        CommentVote.objects.filter(user=user, comment_id=comment.pk),
+        lambda: CommentVote(user=user, comment_id=comment.pk, value=value),
+        ["user", "comment"],
+        value,
+        VoteCounts(upvotes=upvotes, downvotes=downvotes),
+    )
+    if moved:
+        Comment.objects.filter(pk=comment.pk).update(
+            upvotes=counts.upvotes, downvotes=counts.downvotes, score=counts.score
+        )
     return counts
 
 
@@ -178,7 +225,29 @@ def remove_votes_of(*, user) -> int:
     )
     deleted, _ = Vote.objects.filter(user=user).delete()
     recount_votes(theory_ids=theory_ids)
+    comment_ids = list(
+        Comment.objects.select_for_update()
+        .filter(votes__user=user)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    deleted += CommentVote.objects.filter(user=user).delete()[0]
+    _recount_comment_votes(comment_ids)
     return deleted
+
+
+def _recount_comment_votes(comment_ids) -> None:
+    """Comments' counts from their vote rows (the source of truth)."""
+    comments = Comment.objects.filter(pk__in=comment_ids).annotate(
+        up=Count("votes", filter=Q(votes__value=1)), down=Count("votes", filter=Q(votes__value=-1))
+    )
+    for comment in comments:
+        comment.upvotes, comment.downvotes, comment.score = (
+            comment.up,
+            comment.down,
+            comment.up - comment.down,
+        )
+    Comment.objects.bulk_update(comments, ["upvotes", "downvotes", "score"])
 
 
 # Theories and comments ------------------------------------------------------------------

@@ -37,6 +37,7 @@ urlpatterns = [
     path("comments/<int:pk>/", theories.comment_detail, name="comment"),
     path("comments/<int:pk>/reply/", theories.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/save/", inbox.save_comment, name="save_comment"),
+    path("comments/<int:pk>/vote/", theories.comment_vote, name="comment_vote"),
     path("comments/<int:pk>/edit/", theories.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", theories.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", theories.report, {"kind": "comment"}, name="report_comment"),

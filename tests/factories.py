@@ -20,6 +20,7 @@ from guide.models import (
     Character,
     CharacterStatus,
     Comment,
+    CommentVote,
     Episode,
     Fact,
     Follow,
@@ -246,3 +247,14 @@ class BookmarkFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     theory = factory.SubFactory(TheoryFactory)
     comment = None
+
+
+class CommentVoteFactory(DjangoModelFactory):
+    """A vote row only: the comment's counts move in services.cast_comment_vote."""
+
+    class Meta:
+        model = CommentVote
+
+    user = factory.SubFactory(UserFactory)
+    comment = factory.SubFactory(CommentFactory)
+    value = VoteValue.UP

@@ -335,6 +335,9 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
     writes = {
         services: {
             "cast_vote": lambda: services.cast_vote(user=fan, theory=theory_a, value=1),
+            "cast_comment_vote": lambda: services.cast_comment_vote(
+                user=fan, comment=world["comment"], value=0
+            ),
             "recount_votes": lambda: services.recount_votes(theory_ids=[theory_a.pk]),
             "remove_votes_of": lambda: services.remove_votes_of(user=fan),
             "post_theory": lambda: services.post_theory(

@@ -16,6 +16,7 @@ from guide import permissions, services
 from guide.models import (
     Bookmark,
     Comment,
+    CommentVote,
     Follow,
     ModerationAction,
     Notification,
@@ -472,4 +473,15 @@ class BookmarkAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "theory", "comment", "created_at"]
     list_select_related = ["user", "theory", "comment"]
     search_fields = ["user__username", "theory__title"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(CommentVote)
+class CommentVoteAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: votes and the comment's counts change together, in guide.services."""
+
+    list_display = ["comment", "user", "value", "created_at"]
+    list_filter = ["value"]
+    list_select_related = ["comment__author", "user"]
+    search_fields = ["user__username"]
     date_hierarchy = "created_at"

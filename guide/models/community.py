@@ -357,9 +357,11 @@ class CommentOrder(models.TextChoices):
 
     OLD = "old", _("Oldest first")
     NEW = "new", _("Newest first")
+    TOP = "top", _("Top")
 
 
 COMMENT_ORDERINGS = {
+    CommentOrder.TOP: ("-score", "created_at", "pk"),
     CommentOrder.OLD: ("created_at", "pk"),
     CommentOrder.NEW: ("-created_at", "-pk"),
 }
@@ -393,12 +395,22 @@ class CommentQuerySet(models.QuerySet):
                 reply_count=Coalesce(Subquery(counted), 0),
                 readable=readable,
                 saved=_saved_by(user),
+                my_vote=_vote_of(user),
             )
             .filter(_visible_comment(user) | Q(reply_count__gt=0))
         )
 
     def ordered(self, order: str):
         return self.order_by(*COMMENT_ORDERINGS.get(order, COMMENT_ORDERINGS[CommentOrder.OLD]))
+
+
+def _vote_of(user):
+    """The reader's vote on the comment (+1, -1 or None), in the same query."""
+    if user is None or not user.is_authenticated:
+        return models.Value(None, output_field=models.SmallIntegerField())
+    return Subquery(
+        CommentVote.objects.filter(comment=OuterRef("pk"), user=user).values("value")[:1]
+    )
 
 
 def _saved_by(user):
@@ -422,7 +434,11 @@ def _visible_comment(user) -> Q:
 
 
 class Comment(ConstraintErrorsByField, models.Model):
-    constraint_fields = {"depth_matches_parent": "parent", "deleted_keeps_nothing": "body"}
+    constraint_fields = {
+        "depth_matches_parent": "parent",
+        "deleted_keeps_nothing": "body",
+        "score_is_difference": "score",
+    }
 
     theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="comments")
     # A reply's comment. A comment deleted while it has replies stays as a stand-in
@@ -454,6 +470,10 @@ class Comment(ConstraintErrorsByField, models.Model):
     edited_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
     # Set when its author deleted it while it had replies: the text and author are gone.
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    # Denormalised from its CommentVote rows, moved with them (services.cast_comment_vote).
+    upvotes = models.PositiveIntegerField(default=0, editable=False)
+    downvotes = models.PositiveIntegerField(default=0, editable=False)
+    score = models.IntegerField(default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -469,6 +489,11 @@ class Comment(ConstraintErrorsByField, models.Model):
                 violation_error_message=_("A reply sits one level below its comment."),
             ),
             models.CheckConstraint(
+                condition=Q(score=models.F("upvotes") - models.F("downvotes")),
+                name="%(app_label)s_%(class)s_score_is_difference",
+                violation_error_message=_("The score is the up votes minus the down votes."),
+            ),
+            models.CheckConstraint(
                 condition=Q(deleted_at__isnull=True) | Q(body="", author__isnull=True),
                 name="%(app_label)s_%(class)s_deleted_keeps_nothing",
                 violation_error_message=_("A deleted comment keeps neither text nor author."),
@@ -477,6 +502,7 @@ class Comment(ConstraintErrorsByField, models.Model):
         indexes = [
             models.Index(fields=["theory", "created_at"]),
             models.Index(fields=["parent", "created_at"]),
+            models.Index(fields=["theory", "-score", "created_at"]),
             models.Index(fields=["author", "-created_at"]),
         ]
 
@@ -495,6 +521,39 @@ class Comment(ConstraintErrorsByField, models.Model):
         super().clean()
         theory = getattr(self, "theory", None)
         check_spoiler_season(self.spoiler_season, theory.season if theory else None)
+
+
+class CommentVote(ConstraintErrorsByField, models.Model):
+    """A fan's vote on another fan's comment: counted on the comment like theory votes."""
+
+    constraint_fields = {"one_per_fan": "comment", "value_valid": "value"}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=VoteValue)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("comment vote")
+        verbose_name_plural = _("comment votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "comment"],
+                name="%(app_label)s_%(class)s_one_per_fan",
+                violation_error_message=_("This fan has already voted on this comment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=VoteValue.values),
+                name="%(app_label)s_%(class)s_value_valid",
+                violation_error_message=_("A vote is +1 or -1."),
+            ),
+        ]
+        indexes = [models.Index(fields=["comment", "value"])]
+
+    def __str__(self):
+        return f"{self.user} {self.value:+d} {self.comment_id}"
 
 
 class Revision(ConstraintErrorsByField, models.Model):

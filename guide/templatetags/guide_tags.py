@@ -120,13 +120,16 @@ def comment_tree(context, comments, theory):
     fragments = []
     for comment in everyone:
         mine = "each fan's own" if shared else signed_in and comment.author_id == user.pk
-        # On a page shared with fans, each fan's own through a hole (save_button).
+        # On a page shared with fans, each fan's own through holes (save_button, votes).
         saved = "each fan's own" if shared else comment.saved
+        my_vote = "each fan's own" if shared else comment.my_vote
         shown_values = (
             shielded_for(context, comment.spoiler_season, show.pk),
             signed_in,
             mine,
             saved,
+            my_vote,
+            comment.score,
             comment.readable,
             is_open,
             comment.edited_at,
@@ -288,6 +291,50 @@ def choose_vote_widgets(request, holes) -> list[str]:
     return [
         variants["own"] if author_pk == fan.pk else variants[names[votes.get(theory_pk)]]
         for (theory_pk, author_pk), variants in holes
+    ]
+
+
+_COMMENT_VOTE_CHOOSER = "guide.templatetags.guide_tags.choose_comment_vote_widgets"
+
+
+@register.simple_tag(takes_context=True)
+def comment_vote_widget(context, comment, takes_votes):
+    """`{% comment_vote_widget comment takes_votes %}`: the comment's score, with vote
+    buttons as on theories (vote_widget) for whoever may vote: a fan on another fan's
+    comment, or a visitor, whom pressing one asks to sign in; the score alone on a
+    withdrawn theory. On a page shared with fans, a hole choose_comment_vote_widgets fills."""
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    template = context.template.engine.get_template("includes/comment_vote.html")
+    shared = {
+        "url": reverse("guide:comment_vote", args=[comment.pk]),
+        "score_label": _("Score"),
+        "up_label": _("Vote up comment %(id)s") % {"id": comment.pk},
+        "down_label": _("Vote down comment %(id)s") % {"id": comment.pk},
+    }
+
+    def widget(vote_open: bool, my_vote) -> SafeString:
+        with context.push(comment=comment, vote_open=vote_open, my_vote=my_vote, vote=shared):
+            return template.render(context)
+
+    request = context.get("request")
+    if takes_votes and pagecache.rendering_for_fans(request):
+        variants = {"own": widget(False, None)}
+        variants.update((name, widget(True, vote)) for name, vote in _VOTE_VARIANTS.items())
+        key = (comment.pk, comment.author_id)
+        return pagecache.personal(request, _COMMENT_VOTE_CHOOSER, key, variants)
+    may_vote = takes_votes and (permissions.can_vote(user, comment) if signed_in else True)
+    return widget(may_vote, getattr(comment, "my_vote", None))
+
+
+def choose_comment_vote_widgets(request, holes) -> list[str]:
+    """The pagecache chooser for comment_vote_widget's holes: one query for the page."""
+    fan = request.user
+    votes = selectors.comment_votes_by(fan, [pk for (pk, _author), _variants in holes])
+    names = {vote: name for name, vote in _VOTE_VARIANTS.items()}
+    return [
+        variants["own"] if author_pk == fan.pk else variants[names[votes.get(pk)]]
+        for (pk, author_pk), variants in holes
     ]
 
 

@@ -339,6 +339,44 @@ def vote(request, pk):
     return redirect_back(request, theory.get_absolute_url())
 
 
+def _comment_of(request, pk) -> str:
+    return reverse("guide:comment", args=[pk])
+
+
+@action(page=_comment_of)
+def comment_vote(request, pk):
+    """Vote on a comment as on a theory: a plain form, or JSON for the page's script."""
+    comment = get_object_or_404(
+        Comment.objects.visible_to(request.user).filter(
+            theory__in=Theory.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("A vote is up, down or clear."))
+    if retry_after := check_rate(action="vote", key=request.user.pk):
+        if _wants_json(request):
+            return JsonResponse(
+                {"error": _("Too many votes; wait a moment.")},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry_after)},
+            )
+        return too_many_requests(request, retry_after=retry_after)
+    value = form.cleaned_data["value"]
+    try:
+        counts = services.cast_comment_vote(user=request.user, comment=comment, value=value)
+    except (services.OwnCommentVoteError, services.WithdrawnError):
+        refusal = _("You cannot vote on this comment.")
+        if _wants_json(request):
+            return JsonResponse({"error": refusal}, status=HTTPStatus.FORBIDDEN)
+        messages.error(request, refusal)
+        return redirect_back(request, comment.get_absolute_url())
+    if _wants_json(request):
+        return JsonResponse({"score": counts.score, "my_vote": value})
+    return redirect_back(request, comment.get_absolute_url())
+
+
 def _own_vote_refused(request, theory):
     refusal = _("You cannot vote on your own theory.")
     if _wants_json(request):

@@ -380,6 +380,22 @@ def _deleted_comment_with_text():
     return factories.CommentFactory.build(deleted_at=timezone.now())
 
 
+@bad_value("guide_comment_score_is_difference", "score", in_admin=False)
+def _comment_score_off():
+    return factories.CommentFactory.build(upvotes=2, downvotes=1, score=5)
+
+
+@bad_value("guide_commentvote_one_per_fan", "comment", in_admin=False)
+def _second_comment_vote():
+    first = factories.CommentVoteFactory()
+    return factories.CommentVoteFactory.build(user=first.user, comment=first.comment)
+
+
+@bad_value("guide_commentvote_value_valid", "value", in_admin=False)
+def _comment_vote_of_two():
+    return factories.CommentVoteFactory.build(value=2)
+
+
 @bad_value("guide_bookmark_of_one_item", "theory", in_admin=False)
 def _bookmark_of_nothing():
     return factories.BookmarkFactory.build(theory=None, comment=None)

@@ -85,6 +85,7 @@ NOT_READER_PAGES = {
     "follow",
     "save_theory",
     "save_comment",
+    "comment_vote",
     "inbox_read",
     "inbox_open",
     "theory_create",

@@ -169,6 +169,7 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
         "guide:follow": ([other_theory.pk], {"follow": "1"}, "follow"),
         "guide:save_theory": ([other_theory.pk], {"save": "1"}, "follow"),
         "guide:save_comment": ([other_comment.pk], {"save": "1"}, "follow"),
+        "guide:comment_vote": ([other_comment.pk], {"value": 1}, "vote"),
         "guide:inbox_read": ([], {}, "inbox"),
         "guide:inbox_open": ([line.pk], {}, "inbox"),
         "guide:set_progress": ([], {"show": season.show_id, "seasons_watched": 1}, "settings"),

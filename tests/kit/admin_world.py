@@ -73,6 +73,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
         AccessFailureLog.objects.create(**_ATTEMPT),
         factories.FollowFactory(theory=theory),
         factories.BookmarkFactory(theory=theory),
+        factories.CommentVoteFactory(comment=comment),
         factories.NotificationFactory(comment=comment),
         DBTaskResult.objects.create(
             args_kwargs={"args": [comment.pk], "kwargs": {}},
