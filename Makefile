@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 # The development server and the admin helper run in debug mode unless told otherwise.
 run admin messages: export DEBUG ?= true
 
-.PHONY: help run test test-fast lint admin bench mutation install check-python messages clean
+.PHONY: help run test test-fast lint admin bench bench-fanout mutation install check-python messages clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   - ruff, the import layers and complexity"
 	@echo "make admin  - create a superuser"
 	@echo "make bench  - load test against gunicorn on a large generated dataset"
+	@echo "make bench-fanout - replies to a theory with 1,000 followers: request time, worker rate"
 	@echo "make mutation - mutation testing of the rule and service modules (slow; not in CI)"
 
 check-python:
@@ -69,6 +70,10 @@ admin: install
 
 bench: install messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# A theory with 1,000 followers takes a burst of replies: request time and worker throughput.
+bench-fanout: install messages
+	$(PY) bench/fanout.py
 
 # Mutation testing (mutmut, configured in pyproject.toml) of the rule and service modules:
 # a fresh run each time, on SQLite, with its log in mutants/run.log; the score per module
