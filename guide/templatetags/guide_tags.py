@@ -179,9 +179,15 @@ def _branch(comment, pieces: dict) -> SafeString:
             comment.get_absolute_url(),
             onward % {"n": unseen},
         )
-    css = "comment is-hidden" if comment.is_hidden else "comment"
+    # The hidden mark frames the comment itself, for those who may read it; a stand-in
+    # and the replies under either are not marked.
+    own = "comment-own is-hidden" if comment.is_hidden and comment.readable else "comment-own"
     return format_html(
-        '<li class="{}" id="comment-{}">{}{}</li>', css, comment.pk, pieces[comment.pk], replies
+        '<li class="comment" id="comment-{}"><div class="{}">{}</div>{}</li>',
+        comment.pk,
+        own,
+        pieces[comment.pk],
+        replies,
     )
 
 
