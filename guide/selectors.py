@@ -33,11 +33,13 @@ from guide.models import (
     ModerationKind,
     ModerationTarget,
     Notification,
+    NotificationKind,
     Outcome,
     Report,
     ReportStatus,
     Revision,
     Season,
+    SeasonFollow,
     Show,
     Theory,
     TheoryOrder,
@@ -223,7 +225,9 @@ class SeasonGuide:
 def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
     """Everything the season guide shows: facts, a dated timeline, cast, top theories."""
     season = get_object_or_404(
-        Season.objects.previewable_by(user).select_related("show"), show__slug=slug, number=number
+        Season.objects.previewable_by(user).select_related("show").with_follow_of(user),
+        show__slug=slug,
+        number=number,
     )
     facts = list(season.facts.select_related("quoted_person").order_by("order", "pk"))
     # A character's statuses are all in its own show's seasons (CharacterStatus.clean).
@@ -621,7 +625,9 @@ def inbox(*, user, page: str | None) -> tuple[Page, list[InboxGroup]]:
     page_obj = Paginator(lines, INBOX_LINES_PER_PAGE).get_page(page)
     groups: dict[tuple, InboxGroup] = {}
     for line in page_obj.object_list:
-        key = (line.theory_id, line.kind, line.read_at is None)
+        # New theories group by their season; everything else by its theory.
+        about = line.theory.season_id if line.kind == NotificationKind.THEORY else line.theory_id
+        key = (about, line.kind, line.read_at is None)
         if key not in groups:
             groups[key] = InboxGroup(kind=line.kind, theory=line.theory, unread=key[2], lines=[])
         groups[key].lines.append(line)
@@ -698,3 +704,12 @@ def saved_items(*, user, page: str | None) -> Page:
     for bookmark in page_obj.object_list:  # their Save buttons read it
         (bookmark.theory or bookmark.comment).saved = True
     return page_obj
+
+
+def followed_seasons(user, season_ids) -> set[int]:
+    """Which of these seasons the fan follows."""
+    return set(
+        SeasonFollow.objects.filter(user=user, season_id__in=list(season_ids)).values_list(
+            "season_id", flat=True
+        )
+    )

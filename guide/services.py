@@ -30,6 +30,7 @@ from guide.models import (
     ReportStatus,
     Revision,
     Season,
+    SeasonFollow,
     Show,
     Theory,
     Vote,
@@ -180,6 +181,10 @@ def _record_vote(mine, make, unique_fields, value: int, counts: VoteCounts):
     return moved, True
 
 
+class CommentGone(Exception):
+    """The comment was deleted or hidden while the fan acted on it."""
+
+
 class OwnCommentVoteError(Exception):
     """Nobody votes on their own comment (guide.permissions.can_vote)."""
 
@@ -193,11 +198,15 @@ def cast_comment_vote(*, user, comment: Comment, value: int) -> VoteCounts:
     if value and not permissions.can_vote(user, comment):
         raise OwnCommentVoteError
     hold_fan(user)
-    withdrawn_at, upvotes, downvotes = (
+    held = (
         Comment.objects.select_for_update(of=("self",))
+        .filter(pk=comment.pk, deleted_at=None, is_hidden=False)
         .values_list("theory__withdrawn_at", "upvotes", "downvotes")
-        .get(pk=comment.pk)
+        .first()
     )
+    if held is None:  # deleted or hidden while this vote was on its way
+        raise CommentGone
+    withdrawn_at, upvotes, downvotes = held
     if withdrawn_at is not None:
         raise WithdrawnError
     counts, moved = _record_vote(
@@ -298,6 +307,7 @@ def post_theory(
     Theory.objects.filter(pk=theory.pk).update(hot=ranking.hot(0, theory.created_at))
     theory.refresh_from_db(fields=["hot"])
     follow(user=author, theory=theory)  # its author hears of every comment on it
+    theory_posted.send(sender=Theory, theory=theory)
     return theory
 
 
@@ -737,6 +747,7 @@ def save_progress(*, user, show: Show, seasons_watched: int) -> None:
 
 # What a write announces; guide.tasks enqueues the work that follows from it.
 comment_posted = Signal()  # with `comment`, inside the comment's transaction
+theory_posted = Signal()  # with `theory`, inside the theory's transaction
 
 # Followers told in one INSERT: bounded memory and statement size for any audience.
 FANOUT_BATCH = 500
@@ -777,16 +788,40 @@ def deliver_comment(*, comment_id: int) -> int:
     return concerned
 
 
-def _tell_of(comment: Comment, recipients, kind: str) -> int:
-    """A line for each recipient not yet told of the comment (a reply's line stays a reply)."""
+def deliver_theory(*, theory_id: int) -> int:
+    """Put a new theory in the inbox of each fan who follows its season but its author;
+    returns how many (idempotent as deliver_comment: one line per fan and theory)."""
+    theory = (
+        Theory.objects.filter(pk=theory_id, withdrawn_at=None, is_hidden=False)
+        .only("pk", "season_id", "author_id", "created_at")
+        .first()
+    )
+    if theory is None:  # gone, withdrawn or hidden before the worker came to it
+        return 0
+    followers = (
+        SeasonFollow.objects.filter(season_id=theory.season_id)
+        .exclude(user_id=theory.author_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    told = 0
+    for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
+        told += _tell_of(theory, batch, NotificationKind.THEORY)
+    return told
+
+
+def _tell_of(item: Comment | Theory, recipients, kind: str) -> int:
+    """A line for each recipient not yet told of the comment, or of the new theory (a
+    reply's line stays a reply)."""
+    is_comment = isinstance(item, Comment)
     lines = [
         Notification(
             recipient_id=recipient,
             kind=kind,
-            theory_id=comment.theory_id,
-            comment_id=comment.pk,
-            actor_id=comment.author_id,
-            created_at=comment.created_at,
+            theory_id=item.theory_id if is_comment else item.pk,
+            comment_id=item.pk if is_comment else None,
+            actor_id=item.author_id,
+            created_at=item.created_at,
         )
         for recipient in recipients
     ]
@@ -798,6 +833,18 @@ def _tell_of(comment: Comment, recipients, kind: str) -> int:
 def follow(*, user, theory) -> None:
     hold_fan(user)
     Follow.objects.get_or_create(user=user, theory=theory)
+
+
+@transaction.atomic
+def follow_season(*, user, season: Season) -> None:
+    hold_fan(user)
+    SeasonFollow.objects.get_or_create(user=user, season=season)
+
+
+@transaction.atomic
+def unfollow_season(*, user, season: Season) -> None:
+    hold_fan(user)
+    SeasonFollow.objects.filter(user=user, season=season).delete()
 
 
 @transaction.atomic

@@ -18,6 +18,17 @@ def deliver_comment(comment_id: int) -> int:
     return services.deliver_comment(comment_id=comment_id)
 
 
+@task()
+def deliver_theory(theory_id: int) -> int:
+    """Tell the fans who follow a new theory's season (services.deliver_theory)."""
+    return services.deliver_theory(theory_id=theory_id)
+
+
 @receiver(services.comment_posted, dispatch_uid="guide.tasks.deliver_comment")
-def _enqueue_delivery(sender, comment, **kwargs) -> None:
+def _enqueue_comment_delivery(sender, comment, **kwargs) -> None:
     transaction.on_commit(lambda: deliver_comment.enqueue(comment.pk), robust=True)
+
+
+@receiver(services.theory_posted, dispatch_uid="guide.tasks.deliver_theory")
+def _enqueue_theory_delivery(sender, theory, **kwargs) -> None:
+    transaction.on_commit(lambda: deliver_theory.enqueue(theory.pk), robust=True)

@@ -17,6 +17,11 @@ urlpatterns = [
     path("shows/<slug:slug>/", pages.show_detail, name="show"),
     path("shows/<slug:slug>/season-<int:number>/", pages.season_detail, name="season"),
     path(
+        "shows/<slug:slug>/season-<int:number>/follow/",
+        inbox.follow_season,
+        name="follow_season",
+    ),
+    path(
         "shows/<slug:slug>/characters/<slug:character>/",
         pages.character_detail,
         name="character",

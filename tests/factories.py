@@ -33,6 +33,7 @@ from guide.models import (
     ReportReason,
     Revision,
     Season,
+    SeasonFollow,
     SeasonStatus,
     Show,
     Theory,
@@ -233,8 +234,10 @@ class NotificationFactory(DjangoModelFactory):
 
     recipient = factory.SubFactory(UserFactory)
     comment = factory.SubFactory(CommentFactory)
-    theory = factory.LazyAttribute(lambda line: line.comment.theory)
-    actor = factory.LazyAttribute(lambda line: line.comment.author)
+    theory = factory.LazyAttribute(
+        lambda line: line.comment.theory if line.comment else TheoryFactory()
+    )
+    actor = factory.LazyAttribute(lambda line: line.comment.author if line.comment else None)
     kind = NotificationKind.COMMENT
 
 
@@ -258,3 +261,11 @@ class CommentVoteFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     comment = factory.SubFactory(CommentFactory)
     value = VoteValue.UP
+
+
+class SeasonFollowFactory(DjangoModelFactory):
+    class Meta:
+        model = SeasonFollow
+
+    user = factory.SubFactory(UserFactory)
+    season = factory.SubFactory(SeasonFactory)

@@ -24,6 +24,7 @@ from guide.models import (
     ReportStatus,
     Revision,
     Season,
+    SeasonFollow,
     Theory,
     Vote,
     WatchProgress,
@@ -483,5 +484,15 @@ class CommentVoteAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["comment", "user", "value", "created_at"]
     list_filter = ["value"]
     list_select_related = ["comment__author", "user"]
+    search_fields = ["user__username"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SeasonFollow)
+class SeasonFollowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans follow and unfollow seasons on the site."""
+
+    list_display = ["user", "season", "created_at"]
+    list_select_related = ["user", "season__show"]
     search_fields = ["user__username"]
     date_hierarchy = "created_at"

@@ -36,7 +36,13 @@ from guide.models.content import (
     Show,
     ShowQuerySet,
 )
-from guide.models.following import Bookmark, Follow, Notification, NotificationKind
+from guide.models.following import (
+    Bookmark,
+    Follow,
+    Notification,
+    NotificationKind,
+    SeasonFollow,
+)
 from guide.models.moderation import (
     ModerationAction,
     ModerationKind,
@@ -84,6 +90,7 @@ __all__ = [
     "ModerationAction",
     "WatchProgress",
     "Follow",
+    "SeasonFollow",
     "Bookmark",
     "NotificationKind",
     "Notification",

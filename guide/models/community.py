@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -380,10 +380,12 @@ class CommentQuerySet(models.QuerySet):
         not read (hidden, or deleted by its author) stays only where it has replies they
         may: as a stand-in that keeps the thread together, without its text
         (comment.html)."""
-        # A deleted comment's stand-in always has replies (services.delete_comment): it
-        # counts, so a thread under two stand-ins in a row is not lost.
+        # A deleted comment's stand-in counts where a reply under it may be read, so a
+        # thread under two stand-ins in a row is not lost.
+        readable_below = Comment.objects.filter(_visible_comment(user), parent=OuterRef("pk"))
         replies = Comment.objects.filter(
-            _visible_comment(user) | Q(deleted_at__isnull=False), parent=OuterRef("pk")
+            _visible_comment(user) | Q(Exists(readable_below), deleted_at__isnull=False),
+            parent=OuterRef("pk"),
         ).order_by()
         counted = replies.values("parent").annotate(n=Count("pk")).values("n")[:1]
         readable = models.ExpressionWrapper(

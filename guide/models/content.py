@@ -128,6 +128,15 @@ class SeasonQuerySet(models.QuerySet):
     def previewable_by(self, user):
         return self if permissions.can_preview(user) else self.published()
 
+    def with_follow_of(self, user):
+        """Annotate `followed`: whether the reader follows the season, in the same query."""
+        if user is None or not user.is_authenticated:
+            return self.annotate(followed=models.Value(False))
+        from guide.models.following import SeasonFollow  # that module imports this one
+
+        follows = SeasonFollow.objects.filter(season=models.OuterRef("pk"), user=user)
+        return self.annotate(followed=models.Exists(follows))
+
     def upcoming(self):
         return self.exclude(status=SeasonStatus.RELEASED)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ConstraintErrorsByField
 from guide.models.community import Comment, Theory
+from guide.models.content import Season
 
 
 class Follow(ConstraintErrorsByField, models.Model):
@@ -39,24 +40,60 @@ class Follow(ConstraintErrorsByField, models.Model):
         return f"{self.user} → {self.theory}"
 
 
+class SeasonFollow(ConstraintErrorsByField, models.Model):
+    """A fan follows a season: each new theory about it reaches their inbox."""
+
+    constraint_fields = {"once_per_fan": "season"}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="season_follows"
+    )
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("season follow")
+        verbose_name_plural = _("season follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "season"],
+                name="%(app_label)s_%(class)s_once_per_fan",
+                violation_error_message=_("This fan already follows this season."),
+            )
+        ]
+        indexes = [models.Index(fields=["season", "user"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.season}"
+
+
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("A reply to your comment")
     MENTION = "mention", _("A mention of you")
     COMMENT = "comment", _("A comment on a theory you follow")
+    THEORY = "theory", _("A new theory about a season you follow")
 
 
 class Notification(ConstraintErrorsByField, models.Model):
     """One line of a fan's inbox. It holds no text of its own: the inbox shows who did
     what where, and the text stays behind the comment's own page and its shield."""
 
-    constraint_fields = {"once_per_comment": "comment", "kind_valid": "kind"}
+    constraint_fields = {
+        "once_per_comment": "comment",
+        "once_per_theory": "theory",
+        "kind_valid": "kind",
+        "comment_unless_theory": "comment",
+    }
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=16, choices=NotificationKind)
     theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    # None for a new theory's line: the theory is what it tells of.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -78,6 +115,18 @@ class Notification(ConstraintErrorsByField, models.Model):
                 fields=["recipient", "comment"],
                 name="%(app_label)s_%(class)s_once_per_comment",
                 violation_error_message=_("This fan was already told of this comment."),
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "theory"],
+                condition=Q(comment__isnull=True),
+                name="%(app_label)s_%(class)s_once_per_theory",
+                violation_error_message=_("This fan was already told of this theory."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=NotificationKind.THEORY, comment__isnull=True)
+                | (~Q(kind=NotificationKind.THEORY) & Q(comment__isnull=False)),
+                name="%(app_label)s_%(class)s_comment_unless_theory",
+                violation_error_message=_("A line tells of a comment, or of a new theory."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=NotificationKind.values),

@@ -63,6 +63,8 @@ SEASON_TEXT: dict[str, SeasonText] = {
         reveals={"title": "shield_season", "body": "shield_season"},
         show_id="spoiler_show_id",
     ),
+    # A fan's follow of a season: no text at all.
+    "guide.SeasonFollow": SeasonText(reveals={}, show_id="season.show_id"),
     "guide.ModerationAction": SeasonText(
         reveals={"reason": "spoiler_season"},
         # Codes and labels ("hide", "theory", "#12", "confirmed"), never quoted text.

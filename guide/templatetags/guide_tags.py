@@ -224,6 +224,18 @@ def inbox_summary(context, group) -> str:
                 count,
             )
         )
+    elif group.kind == NotificationKind.THEORY:
+        season = theory.season
+        said = (
+            _("%(who)s posted a theory about %(season)s: %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s new theory about %(season)s, from %(who)s",
+                "%(count)s new theories about %(season)s, from %(who)s",
+                count,
+            )
+        )
+        return said % {"who": who, "where": where, "count": count, "season": season}
     elif group.kind == NotificationKind.MENTION:
         said = (
             _("%(who)s mentioned you on %(where)s")
@@ -386,6 +398,32 @@ def choose_by_author(request, holes) -> list[str]:
 
 
 _FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_follow_buttons"
+_SEASON_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_season_follow_buttons"
+
+
+@register.simple_tag(takes_context=True)
+def follow_season_button(context, season):
+    """`{% follow_season_button season %}`: Follow this season's new theories, or stop,
+    for a signed-in fan (Season.with_follow_of); a hole on pages shared with fans."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    template = context.template.engine.get_template("includes/follow_season.html")
+
+    def button(following: bool) -> SafeString:
+        with context.push(season=season, following=following):
+            return template.render(context)
+
+    request = context.get("request")
+    if pagecache.rendering_for_fans(request):
+        variants = {"yes": button(True), "no": button(False)}
+        return pagecache.personal(request, _SEASON_FOLLOW_CHOOSER, season.pk, variants)
+    return button(bool(getattr(season, "followed", False)))
+
+
+def choose_season_follow_buttons(request, holes) -> list[str]:
+    followed = selectors.followed_seasons(request.user, [pk for pk, _variants in holes])
+    return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
 
 
 @register.simple_tag(takes_context=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from core.errors import rate_limited
 from core.navigation import action, redirect_back
 from guide import selectors, services
-from guide.models import Comment, Notification, Theory
+from guide.models import Comment, Notification, Season, Theory
 
 
 @login_required
@@ -49,6 +49,8 @@ def inbox_open(request, pk):
         return limited
     ids = [int(value) for value in request.POST.getlist("line") if _is_id(value)]
     services.mark_read(user=request.user, notification_ids=[line.pk, *ids[:MAX_LINES]])
+    if line.comment_id is None:  # a new theory
+        return redirect(line.theory.get_absolute_url())
     if not Comment.objects.visible_to(request.user).filter(pk=line.comment_id).exists():
         # Hidden or deleted since: the discussion it was in, rather than a dead end.
         return redirect(line.theory.get_absolute_url() + "#comments")
@@ -65,6 +67,29 @@ def _is_id(value: str) -> bool:
 
 def _theory_page(request, pk) -> str:
     return get_object_or_404(Theory.objects.visible_to(request.user), pk=pk).get_absolute_url()
+
+
+def _season_page(request, slug, number) -> str:
+    return reverse("guide:season", args=[slug, number])
+
+
+@action(page=_season_page)
+def follow_season(request, slug, number):
+    """Follow (`follow=1`) or stop following a season's new theories."""
+    season = get_object_or_404(
+        Season.objects.previewable_by(request.user).select_related("show"),
+        show__slug=slug,
+        number=number,
+    )
+    if limited := rate_limited(request, action="follow"):
+        return limited
+    if request.POST.get("follow") == "1":
+        services.follow_season(user=request.user, season=season)
+        messages.success(request, _("You follow this season: its new theories reach your inbox."))
+    else:
+        services.unfollow_season(user=request.user, season=season)
+        messages.success(request, _("You no longer follow this season."))
+    return redirect_back(request, season.get_absolute_url())
 
 
 @action(page=_theory_page)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -366,6 +366,8 @@ def comment_vote(request, pk):
     value = form.cleaned_data["value"]
     try:
         counts = services.cast_comment_vote(user=request.user, comment=comment, value=value)
+    except services.CommentGone:
+        raise Http404 from None
     except (services.OwnCommentVoteError, services.WithdrawnError):
         refusal = _("You cannot vote on this comment.")
         if _wants_json(request):

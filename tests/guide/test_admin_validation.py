@@ -413,6 +413,26 @@ def _comment_saved_twice():
     return factories.BookmarkFactory.build(user=first.user, theory=None, comment=first.comment)
 
 
+@bad_value("guide_seasonfollow_once_per_fan", "season", in_admin=False)
+def _second_season_follow():
+    first = factories.SeasonFollowFactory()
+    return factories.SeasonFollowFactory.build(user=first.user, season=first.season)
+
+
+@bad_value("guide_notification_once_per_theory", "theory", in_admin=False)
+def _second_line_for_one_theory():
+    first = factories.NotificationFactory(kind="theory", comment=None)
+    return factories.NotificationFactory.build(
+        recipient=first.recipient, theory=first.theory, comment=None, kind="theory"
+    )
+
+
+@bad_value("guide_notification_comment_unless_theory", "comment", in_admin=False)
+def _comment_line_without_its_comment():
+    first = factories.NotificationFactory()
+    return factories.NotificationFactory.build(theory=first.theory, comment=None, kind="comment")
+
+
 @bad_value("guide_follow_once_per_fan", "theory", in_admin=False)
 def _second_follow():
     first = factories.FollowFactory()

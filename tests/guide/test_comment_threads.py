@@ -350,3 +350,13 @@ def test_a_thread_too_deep_takes_no_more_replies(theory, fan_client):
     assert "as deep as threads go" in response.text
     assert "Deeper" in response.text
     assert not Comment.objects.filter(parent=leaf).exists()
+
+
+def test_a_stand_in_over_replies_nobody_may_read_leads_nowhere(theory):
+    top, middle, last = chain(theory, 3)
+    services.delete_comment(comment=Comment.objects.get(pk=middle.pk))
+    Comment.objects.filter(pk=last.pk).update(is_hidden=True)
+    html = Client().get(theory.get_absolute_url()).text
+    assert Threads(html).parents == {top.pk: None}
+    assert "Continue this thread" not in html
+    assert "1 reply" not in html

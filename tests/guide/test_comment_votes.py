@@ -3,6 +3,7 @@ shared pages, and the discussion ordered by them when a fan asks for the top."""
 
 import threading
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -154,3 +155,21 @@ def test_fans_voting_at_once_leave_counts_equal_to_the_rows():
     assert counts(comment) == (*rows(comment), rows(comment)[0] - rows(comment)[1])
     assert rows(comment) == (8, 4)
     assert Comment.objects.get(pk=comment.pk).score == 4
+
+
+@pytest.mark.parametrize("with_reply", [False, True], ids=["deleted", "left as a stand-in"])
+def test_a_vote_on_a_comment_deleted_on_its_way_is_not_found(comment, with_reply):
+    """The deletion lands between the view's lookup and the vote's row lock."""
+    if with_reply:
+        services.post_comment(author=UserFactory(), theory=comment.theory, body="r", parent=comment)
+    hold = services.hold_fan
+
+    def hold_while_deleting(user):
+        hold(user)
+        services.delete_comment(comment=Comment.objects.get(pk=comment.pk))
+
+    client = signed_in(UserFactory())
+    with mock.patch.object(services, "hold_fan", hold_while_deleting):
+        response = client.post(reverse("guide:comment_vote", args=[comment.pk]), {"value": "1"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not CommentVote.objects.filter(comment_id=comment.pk).exists()

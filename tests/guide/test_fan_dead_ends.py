@@ -31,6 +31,7 @@ OUTSIDE_THE_AUDIT = {"admin"}
 ACTION_ROUTES = {
     "guide:vote",
     "guide:follow",
+    "guide:follow_season",
     "guide:save_theory",
     "guide:save_comment",
     "guide:comment_vote",
@@ -97,6 +98,7 @@ def url_of(name: str, world) -> str:
         "guide:report_theory": [theirs.pk],
         "guide:comment": [world["their_comment"].pk],
         "guide:follow": [theirs.pk],
+        "guide:follow_season": [show.slug, season.number],
         "guide:save_theory": [theirs.pk],
         "guide:save_comment": [world["their_comment"].pk],
         "guide:comment_vote": [world["their_comment"].pk],

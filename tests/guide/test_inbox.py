@@ -396,3 +396,56 @@ def test_a_name_with_an_at_sign_is_mentioned_whole(theory, django_capture_on_com
     told = set(Notification.objects.filter(comment=comment).values_list("recipient", flat=True))
     assert at_home.pk in told
     assert bob.pk not in told
+
+
+# Following a season ---------------------------------------------------------------------------
+
+
+def test_a_new_theory_reaches_the_fans_who_follow_its_season(
+    season, author, django_capture_on_commit_callbacks
+):
+    follower, other_season_fan = UserFactory(), UserFactory()
+    services.follow_season(user=follower, season=season)
+    services.follow_season(user=author, season=season)
+    services.follow_season(user=other_season_fan, season=SeasonFactory(number=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        theory = services.post_theory(author=author, season=season, title="Rooftop", body="x")
+    assert list(
+        Notification.objects.filter(kind=NotificationKind.THEORY).values_list(
+            "recipient", "theory", "comment"
+        )
+    ) == [(follower.pk, theory.pk, None)]
+    tasks.deliver_theory.call(theory.pk)  # a retry
+    assert Notification.objects.filter(kind=NotificationKind.THEORY).count() == 1
+    client = signed_in(follower)
+    html = client.get(reverse("guide:inbox")).text
+    assert f"The Author posted a theory about {season}: “Rooftop”" in html
+    line = Notification.objects.get(recipient=follower)
+    response = client.post(reverse("guide:inbox_open", args=[line.pk]))
+    assert response["Location"] == theory.get_absolute_url()
+
+
+def test_new_theories_group_by_season(season, author, django_capture_on_commit_callbacks):
+    follower = UserFactory()
+    services.follow_season(user=follower, season=season)
+    with django_capture_on_commit_callbacks(execute=True):
+        for title in ("One", "Two", "Three"):
+            services.post_theory(author=author, season=season, title=title, body="x")
+    html = signed_in(follower).get(reverse("guide:inbox")).text
+    assert f"3 new theories about {season}, from The Author" in html
+
+
+def test_a_fan_follows_a_season_from_its_guide(season):
+    fan = UserFactory()
+    client = signed_in(fan)
+    url = season.get_absolute_url()
+    assert ">Follow new theories</button>" in client.get(url).text
+    client.post(
+        reverse("guide:follow_season", args=[season.show.slug, season.number]), {"follow": "1"}
+    )
+    assert "You follow this season" in client.get(url).text
+    assert ">Follow new theories</button>" in signed_in(UserFactory()).get(url).text
+    client.post(
+        reverse("guide:follow_season", args=[season.show.slug, season.number]), {"follow": "0"}
+    )
+    assert ">Follow new theories</button>" in client.get(url).text

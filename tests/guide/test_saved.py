@@ -112,3 +112,13 @@ def test_the_saved_page_asks_as_many_queries_with_more_items(theory):
     assert_queries_do_not_grow(
         lambda: count_queries(client, reverse("guide:saved")), grow, "saved page"
     )
+
+
+def test_a_saved_comment_on_a_withdrawn_theory_keeps_its_title_gone(theory, comment):
+    fan = UserFactory()
+    services.save_item(user=fan, item=comment)
+    services.delete_theory(theory=theory)  # another fan commented: it is withdrawn
+    page = signed_in(fan).get(reverse("guide:saved")).text
+    assert "The school was a test site" not in page
+    assert "comment on a withdrawn theory" in page
+    assert "<em>lab</em>" in page  # the comment stays readable, as on the theory's page

@@ -36,6 +36,7 @@ from guide.models import (
     Outcome,
     Revision,
     Season,
+    SeasonFollow,
     SeasonStatus,
     WatchProgress,
 )
@@ -83,6 +84,7 @@ FANS_ONLY = {"comment_reply", "inbox", "saved"}
 NOT_READER_PAGES = {
     "fan_names",  # usernames for @mention suggestions: no text of any season
     "follow",
+    "follow_season",
     "save_theory",
     "save_comment",
     "comment_vote",
@@ -229,6 +231,10 @@ def world(db):
             theory=plain, title="t", body="b", spoiler_season=2, written_at=posted
         )
     )
+    # A follow holds no text; the season guides show its button to the fan who follows.
+    rows["guide.SeasonFollow"] = [
+        SeasonFollow.objects.create(user=author, season=season) for season in seasons.values()
+    ]
     missing = {label for label, instances in rows.items() if not instances}
     assert not missing, f"no canary rows for {missing}: build some in this world"
     return {

@@ -31,8 +31,9 @@ def test_a_comment_waits_for_the_worker_which_delivers_it():
     response = client.post(f"/theories/{theory.pk}/comments/", {"body": "Hi", "spoiler_season": ""})
     assert response.status_code == HTTPStatus.FOUND
     assert not Notification.objects.exists()  # the request did not do the fan-out
-    waiting = DBTaskResult.objects.get()
-    assert waiting.task_path == "guide.tasks.deliver_comment"
+    # Waiting: the new theory's delivery (to the season's followers), and the comment's.
+    waiting = DBTaskResult.objects.get(task_path="guide.tasks.deliver_comment")
+    assert DBTaskResult.objects.filter(task_path="guide.tasks.deliver_theory").count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert Notification.objects.filter(recipient=author).count() == 1
     waiting.refresh_from_db()

@@ -72,6 +72,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
         AccessLog.objects.create(**_ATTEMPT),
         AccessFailureLog.objects.create(**_ATTEMPT),
         factories.FollowFactory(theory=theory),
+        factories.SeasonFollowFactory(season=season),
         factories.BookmarkFactory(theory=theory),
         factories.CommentVoteFactory(comment=comment),
         factories.NotificationFactory(comment=comment),
