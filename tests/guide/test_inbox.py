@@ -5,6 +5,7 @@ the lines, holds no text a fan wrote, and its unread count in the header is curr
 import re
 from http import HTTPStatus
 
+import factory
 import pytest
 from django.db import connection
 from django.test import Client
@@ -449,3 +450,13 @@ def test_a_fan_follows_a_season_from_its_guide(season):
         reverse("guide:follow_season", args=[season.show.slug, season.number]), {"follow": "0"}
     )
     assert ">Follow new theories</button>" in client.get(url).text
+
+
+def test_mention_suggestions_ask_one_query_however_many_fans_match(django_assert_num_queries):
+    client = signed_in(UserFactory(username="writer"))
+    client.get(reverse("guide:fan_names"), {"q": "wr"})  # the session, once
+    UserFactory.create_batch(5, username=factory.Sequence(lambda n: f"jiwoo{n}"))
+    with django_assert_num_queries(2):  # the fan (with the session), the names
+        names = client.get(reverse("guide:fan_names"), {"q": "jiwoo"}).json()["fans"]
+    assert len(names) == 5
+    assert all(fan["name"] == fan["username"] for fan in names)

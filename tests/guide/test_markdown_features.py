@@ -162,3 +162,11 @@ def test_only_known_names_become_links_to_where_they_lead():
     html = markdown.render("@Ana and @bo", {"ana": "/u/Ana/"})
     assert html == '<p><a href="/u/Ana/" rel="nofollow ugc noopener">@Ana</a> and @bo</p>\n'
     assert markdown.render("@Ana", None) == "<p>@Ana</p>\n"
+
+
+def test_text_around_mentions_is_kept_whole_and_unknown_names_do_not_stop_the_rest():
+    html = markdown.render("Hi @bo, meet @Ana and @Cy!", {"ana": "/u/Ana/", "cy": "/u/Cy/"})
+    assert html == (
+        '<p>Hi @bo, meet <a href="/u/Ana/" rel="nofollow ugc noopener">@Ana</a> and '
+        '<a href="/u/Cy/" rel="nofollow ugc noopener">@Cy</a>!</p>\n'
+    )
