@@ -693,7 +693,6 @@ def saved_items(*, user, page: str | None) -> Page:
         )
         .select_related(
             "theory__season__show",
-            "theory__author",
             "comment__author",
             "comment__theory__season__show",
         )

@@ -777,9 +777,10 @@ def deliver_comment(*, comment_id: int) -> int:
     mentioned = {fan.pk for fan in mentioned_fans(comment.body).values()}
     mentioned -= {comment.author_id, answered}
     concerned += _tell_of(comment, sorted(mentioned), NotificationKind.MENTION)
+    told = {comment.author_id, answered, *mentioned} - {None}
     followers = (
         Follow.objects.filter(theory_id=comment.theory_id)
-        .exclude(user_id=comment.author_id)
+        .exclude(user_id__in=told)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )

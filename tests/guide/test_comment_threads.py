@@ -259,6 +259,23 @@ def test_a_stand_in_goes_with_its_last_reply(theory):
     assert "No comments yet." in Client().get(theory.get_absolute_url()).text
 
 
+def test_emptying_one_thread_leaves_another_threads_stand_in(theory):
+    first, first_reply = chain(theory, 2)
+    second, second_reply = chain(theory, 2)
+    for comment in (first, second):
+        services.delete_comment(comment=Comment.objects.get(pk=comment.pk))
+    services.delete_comment(comment=Comment.objects.get(pk=first_reply.pk))
+    assert list(Comment.objects.filter(theory=theory).order_by("pk")) == [second, second_reply]
+
+
+def test_a_moderator_answers_a_hidden_comment(theory, moderator_client):
+    top = services.post_comment(author=UserFactory(), theory=theory, body="Rude words")
+    Comment.objects.filter(pk=top.pk).update(is_hidden=True)
+    response = moderator_client.get(reverse("guide:comment_reply", args=[top.pk]))
+    assert response.status_code == HTTPStatus.OK
+    assert "Rude words" in response.text
+
+
 def test_a_deleted_comment_without_replies_is_gone(theory):
     top, first = chain(theory, 2)
     services.delete_comment(comment=Comment.objects.get(pk=first.pk))

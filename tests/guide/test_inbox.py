@@ -3,6 +3,7 @@ after its transaction commits, once per fan however it concerns them; the inbox 
 the lines, holds no text a fan wrote, and its unread count in the header is current."""
 
 import re
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 import factory
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guide import services, tasks
-from guide.models import Follow, Notification, NotificationKind, WatchProgress
+from guide.models import Comment, Follow, Notification, NotificationKind, WatchProgress
 from tests.factories import SeasonFactory, UserFactory
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
 
@@ -86,6 +87,9 @@ def test_a_reply_reaches_who_was_answered_once_and_nobody_hears_of_their_own(
     assert all(comment != to_self.pk for _kind, comment in lines_of(fan))
     own = post(theory, author, "Thanks all", parent=answer, capture=capture)
     assert Notification.objects.filter(comment=own).count() == 3  # replier, fan, follower
+    # Each fan it concerns counts once: the replier (a reply), the fan and the follower.
+    assert tasks.deliver_comment.call(own.pk) == 3
+    assert tasks.deliver_comment.call(answer.pk) == 3  # fan, follower, author
 
 
 def test_a_fan_who_unfollows_hears_no_more(theory, author, django_capture_on_commit_callbacks):
@@ -112,7 +116,22 @@ def test_a_comment_deleted_before_delivery_tells_nobody(theory, author):
     comment = services.post_comment(author=UserFactory(), theory=theory, body="Oops")
     services.delete_comment(comment=comment)
     assert tasks.deliver_comment.call(comment.pk) == 0
+    # Nor one that stays as a stand-in, for the replies it had.
+    kept = services.post_comment(author=UserFactory(), theory=theory, body="Oops again")
+    services.post_comment(author=author, theory=theory, parent=kept, body="Hm?")
+    services.delete_comment(comment=Comment.objects.get(pk=kept.pk))
+    assert tasks.deliver_comment.call(kept.pk) == 0
     assert lines_of(author) == []
+
+
+def test_a_line_is_dated_when_its_comment_was_posted(
+    theory, author, django_capture_on_commit_callbacks
+):
+    comment = post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    Notification.objects.all().delete()
+    Comment.objects.filter(pk=comment.pk).update(created_at=datetime(2026, 1, 2, tzinfo=UTC))
+    tasks.deliver_comment.call(comment.pk)
+    assert Notification.objects.get(recipient=author).created_at == datetime(2026, 1, 2, tzinfo=UTC)
 
 
 def test_a_thousand_followers_cost_a_few_statements_and_the_request_none(
@@ -121,9 +140,12 @@ def test_a_thousand_followers_cost_a_few_statements_and_the_request_none(
     followers = UserFactory.create_batch(1_000)
     Follow.objects.bulk_create(Follow(user=fan, theory=theory) for fan in followers)
     commenter = UserFactory()
+    asked = services.post_comment(author=author, theory=theory, body="Anyone?")
     # The request's own work: the comment, not the fan-out (run at commit, in the worker).
     with CaptureQueriesContext(connection) as in_request:
-        comment = services.post_comment(author=commenter, theory=theory, body="Hello all")
+        comment = services.post_comment(
+            author=commenter, theory=theory, body="Hello all", parent=asked
+        )
     assert not any("guide_notification" in q["sql"] for q in in_request.captured_queries)
     with CaptureQueriesContext(connection) as delivery:
         tasks.deliver_comment.call(comment.pk)
@@ -131,7 +153,8 @@ def test_a_thousand_followers_cost_a_few_statements_and_the_request_none(
     batches = -(-1_001 // services.FANOUT_BATCH)
     inserts = [q for q in delivery.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == batches
-    assert len(delivery.captured_queries) <= batches + 4
+    # The comment with its parent, the mentioned fans (none), the followers, the inserts.
+    assert len(delivery.captured_queries) == batches + 2
 
 
 # The inbox page -----------------------------------------------------------------------------
@@ -264,6 +287,16 @@ def test_the_inbox_asks_as_many_queries_with_more_lines(
 
 
 # Following ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_on_a_page_shared_between_fans_each_sees_their_own_follow_button(theory):
+    follower, other = UserFactory(), UserFactory()
+    services.follow(user=follower, theory=theory)
+    url = theory.get_absolute_url()
+    assert "You follow this theory." not in signed_in(other).get(url).text  # stores it
+    assert "You follow this theory." in signed_in(follower).get(url).text
+    assert "You follow this theory." not in signed_in(other).get(url).text
 
 
 def test_a_fan_follows_and_unfollows_from_the_theory_page(theory):

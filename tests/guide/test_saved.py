@@ -5,6 +5,7 @@ shared between fans too."""
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -77,6 +78,26 @@ def test_the_saved_page_is_the_fans_alone_and_holds_only_what_they_may_read(theo
     assert "<em>lab</em>" not in page
 
 
+def test_the_saved_page_holds_what_its_fan_may_still_read(theory, comment):
+    fan = UserFactory()
+    hidden_comment = CommentFactory(theory=theory, body="Rude *words*", is_hidden=True)
+    hidden_theory = TheoryFactory(title="A hidden one", is_hidden=True)
+    on_hidden = CommentFactory(theory=hidden_theory, body="Under *cover*")
+    for item in (hidden_comment, hidden_theory, on_hidden):
+        Bookmark.objects.create(user=fan, **{item._meta.model_name: item})
+    page = signed_in(fan).get(reverse("guide:saved")).text
+    for gone in ("<em>words</em>", "A hidden one", "<em>cover</em>"):
+        assert gone not in page
+    # Their own hidden items they still read, as everywhere; a moderator reads all.
+    mine = CommentFactory(theory=theory, author=fan, body="My *own*", is_hidden=True)
+    Bookmark.objects.create(user=fan, comment=mine)
+    assert "<em>own</em>" in signed_in(fan).get(reverse("guide:saved")).text
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    Bookmark.objects.create(user=moderator, theory=hidden_theory)
+    assert "A hidden one" in signed_in(moderator).get(reverse("guide:saved")).text
+
+
 def test_nobody_saves_what_they_may_not_see(theory):
     hidden = CommentFactory(theory=theory, is_hidden=True)
     client = signed_in(UserFactory())
@@ -91,10 +112,11 @@ def test_nobody_saves_what_they_may_not_see(theory):
 def test_on_a_page_shared_between_fans_each_sees_their_own_save_buttons(theory, comment):
     saver, other = UserFactory(), UserFactory()
     services.save_item(user=saver, item=comment)
+    services.save_item(user=saver, item=theory)
     url = theory.get_absolute_url()
     first = signed_in(other).get(url).text  # stores the page shared with fans
     assert ">Unsave</button>" not in first
-    assert signed_in(saver).get(url).text.count(">Unsave</button>") == 1
+    assert signed_in(saver).get(url).text.count(">Unsave</button>") == 2
     assert ">Unsave</button>" not in signed_in(other).get(url).text
 
 
