@@ -354,6 +354,7 @@ def test_who_is_answered_and_mentioned_hears_once_of_a_reply_and_nobody_of_thems
     named = post(theory, replier, "What does @author think?", capture=capture)
     assert (NotificationKind.MENTION, named.pk) in lines_of(author)
     assert (NotificationKind.COMMENT, named.pk) not in lines_of(author)
+    assert tasks.deliver_comment.call(named.pk) == 1  # the author, once
 
 
 def test_an_edit_links_the_mentions_it_adds(theory, author):
