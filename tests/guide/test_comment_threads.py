@@ -377,3 +377,28 @@ def test_a_stand_in_over_replies_nobody_may_read_leads_nowhere(theory):
     assert Threads(html).parents == {top.pk: None}
     assert "Continue this thread" not in html
     assert "1 reply" not in html
+
+
+def test_the_discussion_pages_on_and_a_comments_replies_follow_the_chosen_order(
+    theory, monkeypatch
+):
+    monkeypatch.setattr(selectors, "COMMENTS_PER_PAGE", 1)
+    first = services.post_comment(author=UserFactory(), theory=theory, body="First")
+    second = services.post_comment(author=UserFactory(), theory=theory, body="Second")
+    later = threads(Client().get(theory.get_absolute_url(), {"page": 2}))
+    assert list(later.parents) == [second.pk]
+    monkeypatch.setattr(selectors, "COMMENTS_PER_PAGE", 50)
+    early, late = reply(first, "Early"), reply(first, "Late")
+    own = threads(Client().get(first.get_absolute_url(), {"sort": "new"}))
+    assert own.order == [first.pk, late.pk, early.pk]
+
+
+def test_a_moderator_reads_hidden_replies_and_comments_on_hidden_theories(theory, moderator_client):
+    top = services.post_comment(author=UserFactory(), theory=theory, body="Top")
+    hidden = reply(top, "Rude reply")
+    Comment.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    assert "Rude reply" in moderator_client.get(top.get_absolute_url()).text
+    assert "Rude reply" not in Client().get(top.get_absolute_url()).text
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    assert moderator_client.get(top.get_absolute_url()).status_code == HTTPStatus.OK

@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guide import services, tasks
+from guide import selectors, services, tasks
 from guide.models import Comment, Follow, Notification, NotificationKind, WatchProgress
-from tests.factories import SeasonFactory, UserFactory
+from tests.factories import SeasonFactory, TheoryFactory, UserFactory
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -494,3 +494,41 @@ def test_mention_suggestions_ask_one_query_however_many_fans_match(django_assert
         names = client.get(reverse("guide:fan_names"), {"q": "jiwoo"}).json()["fans"]
     assert len(names) == 5
     assert all(fan["name"] == fan["username"] for fan in names)
+
+
+def test_the_inbox_is_newest_first_by_comment_pages_on_and_marks_what_is_new(
+    theory, author, django_capture_on_commit_callbacks, monkeypatch
+):
+    older = services.post_comment(
+        author=UserFactory(display_name="Old"), theory=TheoryFactory(), body="a"
+    )
+    newer = services.post_comment(
+        author=UserFactory(display_name="New"), theory=TheoryFactory(), body="b"
+    )
+    for comment in (older, newer):
+        services.follow(user=author, theory=comment.theory)
+    Comment.objects.filter(pk=older.pk).update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    tasks.deliver_comment.call(newer.pk)
+    tasks.deliver_comment.call(older.pk)  # delivered last, written first
+    client = signed_in(author)
+    html = client.get(reverse("guide:inbox")).text
+    assert html.index("New commented") < html.index("Old commented")
+    assert html.count('<span class="badge badge-open">New</span>') == 2
+    services.mark_read(user=author, notification_ids=[Notification.objects.get(comment=older).pk])
+    html = client.get(reverse("guide:inbox")).text
+    assert html.count('<span class="badge badge-open">New</span>') == 1
+    monkeypatch.setattr(selectors, "INBOX_LINES_PER_PAGE", 1)
+    second_page = client.get(reverse("guide:inbox"), {"page": 2}).text
+    assert "Old commented" in second_page
+    assert "New commented" not in second_page
+
+
+def test_a_moderator_still_sees_which_hidden_theory_a_line_is_about(
+    theory, django_capture_on_commit_callbacks, moderator, moderator_client
+):
+    services.follow(user=moderator, theory=theory)
+    post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    html = moderator_client.get(reverse("guide:inbox")).text
+    assert "“The cure is in the school”" in html
