@@ -403,22 +403,16 @@ _SEASON_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_season_follow_but
 
 @register.simple_tag(takes_context=True)
 def follow_season_button(context, season):
-    """`{% follow_season_button season %}`: Follow this season's new theories, or stop,
-    for a signed-in fan (Season.with_follow_of); a hole on pages shared with fans."""
-    user = context.get("user")
-    if user is None or not user.is_authenticated:
-        return ""
-    template = context.template.engine.get_template("includes/follow_season.html")
-
-    def button(following: bool) -> SafeString:
-        with context.push(season=season, following=following):
-            return template.render(context)
-
-    request = context.get("request")
-    if pagecache.rendering_for_fans(request):
-        variants = {"yes": button(True), "no": button(False)}
-        return pagecache.personal(request, _SEASON_FOLLOW_CHOOSER, season.pk, variants)
-    return button(bool(getattr(season, "followed", False)))
+    """`{% follow_season_button season %}`: Follow this season's new theories, or stop
+    (Season.with_follow_of), for a signed-in fan."""
+    return _own_mark(
+        context,
+        "includes/follow_season.html",
+        _SEASON_FOLLOW_CHOOSER,
+        season.pk,
+        lambda: bool(getattr(season, "followed", False)),
+        season=season,
+    )
 
 
 def choose_season_follow_buttons(request, holes) -> list[str]:
@@ -428,26 +422,19 @@ def choose_season_follow_buttons(request, holes) -> list[str]:
 
 @register.simple_tag(takes_context=True)
 def follow_button(context, theory):
-    """`{% follow_button theory %}`: Follow, or Following (which unfollows), for a
-    signed-in fan; nothing for visitors. On a page shared with fans, a hole with both,
-    which choose_follow_buttons fills as each fan follows."""
-    user = context.get("user")
-    if user is None or not user.is_authenticated or not permissions.is_open(theory):
+    """`{% follow_button theory %}`: Follow, or Unfollow, for a signed-in fan on an open
+    theory (Theory.with_marks_of annotates `followed`; else one query)."""
+    if not permissions.is_open(theory):
         return ""
-    template = context.template.engine.get_template("includes/follow.html")
 
-    def button(following: bool) -> SafeString:
-        with context.push(theory=theory, following=following):
-            return template.render(context)
+    def followed() -> bool:
+        marked = getattr(theory, "followed", None)
+        user = context.get("user")
+        return selectors.follows(user, [theory.pk]) == {theory.pk} if marked is None else marked
 
-    request = context.get("request")
-    if pagecache.rendering_for_fans(request):
-        variants = {"yes": button(True), "no": button(False)}
-        return pagecache.personal(request, _FOLLOW_CHOOSER, theory.pk, variants)
-    followed = getattr(theory, "followed", None)  # annotated by Theory.with_marks_of
-    if followed is None:
-        followed = selectors.follows(user, [theory.pk]) == {theory.pk}
-    return button(followed)
+    return _own_mark(
+        context, "includes/follow.html", _FOLLOW_CHOOSER, theory.pk, followed, theory=theory
+    )
 
 
 def choose_follow_buttons(request, holes) -> list[str]:
@@ -462,26 +449,38 @@ _SAVE_URLS = {"theory": "guide:save_theory", "comment": "guide:save_comment"}
 
 @register.simple_tag(takes_context=True)
 def save_button(context, item):
-    """`{% save_button theory %}` or a comment: Save, or Unsave, for a signed-in fan;
-    nothing for visitors. Reads the item's `saved` (Theory.with_marks_of,
-    CommentQuerySet.in_thread_of); on a page shared with fans, a hole with both, which
-    choose_save_buttons fills as each fan saved."""
+    """`{% save_button theory %}` or a comment: Save, or Unsave, for a signed-in fan. Reads
+    the item's `saved` (Theory.with_marks_of, CommentQuerySet.in_thread_of)."""
+    kind = item._meta.model_name
+    return _own_mark(
+        context,
+        "includes/save.html",
+        _SAVE_CHOOSER,
+        (kind, item.pk),
+        lambda: bool(getattr(item, "saved", False)),
+        action=reverse(_SAVE_URLS[kind], args=[item.pk]),
+    )
+
+
+def _own_mark(context, template_name: str, chooser: str, key, marked, **shown) -> str:
+    """A signed-in fan's own mark on an item (Follow, Save) as a button that sets or
+    takes it away: `template_name` gets `marked` and `shown`; nothing for visitors. On a
+    page shared with fans, a hole with both forms, which `chooser` fills for each fan
+    (core.pagecache.personal); else `marked()` says which."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return ""
-    kind = item._meta.model_name
-    template = context.template.engine.get_template("includes/save.html")
-    action = reverse(_SAVE_URLS[kind], args=[item.pk])
+    template = context.template.engine.get_template(template_name)
 
-    def button(saved: bool) -> SafeString:
-        with context.push(action=action, saved=saved):
+    def button(on: bool) -> SafeString:
+        with context.push(marked=on, **shown):
             return template.render(context)
 
     request = context.get("request")
     if pagecache.rendering_for_fans(request):
         variants = {"yes": button(True), "no": button(False)}
-        return pagecache.personal(request, _SAVE_CHOOSER, (kind, item.pk), variants)
-    return button(bool(getattr(item, "saved", False)))
+        return pagecache.personal(request, chooser, key, variants)
+    return button(marked())
 
 
 def choose_save_buttons(request, holes) -> list[str]:

@@ -1,6 +1,7 @@
 """A fan's own: their inbox, what they follow and save, whom they mention. Never cached."""
 
 import re
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -81,33 +82,50 @@ def follow_season(request, slug, number):
         show__slug=slug,
         number=number,
     )
-    if limited := rate_limited(request, action="follow"):
-        return limited
-    if request.POST.get("follow") == "1":
-        services.follow_season(user=request.user, season=season)
-        messages.success(request, _("You follow this season: its new theories reach your inbox."))
-    else:
-        services.unfollow_season(user=request.user, season=season)
-        messages.success(request, _("You no longer follow this season."))
-    return redirect_back(request, season.get_absolute_url())
+    return _toggle(
+        request,
+        season,
+        "follow",
+        on=(
+            partial(services.follow_season, season=season),
+            _("You follow this season: its new theories reach your inbox."),
+        ),
+        off=(
+            partial(services.unfollow_season, season=season),
+            _("You no longer follow this season."),
+        ),
+    )
 
 
 @action(page=_theory_page)
 def follow(request, pk):
     """Follow (`follow=1`) or stop following a theory, then back to where the fan was."""
     theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    return _toggle(
+        request,
+        theory,
+        "follow",
+        on=(
+            partial(services.follow, theory=theory),
+            _("You follow this theory: new comments reach your inbox."),
+        ),
+        off=(partial(services.unfollow, theory=theory), _("You no longer follow this theory.")),
+    )
+
+
+def _toggle(request, item, field: str, *, on, off):
+    """A fan's own mark on an item (`field=1` sets it, anything else takes it away), each
+    a (service taking the fan, message) pair; then back to where the fan was. Following
+    and saving share one rate limit, "follow"."""
     if limited := rate_limited(request, action="follow"):
         return limited
-    if request.POST.get("follow") == "1":
-        services.follow(user=request.user, theory=theory)
-        messages.success(request, _("You follow this theory: new comments reach your inbox."))
-    else:
-        services.unfollow(user=request.user, theory=theory)
-        messages.success(request, _("You no longer follow this theory."))
-    return redirect_back(request, theory.get_absolute_url())
+    service, message = on if request.POST.get(field) == "1" else off
+    service(user=request.user)
+    messages.success(request, message)
+    return redirect_back(request, item.get_absolute_url())
 
 
-NAME_PREFIX = re.compile(r"[\w.+-]{1,30}")
+NAME_PREFIX = re.compile(r"[\w.@+-]{1,30}")  # as far as a name may go (markdown.MENTION)
 
 
 @login_required
@@ -151,12 +169,16 @@ def save_comment(request, pk):
 
 def _save(request, item):
     """Save (`save=1`) or unsave a theory or comment, then back to where the fan was."""
-    if limited := rate_limited(request, action="follow"):
-        return limited
-    if request.POST.get("save") == "1":
-        services.save_item(user=request.user, item=item)
-        messages.success(request, _("Saved. Find it again under Saved, at the top of every page."))
-    else:
-        services.unsave_item(user=request.user, item=item)
-        messages.success(request, _("Removed from your saved items."))
-    return redirect_back(request, item.get_absolute_url())
+    return _toggle(
+        request,
+        item,
+        "save",
+        on=(
+            partial(services.save_item, item=item),
+            _("Saved. Find it again under Saved, at the top of every page."),
+        ),
+        off=(
+            partial(services.unsave_item, item=item),
+            _("Removed from your saved items."),
+        ),
+    )
