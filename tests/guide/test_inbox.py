@@ -280,8 +280,19 @@ def test_the_inbox_asks_as_many_queries_with_more_lines(
     post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
 
     def grow():
+        capture = django_capture_on_commit_callbacks
         for _ in range(60):
-            post(theory, UserFactory(), capture=django_capture_on_commit_callbacks)
+            post(theory, UserFactory(), capture=capture)
+        # Groups about other theories, from other fans, on other shows' seasons.
+        for i in range(5):
+            season = SeasonFactory()
+            services.follow_season(user=author, season=season)
+            with capture(execute=True):
+                other = services.post_theory(
+                    author=UserFactory(), season=season, title=f"Other {i}", body="Yes."
+                )
+            services.follow(user=author, theory=other)
+            post(other, UserFactory(), f"@{author.username} look", capture=capture)
 
     assert_queries_do_not_grow(lambda: count_queries(client, reverse("guide:inbox")), grow, "inbox")
 
@@ -532,3 +543,21 @@ def test_a_moderator_still_sees_which_hidden_theory_a_line_is_about(
     theory.save(update_fields=["is_hidden"])
     html = moderator_client.get(reverse("guide:inbox")).text
     assert "“The cure is in the school”" in html
+
+
+def test_a_moderator_is_warned_of_a_spoiler_in_a_hidden_comment_they_may_still_read(
+    theory, django_capture_on_commit_callbacks, moderator, moderator_client
+):
+    services.follow(user=moderator, theory=theory)
+    comment = post(
+        theory,
+        UserFactory(),
+        "He lives",
+        spoiler_season=2,
+        capture=django_capture_on_commit_callbacks,
+    )
+    comment.is_hidden = True
+    comment.save(update_fields=["is_hidden"])
+    html = moderator_client.get(reverse("guide:inbox")).text
+    assert "a spoiler for season 2" in html
+    assert "He lives" not in html
