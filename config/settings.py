@@ -218,7 +218,13 @@ RATE_LIMITS = {
     "settings": (30, 600),  # a signed-in fan's profile, progress and theme
     "follow": (60, 600),  # following theories, saving theories and comments, and undoing either
     "inbox": (60, 600),  # marking inbox lines read
+    "unsubscribe": (30, 3600),  # per client address: links in mail work without signing in
 }
+
+# News by mail (guide.mailing): at most this many mails a day to one fan, and no second
+# mail at once about the same theory within the quiet time (the digest takes the rest).
+MAIL_DAILY_LIMIT = env.int("MAIL_DAILY_LIMIT", default=10)
+MAIL_QUIET_MINUTES = env.int("MAIL_QUIET_MINUTES", default=60)
 
 # Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -12,6 +12,8 @@ from guide import markdown
 from guide.models import (
     Character,
     Comment,
+    MailPreference,
+    NotificationKind,
     Outcome,
     ReportReason,
     Season,
@@ -265,3 +267,12 @@ class WatchProgressForm(forms.Form):
             return cleaned
         self.add_error("seasons_watched", message % {"show": show.title, "n": watched})
         return cleaned
+
+
+class MailPreferenceForm(forms.ModelForm):
+    """How a fan hears of each kind of news by email."""
+
+    class Meta:
+        model = MailPreference
+        fields = list(NotificationKind.values)
+        widgets = dict.fromkeys(NotificationKind.values, forms.RadioSelect)

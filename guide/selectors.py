@@ -7,11 +7,11 @@ the reader where what they return depends on who reads.
 import difflib
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,6 +28,8 @@ from guide.models import (
     Episode,
     Fact,
     Follow,
+    MailChoice,
+    MailPreference,
     Milestone,
     ModerationAction,
     ModerationKind,
@@ -40,11 +42,13 @@ from guide.models import (
     Revision,
     Season,
     SeasonFollow,
+    SentMail,
     Show,
     Theory,
     TheoryOrder,
     Vote,
     VoteValue,
+    WatchProgress,
     not_withdrawn,
 )
 
@@ -605,13 +609,10 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).count()
 
 
-def inbox(*, user, page: str | None) -> tuple[Page, list[InboxGroup]]:
-    """A page of the fan's inbox, newest first, grouped by theory, kind and whether read.
-
-    A line holds no text: it names who did what on which theory (by its spoiler-free
-    headline), and its comment's own page shows the rest behind the reader's shield.
-    Each line knows whether the reader may still read its comment and theory."""
-    lines = (
+def _news_lines(user) -> QuerySet:
+    """A fan's inbox lines with what their summaries read, and whether the fan may
+    still read each line's comment and theory."""
+    return (
         Notification.objects.filter(recipient=user)
         .select_related("actor", "theory__season__show", "comment")
         .annotate(
@@ -622,16 +623,145 @@ def inbox(*, user, page: str | None) -> tuple[Page, list[InboxGroup]]:
         )
         .order_by("-created_at", "-pk")
     )
-    page_obj = Paginator(lines, INBOX_LINES_PER_PAGE).get_page(page)
+
+
+def group_lines(lines) -> list[InboxGroup]:
+    """Lines (newest first) grouped by theory, kind and whether read, in order of their
+    newest line. New theories group by their season; everything else by its theory."""
     groups: dict[tuple, InboxGroup] = {}
-    for line in page_obj.object_list:
-        # New theories group by their season; everything else by its theory.
+    for line in lines:
         about = line.theory.season_id if line.kind == NotificationKind.THEORY else line.theory_id
         key = (about, line.kind, line.read_at is None)
         if key not in groups:
             groups[key] = InboxGroup(kind=line.kind, theory=line.theory, unread=key[2], lines=[])
         groups[key].lines.append(line)
-    return page_obj, list(groups.values())
+    return list(groups.values())
+
+
+def inbox(*, user, page: str | None) -> tuple[Page, list[InboxGroup]]:
+    """A page of the fan's inbox, newest first, grouped (group_lines).
+
+    A line holds no text: it names who did what on which theory (by its spoiler-free
+    headline), and its comment's own page shows the rest behind the reader's shield."""
+    page_obj = Paginator(_news_lines(user), INBOX_LINES_PER_PAGE).get_page(page)
+    return page_obj, group_lines(page_obj.object_list)
+
+
+# Mail -----------------------------------------------------------------------------------
+
+DIGEST_LINES = 200  # the newest; the inbox holds the rest
+DAY = timedelta(days=1)
+
+
+def mail_preference(user) -> MailPreference:
+    """The fan's mail choices: their row, or the defaults (unsaved) if they made none."""
+    return MailPreference.objects.filter(user=user).first() or MailPreference(user=user)
+
+
+def _chose(kind: str, choice: str) -> Q:
+    """Lines whose recipient chose `choice` for mail of `kind`."""
+    chose = (
+        Q(recipient__mail_preference__isnull=True)
+        if (MailPreference.DEFAULTS[kind] == choice)
+        else Q(pk__in=[])
+    )
+    return Q(kind=kind) & (Q(**{f"recipient__mail_preference__{kind}": choice}) | chose)
+
+
+def _mailable(now: datetime, daily_limit: int) -> QuerySet:
+    """Lines a mail may still tell of: unread, not mailed, to an active fan with a
+    confirmed address who got fewer than `daily_limit` mails in the last day, about a
+    comment and theory everyone may still read."""
+    sent_today = (
+        SentMail.objects.filter(recipient=OuterRef("recipient"), sent_at__gt=now - DAY)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Notification.objects.filter(read_at=None, mailed_at=None)
+        .filter(recipient__is_active=True)
+        .exclude(recipient__email="")
+        .filter(theory__in=Theory.objects.visible_to(None).filter(not_withdrawn()))
+        .filter(Q(comment=None) | Q(comment__in=Comment.objects.visible_to(None)))
+        .alias(sent_today=Coalesce(Subquery(sent_today), 0))
+        .filter(sent_today__lt=daily_limit)
+    )
+
+
+def instant_mail_lines(
+    *, comment_id: int | None = None, theory_id: int | None = None, now, daily_limit, quiet
+) -> list[Notification]:
+    """The lines of one new comment (or new theory) to mail at once: to fans who chose
+    that for their kind, under their daily limit, and not mailed about the same theory
+    in the last `quiet` (a burst of replies waits for the digest instead)."""
+    item = Q(comment_id=comment_id) if comment_id else Q(theory_id=theory_id, comment=None)
+    recently = Notification.objects.filter(
+        recipient=OuterRef("recipient"), theory=OuterRef("theory"), mailed_at__gt=now - quiet
+    )
+    wanted = Q(pk__in=[])
+    for kind in NotificationKind.values:
+        wanted |= _chose(kind, MailChoice.INSTANT)
+    return list(
+        _mailable(now, daily_limit)
+        .filter(item, wanted)
+        .exclude(Exists(recently))
+        .select_related("recipient", "actor", "theory__season__show", "comment")
+        .order_by("recipient_id")
+    )
+
+
+def watched_seasons(user_ids, show_id: int) -> dict[int, int]:
+    """How far each of these fans has watched the show, for those who said."""
+    return dict(
+        WatchProgress.objects.filter(user_id__in=list(user_ids), show_id=show_id).values_list(
+            "user_id", "seasons_watched"
+        )
+    )
+
+
+def _digestible(*, now, daily_limit, every) -> QuerySet:
+    """Lines a digest may tell of: mailable, of kinds their fan did not turn off, to fans
+    who got no digest in the last `every`. Lines held back from instant mail (by the
+    quiet time or the daily limit) are among them."""
+    off = Q(pk__in=[])
+    for kind in NotificationKind.values:
+        off |= _chose(kind, MailChoice.OFF)
+    digested = SentMail.objects.filter(
+        recipient=OuterRef("recipient"), digest=True, sent_at__gt=now - every
+    )
+    return _mailable(now, daily_limit).exclude(off).exclude(Exists(digested))
+
+
+def digest_recipients(*, now, daily_limit, every) -> QuerySet:
+    """Ids of the fans owed a digest."""
+    return (
+        _digestible(now=now, daily_limit=daily_limit, every=every)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def digestible_lines(user_id: int, *, now, daily_limit, every) -> QuerySet:
+    """The lines a digest to this fan would tell of now."""
+    return _digestible(now=now, daily_limit=daily_limit, every=every).filter(recipient_id=user_id)
+
+
+def fan(user_id: int):
+    """A fan by id (who a digest goes to)."""
+    return get_user_model()._default_manager.get(pk=user_id)
+
+
+def progress_of(user) -> dict[int, int]:
+    """How far the fan said they watched, per show."""
+    return dict(WatchProgress.objects.filter(user=user).values_list("show_id", "seasons_watched"))
+
+
+def digest_lines(user, *, claimed_at) -> list[InboxGroup]:
+    """The lines a digest claimed for the fan, grouped as their inbox groups them."""
+    return group_lines(_news_lines(user).filter(mailed_at=claimed_at)[:DIGEST_LINES])
 
 
 def follows(user, theory_ids) -> set[int]:

@@ -20,6 +20,8 @@ from guide.models import (
     Comment,
     CommentVote,
     Follow,
+    MailChoice,
+    MailPreference,
     ModerationAction,
     ModerationKind,
     ModerationTarget,
@@ -31,6 +33,7 @@ from guide.models import (
     Revision,
     Season,
     SeasonFollow,
+    SentMail,
     Show,
     Theory,
     Vote,
@@ -862,6 +865,56 @@ def mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+# Mail ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def choose_mail(*, user, choices: dict[str, str]) -> MailPreference:
+    """Save how the fan wants to hear of each kind of news by email."""
+    hold_fan(user)
+    preference, _created = MailPreference.objects.update_or_create(user=user, defaults=choices)
+    return preference
+
+
+@transaction.atomic
+def stop_mail(*, user_id: int, kinds) -> None:
+    """Turn mail of these kinds off, for whoever holds an unsubscribe link: no sign-in
+    (RFC 8058). AccountGone if the account went since the mail was sent."""
+    fan = get_user_model()._default_manager.filter(pk=user_id).first()
+    if fan is None:
+        raise AccountGone
+    hold_fan(fan)
+    MailPreference.objects.update_or_create(
+        user_id=user_id, defaults=dict.fromkeys(kinds, MailChoice.OFF)
+    )
+
+
+def claim_line(*, line_id: int, now: datetime) -> bool:
+    """Mark a line mailed before its mail goes: True if this call claimed it. A retried
+    task, or a second worker, finds it claimed and mails nothing twice."""
+    return Notification.objects.filter(pk=line_id, mailed_at=None).update(mailed_at=now) == 1
+
+
+def claim_lines(lines, *, now: datetime) -> int:
+    """Claim these lines (a queryset) for a digest: how many this call claimed."""
+    return Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
+        mailed_at=now
+    )
+
+
+def release_lines(*, recipient_id: int, claimed_at: datetime) -> None:
+    """Give back the lines a mail that could not go had claimed: the next digest takes
+    them."""
+    Notification.objects.filter(recipient_id=recipient_id, mailed_at=claimed_at).update(
+        mailed_at=None
+    )
+
+
+def record_mail(*, recipient_id: int, digest: bool, lines: int, now: datetime) -> None:
+    """Note a mail sent: the daily limit counts these."""
+    SentMail.objects.create(recipient_id=recipient_id, digest=digest, lines=lines, sent_at=now)
 
 
 @transaction.atomic

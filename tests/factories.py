@@ -24,6 +24,7 @@ from guide.models import (
     Episode,
     Fact,
     Follow,
+    MailPreference,
     ModerationAction,
     ModerationKind,
     Notification,
@@ -35,6 +36,7 @@ from guide.models import (
     Season,
     SeasonFollow,
     SeasonStatus,
+    SentMail,
     Show,
     Theory,
     Vote,
@@ -269,3 +271,17 @@ class SeasonFollowFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     season = factory.SubFactory(SeasonFactory)
+
+
+class MailPreferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = MailPreference
+
+    user = factory.SubFactory(UserFactory)
+
+
+class SentMailFactory(DjangoModelFactory):
+    class Meta:
+        model = SentMail
+
+    recipient = factory.SubFactory(UserFactory)

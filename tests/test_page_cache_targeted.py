@@ -12,13 +12,14 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts import tokens as account_tokens
 from core import freshness, pagecache
 from core.pagecache import cache_for_visitors, depends_on, personal
 from guide import services
-from guide.models import Outcome, Report, SeasonStatus
+from guide.models import Notification, Outcome, Report, SeasonStatus
 from tests.factories import (
     CharacterFactory,
     CommentFactory,
@@ -378,6 +379,18 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "mark_read": lambda: services.mark_read(user=fan),
             "save_item": lambda: services.save_item(user=fan, item=world["b"]),
             "unsave_item": lambda: services.unsave_item(user=fan, item=world["b"]),
+            "choose_mail": lambda: services.choose_mail(user=fan, choices={"reply": "off"}),
+            "stop_mail": lambda: services.stop_mail(user_id=fan.pk, kinds=["comment"]),
+            "claim_line": lambda: services.claim_line(line_id=0, now=timezone.now()),
+            "claim_lines": lambda: services.claim_lines(
+                Notification.objects.all(), now=timezone.now()
+            ),
+            "release_lines": lambda: services.release_lines(
+                recipient_id=fan.pk, claimed_at=timezone.now()
+            ),
+            "record_mail": lambda: services.record_mail(
+                recipient_id=fan.pk, digest=True, lines=1, now=timezone.now()
+            ),
         },
         account_services: {
             "update_profile": lambda: account_services.update_profile(

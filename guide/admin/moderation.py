@@ -18,6 +18,7 @@ from guide.models import (
     Comment,
     CommentVote,
     Follow,
+    MailPreference,
     ModerationAction,
     Notification,
     Report,
@@ -25,6 +26,7 @@ from guide.models import (
     Revision,
     Season,
     SeasonFollow,
+    SentMail,
     Theory,
     Vote,
     WatchProgress,
@@ -496,3 +498,24 @@ class SeasonFollowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "season__show"]
     search_fields = ["user__username"]
     date_hierarchy = "created_at"
+
+
+@admin.register(MailPreference)
+class MailPreferenceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans choose their email on the site, or stop it from a mail's link."""
+
+    list_display = ["user", "reply", "mention", "comment", "theory"]
+    list_filter = ["reply", "mention", "comment", "theory"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+
+@admin.register(SentMail)
+class SentMailAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: the worker and the daily digest record the mail they send."""
+
+    list_display = ["recipient", "sent_at", "digest", "lines"]
+    list_filter = ["digest"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username"]
+    date_hierarchy = "sent_at"

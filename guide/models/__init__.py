@@ -39,9 +39,12 @@ from guide.models.content import (
 from guide.models.following import (
     Bookmark,
     Follow,
+    MailChoice,
+    MailPreference,
     Notification,
     NotificationKind,
     SeasonFollow,
+    SentMail,
 )
 from guide.models.moderation import (
     ModerationAction,
@@ -77,6 +80,9 @@ __all__ = [
     "VoteValue",
     "Vote",
     "Revision",
+    "MailChoice",
+    "MailPreference",
+    "SentMail",
     "CommentOrder",
     "CommentQuerySet",
     "CommentVote",

@@ -103,6 +103,9 @@ class Notification(ConstraintErrorsByField, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When a mail told of it (or was about to: a line is claimed before its mail goes,
+    # so a retried task mails nothing twice). None: not mailed, and it may still be.
+    mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -138,6 +141,12 @@ class Notification(ConstraintErrorsByField, models.Model):
             models.Index(fields=["recipient", "-created_at", "-id"]),
             models.Index(
                 fields=["recipient"], condition=Q(read_at=None), name="guide_notification_unread"
+            ),
+            # The lines a mail may still tell of: unread and not mailed.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at=None, mailed_at=None),
+                name="guide_notification_unmailed",
             ),
         ]
 
@@ -194,3 +203,85 @@ class Bookmark(ConstraintErrorsByField, models.Model):
 
     def __str__(self):
         return f"{self.user} ★ {self.theory or self.comment}"
+
+
+class MailChoice(models.TextChoices):
+    INSTANT = "instant", _("Email me at once")
+    DAILY = "daily", _("In a daily digest")
+    OFF = "off", _("No email")
+
+
+class MailPreference(ConstraintErrorsByField, models.Model):
+    """How a fan wants to hear of each kind of news by email. A fan without a row gets
+    the defaults: replies and mentions at once, the rest in a daily digest. Mail only
+    ever goes to an address the fan confirmed (accounts.User.email)."""
+
+    DEFAULTS = {
+        NotificationKind.REPLY: MailChoice.INSTANT,
+        NotificationKind.MENTION: MailChoice.INSTANT,
+        NotificationKind.COMMENT: MailChoice.DAILY,
+        NotificationKind.THEORY: MailChoice.DAILY,
+    }
+    constraint_fields = {f"{kind}_valid": kind for kind in NotificationKind.values}
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mail_preference",
+        error_messages={"unique": _("This fan already has their mail choices.")},
+    )
+    reply = models.CharField(
+        _("Replies to your comments"), max_length=8, choices=MailChoice, default=DEFAULTS["reply"]
+    )
+    mention = models.CharField(
+        _("Mentions of you"), max_length=8, choices=MailChoice, default=DEFAULTS["mention"]
+    )
+    comment = models.CharField(
+        _("Comments on theories you follow"),
+        max_length=8,
+        choices=MailChoice,
+        default=DEFAULTS["comment"],
+    )
+    theory = models.CharField(
+        _("New theories about seasons you follow"),
+        max_length=8,
+        choices=MailChoice,
+        default=DEFAULTS["theory"],
+    )
+
+    class Meta:
+        verbose_name = _("mail preference")
+        verbose_name_plural = _("mail preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{kind}__in": MailChoice.values}),
+                name=f"%(app_label)s_%(class)s_{kind}_valid",
+                violation_error_message=_("Choose how to be told from the list."),
+            )
+            for kind in NotificationKind.values
+        ]
+
+    def __str__(self):
+        return f"{self.user}: " + ", ".join(
+            f"{kind} {getattr(self, kind)}" for kind in NotificationKind.values
+        )
+
+
+class SentMail(models.Model):
+    """A mail of news sent to a fan: what the daily limit counts, and when the last
+    digest went."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+    digest = models.BooleanField(default=False)
+    lines = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mails")
+        indexes = [models.Index(fields=["recipient", "-sent_at"])]
+
+    def __str__(self):
+        return f"{'Digest' if self.digest else 'Mail'} → {self.recipient} at {self.sent_at}"

@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.fragments import Fragment, render_many
-from guide import permissions, selectors, spoilers, topics
+from guide import news, permissions, selectors, spoilers, topics
 from guide.forms import watch_choices, watch_label
-from guide.models import NotificationKind
 from guide.textfold import fold_with_positions
 
 register = template.Library()
@@ -193,74 +192,13 @@ def _branch(comment, pieces: dict) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def inbox_summary(context, group) -> str:
-    """What a group of inbox lines says: who did what on which theory, in words that hold
-    no text a fan wrote but names and the theory's spoiler-free headline; a comment
-    tagged with a season the reader has not watched is called a spoiler for it."""
-    newest, count = group.newest, len(group.lines)
-    theory = group.theory
-    if not newest.theory_readable:
-        where = _("a theory that is no longer shown")
-    elif theory.is_withdrawn:
-        where = _("a withdrawn theory")
-    else:
-        where = f"“{theory.headline}”"
-    names = [actor.public_name if actor else _("a deleted fan") for actor in group.actors]
-    who = (
-        names[0]
-        if len(names) == 1
-        else _("%(first)s and %(n)s others")
-        % {
-            "first": names[0],
-            "n": len(names) - 1,
-        }
+    """What a group of inbox lines says (guide.news), for this reader's shield."""
+    newest = group.newest
+    tagged = newest.comment.spoiler_season if newest.comment_id else None
+    shielded = newest.comment_readable and shielded_for(
+        context, tagged, group.theory.season.show_id
     )
-    if group.kind == NotificationKind.REPLY:
-        said = (
-            _("%(who)s replied to your comment on %(where)s")
-            if count == 1
-            else ngettext(
-                "%(count)s reply to your comments on %(where)s, from %(who)s",
-                "%(count)s replies to your comments on %(where)s, from %(who)s",
-                count,
-            )
-        )
-    elif group.kind == NotificationKind.THEORY:
-        season = theory.season
-        said = (
-            _("%(who)s posted a theory about %(season)s: %(where)s")
-            if count == 1
-            else ngettext(
-                "%(count)s new theory about %(season)s, from %(who)s",
-                "%(count)s new theories about %(season)s, from %(who)s",
-                count,
-            )
-        )
-        return said % {"who": who, "where": where, "count": count, "season": season}
-    elif group.kind == NotificationKind.MENTION:
-        said = (
-            _("%(who)s mentioned you on %(where)s")
-            if count == 1
-            else ngettext(
-                "%(count)s mention of you on %(where)s, from %(who)s",
-                "%(count)s mentions of you on %(where)s, from %(who)s",
-                count,
-            )
-        )
-    else:
-        said = (
-            _("%(who)s commented on %(where)s")
-            if count == 1
-            else ngettext(
-                "%(count)s new comment on %(where)s, from %(who)s",
-                "%(count)s new comments on %(where)s, from %(who)s",
-                count,
-            )
-        )
-    summary = said % {"who": who, "where": where, "count": count}
-    tagged = newest.comment.spoiler_season
-    if newest.comment_readable and shielded_for(context, tagged, theory.season.show_id):
-        summary += " · " + _("a spoiler for season %(n)s") % {"n": tagged}
-    return summary
+    return news.describe(group, spoiler_season=tagged if shielded else None)
 
 
 _VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}

@@ -3,18 +3,23 @@
 import re
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from core.errors import rate_limited
+from core.errors import AccountGone, rate_limited, too_many_requests
 from core.navigation import action, redirect_back
-from guide import selectors, services
-from guide.models import Comment, Notification, Season, Theory
+from core.network import client_address
+from core.throttle import check_rate
+from guide import mailing, selectors, services
+from guide.forms import MailPreferenceForm
+from guide.models import Comment, Notification, NotificationKind, Season, Theory
 
 
 @login_required
@@ -182,3 +187,47 @@ def _save(request, item):
             _("Removed from your saved items."),
         ),
     )
+
+
+@login_required
+def mail_settings(request):
+    """Which news reaches the fan by email: at once, in a daily digest, or not."""
+    preference = selectors.mail_preference(request.user)
+    form = MailPreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        if limited := rate_limited(request, action="settings"):
+            return limited
+        services.choose_mail(
+            user=request.user, choices={kind: form.cleaned_data[kind] for kind in form.fields}
+        )
+        messages.success(request, _("Your email choices are saved."))
+        return redirect("guide:mail_settings")
+    return render(
+        request,
+        "guide/mail_settings.html",
+        {"form": form, "daily_limit": settings.MAIL_DAILY_LIMIT},
+        status=400 if form.errors else 200,
+    )
+
+
+@csrf_exempt  # the link's signed token is the credential; mail clients post without one
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """A mail's unsubscribe link: GET asks to confirm, POST stops that kind of mail
+    (or all of it, from a digest). Mail clients POST `List-Unsubscribe=One-Click`
+    (RFC 8058); the fan need not sign in."""
+    try:
+        user_id, kinds = mailing.read_unsubscribe_token(token)
+    except mailing.BadToken:
+        return render(request, "guide/unsubscribe.html", {"bad": True}, status=400)
+    labels = [NotificationKind(kind).label for kind in kinds]
+    context = {"labels": labels, "every_kind": len(kinds) == len(NotificationKind.values)}
+    if request.method == "POST":
+        if wait := check_rate(action="unsubscribe", key=client_address(request)):
+            return too_many_requests(request, retry_after=wait)
+        try:
+            services.stop_mail(user_id=user_id, kinds=kinds)
+        except AccountGone:
+            return render(request, "guide/unsubscribe.html", {"bad": True}, status=400)
+        context["done"] = True
+    return render(request, "guide/unsubscribe.html", context)

@@ -5,6 +5,8 @@ header, and A reads the reply from the inbox."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -69,3 +71,61 @@ def test_a_follower_hears_of_a_reply_that_mentions_them(new_context, site, scree
     reply = asked.replies.get()
     expect(a).to_have_url(re.compile(re.escape(reverse("guide:comment", args=[reply.pk]))))
     expect(inbox_link).to_have_text("Inbox")
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_a_fan_chooses_their_mail_and_unsubscribes_from_a_mail_without_signing_in(
+    new_context, site, screenshots_dir, color_scheme
+):
+    season = Season.objects.get(show__slug=demo.SHOW_SLUG, number=2)
+    reader = UserFactory(username="mail_reader", display_name="Mail Reader")
+    theory = services.post_theory(
+        author=reader, season=season, title="The school reopens", body="As a shelter."
+    )
+    asked = services.post_comment(author=reader, theory=theory, body="Who runs it?")
+
+    # The reader chooses: comments on theories they follow at once, too.
+    page = new_context(color_scheme=color_scheme, viewport={"width": 390, "height": 844}).new_page()
+    log_in(page, "mail_reader", PASSWORD)
+    page.goto(reverse("guide:inbox"))
+    page.get_by_role("link", name="Choose which of them we email you").click()
+    group = page.get_by_role("group", name="Comments on theories you follow")
+    expect(group.get_by_role("radio", name="In a daily digest")).to_be_checked()
+    group.get_by_role("radio", name="Email me at once").check()
+    page.screenshot(
+        path=screenshots_dir / f"mail-settings-phone-{color_scheme}.png", full_page=True
+    )
+    assert Axe().run(page).violations_count == 0
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your email choices are saved.")).to_be_visible()
+    expect(
+        page.get_by_role("group", name="Comments on theories you follow").get_by_role(
+            "radio", name="Email me at once"
+        )
+    ).to_be_checked()
+
+    # Another fan answers: the mail goes at once, quoting the reply.
+    services.post_comment(
+        author=UserFactory(display_name="Jun"), theory=theory, body="The army.", parent=asked
+    )
+    (message,) = [m for m in mail.outbox if m.to == [reader.email]]
+    assert message.subject == "Jun replied to your comment on “The school reopens”"
+    (html, _mimetype), *_ = message.alternatives
+    page.set_content(html)
+    page.screenshot(path=screenshots_dir / f"mail-reply-{color_scheme}.png", full_page=True)
+    expect(page.get_by_text("The army.")).to_be_visible()
+
+    # Its unsubscribe link works in a browser that is not signed in.
+    link = re.fullmatch(r"<(.+)>", message.extra_headers["List-Unsubscribe"]).group(1)
+    stranger = new_context(color_scheme=color_scheme, locale="ko-KR").new_page()
+    stranger.goto(link.removeprefix("http://testserver"))
+    expect(stranger.get_by_role("heading", name="수신 거부")).to_be_visible()
+    with stranger.expect_navigation():
+        stranger.get_by_role("button", name="수신 거부").click()
+    expect(stranger.get_by_text("완료:")).to_be_visible()
+    stranger.screenshot(
+        path=screenshots_dir / f"unsubscribed-ko-{color_scheme}.png", full_page=True
+    )
+    reader.refresh_from_db()
+    assert reader.mail_preference.reply == "off"

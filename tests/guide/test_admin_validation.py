@@ -19,6 +19,7 @@ from accounts.models import User
 from guide.models import (
     Character,
     CharacterStatus,
+    NotificationKind,
     Report,
     SeasonStatus,
     Show,
@@ -411,6 +412,21 @@ def _theory_saved_twice():
 def _comment_saved_twice():
     first = factories.BookmarkFactory(theory=None, comment=factories.CommentFactory())
     return factories.BookmarkFactory.build(user=first.user, theory=None, comment=first.comment)
+
+
+@bad_value("guide_mailpreference_user", "user", in_admin=False)
+def _second_mail_preference():
+    return factories.MailPreferenceFactory.build(user=factories.MailPreferenceFactory().user)
+
+
+def _mail_choice(kind):
+    @bad_value(f"guide_mailpreference_{kind}_valid", kind, in_admin=False)
+    def _often():
+        return factories.MailPreferenceFactory.build(**{kind: "often"})
+
+
+for _kind in NotificationKind.values:
+    _mail_choice(_kind)
 
 
 @bad_value("guide_seasonfollow_once_per_fan", "season", in_admin=False)

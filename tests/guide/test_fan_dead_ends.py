@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from guide import services
+from guide import mailing, services
 from guide.models import Comment, SeasonStatus, Vote
 from tests.factories import (
     PASSWORD,
@@ -114,6 +114,7 @@ def url_of(name: str, world) -> str:
         "guide:feed_season_facts": [show.slug, season.number],
         "accounts:profile": [world["other_fan"].username],
         "sitemap_section": ["theories"],
+        "guide:unsubscribe": [mailing.unsubscribe_token(fan.pk, "reply")],
         # A link that no longer works still answers a page, never a 405.
         "accounts:confirm_email": ["expired-or-forged"],
         "accounts:password_reset_confirm": [

@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 import factory
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -148,13 +149,21 @@ def test_a_thousand_followers_cost_a_few_statements_and_the_request_none(
         )
     assert not any("guide_notification" in q["sql"] for q in in_request.captured_queries)
     with CaptureQueriesContext(connection) as delivery:
-        tasks.deliver_comment.call(comment.pk)
+        services.deliver_comment(comment_id=comment.pk)
     assert Notification.objects.filter(comment=comment).count() == 1_001
     batches = -(-1_001 // services.FANOUT_BATCH)
     inserts = [q for q in delivery.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == batches
     # The comment with its parent, the mentioned fans (none), the followers, the inserts.
     assert len(delivery.captured_queries) == batches + 2
+    # Mail at once: the one fan answered (followers hear of comments in the digest), in
+    # the same few statements however many follow.
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as mailing:
+        assert tasks.mail_comment.call(comment.pk) == 1
+    assert [message.to for message in mail.outbox] == [[author.email]]
+    # The lines to mail, the fan's progress, the claim, the record of the mail.
+    assert len(mailing.captured_queries) == 4
 
 
 # The inbox page -----------------------------------------------------------------------------

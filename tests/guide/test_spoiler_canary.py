@@ -21,12 +21,14 @@ from http import HTTPStatus
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.db import models
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import isolate_apps
 from django.urls import get_resolver, reverse
 
+from guide import mailing, services
 from guide.models import (
     Bookmark,
     ModerationAction,
@@ -83,6 +85,8 @@ NOT_ON_PUBLIC_PAGES = {
 FANS_ONLY = {"comment_reply", "inbox", "saved"}
 NOT_READER_PAGES = {
     "fan_names",  # usernames for @mention suggestions: no text of any season
+    "mail_settings",  # a fan's choices of mail: no text of any season
+    "unsubscribe",  # a mail's link: names a kind of mail, no text of any season
     "follow",
     "follow_season",
     "save_theory",
@@ -506,3 +510,58 @@ def test_the_canary_check_catches_a_leak(world):
     assert check_page([canary], outside, "text/html", 2)[0] == []
     assert check_page([canary], in_head, "text/html", 2)[0] == [f"{canary.word} in <head>"]
     assert check_page([canary], canary.word, "application/atom+xml", 2)[0] == [canary.word]
+
+
+def test_no_canary_leaks_into_any_mail_at_any_watch_level(world, settings):
+    """The mail channel: each kind of line mailed at once (the first about each theory)
+    and in the digest (the rest), to fans at every watch level. A mail has no reveal,
+    so it may hold no canary of a season its reader has not watched."""
+    settings.MAIL_DAILY_LIMIT = 100
+    canaries, failures, seen = world["canaries"], [], set()
+    tagged = [theory for theory in world["theories"] if theory.spoiler_season]
+    for level in LEVELS:
+        fan = UserFactory(username=f"mailed_{level}")
+        if level is not NOT_ANSWERED:
+            WatchProgress.objects.create(user=fan, show=world["show"], seasons_watched=level)
+        services.choose_mail(user=fan, choices=dict.fromkeys(NotificationKind.values, "instant"))
+        lines = [
+            Notification(
+                recipient=fan,
+                kind=kind,
+                theory_id=comment.theory_id,
+                comment=comment,
+                actor_id=comment.author_id,
+            )
+            for comment, kind in zip(
+                world["comments"],
+                itertools.cycle(
+                    [NotificationKind.REPLY, NotificationKind.MENTION, NotificationKind.COMMENT]
+                ),
+                strict=False,
+            )
+        ] + [
+            Notification(
+                recipient=fan, kind=NotificationKind.THEORY, theory=theory, actor=theory.author
+            )
+            for theory in tagged
+        ]
+        Notification.objects.bulk_create(lines)
+        mail.outbox.clear()
+        for comment in world["comments"]:
+            mailing.mail_news(comment_id=comment.pk)
+        for theory in tagged:
+            mailing.mail_news(theory_id=theory.pk)
+        mailing.send_digests()
+        mails = [message for message in mail.outbox if message.to == [fan.email]]
+        assert len(mails) > 1, "mailed at once, and a digest"
+        for message in mails:
+            (html, _mimetype), *_ = message.alternatives
+            text = "\n".join([message.subject, message.body, html])
+            failures += [
+                f"{level} {message.subject}: {word}"
+                for word in leaks(canaries, text, unless_watched=level)
+            ]
+            seen |= {c for c in canaries if c.word in text}
+    assert not failures, f"{len(failures)} leaks:\n" + "\n".join(failures[:40])
+    # The control: mail quotes what its reader may read, so the silence means something.
+    assert {c.season for c in seen} == {1, 2}

@@ -149,6 +149,7 @@ LIMITED_ELSEWHERE = {
     "accounts:delete": "once per account",
     "accounts:change_email": "limited per fan and per address mailed, in accounts",
     "accounts:confirm_email": "needs the mailed token",
+    "guide:unsubscribe": "per client address, with the mailed token (tests/guide/test_mail.py)",
 }
 
 
@@ -175,6 +176,11 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
         "guide:inbox_open": ([line.pk], {}, "inbox"),
         "guide:set_progress": ([], {"show": season.show_id, "seasons_watched": 1}, "settings"),
         "guide:theme": ([], {"theme": "dark"}, "settings"),
+        "guide:mail_settings": (
+            [],
+            {"reply": "daily", "mention": "off", "comment": "off", "theory": "off"},
+            "settings",
+        ),
         "accounts:settings": (
             [],
             {"display_name": "Fan", "bio": "", "email": "fan@example.org"},

@@ -76,6 +76,8 @@ def one_of_each(*, with_images: bool = False) -> dict:
         factories.BookmarkFactory(theory=theory),
         factories.CommentVoteFactory(comment=comment),
         factories.NotificationFactory(comment=comment),
+        factories.MailPreferenceFactory(),
+        factories.SentMailFactory(),
         DBTaskResult.objects.create(
             args_kwargs={"args": [comment.pk], "kwargs": {}},
             task_path="guide.tasks.deliver_comment",

@@ -1,0 +1,204 @@
+"""News by mail: a mail at once for the kinds a fan chose so, a daily digest for the rest.
+
+Lines come from the inbox (guide.services.deliver_comment, deliver_theory); a mail tells
+of lines nobody read yet and goes only to a confirmed address, at most
+settings.MAIL_DAILY_LIMIT a day. It says what the inbox says (guide.news) and quotes a
+comment only when the fan's watch progress lets them read it; anything else is "a
+spoiler for season N" and a link to its page, where the shield is. Each line is claimed
+before its mail goes, so a retried task mails nothing twice. Every mail carries a
+one-click unsubscribe link (RFC 8058) that works without signing in.
+"""
+
+import html
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.links import absolute_url
+from guide import news, selectors, services, spoilers
+from guide.models import NotificationKind
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "guide.mailing.unsubscribe"
+ALL_KINDS = "all"
+QUOTE_CHARS = 400
+DIGEST_EVERY = timedelta(hours=20)  # a daily run that starts a little early still sends
+
+
+class BadToken(Exception):
+    """An unsubscribe link that was altered or names nothing we know."""
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    """What an unsubscribe link carries: the fan and the kind of mail (or all of it)."""
+    return signing.dumps([user_id, kind], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, list[str]]:
+    """(fan id, the kinds of mail to stop). Links do not expire: a mail may be read late."""
+    try:
+        user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise BadToken from error
+    if not isinstance(user_id, int) or kind not in (ALL_KINDS, *NotificationKind.values):
+        raise BadToken
+    return user_id, list(NotificationKind.values) if kind == ALL_KINDS else [kind]
+
+
+def _quiet() -> timedelta:
+    return timedelta(minutes=settings.MAIL_QUIET_MINUTES)
+
+
+def mail_news(*, comment_id: int | None = None, theory_id: int | None = None) -> int:
+    """Mail at once the fans a new comment (or theory) concerns who chose that for its
+    kind; returns how many mails went."""
+    now = timezone.now()
+    lines = selectors.instant_mail_lines(
+        comment_id=comment_id,
+        theory_id=theory_id,
+        now=now,
+        daily_limit=settings.MAIL_DAILY_LIMIT,
+        quiet=_quiet(),
+    )
+    if not lines:
+        return 0
+    watched = selectors.watched_seasons(
+        {line.recipient_id for line in lines}, lines[0].theory.season.show_id
+    )
+    sent = 0
+    for line in lines:
+        if not services.claim_line(line_id=line.pk, now=now):
+            continue
+        # Mailable lines are about what everyone may read (selectors._mailable).
+        line.comment_readable = line.theory_readable = True
+        group = selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
+        if _send_news(line.recipient, group, watched.get(line.recipient_id)):
+            services.record_mail(recipient_id=line.recipient_id, digest=False, lines=1, now=now)
+            sent += 1
+        else:
+            services.release_lines(recipient_id=line.recipient_id, claimed_at=now)
+    return sent
+
+
+def send_digests() -> int:
+    """Mail each fan owed one a digest of the lines waiting for them; returns how many
+    digests went. Run daily (manage.py send_digests)."""
+    now = timezone.now()
+    limits = {"now": now, "daily_limit": settings.MAIL_DAILY_LIMIT, "every": DIGEST_EVERY}
+    sent = 0
+    for user_id in selectors.digest_recipients(**limits).iterator():
+        claimed = services.claim_lines(selectors.digestible_lines(user_id, **limits), now=now)
+        if not claimed:
+            continue
+        fan = selectors.fan(user_id)
+        groups = selectors.digest_lines(fan, claimed_at=now)
+        if _send_digest(fan, groups, claimed):
+            services.record_mail(recipient_id=user_id, digest=True, lines=claimed, now=now)
+            sent += 1
+        else:
+            services.release_lines(recipient_id=user_id, claimed_at=now)
+    return sent
+
+
+def _spoils(group, progress) -> int | None:
+    """The season the group's newest comment (or new theory) spoils for this reader, or
+    None if they may read it."""
+    newest = group.newest
+    tagged = (newest.comment or group.theory).spoiler_season
+    return tagged if spoilers.is_shielded(tagged, progress) else None
+
+
+def _link(group) -> str:
+    newest = group.newest
+    if newest.comment_id is None:
+        return absolute_url(group.theory.get_absolute_url())
+    page = reverse("guide:comment", args=[newest.comment_id])
+    return absolute_url(f"{page}#comment-{newest.comment_id}")
+
+
+def _quote(line) -> str:
+    item = line.comment or line.theory
+    text = html.unescape(strip_tags(item.body_html)).strip()
+    return Truncator(" ".join(text.split())).chars(QUOTE_CHARS)
+
+
+def _send_news(fan, group, watched: int | None) -> bool:
+    spoils = _spoils(group, watched)
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = news.describe(group, spoiler_season=spoils)
+        context = {
+            "fan": fan,
+            "summary": summary,
+            "quote": "" if spoils else _quote(group.newest),
+            "spoils": spoils,
+            "link": _link(group),
+            "kind": NotificationKind(group.kind).label,
+        }
+        return _send(fan, "news", summary, context, kind=group.kind)
+
+
+def _send_digest(fan, groups, count: int) -> bool:
+    progress = selectors.progress_of(fan)
+    with translation.override(settings.LANGUAGE_CODE):
+        items = [
+            {
+                "summary": news.describe(
+                    group, spoiler_season=_spoils(group, progress.get(group.theory.season.show_id))
+                ),
+                "link": _link(group),
+            }
+            for group in groups
+        ]
+        subject = ngettext(
+            "Next Season: %(count)s new thing in your inbox",
+            "Next Season: %(count)s new things in your inbox",
+            count,
+        ) % {"count": count}
+        context = {
+            "fan": fan,
+            "items": items,
+            "count": count,
+            "more": count - sum(len(group.lines) for group in groups),
+        }
+        return _send(fan, "digest", subject, context, kind=ALL_KINDS)
+
+
+def _send(fan, name: str, subject: str, context: dict, *, kind: str) -> bool:
+    unsubscribe = absolute_url(reverse("guide:unsubscribe", args=[unsubscribe_token(fan.pk, kind)]))
+    context = {
+        **context,
+        "unsubscribe_url": unsubscribe,
+        "stops": _("all email from Next Season")
+        if kind == ALL_KINDS
+        else _("email about “%(kind)s”") % {"kind": NotificationKind(kind).label},
+        "inbox_url": absolute_url(reverse("guide:inbox")),
+        "settings_url": absolute_url(reverse("guide:mail_settings")),
+    }
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"guide/email/{name}.txt", context),
+        to=[fan.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string(f"guide/email/{name}.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:  # a mail server that is down loses no news: the lines go back
+        logger.exception("Could not send the %s mail to fan %s", name, fan.pk)
+        return False
+    return True

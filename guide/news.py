@@ -1,0 +1,73 @@
+"""What a group of news lines says, in the inbox and in mail alike: who did what on
+which theory, in words that hold no text a fan wrote but names and the theory's
+spoiler-free headline. A comment tagged with a season the reader has not watched is
+called a spoiler for that season; its text stays behind its page's shield."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from guide.models import NotificationKind
+
+
+def describe(group, *, spoiler_season: int | None) -> str:
+    """One sentence for an InboxGroup (selectors), with " · a spoiler for season N"
+    when `spoiler_season` is the season its newest comment spoils for this reader."""
+    newest, count = group.newest, len(group.lines)
+    theory = group.theory
+    if not newest.theory_readable:
+        where = _("a theory that is no longer shown")
+    elif theory.is_withdrawn:
+        where = _("a withdrawn theory")
+    else:
+        where = f"“{theory.headline}”"
+    names = [actor.public_name if actor else _("a deleted fan") for actor in group.actors]
+    who = (
+        names[0]
+        if len(names) == 1
+        else _("%(first)s and %(n)s others") % {"first": names[0], "n": len(names) - 1}
+    )
+    if group.kind == NotificationKind.REPLY:
+        said = (
+            _("%(who)s replied to your comment on %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s reply to your comments on %(where)s, from %(who)s",
+                "%(count)s replies to your comments on %(where)s, from %(who)s",
+                count,
+            )
+        )
+    elif group.kind == NotificationKind.THEORY:
+        said = (
+            _("%(who)s posted a theory about %(season)s: %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s new theory about %(season)s, from %(who)s",
+                "%(count)s new theories about %(season)s, from %(who)s",
+                count,
+            )
+        )
+        return said % {"who": who, "where": where, "count": count, "season": theory.season}
+    elif group.kind == NotificationKind.MENTION:
+        said = (
+            _("%(who)s mentioned you on %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s mention of you on %(where)s, from %(who)s",
+                "%(count)s mentions of you on %(where)s, from %(who)s",
+                count,
+            )
+        )
+    else:
+        said = (
+            _("%(who)s commented on %(where)s")
+            if count == 1
+            else ngettext(
+                "%(count)s new comment on %(where)s, from %(who)s",
+                "%(count)s new comments on %(where)s, from %(who)s",
+                count,
+            )
+        )
+    summary = said % {"who": who, "where": where, "count": count}
+    if spoiler_season:
+        summary += " · " + _("a spoiler for season %(n)s") % {"n": spoiler_season}
+    return summary

@@ -1,0 +1,410 @@
+"""News by mail: replies and mentions at once, the rest in a daily digest, as each fan
+chooses; only to confirmed addresses, never quoting past a fan's spoiler shield, at most
+MAIL_DAILY_LIMIT a day, nothing twice, and a one-click unsubscribe without signing in."""
+
+import email
+import io
+import re
+import socket
+from email import policy
+from http import HTTPStatus
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail, signing
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from guide import mailing, selectors, services, tasks
+from guide.models import (
+    MailChoice,
+    MailPreference,
+    Notification,
+    NotificationKind,
+    SentMail,
+    WatchProgress,
+)
+from tests.factories import SeasonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def season(db):
+    return SeasonFactory(number=1)
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(username="author", display_name="The Author")
+
+
+@pytest.fixture
+def theory(season, author, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.post_theory(
+            author=author, season=season, title="The cure is in the school", body="Labs."
+        )
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    def post(theory, author, body="Nice", **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.post_comment(author=author, theory=theory, body=body, **kwargs)
+
+    return post
+
+
+def to(fan) -> list:
+    return [message for message in mail.outbox if message.to == [fan.email]]
+
+
+def html_of(message) -> str:
+    (content, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+def everything(message) -> str:
+    return "\n".join([message.subject, message.body, html_of(message)])
+
+
+def unsubscribe_link(message) -> str:
+    return re.fullmatch(r"<(.+)>", message.extra_headers["List-Unsubscribe"]).group(1)
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix("http://testserver")
+
+
+# At once -------------------------------------------------------------------------------
+
+
+def test_a_reply_is_mailed_at_once_in_text_and_html_with_a_one_click_unsubscribe(
+    theory, author, post
+):
+    said = post(theory, author, "Where is the lab?")
+    mail.outbox.clear()
+    rita = UserFactory(display_name="Rita")
+    answer = post(theory, rita, "Under the gym, *surely*.", parent=said)
+    (message,) = to(author)
+    assert message.subject == "Rita replied to your comment on “The cure is in the school”"
+    assert "Under the gym, surely." in message.body
+    assert "Under the gym, <em>" not in message.body  # plain text, not Markdown's HTML
+    assert "Under the gym, surely." in html_of(message)
+    assert f"/comments/{answer.pk}/#comment-{answer.pk}" in message.body
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe_link(message) in message.body
+    assert unsubscribe_link(message) in html_of(message)
+    assert Notification.objects.get(recipient=author, comment=answer).mailed_at is not None
+    assert SentMail.objects.filter(recipient=author, digest=False).count() == 1
+    assert to(rita) == []  # nobody hears of their own
+
+
+def test_a_mention_is_mailed_at_once(theory, post):
+    ji = UserFactory(username="ji")
+    post(theory, UserFactory(display_name="Bo"), "Ask @ji about it")
+    (message,) = to(ji)
+    assert message.subject == "Bo mentioned you on “The cure is in the school”"
+
+
+def test_comments_on_a_followed_theory_wait_for_the_digest_by_default(theory, author, post):
+    post(theory, UserFactory(), "One")
+    post(theory, UserFactory(), "Two")
+    assert to(author) == []
+    assert mailing.send_digests() == 1
+    (digest,) = to(author)
+    assert digest.subject == "Next Season: 2 new things in your inbox"
+    assert "2 new comments on “The cure is in the school”" in digest.body
+    assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Daily: a second run the same day sends nothing, nor does a new line until then.
+    post(theory, UserFactory(), "Three")
+    assert mailing.send_digests() == 0
+    assert len(to(author)) == 1
+
+
+def test_a_fan_without_a_confirmed_address_gets_no_mail(theory, author, post):
+    author.pending_email, author.email = author.email, ""
+    author.save(update_fields=["email", "pending_email"])
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(), "Yes", parent=said)
+    post(theory, UserFactory(), "Also")
+    assert mailing.send_digests() == 0
+    assert mail.outbox == []
+
+
+def test_what_a_fan_read_is_not_mailed(theory, author, post):
+    post(theory, UserFactory(), "One")
+    services.mark_read(user=author)
+    assert mailing.send_digests() == 0
+    assert to(author) == []
+
+
+def test_a_burst_of_replies_mails_once_and_the_digest_takes_the_rest(theory, author, post):
+    said = post(theory, author, "Thoughts?")
+    for i in range(5):
+        post(theory, UserFactory(), f"Reply {i}", parent=said)
+    assert len(to(author)) == 1  # the quiet time holds back the other four
+    assert mailing.send_digests() == 1
+    digest = to(author)[-1]
+    assert "4 replies to your comments" in digest.body
+
+
+def test_no_fan_gets_more_mails_a_day_than_the_limit(season, post, settings):
+    settings.MAIL_DAILY_LIMIT = 3
+    ji = UserFactory(username="ji")
+    for i in range(5):  # five theories, so the quiet time holds nothing back
+        theory = services.post_theory(
+            author=UserFactory(), season=season, title=f"Theory {i}", body="x"
+        )
+        post(theory, UserFactory(), f"@ji look {i}")
+    assert len(to(ji)) == 3
+    mailing.send_digests()  # the theories' authors get theirs
+    assert len(to(ji)) == 3  # the limit holds for digests too
+    assert Notification.objects.filter(recipient=ji, mailed_at=None).count() == 2
+
+
+def test_the_followers_of_a_burst_get_no_mail_at_once_and_one_digest_each(theory, post):
+    followers = UserFactory.create_batch(30)
+    for fan in followers:
+        services.follow(user=fan, theory=theory)
+    for i in range(10):
+        post(theory, UserFactory(), f"Burst {i}")
+    assert mail.outbox == []
+    assert mailing.send_digests() == 31  # the followers and the author, once each
+    assert sorted(len(to(fan)) for fan in followers) == [1] * 30
+
+
+def test_a_retried_mail_task_mails_nothing_twice(theory, author, post):
+    said = post(theory, author, "Hm")
+    answer = post(theory, UserFactory(), "Yes", parent=said)
+    assert len(to(author)) == 1
+    assert tasks.mail_comment.call(answer.pk) == 0
+    assert len(to(author)) == 1
+
+
+def test_a_mail_that_cannot_go_gives_its_lines_back_to_the_digest(
+    theory, author, post, monkeypatch
+):
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    said = post(theory, author, "Hm")
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", down)
+    post(theory, UserFactory(), "Yes", parent=said)
+    assert Notification.objects.filter(recipient=author, mailed_at=None).count() == 1
+    assert not SentMail.objects.exists()
+    monkeypatch.undo()
+    assert mailing.send_digests() == 1
+
+
+# Spoilers ------------------------------------------------------------------------------
+
+
+def test_a_mail_never_quotes_past_the_fans_shield(theory, author, post):
+    said = post(theory, author, "Does he live?")
+    WatchProgress.objects.create(user=author, show=theory.season.show, seasons_watched=1)
+    post(
+        theory,
+        UserFactory(display_name="Rita"),
+        "Cheong-san walks out",
+        parent=said,
+        spoiler_season=2,
+    )
+    (message,) = to(author)
+    assert "Cheong-san" not in everything(message)
+    assert message.subject.endswith("· a spoiler for season 2")
+    assert "It holds spoilers for season 2" in message.body
+    WatchProgress.objects.filter(user=author).update(seasons_watched=2)
+    post(theory, UserFactory(display_name="Bo"), "Cheong-san again", parent=said, spoiler_season=2)
+    mailing.send_digests()
+    assert "spoiler" not in to(author)[-1].subject
+
+
+def test_a_fan_who_never_said_how_far_they_watched_gets_no_tagged_quote(theory, author, post):
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(), "Nam-ra leads them", parent=said, spoiler_season=1)
+    (message,) = to(author)
+    assert "Nam-ra" not in everything(message)
+
+
+def test_a_spoiler_theorys_mail_names_only_its_headline(season, django_capture_on_commit_callbacks):
+    follower = UserFactory()
+    services.follow_season(user=follower, season=season)
+    services.choose_mail(user=follower, choices={"theory": MailChoice.INSTANT})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_theory(
+            author=UserFactory(),
+            season=season,
+            title="Cheong-san lives",
+            body="He walked out of the fire.",
+            spoiler_season=1,
+            spoiler_free_title="About the boy in the fire",
+        )
+    (message,) = to(follower)
+    assert "About the boy in the fire" in message.subject
+    assert "Cheong-san" not in everything(message)
+    assert "walked out" not in everything(message)
+
+
+# Choices and unsubscribing ---------------------------------------------------------------
+
+
+def test_a_fan_chooses_for_each_kind_and_bad_choices_are_shown_next_to_the_field(author):
+    client = Client()
+    client.force_login(author)
+    page = client.get(reverse("guide:mail_settings"))
+    assert page.status_code == HTTPStatus.OK
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]*checked', page.text)
+    assert sorted(checked) == [
+        ("comment", "daily"),
+        ("mention", "instant"),
+        ("reply", "instant"),
+        ("theory", "daily"),
+    ]
+    response = client.post(
+        reverse("guide:mail_settings"),
+        {"reply": "daily", "mention": "often", "comment": "off", "theory": "instant"},
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'id="id_mention_error"' in response.text
+    assert not MailPreference.objects.exists()
+    client.post(
+        reverse("guide:mail_settings"),
+        {"reply": "daily", "mention": "off", "comment": "off", "theory": "instant"},
+    )
+    choice = selectors.mail_preference(author)
+    assert (choice.reply, choice.mention, choice.comment, choice.theory) == (
+        "daily",
+        "off",
+        "off",
+        "instant",
+    )
+
+
+def test_the_settings_page_is_for_signed_in_fans(client):
+    response = client.get(reverse("guide:mail_settings"))
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_one_click_unsubscribe_works_without_signing_in(theory, author, post):
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(), "Yes", parent=said)
+    (message,) = to(author)
+    link = path_of(unsubscribe_link(message))
+    visitor = Client(enforce_csrf_checks=True)
+    asked = visitor.get(link)
+    assert asked.status_code == HTTPStatus.OK
+    assert "Stop email about “A reply to your comment”?" in asked.text
+    assert selectors.mail_preference(author).reply == MailChoice.INSTANT  # a GET changes nothing
+    done = visitor.post(link, {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == HTTPStatus.OK
+    assert selectors.mail_preference(author).reply == MailChoice.OFF
+    assert selectors.mail_preference(author).mention == MailChoice.INSTANT
+    post(theory, UserFactory(), "Again", parent=said)
+    assert len(to(author)) == 1
+    assert mailing.send_digests() == 0  # off is off: not in the digest either
+
+
+def test_a_digests_link_stops_every_kind(theory, author, post):
+    post(theory, UserFactory(), "One")
+    mailing.send_digests()
+    (digest,) = to(author)
+    Client().post(path_of(unsubscribe_link(digest)))
+    choice = selectors.mail_preference(author)
+    assert {choice.reply, choice.mention, choice.comment, choice.theory} == {MailChoice.OFF}
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "nonsense",
+        mailing.unsubscribe_token(1, "reply") + "x",
+        # Signed by us, but not a link we make.
+        signing.dumps([1, "everything"], salt=mailing.UNSUBSCRIBE_SALT),
+    ],
+)
+def test_a_forged_unsubscribe_link_changes_nothing(author, token):
+    response = Client().post(reverse("guide:unsubscribe", args=[token]))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not MailPreference.objects.exists()
+
+
+def test_unsubscribing_is_rate_limited_per_client_address(author, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "unsubscribe": (1, 600)}
+    url = reverse("guide:unsubscribe", args=[mailing.unsubscribe_token(author.pk, "reply")])
+    assert Client().post(url).status_code == HTTPStatus.OK
+    refused = Client().post(url)
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(refused["Retry-After"]) <= 600
+
+
+def test_an_unsubscribe_link_of_a_deleted_account_is_a_clear_page(author):
+    token = mailing.unsubscribe_token(author.pk, "reply")
+    author.delete()
+    response = Client().post(reverse("guide:unsubscribe", args=[token]))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "its account is gone" in response.text
+
+
+def test_the_digest_command_sends_the_digests(theory, author, post):
+    post(theory, UserFactory(), "One")
+    out = io.StringIO()
+    call_command("send_digests", stdout=out)
+    assert out.getvalue().strip() == "Sent 1 digest."
+    assert len(to(author)) == 1
+
+
+# A real SMTP server ----------------------------------------------------------------------
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.SMTP))
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+    yield handler
+    controller.stop()
+
+
+def test_a_mail_reaches_a_real_smtp_server_with_both_parts_and_its_headers(
+    theory, author, post, smtp_server
+):
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(display_name="Rita"), "Under the gym", parent=said)
+    ((recipients, message),) = smtp_server.messages
+    assert recipients == [author.email]
+    assert message["Subject"] == "Rita replied to your comment on “The cure is in the school”"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].startswith("<http")
+    assert message["Auto-Submitted"] == "auto-generated"
+    parts = {
+        part.get_content_type(): part.get_content()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
+    assert "Under the gym" in parts["text/plain"]
+    assert "Under the gym" in parts["text/html"]
+    assert Notification.objects.get(recipient=author, kind=NotificationKind.REPLY).mailed_at
