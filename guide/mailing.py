@@ -11,11 +11,12 @@ one-click unsubscribe link (RFC 8058) that works without signing in.
 
 import html
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,7 +27,7 @@ from django.utils.translation import ngettext
 
 from core.links import absolute_url
 from guide import news, selectors, services, spoilers
-from guide.models import NotificationKind
+from guide.models import COMMENT_KINDS, NotificationKind
 
 logger = logging.getLogger(__name__)
 
@@ -60,27 +61,38 @@ def _quiet() -> timedelta:
     return timedelta(minutes=settings.MAIL_QUIET_MINUTES)
 
 
-def mail_news(*, comment_id: int | None = None, theory_id: int | None = None) -> int:
-    """Mail at once the fans a new comment (or theory) concerns who chose that for its
-    kind; returns how many mails went."""
+def about_comment(comment_id: int) -> Q:
+    return Q(comment_id=comment_id, kind__in=COMMENT_KINDS)
+
+
+def about_theory(theory_id: int) -> Q:
+    return Q(theory_id=theory_id, kind=NotificationKind.THEORY)
+
+
+def about_decision(action_id: int) -> Q:
+    return Q(action_id=action_id)
+
+
+def about_season_change(season_id: int, change: str, at: datetime) -> Q:
+    return Q(season_id=season_id, kind=NotificationKind.SEASON, change=change, created_at=at)
+
+
+def mail_news(about: Q) -> int:
+    """Mail at once the fans whom the lines `about` one event concern (about_…) and who
+    chose that for their kind; returns how many mails went."""
     now = timezone.now()
     lines = selectors.instant_mail_lines(
-        comment_id=comment_id,
-        theory_id=theory_id,
-        now=now,
-        daily_limit=settings.MAIL_DAILY_LIMIT,
-        quiet=_quiet(),
+        about, now=now, daily_limit=settings.MAIL_DAILY_LIMIT, quiet=_quiet()
     )
     if not lines:
         return 0
-    watched = selectors.watched_seasons(
-        {line.recipient_id for line in lines}, lines[0].theory.season.show_id
-    )
+    watched = selectors.watched_seasons({line.recipient_id for line in lines}, _show_id(lines[0]))
     sent = 0
     for line in lines:
         if not services.claim_line(line_id=line.pk, now=now):
             continue
-        # Mailable lines are about what everyone may read (selectors._mailable).
+        # Mailable lines are about what everyone may read (selectors._mailable), or
+        # about the recipient's own writing.
         line.comment_readable = line.theory_readable = True
         group = selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
         if _send_news(line.recipient, group, watched.get(line.recipient_id)):
@@ -89,6 +101,10 @@ def mail_news(*, comment_id: int | None = None, theory_id: int | None = None) ->
         else:
             services.release_lines(recipient_id=line.recipient_id, claimed_at=now)
     return sent
+
+
+def _show_id(line) -> int:
+    return (line.season or line.theory.season).show_id
 
 
 def send_digests() -> int:
@@ -111,16 +127,26 @@ def send_digests() -> int:
     return sent
 
 
+def _quoted(line):
+    """What a mail about the line may quote: a comment, or a new theory; nothing of a
+    season's news or a decision."""
+    if line.kind in COMMENT_KINDS:
+        return line.comment
+    return line.theory if line.kind == NotificationKind.THEORY else None
+
+
 def _spoils(group, progress) -> int | None:
-    """The season the group's newest comment (or new theory) spoils for this reader, or
-    None if they may read it."""
-    newest = group.newest
-    tagged = (newest.comment or group.theory).spoiler_season
+    """The season the text a mail about the group would quote spoils for this reader,
+    or None if they may read it."""
+    quoted = _quoted(group.newest)
+    tagged = quoted.spoiler_season if quoted is not None else None
     return tagged if spoilers.is_shielded(tagged, progress) else None
 
 
 def _link(group) -> str:
     newest = group.newest
+    if newest.season_id is not None:
+        return absolute_url(newest.season.get_absolute_url())
     if newest.comment_id is None:
         return absolute_url(group.theory.get_absolute_url())
     page = reverse("guide:comment", args=[newest.comment_id])
@@ -128,8 +154,10 @@ def _link(group) -> str:
 
 
 def _quote(line) -> str:
-    item = line.comment or line.theory
-    text = html.unescape(strip_tags(item.body_html)).strip()
+    quoted = _quoted(line)
+    if quoted is None:
+        return ""
+    text = html.unescape(strip_tags(quoted.body_html)).strip()
     return Truncator(" ".join(text.split())).chars(QUOTE_CHARS)
 
 
@@ -154,7 +182,7 @@ def _send_digest(fan, groups, count: int) -> bool:
         items = [
             {
                 "summary": news.describe(
-                    group, spoiler_season=_spoils(group, progress.get(group.theory.season.show_id))
+                    group, spoiler_season=_spoils(group, progress.get(_show_id(group.newest)))
                 ),
                 "link": _link(group),
             }

@@ -582,16 +582,23 @@ INBOX_LINES_PER_PAGE = 50
 
 @dataclass
 class InboxGroup:
-    """Lines of one kind about one theory on an inbox page: "3 new comments on …"."""
+    """Lines of one kind about one theory (or season) on an inbox page: "3 new
+    comments on …"."""
 
     kind: str
-    theory: Theory
+    theory: Theory | None  # None for a season's news
     unread: bool
     lines: list  # of Notification, newest first
 
     @property
     def newest(self):
         return self.lines[0]
+
+    @property
+    def openable(self) -> bool:
+        """Whether the reader may still go where the group leads: a season's page, or
+        its theory."""
+        return self.newest.season_id is not None or self.newest.theory_readable
 
     @property
     def actors(self) -> list:
@@ -614,7 +621,7 @@ def _news_lines(user) -> QuerySet:
     still read each line's comment and theory."""
     return (
         Notification.objects.filter(recipient=user)
-        .select_related("actor", "theory__season__show", "comment")
+        .select_related("actor", "theory__season__show", "comment", "season__show")
         .annotate(
             comment_readable=Exists(
                 Comment.objects.visible_to(user).filter(pk=OuterRef("comment"))
@@ -630,10 +637,17 @@ def group_lines(lines) -> list[InboxGroup]:
     newest line. New theories group by their season; everything else by its theory."""
     groups: dict[tuple, InboxGroup] = {}
     for line in lines:
-        about = line.theory.season_id if line.kind == NotificationKind.THEORY else line.theory_id
-        key = (about, line.kind, line.read_at is None)
+        if line.kind == NotificationKind.SEASON:
+            about = line.season_id
+        elif line.kind == NotificationKind.THEORY:
+            about = line.theory.season_id
+        else:
+            about = line.theory_id
+        key = (about, line.kind, line.change, line.read_at is None)
         if key not in groups:
-            groups[key] = InboxGroup(kind=line.kind, theory=line.theory, unread=key[2], lines=[])
+            groups[key] = InboxGroup(
+                kind=line.kind, theory=line.theory, unread=line.read_at is None, lines=[]
+            )
         groups[key].lines.append(line)
     return list(groups.values())
 
@@ -679,24 +693,26 @@ def _mailable(now: datetime, daily_limit: int) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    readable = (
+        (Q(theory=None) | Q(theory__in=Theory.objects.visible_to(None).filter(not_withdrawn())))
+        & (Q(comment=None) | Q(comment__in=Comment.objects.visible_to(None)))
+        & (Q(season=None) | Q(season__in=Season.objects.published()))
+    )
     return (
         Notification.objects.filter(read_at=None, mailed_at=None)
         .filter(recipient__is_active=True)
         .exclude(recipient__email="")
-        .filter(theory__in=Theory.objects.visible_to(None).filter(not_withdrawn()))
-        .filter(Q(comment=None) | Q(comment__in=Comment.objects.visible_to(None)))
+        # A decision on a fan's own writing reaches them however it left it.
+        .filter(readable | Q(kind=NotificationKind.MODERATION))
         .alias(sent_today=Coalesce(Subquery(sent_today), 0))
         .filter(sent_today__lt=daily_limit)
     )
 
 
-def instant_mail_lines(
-    *, comment_id: int | None = None, theory_id: int | None = None, now, daily_limit, quiet
-) -> list[Notification]:
-    """The lines of one new comment (or new theory) to mail at once: to fans who chose
-    that for their kind, under their daily limit, and not mailed about the same theory
-    in the last `quiet` (a burst of replies waits for the digest instead)."""
-    item = Q(comment_id=comment_id) if comment_id else Q(theory_id=theory_id, comment=None)
+def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notification]:
+    """The lines `about` one event to mail at once: to fans who chose that for their
+    kind, under their daily limit, and not mailed about the same theory in the last
+    `quiet` (a burst of replies waits for the digest instead)."""
     recently = Notification.objects.filter(
         recipient=OuterRef("recipient"), theory=OuterRef("theory"), mailed_at__gt=now - quiet
     )
@@ -705,9 +721,9 @@ def instant_mail_lines(
         wanted |= _chose(kind, MailChoice.INSTANT)
     return list(
         _mailable(now, daily_limit)
-        .filter(item, wanted)
+        .filter(about, wanted)
         .exclude(Exists(recently))
-        .select_related("recipient", "actor", "theory__season__show", "comment")
+        .select_related("recipient", "actor", "theory__season__show", "comment", "season__show")
         .order_by("recipient_id")
     )
 

@@ -25,6 +25,7 @@ from guide.models import (
     ModerationAction,
     ModerationKind,
     ModerationTarget,
+    NewsChange,
     Notification,
     NotificationKind,
     Outcome,
@@ -638,12 +639,13 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
     freshness.touch(*_topics_of(item), topics.MODERATION_LOG, *seen_by_author)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
-    _log(
+    action = _log(
         moderator=moderator,
         kind=ModerationKind.HIDE if hidden else ModerationKind.RESTORE,
         item=item,
         reason=reason,
     )
+    decided.send(sender=ModerationAction, action=action)
     if not hidden:
         return 0
     reports = _open_reports_on(item).select_related("theory", "comment").order_by("pk")
@@ -712,13 +714,14 @@ def set_outcome(
         outcome_set_at=timezone.now(),
     )
     theory.outcome = outcome
-    _log(
+    action = _log(
         moderator=moderator,
         kind=ModerationKind.SET_OUTCOME,
         item=theory,
         detail=outcome,
         reason=note,
     )
+    decided.send(sender=ModerationAction, action=action)
 
 
 # Accounts' traces -------------------------------------------------------------------------
@@ -751,6 +754,8 @@ def save_progress(*, user, show: Show, seasons_watched: int) -> None:
 # What a write announces; guide.tasks enqueues the work that follows from it.
 comment_posted = Signal()  # with `comment`, inside the comment's transaction
 theory_posted = Signal()  # with `theory`, inside the theory's transaction
+decided = Signal()  # with a moderator's `action` (a verdict, hiding, restoring)
+season_changed = Signal()  # with `season`, `change` (a NewsChange) and `at`
 
 # Followers told in one INSERT: bounded memory and statement size for any audience.
 FANOUT_BATCH = 500
@@ -818,19 +823,86 @@ def _tell_of(item: Comment | Theory, recipients, kind: str) -> int:
     """A line for each recipient not yet told of the comment, or of the new theory (a
     reply's line stays a reply)."""
     is_comment = isinstance(item, Comment)
-    lines = [
-        Notification(
-            recipient_id=recipient,
-            kind=kind,
-            theory_id=item.theory_id if is_comment else item.pk,
-            comment_id=item.pk if is_comment else None,
-            actor_id=item.author_id,
-            created_at=item.created_at,
-        )
-        for recipient in recipients
-    ]
+    return _tell(
+        recipients,
+        kind=kind,
+        theory_id=item.theory_id if is_comment else item.pk,
+        comment_id=item.pk if is_comment else None,
+        actor_id=item.author_id,
+        created_at=item.created_at,
+    )
+
+
+def _tell(recipients, **line) -> int:
+    """The same line for each recipient (one INSERT), but to those told already: a
+    unique constraint per kind of line lets a delivery that runs again add nothing."""
+    lines = [Notification(recipient_id=recipient, **line) for recipient in recipients]
     Notification.objects.bulk_create(lines, ignore_conflicts=True)
     return len(lines)
+
+
+def deliver_decision(*, action_id: int) -> int:
+    """Tell of a moderator's decision: a verdict reaches everyone who follows or wrote
+    the theory; hiding or restoring reaches the author of what was hidden or restored.
+    The moderator hears of nothing they did. Returns how many fans it concerns."""
+    action = (
+        ModerationAction.objects.filter(pk=action_id).select_related("theory", "comment").first()
+    )
+    if action is None:
+        return 0
+    if action.kind == ModerationKind.SET_OUTCOME and action.theory is not None:
+        followers = set(
+            Follow.objects.filter(theory=action.theory).values_list("user_id", flat=True)
+        )
+        recipients = sorted(({action.theory.author_id} | followers) - {None, action.moderator_id})
+        told = 0
+        for batch in batched(recipients, FANOUT_BATCH):
+            told += _tell(
+                batch,
+                kind=NotificationKind.VERDICT,
+                theory_id=action.theory_id,
+                action_id=action.pk,
+                created_at=action.created_at,
+            )
+        return told
+    item = action.theory or action.comment
+    if action.kind not in (ModerationKind.HIDE, ModerationKind.RESTORE) or item is None:
+        return 0
+    if item.author_id in (None, action.moderator_id):
+        return 0
+    return _tell(
+        [item.author_id],
+        kind=NotificationKind.MODERATION,
+        theory_id=action.theory_id or action.comment.theory_id,
+        comment_id=action.comment_id,
+        action_id=action.pk,
+        change=NewsChange.HIDDEN if action.kind == ModerationKind.HIDE else NewsChange.RESTORED,
+        created_at=action.created_at,
+    )
+
+
+def announce_season_change(*, season: Season, change: str) -> None:
+    """An editor changed a season's release date or status, or added a fact to it: its
+    followers hear of it once the editor's transaction commits (guide.tasks)."""
+    season_changed.send(sender=Season, season=season, change=change, at=timezone.now())
+
+
+def deliver_season_change(*, season_id: int, change: str, at: datetime) -> int:
+    """Tell each fan who follows a published season of its news; returns how many."""
+    season = Season.objects.published().filter(pk=season_id).first()
+    if season is None:
+        return 0
+    followers = (
+        SeasonFollow.objects.filter(season=season)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    told = 0
+    for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
+        told += _tell(
+            batch, kind=NotificationKind.SEASON, season_id=season.pk, change=change, created_at=at
+        )
+    return told
 
 
 @transaction.atomic

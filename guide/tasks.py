@@ -5,6 +5,8 @@ work that follows from it once the write's transaction commits, so the worker ne
 looks for a row that is not there yet. Each task calls a service and is idempotent.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.dispatch import receiver
 from django.tasks import task
@@ -32,15 +34,48 @@ def deliver_theory(theory_id: int) -> int:
 
 
 @task()
+def deliver_decision(action_id: int) -> int:
+    """Tell of a moderator's verdict or hiding (services.deliver_decision)."""
+    told = services.deliver_decision(action_id=action_id)
+    if told:
+        mail_decision.enqueue(action_id)
+    return told
+
+
+@task()
+def deliver_season_change(season_id: int, change: str, at: str) -> int:
+    """Tell a season's followers of its news (services.deliver_season_change)."""
+    told = services.deliver_season_change(
+        season_id=season_id, change=change, at=datetime.fromisoformat(at)
+    )
+    if told:
+        mail_season_change.enqueue(season_id, change, at)
+    return told
+
+
+# Mail at once whoever wants to hear of it at once (guide.mailing).
+
+
+@task()
 def mail_comment(comment_id: int) -> int:
-    """Mail at once who wants to hear of this comment at once (guide.mailing)."""
-    return mailing.mail_news(comment_id=comment_id)
+    return mailing.mail_news(mailing.about_comment(comment_id))
 
 
 @task()
 def mail_theory(theory_id: int) -> int:
-    """Mail at once who wants to hear of this new theory at once (guide.mailing)."""
-    return mailing.mail_news(theory_id=theory_id)
+    return mailing.mail_news(mailing.about_theory(theory_id))
+
+
+@task()
+def mail_decision(action_id: int) -> int:
+    return mailing.mail_news(mailing.about_decision(action_id))
+
+
+@task()
+def mail_season_change(season_id: int, change: str, at: str) -> int:
+    return mailing.mail_news(
+        mailing.about_season_change(season_id, change, datetime.fromisoformat(at))
+    )
 
 
 @receiver(services.comment_posted, dispatch_uid="guide.tasks.deliver_comment")
@@ -51,3 +86,15 @@ def _enqueue_comment_delivery(sender, comment, **kwargs) -> None:
 @receiver(services.theory_posted, dispatch_uid="guide.tasks.deliver_theory")
 def _enqueue_theory_delivery(sender, theory, **kwargs) -> None:
     transaction.on_commit(lambda: deliver_theory.enqueue(theory.pk), robust=True)
+
+
+@receiver(services.decided, dispatch_uid="guide.tasks.deliver_decision")
+def _enqueue_decision_delivery(sender, action, **kwargs) -> None:
+    transaction.on_commit(lambda: deliver_decision.enqueue(action.pk), robust=True)
+
+
+@receiver(services.season_changed, dispatch_uid="guide.tasks.deliver_season_change")
+def _enqueue_season_change_delivery(sender, season, change, at, **kwargs) -> None:
+    transaction.on_commit(
+        lambda: deliver_season_change.enqueue(season.pk, change, at.isoformat()), robust=True
+    )

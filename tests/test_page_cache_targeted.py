@@ -379,6 +379,13 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "mark_read": lambda: services.mark_read(user=fan),
             "save_item": lambda: services.save_item(user=fan, item=world["b"]),
             "unsave_item": lambda: services.unsave_item(user=fan, item=world["b"]),
+            "announce_season_change": lambda: services.announce_season_change(
+                season=world["season"], change="status"
+            ),
+            "deliver_decision": lambda: services.deliver_decision(action_id=0),
+            "deliver_season_change": lambda: services.deliver_season_change(
+                season_id=world["season"].pk, change="status", at=timezone.now()
+            ),
             "choose_mail": lambda: services.choose_mail(user=fan, choices={"reply": "off"}),
             "stop_mail": lambda: services.stop_mail(user_id=fan.pk, kinds=["comment"]),
             "claim_line": lambda: services.claim_line(line_id=0, now=timezone.now()),

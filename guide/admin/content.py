@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import FreshPagesMixin
+from guide import services
 from guide.admin.editing import (
     ExplainedDeleteRefusalMixin,
     KeepStoredImagesMixin,
@@ -23,6 +24,7 @@ from guide.models import (
     CharacterStatus,
     Episode,
     Fact,
+    NewsChange,
     Person,
     Season,
     Show,
@@ -252,6 +254,10 @@ class EpisodeInline(admin.TabularInline):
     extra = 0
 
 
+# The season's fields whose change its followers hear of.
+SEASON_NEWS = {"release_date": NewsChange.RELEASE_DATE, "status": NewsChange.STATUS}
+
+
 @admin.register(Season)
 class SeasonAdmin(ContentAdmin):
     list_display = [
@@ -278,9 +284,21 @@ class SeasonAdmin(ContentAdmin):
     ]
     inlines = [FactInline, EpisodeInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # followers hear of a new date or status (a new season has none)
+            for field, news in (
+                ("release_date", NewsChange.RELEASE_DATE),
+                ("status", NewsChange.STATUS),
+            ):
+                if field in form.changed_data:
+                    services.announce_season_change(season=obj, change=news)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         warn_about_episode_counts(request, [form.instance])
+        if any(formset.new_objects for formset in formsets if formset.model is Fact):
+            services.announce_season_change(season=form.instance, change=NewsChange.FACT)
 
 
 @admin.register(Episode)
@@ -428,3 +446,8 @@ class FactAdmin(ContentAdmin):
         (_("Timeline"), {"fields": ["milestone", "happened_on"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # the season's followers hear of a new fact
+            services.announce_season_change(season=obj.season, change=NewsChange.FACT)

@@ -37,10 +37,12 @@ from guide.models.content import (
     ShowQuerySet,
 )
 from guide.models.following import (
+    COMMENT_KINDS,
     Bookmark,
     Follow,
     MailChoice,
     MailPreference,
+    NewsChange,
     Notification,
     NotificationKind,
     SeasonFollow,
@@ -80,6 +82,8 @@ __all__ = [
     "VoteValue",
     "Vote",
     "Revision",
+    "COMMENT_KINDS",
+    "NewsChange",
     "MailChoice",
     "MailPreference",
     "SentMail",

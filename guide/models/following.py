@@ -72,6 +72,38 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("A mention of you")
     COMMENT = "comment", _("A comment on a theory you follow")
     THEORY = "theory", _("A new theory about a season you follow")
+    SEASON = "season", _("News of a season you follow")
+    VERDICT = "verdict", _("A verdict on a theory you follow")
+    MODERATION = "moderation", _("A moderator's decision on what you wrote")
+
+
+# The kinds of line that tell of a comment.
+COMMENT_KINDS = (NotificationKind.REPLY, NotificationKind.MENTION, NotificationKind.COMMENT)
+
+
+class NewsChange(models.TextChoices):
+    """What a season's news line (kind season) or a moderation line tells of."""
+
+    RELEASE_DATE = "release_date", _("its release date")
+    STATUS = "status", _("its status")
+    FACT = "fact", _("a new fact")
+    HIDDEN = "hidden", _("hidden")
+    RESTORED = "restored", _("restored")
+
+
+def _fits(kinds, *, comment=False, theory=False, season=False, action=False, changes=("",)):
+    """Lines of these kinds point at what is True, at nothing that is False, at either
+    where None, and name one of these changes."""
+    shape = Q(kind__in=kinds, change__in=changes)
+    for field, required in (
+        ("comment", comment),
+        ("theory", theory),
+        ("season", season),
+        ("action", action),
+    ):
+        if required is not None:
+            shape &= Q(**{f"{field}__isnull": not required})
+    return shape
 
 
 class Notification(ConstraintErrorsByField, models.Model):
@@ -81,19 +113,32 @@ class Notification(ConstraintErrorsByField, models.Model):
     constraint_fields = {
         "once_per_comment": "comment",
         "once_per_theory": "theory",
+        "once_per_action": "action",
+        "once_per_season_news": "season",
         "kind_valid": "kind",
-        "comment_unless_theory": "comment",
+        "fits_its_kind": "comment",
     }
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=16, choices=NotificationKind)
-    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="+")
-    # None for a new theory's line: the theory is what it tells of.
+    # None for a season's news: the season is what it tells of.
+    theory = models.ForeignKey(
+        Theory, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Set for the lines that tell of a comment, and a moderator's decision on one.
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    season = models.ForeignKey(
+        Season, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The decision a verdict or moderation line tells of (once per fan and decision).
+    action = models.ForeignKey(
+        "guide.ModerationAction", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    change = models.CharField(max_length=16, choices=NewsChange, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -116,20 +161,49 @@ class Notification(ConstraintErrorsByField, models.Model):
             # delivery that runs twice adds nothing the second time.
             models.UniqueConstraint(
                 fields=["recipient", "comment"],
+                condition=Q(kind__in=COMMENT_KINDS),
                 name="%(app_label)s_%(class)s_once_per_comment",
                 violation_error_message=_("This fan was already told of this comment."),
             ),
             models.UniqueConstraint(
                 fields=["recipient", "theory"],
-                condition=Q(comment__isnull=True),
+                condition=Q(kind=NotificationKind.THEORY),
                 name="%(app_label)s_%(class)s_once_per_theory",
                 violation_error_message=_("This fan was already told of this theory."),
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "action"],
+                condition=Q(action__isnull=False),
+                name="%(app_label)s_%(class)s_once_per_action",
+                violation_error_message=_("This fan was already told of this decision."),
+            ),
+            # A season's news is told once per change and moment it happened.
+            models.UniqueConstraint(
+                fields=["recipient", "season", "change", "created_at"],
+                condition=Q(kind=NotificationKind.SEASON),
+                name="%(app_label)s_%(class)s_once_per_season_news",
+                violation_error_message=_("This fan was already told of this news."),
+            ),
             models.CheckConstraint(
-                condition=Q(kind=NotificationKind.THEORY, comment__isnull=True)
-                | (~Q(kind=NotificationKind.THEORY) & Q(comment__isnull=False)),
-                name="%(app_label)s_%(class)s_comment_unless_theory",
-                violation_error_message=_("A line tells of a comment, or of a new theory."),
+                condition=_fits(COMMENT_KINDS, comment=True, theory=True)
+                | _fits([NotificationKind.THEORY], theory=True)
+                | _fits(
+                    [NotificationKind.SEASON],
+                    season=True,
+                    changes=[NewsChange.RELEASE_DATE, NewsChange.STATUS, NewsChange.FACT],
+                )
+                | _fits([NotificationKind.VERDICT], theory=True, action=True)
+                | _fits(
+                    [NotificationKind.MODERATION],
+                    comment=None,
+                    theory=True,
+                    action=True,
+                    changes=[NewsChange.HIDDEN, NewsChange.RESTORED],
+                ),
+                name="%(app_label)s_%(class)s_fits_its_kind",
+                violation_error_message=_(
+                    "A line tells of a comment, a new theory, a season's news or a decision."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=NotificationKind.values),
@@ -212,15 +286,19 @@ class MailChoice(models.TextChoices):
 
 
 class MailPreference(ConstraintErrorsByField, models.Model):
-    """How a fan wants to hear of each kind of news by email. A fan without a row gets
-    the defaults: replies and mentions at once, the rest in a daily digest. Mail only
-    ever goes to an address the fan confirmed (accounts.User.email)."""
+    """How a fan wants to hear of each kind of news by email, a field per kind. A fan
+    without a row gets the defaults: comments and new theories in a daily digest, the
+    rest at once. Mail only ever goes to an address the fan confirmed
+    (accounts.User.email)."""
 
     DEFAULTS = {
         NotificationKind.REPLY: MailChoice.INSTANT,
         NotificationKind.MENTION: MailChoice.INSTANT,
         NotificationKind.COMMENT: MailChoice.DAILY,
         NotificationKind.THEORY: MailChoice.DAILY,
+        NotificationKind.SEASON: MailChoice.INSTANT,
+        NotificationKind.VERDICT: MailChoice.INSTANT,
+        NotificationKind.MODERATION: MailChoice.INSTANT,
     }
     constraint_fields = {f"{kind}_valid": kind for kind in NotificationKind.values}
 
@@ -247,6 +325,24 @@ class MailPreference(ConstraintErrorsByField, models.Model):
         max_length=8,
         choices=MailChoice,
         default=DEFAULTS["theory"],
+    )
+    season = models.CharField(
+        _("A season you follow gets a date, a status or a new fact"),
+        max_length=8,
+        choices=MailChoice,
+        default=DEFAULTS["season"],
+    )
+    verdict = models.CharField(
+        _("Verdicts on theories you follow or wrote"),
+        max_length=8,
+        choices=MailChoice,
+        default=DEFAULTS["verdict"],
+    )
+    moderation = models.CharField(
+        _("Moderators' decisions on what you wrote"),
+        max_length=8,
+        choices=MailChoice,
+        default=DEFAULTS["moderation"],
     )
 
     class Meta:

@@ -65,6 +65,11 @@ SEASON_TEXT: dict[str, SeasonText] = {
     ),
     # A fan's follow of a season: no text at all.
     "guide.SeasonFollow": SeasonText(reveals={}, show_id="season.show_id"),
+    # An inbox line: codes only (its kind and what changed), never text a fan or an
+    # editor wrote; its season's news names the season and what changed, nothing more.
+    "guide.Notification": SeasonText(
+        reveals={}, spoiler_free=frozenset({"kind", "change"}), show_id="season.show_id"
+    ),
     "guide.ModerationAction": SeasonText(
         reveals={"reason": "spoiler_season"},
         # Codes and labels ("hide", "theory", "#12", "confirmed"), never quoted text.

@@ -18,6 +18,7 @@ from core import pagecache
 from core.fragments import Fragment, render_many
 from guide import news, permissions, selectors, spoilers, topics
 from guide.forms import watch_choices, watch_label
+from guide.models import COMMENT_KINDS
 from guide.textfold import fold_with_positions
 
 register = template.Library()
@@ -194,9 +195,11 @@ def _branch(comment, pieces: dict) -> SafeString:
 def inbox_summary(context, group) -> str:
     """What a group of inbox lines says (guide.news), for this reader's shield."""
     newest = group.newest
-    tagged = newest.comment.spoiler_season if newest.comment_id else None
-    shielded = newest.comment_readable and shielded_for(
-        context, tagged, group.theory.season.show_id
+    tagged = newest.comment.spoiler_season if newest.kind in COMMENT_KINDS else None
+    shielded = (
+        tagged is not None
+        and newest.comment_readable
+        and shielded_for(context, tagged, group.theory.season.show_id)
     )
     return news.describe(group, spoiler_season=tagged if shielded else None)
 

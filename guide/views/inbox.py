@@ -55,7 +55,9 @@ def inbox_open(request, pk):
         return limited
     ids = [int(value) for value in request.POST.getlist("line") if _is_id(value)]
     services.mark_read(user=request.user, notification_ids=[line.pk, *ids[:MAX_LINES]])
-    if line.comment_id is None:  # a new theory
+    if line.season_id is not None:  # a season's news
+        return redirect(line.season.get_absolute_url())
+    if line.comment_id is None:  # a new theory, or a decision on one
         return redirect(line.theory.get_absolute_url())
     if not Comment.objects.visible_to(request.user).filter(pk=line.comment_id).exists():
         # Hidden or deleted since: the discussion it was in, rather than a dead end.

@@ -443,10 +443,37 @@ def _second_line_for_one_theory():
     )
 
 
-@bad_value("guide_notification_comment_unless_theory", "comment", in_admin=False)
+@bad_value("guide_notification_fits_its_kind", "comment", in_admin=False)
 def _comment_line_without_its_comment():
     first = factories.NotificationFactory()
     return factories.NotificationFactory.build(theory=first.theory, comment=None, kind="comment")
+
+
+@bad_value("guide_notification_once_per_action", "action", in_admin=False)
+def _second_line_for_one_decision():
+    action = factories.ModerationActionFactory()
+    first = factories.NotificationFactory(
+        kind="verdict", theory=action.theory, comment=None, action=action
+    )
+    return factories.NotificationFactory.build(
+        recipient=first.recipient, kind="verdict", theory=action.theory, comment=None, action=action
+    )
+
+
+@bad_value("guide_notification_once_per_season_news", "season", in_admin=False)
+def _second_line_for_one_news():
+    first = factories.NotificationFactory(
+        kind="season", theory=None, comment=None, season=factories.SeasonFactory(), change="fact"
+    )
+    return factories.NotificationFactory.build(
+        recipient=first.recipient,
+        kind="season",
+        theory=None,
+        comment=None,
+        season=first.season,
+        change="fact",
+        created_at=first.created_at,
+    )
 
 
 @bad_value("guide_follow_once_per_fan", "theory", in_admin=False)

@@ -261,19 +261,23 @@ def test_a_fan_chooses_for_each_kind_and_bad_choices_are_shown_next_to_the_field
     assert sorted(checked) == [
         ("comment", "daily"),
         ("mention", "instant"),
+        ("moderation", "instant"),
         ("reply", "instant"),
+        ("season", "instant"),
         ("theory", "daily"),
+        ("verdict", "instant"),
     ]
+    choices = dict.fromkeys(NotificationKind.values, "instant")
     response = client.post(
         reverse("guide:mail_settings"),
-        {"reply": "daily", "mention": "often", "comment": "off", "theory": "instant"},
+        choices | {"reply": "daily", "mention": "often", "comment": "off"},
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert 'id="id_mention_error"' in response.text
     assert not MailPreference.objects.exists()
     client.post(
         reverse("guide:mail_settings"),
-        {"reply": "daily", "mention": "off", "comment": "off", "theory": "instant"},
+        choices | {"reply": "daily", "mention": "off", "comment": "off"},
     )
     choice = selectors.mail_preference(author)
     assert (choice.reply, choice.mention, choice.comment, choice.theory) == (
@@ -314,7 +318,7 @@ def test_a_digests_link_stops_every_kind(theory, author, post):
     (digest,) = to(author)
     Client().post(path_of(unsubscribe_link(digest)))
     choice = selectors.mail_preference(author)
-    assert {choice.reply, choice.mention, choice.comment, choice.theory} == {MailChoice.OFF}
+    assert {getattr(choice, kind) for kind in NotificationKind.values} == {MailChoice.OFF}
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import isolate_apps
@@ -30,9 +31,11 @@ from django.urls import get_resolver, reverse
 
 from guide import mailing, services
 from guide.models import (
+    COMMENT_KINDS,
     Bookmark,
     ModerationAction,
     ModerationKind,
+    NewsChange,
     Notification,
     NotificationKind,
     Outcome,
@@ -212,6 +215,11 @@ def world(db):
     for theory in theories:
         rows["guide.ModerationAction"].append(
             ModerationAction.objects.create(
+                moderator=moderator, kind=ModerationKind.HIDE, theory=theory, target_label="#t"
+            )
+        )
+        rows["guide.ModerationAction"].append(
+            ModerationAction.objects.create(
                 moderator=moderator,
                 kind=ModerationKind.SET_OUTCOME,
                 theory=theory,
@@ -239,6 +247,15 @@ def world(db):
     rows["guide.SeasonFollow"] = [
         SeasonFollow.objects.create(user=author, season=season) for season in seasons.values()
     ]
+    # Inbox lines of a season's news: codes, no text (season_text says so; the inbox and
+    # the mail canaries below show it).
+    rows["guide.Notification"] = [
+        Notification.objects.create(
+            recipient=author, kind=NotificationKind.SEASON, season=season, change=change
+        )
+        for season in seasons.values()
+        for change in (NewsChange.RELEASE_DATE, NewsChange.STATUS, NewsChange.FACT)
+    ]
     missing = {label for label, instances in rows.items() if not instances}
     assert not missing, f"no canary rows for {missing}: build some in this world"
     return {
@@ -248,6 +265,7 @@ def world(db):
         "theories": [*theories, plain],
         "comments": rows["guide.Comment"],
         "author": author,
+        "actions": rows["guide.ModerationAction"],
         "canaries": plant(rows),
     }
 
@@ -325,9 +343,10 @@ def reader_client(world, reader: str, level: int | None) -> Client:
                 actor_id=comment.author_id,
             )
             for comment, kind in zip(
-                world["comments"], itertools.cycle(NotificationKind.values), strict=False
+                world["comments"], itertools.cycle(COMMENT_KINDS), strict=False
             )
         )
+        Notification.objects.bulk_create(news_lines(world, fan))
         # ...and they saved every theory and comment (their Saved page shows comments).
         Bookmark.objects.bulk_create(
             [Bookmark(user=fan, theory=theory) for theory in world["theories"]]
@@ -343,6 +362,39 @@ def reader_client(world, reader: str, level: int | None) -> Client:
         )
         client.cookies[PROGRESS_COOKIE] = response.cookies[PROGRESS_COOKIE].value
     return client
+
+
+def news_lines(world, fan) -> list[Notification]:
+    """Lines of every kind that tells of no comment: each season's news, and each
+    moderator's decision in the world (verdicts, hidden comments) as if the fan followed
+    or wrote what it is about."""
+    lines = [
+        Notification(recipient=fan, kind=NotificationKind.SEASON, season=season, change=change)
+        for season in world["seasons"].values()
+        for change in (NewsChange.RELEASE_DATE, NewsChange.STATUS, NewsChange.FACT)
+    ]
+    for action in world["actions"]:
+        if action.kind == ModerationKind.SET_OUTCOME:
+            lines.append(
+                Notification(
+                    recipient=fan,
+                    kind=NotificationKind.VERDICT,
+                    theory_id=action.theory_id,
+                    action=action,
+                )
+            )
+        else:
+            lines.append(
+                Notification(
+                    recipient=fan,
+                    kind=NotificationKind.MODERATION,
+                    theory_id=action.theory_id or action.comment.theory_id,
+                    comment_id=action.comment_id,
+                    action=action,
+                    change=NewsChange.HIDDEN,
+                )
+            )
+    return lines
 
 
 def leaks(canaries, text: str, *, unless_watched: int | None) -> list[str]:
@@ -512,19 +564,12 @@ def test_the_canary_check_catches_a_leak(world):
     assert check_page([canary], canary.word, "application/atom+xml", 2)[0] == [canary.word]
 
 
-def test_no_canary_leaks_into_any_mail_at_any_watch_level(world, settings):
-    """The mail channel: each kind of line mailed at once (the first about each theory)
-    and in the digest (the rest), to fans at every watch level. A mail has no reveal,
-    so it may hold no canary of a season its reader has not watched."""
-    settings.MAIL_DAILY_LIMIT = 100
-    canaries, failures, seen = world["canaries"], [], set()
+def mails_of_every_kind(world, fan) -> list:
+    """Every kind of line for the fan (new theories: the tagged ones), each mailed at
+    once (the first about each theory; the quiet time holds the rest) or in the digest."""
     tagged = [theory for theory in world["theories"] if theory.spoiler_season]
-    for level in LEVELS:
-        fan = UserFactory(username=f"mailed_{level}")
-        if level is not NOT_ANSWERED:
-            WatchProgress.objects.create(user=fan, show=world["show"], seasons_watched=level)
-        services.choose_mail(user=fan, choices=dict.fromkeys(NotificationKind.values, "instant"))
-        lines = [
+    Notification.objects.bulk_create(
+        [
             Notification(
                 recipient=fan,
                 kind=kind,
@@ -533,26 +578,40 @@ def test_no_canary_leaks_into_any_mail_at_any_watch_level(world, settings):
                 actor_id=comment.author_id,
             )
             for comment, kind in zip(
-                world["comments"],
-                itertools.cycle(
-                    [NotificationKind.REPLY, NotificationKind.MENTION, NotificationKind.COMMENT]
-                ),
-                strict=False,
+                world["comments"], itertools.cycle(COMMENT_KINDS), strict=False
             )
-        ] + [
+        ]
+        + [
             Notification(
                 recipient=fan, kind=NotificationKind.THEORY, theory=theory, actor=theory.author
             )
             for theory in tagged
         ]
-        Notification.objects.bulk_create(lines)
-        mail.outbox.clear()
-        for comment in world["comments"]:
-            mailing.mail_news(comment_id=comment.pk)
-        for theory in tagged:
-            mailing.mail_news(theory_id=theory.pk)
-        mailing.send_digests()
-        mails = [message for message in mail.outbox if message.to == [fan.email]]
+        + news_lines(world, fan)
+    )
+    mail.outbox.clear()
+    events = [mailing.about_comment(comment.pk) for comment in world["comments"]]
+    events += [mailing.about_theory(theory.pk) for theory in tagged]
+    events += [mailing.about_decision(action.pk) for action in world["actions"]]
+    events.append(Q(recipient=fan, kind=NotificationKind.SEASON))
+    for event in events:
+        mailing.mail_news(event)
+    mailing.send_digests()
+    return [message for message in mail.outbox if message.to == [fan.email]]
+
+
+def test_no_canary_leaks_into_any_mail_at_any_watch_level(world, settings):
+    """The mail channel: every kind of line, mailed at once and in the digest, to fans
+    at every watch level. A mail has no reveal, so it may hold no canary of a season its
+    reader has not watched."""
+    settings.MAIL_DAILY_LIMIT = 100
+    canaries, failures, seen = world["canaries"], [], set()
+    for level in LEVELS:
+        fan = UserFactory(username=f"mailed_{level}")
+        if level is not NOT_ANSWERED:
+            WatchProgress.objects.create(user=fan, show=world["show"], seasons_watched=level)
+        services.choose_mail(user=fan, choices=dict.fromkeys(NotificationKind.values, "instant"))
+        mails = mails_of_every_kind(world, fan)
         assert len(mails) > 1, "mailed at once, and a digest"
         for message in mails:
             (html, _mimetype), *_ = message.alternatives

@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import get_resolver, reverse
 
-from guide.models import Comment, SeasonStatus, Theory, WatchProgress
+from guide.models import Comment, NotificationKind, SeasonStatus, Theory, WatchProgress
 from tests.factories import CommentFactory, NotificationFactory, SeasonFactory, TheoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +178,7 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
         "guide:theme": ([], {"theme": "dark"}, "settings"),
         "guide:mail_settings": (
             [],
-            {"reply": "daily", "mention": "off", "comment": "off", "theory": "off"},
+            dict.fromkeys(NotificationKind.values, "off"),
             "settings",
         ),
         "accounts:settings": (
