@@ -27,6 +27,7 @@ from guide.models import (
     CommentVote,
     Episode,
     Fact,
+    FanFollow,
     Follow,
     MailChoice,
     MailPreference,
@@ -44,6 +45,7 @@ from guide.models import (
     SeasonFollow,
     SentMail,
     Show,
+    ShowFollow,
     Theory,
     TheoryOrder,
     Vote,
@@ -849,6 +851,24 @@ def saved_items(*, user, page: str | None) -> Page:
     for bookmark in page_obj.object_list:  # their Save buttons read it
         (bookmark.theory or bookmark.comment).saved = True
     return page_obj
+
+
+def followed_shows(user, show_ids) -> set[int]:
+    """Which of these shows the fan follows."""
+    return set(
+        ShowFollow.objects.filter(user=user, show_id__in=list(show_ids)).values_list(
+            "show_id", flat=True
+        )
+    )
+
+
+def followed_fans(user, fan_ids) -> set[int]:
+    """Which of these fans the fan follows."""
+    return set(
+        FanFollow.objects.filter(user=user, fan_id__in=list(fan_ids)).values_list(
+            "fan_id", flat=True
+        )
+    )
 
 
 def followed_seasons(user, season_ids) -> set[int]:

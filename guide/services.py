@@ -19,6 +19,7 @@ from guide.models import (
     Character,
     Comment,
     CommentVote,
+    FanFollow,
     Follow,
     MailChoice,
     MailPreference,
@@ -36,6 +37,7 @@ from guide.models import (
     SeasonFollow,
     SentMail,
     Show,
+    ShowFollow,
     Theory,
     Vote,
     WatchProgress,
@@ -798,24 +800,32 @@ def deliver_comment(*, comment_id: int) -> int:
 
 
 def deliver_theory(*, theory_id: int) -> int:
-    """Put a new theory in the inbox of each fan who follows its season but its author;
-    returns how many (idempotent as deliver_comment: one line per fan and theory)."""
+    """Put a new theory in the inbox of each fan who follows its season, its show or its
+    author, once however many of them they follow, but the author's own; returns how
+    many (idempotent as deliver_comment: one line per fan and theory)."""
     theory = (
         Theory.objects.filter(pk=theory_id, withdrawn_at=None, is_hidden=False)
-        .only("pk", "season_id", "author_id", "created_at")
+        .select_related("season")
+        .only("pk", "season_id", "season__show_id", "author_id", "created_at")
         .first()
     )
     if theory is None:  # gone, withdrawn or hidden before the worker came to it
         return 0
     followers = (
         SeasonFollow.objects.filter(season_id=theory.season_id)
-        .exclude(user_id=theory.author_id)
-        .order_by("user_id")
         .values_list("user_id", flat=True)
+        .union(
+            ShowFollow.objects.filter(show_id=theory.season.show_id).values_list(
+                "user_id", flat=True
+            ),
+            FanFollow.objects.filter(fan_id=theory.author_id).values_list("user_id", flat=True),
+        )
+        .order_by("user_id")
     )
     told = 0
     for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
-        told += _tell_of(theory, batch, NotificationKind.THEORY)
+        recipients = [fan for fan in batch if fan != theory.author_id]
+        told += _tell_of(theory, recipients, NotificationKind.THEORY)
     return told
 
 
@@ -927,6 +937,37 @@ def unfollow_season(*, user, season: Season) -> None:
 def unfollow(*, user, theory) -> None:
     hold_fan(user)
     Follow.objects.filter(user=user, theory=theory).delete()
+
+
+@transaction.atomic
+def follow_show(*, user, show: Show) -> None:
+    hold_fan(user)
+    ShowFollow.objects.get_or_create(user=user, show=show)
+
+
+@transaction.atomic
+def unfollow_show(*, user, show: Show) -> None:
+    hold_fan(user)
+    ShowFollow.objects.filter(user=user, show=show).delete()
+
+
+class FollowSelfError(Exception):
+    """A fan cannot follow themselves."""
+
+
+@transaction.atomic
+def follow_fan(*, user, fan) -> None:
+    """Follow another fan's new theories (FollowSelfError for oneself)."""
+    if fan.pk == user.pk:
+        raise FollowSelfError
+    hold_fan(user)
+    FanFollow.objects.get_or_create(user=user, fan=fan)
+
+
+@transaction.atomic
+def unfollow_fan(*, user, fan) -> None:
+    hold_fan(user)
+    FanFollow.objects.filter(user=user, fan=fan).delete()
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from guide.models import (
     CommentVote,
     Episode,
     Fact,
+    FanFollow,
     Follow,
     MailPreference,
     ModerationAction,
@@ -38,6 +39,7 @@ from guide.models import (
     SeasonStatus,
     SentMail,
     Show,
+    ShowFollow,
     Theory,
     Vote,
     VoteValue,
@@ -285,3 +287,19 @@ class SentMailFactory(DjangoModelFactory):
         model = SentMail
 
     recipient = factory.SubFactory(UserFactory)
+
+
+class ShowFollowFactory(DjangoModelFactory):
+    class Meta:
+        model = ShowFollow
+
+    user = factory.SubFactory(UserFactory)
+    show = factory.SubFactory(ShowFactory)
+
+
+class FanFollowFactory(DjangoModelFactory):
+    class Meta:
+        model = FanFollow
+
+    user = factory.SubFactory(UserFactory)
+    fan = factory.SubFactory(UserFactory)

@@ -386,6 +386,10 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "deliver_season_change": lambda: services.deliver_season_change(
                 season_id=world["season"].pk, change="status", at=timezone.now()
             ),
+            "follow_show": lambda: services.follow_show(user=fan, show=world["season"].show),
+            "unfollow_show": lambda: services.unfollow_show(user=fan, show=world["season"].show),
+            "follow_fan": lambda: services.follow_fan(user=fan, fan=moderator),
+            "unfollow_fan": lambda: services.unfollow_fan(user=fan, fan=moderator),
             "choose_mail": lambda: services.choose_mail(user=fan, choices={"reply": "off"}),
             "stop_mail": lambda: services.stop_mail(user_id=fan.pk, kinds=["comment"]),
             "claim_line": lambda: services.claim_line(line_id=0, now=timezone.now()),

@@ -17,6 +17,7 @@ from guide.models import (
     Bookmark,
     Comment,
     CommentVote,
+    FanFollow,
     Follow,
     MailPreference,
     ModerationAction,
@@ -27,6 +28,7 @@ from guide.models import (
     Season,
     SeasonFollow,
     SentMail,
+    ShowFollow,
     Theory,
     Vote,
     WatchProgress,
@@ -519,3 +521,23 @@ class SentMailAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["recipient__username"]
     date_hierarchy = "sent_at"
+
+
+@admin.register(ShowFollow)
+class ShowFollowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans follow and unfollow shows on the site."""
+
+    list_display = ["user", "show", "created_at"]
+    list_select_related = ["user", "show"]
+    search_fields = ["user__username", "show__title"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(FanFollow)
+class FanFollowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans follow and unfollow each other on the site."""
+
+    list_display = ["user", "fan", "created_at"]
+    list_select_related = ["user", "fan"]
+    search_fields = ["user__username", "fan__username"]
+    date_hierarchy = "created_at"

@@ -39,6 +39,7 @@ from guide.models.content import (
 from guide.models.following import (
     COMMENT_KINDS,
     Bookmark,
+    FanFollow,
     Follow,
     MailChoice,
     MailPreference,
@@ -47,6 +48,7 @@ from guide.models.following import (
     NotificationKind,
     SeasonFollow,
     SentMail,
+    ShowFollow,
 )
 from guide.models.moderation import (
     ModerationAction,
@@ -83,6 +85,8 @@ __all__ = [
     "Vote",
     "Revision",
     "COMMENT_KINDS",
+    "FanFollow",
+    "ShowFollow",
     "NewsChange",
     "MailChoice",
     "MailPreference",

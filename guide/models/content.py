@@ -35,6 +35,15 @@ class ShowQuerySet(models.QuerySet):
         """Published shows, and unpublished ones too for staff who may preview them."""
         return self if permissions.can_preview(user) else self.published()
 
+    def with_follow_of(self, user):
+        """Annotate `followed`: whether the reader follows the show, in the same query."""
+        if user is None or not user.is_authenticated:
+            return self.annotate(followed=models.Value(False))
+        from guide.models.following import ShowFollow  # that module imports this one
+
+        follows = ShowFollow.objects.filter(show=models.OuterRef("pk"), user=user)
+        return self.annotate(followed=models.Exists(follows))
+
 
 class Show(ImageWithAltMixin, Timestamped):
     image_field_name = "poster"

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ConstraintErrorsByField
 from guide.models.community import Comment, Theory
-from guide.models.content import Season
+from guide.models.content import Season, Show
 
 
 class Follow(ConstraintErrorsByField, models.Model):
@@ -67,11 +67,72 @@ class SeasonFollow(ConstraintErrorsByField, models.Model):
         return f"{self.user} → {self.season}"
 
 
+class ShowFollow(ConstraintErrorsByField, models.Model):
+    """A fan follows a show: each new theory about any of its seasons reaches their inbox."""
+
+    constraint_fields = {"once_per_fan": "show"}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="show_follows"
+    )
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("show follow")
+        verbose_name_plural = _("show follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "show"],
+                name="%(app_label)s_%(class)s_once_per_fan",
+                violation_error_message=_("This fan already follows this show."),
+            )
+        ]
+        indexes = [models.Index(fields=["show", "user"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.show}"
+
+
+class FanFollow(ConstraintErrorsByField, models.Model):
+    """A fan follows another fan: each theory they post reaches the follower's inbox."""
+
+    constraint_fields = {"once_per_fan": "fan", "not_oneself": "fan"}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fan_follows"
+    )
+    fan = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("fan follow")
+        verbose_name_plural = _("fan follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "fan"],
+                name="%(app_label)s_%(class)s_once_per_fan",
+                violation_error_message=_("This fan already follows that fan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(user=F("fan")),
+                name="%(app_label)s_%(class)s_not_oneself",
+                violation_error_message=_("A fan cannot follow themselves."),
+            ),
+        ]
+        indexes = [models.Index(fields=["fan", "user"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.fan}"
+
+
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("A reply to your comment")
     MENTION = "mention", _("A mention of you")
     COMMENT = "comment", _("A comment on a theory you follow")
-    THEORY = "theory", _("A new theory about a season you follow")
+    THEORY = "theory", _("A new theory about a season, show or fan you follow")
     SEASON = "season", _("News of a season you follow")
     VERDICT = "verdict", _("A verdict on a theory you follow")
     MODERATION = "moderation", _("A moderator's decision on what you wrote")
@@ -321,7 +382,7 @@ class MailPreference(ConstraintErrorsByField, models.Model):
         default=DEFAULTS["comment"],
     )
     theory = models.CharField(
-        _("New theories about seasons you follow"),
+        _("New theories about seasons, shows and fans you follow"),
         max_length=8,
         choices=MailChoice,
         default=DEFAULTS["theory"],

@@ -361,6 +361,54 @@ def choose_season_follow_buttons(request, holes) -> list[str]:
     return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
 
 
+_SHOW_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_show_follow_buttons"
+_FAN_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_fan_follow_buttons"
+
+
+@register.simple_tag(takes_context=True)
+def follow_show_button(context, show):
+    """`{% follow_show_button show %}`: Follow the new theories about any season of the
+    show, or stop, for a signed-in fan (Show.with_follow_of)."""
+    return _own_mark(
+        context,
+        "includes/follow_show.html",
+        _SHOW_FOLLOW_CHOOSER,
+        show.pk,
+        lambda: bool(getattr(show, "followed", False)),
+        show=show,
+    )
+
+
+def choose_show_follow_buttons(request, holes) -> list[str]:
+    followed = selectors.followed_shows(request.user, [pk for pk, _variants in holes])
+    return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
+
+
+@register.simple_tag(takes_context=True)
+def follow_fan_button(context, fan):
+    """`{% follow_fan_button fan %}`: Follow another fan's new theories, or stop; nothing
+    on one's own profile."""
+    user = context.get("user")
+    if user is not None and user.pk == fan.pk:
+        return ""
+    return _own_mark(
+        context,
+        "includes/follow_fan.html",
+        _FAN_FOLLOW_CHOOSER,
+        fan.pk,
+        lambda: selectors.followed_fans(user, [fan.pk]) == {fan.pk},
+        fan=fan,
+    )
+
+
+def choose_fan_follow_buttons(request, holes) -> list[str]:
+    followed = selectors.followed_fans(request.user, [pk for pk, _variants in holes])
+    return [
+        "" if pk == request.user.pk else variants["yes" if pk in followed else "no"]
+        for pk, variants in holes
+    ]
+
+
 @register.simple_tag(takes_context=True)
 def follow_button(context, theory):
     """`{% follow_button theory %}`: Follow, or Unfollow, for a signed-in fan on an open

@@ -5,8 +5,9 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from core.network import client_address
 from core.throttle import check_rate
 from guide import mailing, selectors, services
 from guide.forms import MailPreferenceForm
-from guide.models import Comment, Notification, NotificationKind, Season, Theory
+from guide.models import Comment, Notification, NotificationKind, Season, Show, Theory
 
 
 @login_required
@@ -100,6 +101,52 @@ def follow_season(request, slug, number):
         off=(
             partial(services.unfollow_season, season=season),
             _("You no longer follow this season."),
+        ),
+    )
+
+
+def _show_page(request, slug) -> str:
+    return reverse("guide:show", args=[slug])
+
+
+@action(page=_show_page)
+def follow_show(request, slug):
+    """Follow (`follow=1`) or stop following the new theories about a show's seasons."""
+    show = get_object_or_404(Show.objects.previewable_by(request.user), slug=slug)
+    return _toggle(
+        request,
+        show,
+        "follow",
+        on=(
+            partial(services.follow_show, show=show),
+            _("You follow this show: new theories about any of its seasons reach your inbox."),
+        ),
+        off=(partial(services.unfollow_show, show=show), _("You no longer follow this show.")),
+    )
+
+
+def _fan_page(request, username) -> str:
+    return reverse("accounts:profile", args=[username])
+
+
+@action(page=_fan_page)
+def follow_fan(request, username):
+    """Follow (`follow=1`) or stop following another fan's new theories."""
+    fan = get_object_or_404(get_user_model(), username=username, is_active=True)
+    if fan.pk == request.user.pk:
+        raise Http404  # no button offers it
+    name = fan.public_name
+    return _toggle(
+        request,
+        fan,
+        "follow",
+        on=(
+            partial(services.follow_fan, fan=fan),
+            _("You follow %(name)s: their new theories reach your inbox.") % {"name": name},
+        ),
+        off=(
+            partial(services.unfollow_fan, fan=fan),
+            _("You no longer follow %(name)s.") % {"name": name},
         ),
     )
 

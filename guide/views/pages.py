@@ -50,7 +50,9 @@ def show_list(request):
 
 @cache_for_visitors(topics=[topics.THEORIES], fans=True)
 def show_detail(request, slug):
-    show = get_object_or_404(Show.objects.previewable_by(request.user), slug=slug)
+    show = get_object_or_404(
+        Show.objects.previewable_by(request.user).with_follow_of(request.user), slug=slug
+    )
     seasons = list(show.seasons.order_by("number"))
     characters = show.characters.select_related("actor").order_by("billing_order", "name")
     theories = (

@@ -476,6 +476,24 @@ def _second_line_for_one_news():
     )
 
 
+@bad_value("guide_showfollow_once_per_fan", "show", in_admin=False)
+def _second_show_follow():
+    first = factories.ShowFollowFactory()
+    return factories.ShowFollowFactory.build(user=first.user, show=first.show)
+
+
+@bad_value("guide_fanfollow_once_per_fan", "fan", in_admin=False)
+def _second_fan_follow():
+    first = factories.FanFollowFactory()
+    return factories.FanFollowFactory.build(user=first.user, fan=first.fan)
+
+
+@bad_value("guide_fanfollow_not_oneself", "fan", in_admin=False)
+def _following_oneself():
+    fan = factories.UserFactory()
+    return factories.FanFollowFactory.build(user=fan, fan=fan)
+
+
 @bad_value("guide_follow_once_per_fan", "theory", in_admin=False)
 def _second_follow():
     first = factories.FollowFactory()

@@ -99,6 +99,8 @@ def url_of(name: str, world) -> str:
         "guide:comment": [world["their_comment"].pk],
         "guide:follow": [theirs.pk],
         "guide:follow_season": [show.slug, season.number],
+        "guide:follow_show": [show.slug],
+        "guide:follow_fan": [world["other_fan"].username],
         "guide:save_theory": [theirs.pk],
         "guide:save_comment": [world["their_comment"].pk],
         "guide:comment_vote": [world["their_comment"].pk],

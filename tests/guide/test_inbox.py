@@ -570,3 +570,77 @@ def test_a_moderator_is_warned_of_a_spoiler_in_a_hidden_comment_they_may_still_r
     html = moderator_client.get(reverse("guide:inbox")).text
     assert "a spoiler for season 2" in html
     assert "He lives" not in html
+
+
+# Following shows and fans ------------------------------------------------------------------
+
+
+def test_a_new_theory_reaches_who_follows_its_show_or_author_once(
+    season, author, django_capture_on_commit_callbacks
+):
+    by_show, by_fan, by_all, bystander = (UserFactory() for _ in range(4))
+    services.follow_show(user=by_show, show=season.show)
+    services.follow_fan(user=by_fan, fan=author)
+    services.follow_show(user=by_all, show=season.show)
+    services.follow_fan(user=by_all, fan=author)
+    services.follow_season(user=by_all, season=season)
+    services.follow_show(user=author, show=season.show)  # nobody hears of their own
+    other_season = SeasonFactory(show=season.show, number=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        theory = services.post_theory(
+            author=author, season=other_season, title="Season two opens in a shelter", body="x"
+        )
+    told = Notification.objects.filter(theory=theory, kind=NotificationKind.THEORY)
+    assert sorted(told.values_list("recipient", flat=True)) == sorted(
+        [by_show.pk, by_fan.pk, by_all.pk]
+    )
+    assert "The Author posted a theory about" in signed_in(by_fan).get(reverse("guide:inbox")).text
+    assert not Notification.objects.filter(recipient=bystander).exists()
+
+
+def test_a_fan_follows_a_show_and_another_fan_and_stops(season, author):
+    fan = UserFactory()
+    client = signed_in(fan)
+    show_page = season.show.get_absolute_url()
+    assert "Follow new theories" in client.get(show_page).text
+    client.post(reverse("guide:follow_show", args=[season.show.slug]), {"follow": "1"})
+    assert "You follow this show" in client.get(show_page).text
+    client.post(reverse("guide:follow_show", args=[season.show.slug]), {"follow": "0"})
+    assert "Follow new theories" in client.get(show_page).text
+    assert selectors.followed_shows(fan, [season.show.pk]) == set()
+
+    profile = reverse("accounts:profile", args=[author.username])
+    assert "Follow The Author" in client.get(profile).text
+    client.post(reverse("guide:follow_fan", args=[author.username]), {"follow": "1"})
+    assert "You follow The Author’s new theories." in client.get(profile).text
+    assert selectors.followed_fans(fan, [author.pk]) == {author.pk}
+    client.post(reverse("guide:follow_fan", args=[author.username]), {"follow": "0"})
+    assert selectors.followed_fans(fan, [author.pk]) == set()
+
+
+def test_nobody_follows_themselves(author):
+    client = signed_in(author)
+    own = reverse("accounts:profile", args=[author.username])
+    assert reverse("guide:follow_fan", args=[author.username]) not in client.get(own).text
+    response = client.post(reverse("guide:follow_fan", args=[author.username]), {"follow": "1"})
+    assert response.status_code == 404
+    with pytest.raises(services.FollowSelfError):
+        services.follow_fan(user=author, fan=author)
+    assert not author.fan_follows.exists()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_on_shared_pages_each_fan_sees_their_own_show_and_fan_follow_buttons(season, author):
+    follower, other = UserFactory(), UserFactory()
+    services.follow_show(user=follower, show=season.show)
+    services.follow_fan(user=follower, fan=author)
+    for url, followed in (
+        (season.show.get_absolute_url(), "You follow this show"),
+        (reverse("accounts:profile", args=[author.username]), "You follow The Author"),
+    ):
+        assert followed not in signed_in(other).get(url).text  # stores it
+        assert followed in signed_in(follower).get(url).text
+        assert followed not in signed_in(other).get(url).text
+    # The author's own profile, shared or not, offers them nothing to follow.
+    own = signed_in(author).get(reverse("accounts:profile", args=[author.username])).text
+    assert "Follow The Author" not in own

@@ -92,6 +92,8 @@ NOT_READER_PAGES = {
     "unsubscribe",  # a mail's link: names a kind of mail, no text of any season
     "follow",
     "follow_season",
+    "follow_show",
+    "follow_fan",
     "save_theory",
     "save_comment",
     "comment_vote",

@@ -169,6 +169,8 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
         "guide:report_comment": ([other_comment.pk], {"reason": "spam"}, "report"),
         "guide:follow": ([other_theory.pk], {"follow": "1"}, "follow"),
         "guide:follow_season": ([season.show.slug, season.number], {"follow": "1"}, "follow"),
+        "guide:follow_show": ([season.show.slug], {"follow": "1"}, "follow"),
+        "guide:follow_fan": ([other_theory.author.username], {"follow": "1"}, "follow"),
         "guide:save_theory": ([other_theory.pk], {"save": "1"}, "follow"),
         "guide:save_comment": ([other_comment.pk], {"save": "1"}, "follow"),
         "guide:comment_vote": ([other_comment.pk], {"value": 1}, "vote"),

@@ -77,6 +77,8 @@ def one_of_each(*, with_images: bool = False) -> dict:
         factories.CommentVoteFactory(comment=comment),
         factories.NotificationFactory(comment=comment),
         factories.MailPreferenceFactory(),
+        factories.ShowFollowFactory(show=character.show),
+        factories.FanFollowFactory(fan=theory.author),
         factories.SentMailFactory(),
         DBTaskResult.objects.create(
             args_kwargs={"args": [comment.pk], "kwargs": {}},
