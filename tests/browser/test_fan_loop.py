@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from guide import demo, services
-from guide.models import Season
+from guide.models import NewsChange, Notification, NotificationKind, Season
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 
@@ -129,3 +129,39 @@ def test_a_fan_chooses_their_mail_and_unsubscribes_from_a_mail_without_signing_i
     )
     reader.refresh_from_db()
     assert reader.mail_preference.reply == "off"
+
+
+def test_the_inbox_tells_of_every_kind_of_news_on_a_phone_in_korean(
+    new_context, site, screenshots_dir, django_capture_on_commit_callbacks
+):
+    season = Season.objects.get(show__slug=demo.SHOW_SLUG, number=2)
+    reader = UserFactory(username="inbox_reader")
+    moderator = UserFactory(username="inbox_mod", is_staff=True, groups=["Moderators"])
+    services.follow_season(user=reader, season=season)
+    services.follow_show(user=reader, show=season.show)
+    theory = services.post_theory(author=reader, season=season, title="The army knew", body="x")
+    asked = services.post_comment(author=reader, theory=theory, body="Who signed it?")
+    other = UserFactory(username="inbox_other", display_name="Jun")
+    services.post_comment(author=other, theory=theory, body="@inbox_reader the mayor", parent=asked)
+    services.post_comment(author=other, theory=theory, body="And the army, @inbox_reader.")
+    services.post_comment(author=other, theory=theory, body="The radio logs say so.")
+    services.post_theory(author=other, season=season, title="The cure is a lie", body="y")
+    services.set_hidden(moderator=moderator, item=asked, hidden=True, reason="off topic")
+    for change in NewsChange.RELEASE_DATE, NewsChange.STATUS, NewsChange.FACT:
+        services.announce_season_change(season=season, change=change)
+    kinds = set(Notification.objects.filter(recipient=reader).values_list("kind", flat=True))
+    assert kinds == set(NotificationKind.values) - {"verdict"}  # the season has not aired
+
+    page = new_context(color_scheme="dark", viewport={"width": 360, "height": 740}).new_page()
+    log_in(page, "inbox_reader", PASSWORD)
+    page.goto(reverse("guide:inbox"))
+    switch = page.locator("form.language")  # the footer's language switch, as a fan uses it
+    switch.get_by_label("Language").select_option("ko")
+    with page.expect_navigation():
+        switch.get_by_role("button").click()
+    expect(page.get_by_role("heading", name="알림함")).to_be_visible()
+    lines = page.locator("li.inbox-line")
+    expect(lines).to_have_count(len(NotificationKind.values) + 1)  # news of 3 kinds, 1 kind less
+    page.screenshot(path=screenshots_dir / "inbox-every-kind-phone-ko-dark.png", full_page=True)
+    assert Axe().run(page).violations_count == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
