@@ -437,6 +437,7 @@ def edit_comment(*, comment: Comment, body: str, spoiler_season: int | None = No
     comment.spoiler_season = spoiler_season
     comment.edited_at = now
     comment.save(update_fields=["body", "body_html", "spoiler_season", "edited_at"])
+    comment_edited.send(sender=Comment, comment=comment)
     return comment
 
 
@@ -756,6 +757,7 @@ def save_progress(*, user, show: Show, seasons_watched: int) -> None:
 # What a write announces; guide.tasks enqueues the work that follows from it.
 comment_posted = Signal()  # with `comment`, inside the comment's transaction
 theory_posted = Signal()  # with `theory`, inside the theory's transaction
+comment_edited = Signal()  # with `comment`, inside the edit's transaction
 decided = Signal()  # with a moderator's `action` (a verdict, hiding, restoring)
 season_changed = Signal()  # with `season`, `change` (a NewsChange) and `at`
 
@@ -784,8 +786,7 @@ def deliver_comment(*, comment_id: int) -> int:
     answered = comment.parent.author_id if comment.parent is not None else None
     if answered is not None and answered != comment.author_id:
         concerned += _tell_of(comment, [answered], NotificationKind.REPLY)
-    mentioned = {fan.pk for fan in mentioned_fans(comment.body).values()}
-    mentioned -= {comment.author_id, answered}
+    mentioned = _mentioned_besides(comment, answered)
     concerned += _tell_of(comment, sorted(mentioned), NotificationKind.MENTION)
     told = {comment.author_id, answered, *mentioned} - {None}
     followers = (
@@ -797,6 +798,29 @@ def deliver_comment(*, comment_id: int) -> int:
     for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
         concerned += _tell_of(comment, batch, NotificationKind.COMMENT)
     return concerned
+
+
+def deliver_mentions(*, comment_id: int) -> int:
+    """After an edit: tell the fans it now mentions who were not told of the comment
+    yet (one line per fan and comment, so nobody hears twice); returns how many."""
+    comment = (
+        Comment.objects.filter(pk=comment_id, deleted_at=None)
+        .select_related("parent")
+        .only("pk", "theory_id", "author_id", "body", "created_at", "parent__author_id")
+        .first()
+    )
+    if comment is None:
+        return 0
+    answered = comment.parent.author_id if comment.parent is not None else None
+    return _tell_of(
+        comment, sorted(_mentioned_besides(comment, answered)), NotificationKind.MENTION
+    )
+
+
+def _mentioned_besides(comment: Comment, answered: int | None) -> set[int]:
+    """The fans a comment mentions, but its author and the fan it answers."""
+    mentioned = {fan.pk for fan in mentioned_fans(comment.body).values()}
+    return mentioned - {comment.author_id, answered}
 
 
 def deliver_theory(*, theory_id: int) -> int:

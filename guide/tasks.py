@@ -25,6 +25,15 @@ def deliver_comment(comment_id: int) -> int:
 
 
 @task()
+def deliver_mentions(comment_id: int) -> int:
+    """Tell the fans an edited comment newly mentions (services.deliver_mentions)."""
+    told = services.deliver_mentions(comment_id=comment_id)
+    if told:
+        mail_comment.enqueue(comment_id)
+    return told
+
+
+@task()
 def deliver_theory(theory_id: int) -> int:
     """Tell the fans who follow a new theory's season (services.deliver_theory)."""
     told = services.deliver_theory(theory_id=theory_id)
@@ -81,6 +90,11 @@ def mail_season_change(season_id: int, change: str, at: str) -> int:
 @receiver(services.comment_posted, dispatch_uid="guide.tasks.deliver_comment")
 def _enqueue_comment_delivery(sender, comment, **kwargs) -> None:
     transaction.on_commit(lambda: deliver_comment.enqueue(comment.pk), robust=True)
+
+
+@receiver(services.comment_edited, dispatch_uid="guide.tasks.deliver_mentions")
+def _enqueue_mention_delivery(sender, comment, **kwargs) -> None:
+    transaction.on_commit(lambda: deliver_mentions.enqueue(comment.pk), robust=True)
 
 
 @receiver(services.theory_posted, dispatch_uid="guide.tasks.deliver_theory")

@@ -382,6 +382,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "announce_season_change": lambda: services.announce_season_change(
                 season=world["season"], change="status"
             ),
+            "deliver_mentions": lambda: services.deliver_mentions(comment_id=comment.pk),
             "deliver_decision": lambda: services.deliver_decision(action_id=0),
             "deliver_season_change": lambda: services.deliver_season_change(
                 season_id=world["season"].pk, change="status", at=timezone.now()

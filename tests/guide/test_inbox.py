@@ -385,6 +385,23 @@ def test_an_edit_links_the_mentions_it_adds(theory, author):
     assert 'href="/u/late_friend/"' in comment.body_html
 
 
+def test_a_mention_added_by_an_edit_tells_that_fan_once_and_nobody_else_again(
+    theory, author, django_capture_on_commit_callbacks
+):
+    late, early = UserFactory(username="late_friend"), UserFactory(username="early_friend")
+    comment = post(
+        theory, UserFactory(), "Hm, @early_friend", capture=django_capture_on_commit_callbacks
+    )
+    before = set(Notification.objects.values_list("recipient", "kind"))
+    for body in ("Hm, @early_friend and @late_friend?", "Hm, @late_friend!"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.edit_comment(comment=comment, body=body)
+    after = set(Notification.objects.values_list("recipient", "kind"))
+    assert after - before == {(late.pk, NotificationKind.MENTION)}
+    assert (early.pk, NotificationKind.MENTION) in before
+    assert (author.pk, NotificationKind.COMMENT) in before
+
+
 def test_a_deactivated_fan_is_no_mention(theory):
     UserFactory(username="gone_quiet", is_active=False)
     comment = services.post_comment(author=UserFactory(), theory=theory, body="@gone_quiet?")
