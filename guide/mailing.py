@@ -91,9 +91,10 @@ def mail_news(about: Q) -> int:
     for line in lines:
         if not services.claim_line(line_id=line.pk, now=now):
             continue
-        # Mailable lines are about what everyone may read (selectors._mailable), or
-        # about the recipient's own writing.
-        line.comment_readable = line.theory_readable = True
+        # Mailable lines are about what everyone may read (selectors._mailable), but a
+        # decision on the recipient's own writing, whatever became of its theory.
+        line.comment_readable = True
+        line.theory_readable = line.theory is None or not line.theory.is_hidden
         group = selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
         if _send_news(line.recipient, group, watched.get(line.recipient_id)):
             services.record_mail(recipient_id=line.recipient_id, digest=False, lines=1, now=now)
@@ -113,7 +114,8 @@ def send_digests() -> int:
     now = timezone.now()
     limits = {"now": now, "daily_limit": settings.MAIL_DAILY_LIMIT, "every": DIGEST_EVERY}
     sent = 0
-    for user_id in selectors.digest_recipients(**limits).iterator():
+    # Read whole before the loop claims lines: the loop updates the table it reads.
+    for user_id in list(selectors.digest_recipients(**limits)):
         claimed = services.claim_lines(selectors.digestible_lines(user_id, **limits), now=now)
         if not claimed:
             continue

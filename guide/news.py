@@ -17,14 +17,16 @@ def describe(group, *, spoiler_season: int | None) -> str:
     if group.kind == NotificationKind.SEASON:
         return _season_news(newest.season, newest.change, count)
     theory = group.theory
-    if group.kind == NotificationKind.MODERATION:  # about the reader's own writing
-        return _decision(newest, f"“{theory.headline}”")
+    if group.kind == NotificationKind.MODERATION and newest.comment_id is None:
+        return _decision(newest, f"“{theory.headline}”")  # the reader's own theory
     if not newest.theory_readable:
         where = _("a theory that is no longer shown")
     elif theory.is_withdrawn:
         where = _("a withdrawn theory")
     else:
         where = f"“{theory.headline}”"
+    if group.kind == NotificationKind.MODERATION:  # the reader's comment on it
+        return _decision(newest, where)
     if group.kind == NotificationKind.VERDICT:
         # Not the verdict itself: whether a prediction came true gives its season away.
         return _("A theory you follow was settled: %(where)s") % {"where": where}

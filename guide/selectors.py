@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from guide import ranking
 from guide.models import (
+    COMMENT_KINDS,
     Bookmark,
     Character,
     CharacterStatus,
@@ -711,12 +712,21 @@ def _mailable(now: datetime, daily_limit: int) -> QuerySet:
     )
 
 
+# The kinds that come in bursts: after a mail at once about a theory, more of them about it
+# wait for the digest for the quiet time. A season's news and decisions are rare; each goes.
+BURSTY_KINDS = (*COMMENT_KINDS, NotificationKind.THEORY)
+
+
 def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notification]:
     """The lines `about` one event to mail at once: to fans who chose that for their
-    kind, under their daily limit, and not mailed about the same theory in the last
-    `quiet` (a burst of replies waits for the digest instead)."""
+    kind, under their daily limit, and, for the kinds that come in bursts, not mailed at
+    once about the same theory in the last `quiet` (the digest takes the rest)."""
     recently = Notification.objects.filter(
-        recipient=OuterRef("recipient"), theory=OuterRef("theory"), mailed_at__gt=now - quiet
+        recipient=OuterRef("recipient"),
+        theory=OuterRef("theory"),
+        kind__in=BURSTY_KINDS,
+        digested=False,
+        mailed_at__gt=now - quiet,
     )
     wanted = Q(pk__in=[])
     for kind in NotificationKind.values:
@@ -724,7 +734,8 @@ def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notificatio
     return list(
         _mailable(now, daily_limit)
         .filter(about, wanted)
-        .exclude(Exists(recently))
+        .alias(held=Exists(recently))
+        .exclude(kind__in=BURSTY_KINDS, held=True)
         .select_related("recipient", "actor", "theory__season__show", "comment", "season__show")
         .order_by("recipient_id")
     )

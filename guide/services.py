@@ -884,7 +884,9 @@ def deliver_decision(*, action_id: int) -> int:
     )
     if action is None:
         return 0
-    if action.kind == ModerationKind.SET_OUTCOME and action.theory is not None:
+    if action.kind == ModerationKind.SET_OUTCOME:
+        if action.theory is None or action.detail == Outcome.OPEN:  # reopened: no news
+            return 0
         followers = set(
             Follow.objects.filter(theory=action.theory).values_list("user_id", flat=True)
         )
@@ -1037,7 +1039,7 @@ def claim_line(*, line_id: int, now: datetime) -> bool:
 def claim_lines(lines, *, now: datetime) -> int:
     """Claim these lines (a queryset) for a digest: how many this call claimed."""
     return Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
-        mailed_at=now
+        mailed_at=now, digested=True
     )
 
 
@@ -1045,7 +1047,7 @@ def release_lines(*, recipient_id: int, claimed_at: datetime) -> None:
     """Give back the lines a mail that could not go had claimed: the next digest takes
     them."""
     Notification.objects.filter(recipient_id=recipient_id, mailed_at=claimed_at).update(
-        mailed_at=None
+        mailed_at=None, digested=False
     )
 
 

@@ -213,6 +213,10 @@ class ShowAdmin(ContentAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         warn_about_episode_counts(request, form.instance.seasons.all())
+        for formset in formsets:  # the show's season rows edit dates and statuses too
+            if formset.model is Season:
+                for season, changed in formset.changed_objects:
+                    announce_season_news(season, changed)
 
     @admin.display(description=_("seasons"), ordering="season_count")
     def season_count(self, obj):
@@ -258,6 +262,13 @@ class EpisodeInline(admin.TabularInline):
 SEASON_NEWS = {"release_date": NewsChange.RELEASE_DATE, "status": NewsChange.STATUS}
 
 
+def announce_season_news(season, changed_fields) -> None:
+    """Tell the season's followers of a new date or status, whichever page saved it."""
+    for field, news in SEASON_NEWS.items():
+        if field in changed_fields:
+            services.announce_season_change(season=season, change=news)
+
+
 @admin.register(Season)
 class SeasonAdmin(ContentAdmin):
     list_display = [
@@ -286,13 +297,8 @@ class SeasonAdmin(ContentAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change:  # followers hear of a new date or status (a new season has none)
-            for field, news in (
-                ("release_date", NewsChange.RELEASE_DATE),
-                ("status", NewsChange.STATUS),
-            ):
-                if field in form.changed_data:
-                    services.announce_season_change(season=obj, change=news)
+        if change:  # a new season has no followers yet
+            announce_season_news(obj, form.changed_data)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

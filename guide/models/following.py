@@ -212,6 +212,7 @@ class Notification(ConstraintErrorsByField, models.Model):
     # When a mail told of it (or was about to: a line is claimed before its mail goes,
     # so a retried task mails nothing twice). None: not mailed, and it may still be.
     mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    digested = models.BooleanField(default=False, editable=False)  # mailed in a digest
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -260,7 +260,7 @@ def mail_settings(request):
 
 
 @csrf_exempt  # the link's signed token is the credential; mail clients post without one
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """A mail's unsubscribe link: GET asks to confirm, POST stops that kind of mail
     (or all of it, from a digest). Mail clients POST `List-Unsubscribe=One-Click`

@@ -152,6 +152,14 @@ def test_a_burst_of_replies_mails_once_and_the_digest_takes_the_rest(theory, aut
     assert "4 replies to your comments" in digest.body
 
 
+def test_a_digest_holds_back_no_reply_that_comes_after_it(theory, author, post):
+    said = post(theory, author, "Thoughts?")
+    post(theory, UserFactory(), "A comment for the digest")
+    assert mailing.send_digests() == 1
+    post(theory, UserFactory(display_name="Rita"), "An answer", parent=said)
+    assert to(author)[-1].subject == "Rita replied to your comment on “The cure is in the school”"
+
+
 def test_no_fan_gets_more_mails_a_day_than_the_limit(season, post, settings):
     settings.MAIL_DAILY_LIMIT = 3
     ji = UserFactory(username="ji")
@@ -299,6 +307,7 @@ def test_one_click_unsubscribe_works_without_signing_in(theory, author, post):
     (message,) = to(author)
     link = path_of(unsubscribe_link(message))
     visitor = Client(enforce_csrf_checks=True)
+    assert visitor.head(link).status_code == HTTPStatus.OK
     asked = visitor.get(link)
     assert asked.status_code == HTTPStatus.OK
     assert "Stop email about “A reply to your comment”?" in asked.text

@@ -99,10 +99,11 @@ def test_hiding_and_restoring_a_comment_tell_its_author(
     assert "A moderator hid your comment on “The lab made the virus”" in html
     assert "A moderator restored your comment on “The lab made the virus”" in html
     assert "rude" not in html
-    subjects = [message.subject for message in mails_to(writer)]
-    # The first mail goes at once, while the comment is hidden; the quiet time holds the
-    # second (about the same theory) for the digest.
-    assert subjects == ["A moderator hid your comment on “The lab made the virus”"]
+    # Decisions come seldom: each goes at once, without the quiet time of replies.
+    assert [message.subject for message in mails_to(writer)] == [
+        "A moderator hid your comment on “The lab made the virus”",
+        "A moderator restored your comment on “The lab made the virus”",
+    ]
     assert not Notification.objects.filter(recipient=moderator).exists()
 
 
@@ -183,3 +184,46 @@ def test_news_of_an_unpublished_show_tells_nobody(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         services.announce_season_change(season=season, change=NewsChange.STATUS)
     assert not Notification.objects.exists()
+
+
+def test_a_decision_on_a_comment_does_not_name_a_theory_its_writer_may_no_longer_read(
+    aired, moderator, django_capture_on_commit_callbacks
+):
+    writer = UserFactory()
+    theory = TheoryFactory(season=aired, title="A title that is gone")
+    comment = CommentFactory(theory=theory, author=writer)
+    services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spam")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_hidden(moderator=moderator, item=comment, hidden=True, reason="spam")
+    html = inbox_of(writer)
+    assert "A moderator hid your comment on a theory that is no longer shown" in html
+    assert "A title that is gone" not in html
+    (message,) = mails_to(writer)
+    assert "A title that is gone" not in message.subject + message.body
+
+
+def test_reopening_a_theory_is_no_news(aired, moderator, django_capture_on_commit_callbacks):
+    theory = TheoryFactory(season=aired, outcome=Outcome.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_outcome(moderator=moderator, theory=theory, outcome=Outcome.OPEN)
+    assert not Notification.objects.exists()
+
+
+def test_a_season_edited_from_its_shows_page_is_news_too(
+    superuser_client, django_capture_on_commit_callbacks
+):
+    season = SeasonFactory(number=2, status=SeasonStatus.ANNOUNCED, release_date=None)
+    follower = UserFactory()
+    services.follow_season(user=follower, season=season)
+    url = admin_url(type(season.show), "change", season.show.pk)
+    data = change_form_fields(superuser_client.get(url))
+    row = next(
+        name.removesuffix("-id")
+        for name, values in data.items()
+        if name.startswith("seasons-") and name.endswith("-id") and values == [str(season.pk)]
+    )
+    data[f"{row}-status"] = [SeasonStatus.COMING_SOON]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert f"{season} is now: Coming soon" in inbox_of(follower)
