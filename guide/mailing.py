@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -88,20 +88,26 @@ def mail_news(about: Q) -> int:
         return 0
     watched = selectors.watched_seasons({line.recipient_id for line in lines}, _show_id(lines[0]))
     sent = 0
-    for line in lines:
-        if not services.claim_line(line_id=line.pk, now=now):
-            continue
-        # Mailable lines are about what everyone may read (selectors._mailable), but a
-        # decision on the recipient's own writing, whatever became of its theory.
-        line.comment_readable = True
-        line.theory_readable = line.theory is None or not line.theory.is_hidden
-        group = selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
-        if _send_news(line.recipient, group, watched.get(line.recipient_id)):
-            services.record_mail(recipient_id=line.recipient_id, digest=False, lines=1, now=now)
-            sent += 1
-        else:
-            services.release_lines(recipient_id=line.recipient_id, claimed_at=now)
+    with mailers.default as connection:  # one connection for all the mails of the event
+        for line in lines:
+            sent += _mail_line(line, watched.get(line.recipient_id), now, connection)
     return sent
+
+
+def _mail_line(line, watched: int | None, now: datetime, connection) -> int:
+    """Claim the line and mail it: 1 if a mail went."""
+    if not services.claim_line(line_id=line.pk, now=now):
+        return 0
+    # Mailable lines are about what everyone may read (selectors._mailable), but a
+    # decision on the recipient's own writing, whatever became of its theory.
+    line.comment_readable = True
+    line.theory_readable = line.theory is None or not line.theory.is_hidden
+    group = selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
+    if not _send_news(line.recipient, group, watched, connection):
+        services.release_lines(recipient_id=line.recipient_id, claimed_at=now)
+        return 0
+    services.record_mail(recipient_id=line.recipient_id, digest=False, lines=1, now=now)
+    return 1
 
 
 def _show_id(line) -> int:
@@ -115,17 +121,19 @@ def send_digests() -> int:
     limits = {"now": now, "daily_limit": settings.MAIL_DAILY_LIMIT, "every": DIGEST_EVERY}
     sent = 0
     # Read whole before the loop claims lines: the loop updates the table it reads.
-    for user_id in list(selectors.digest_recipients(**limits)):
-        claimed = services.claim_lines(selectors.digestible_lines(user_id, **limits), now=now)
-        if not claimed:
-            continue
-        fan = selectors.fan(user_id)
-        groups = selectors.digest_lines(fan, claimed_at=now)
-        if _send_digest(fan, groups, claimed):
-            services.record_mail(recipient_id=user_id, digest=True, lines=claimed, now=now)
-            sent += 1
-        else:
-            services.release_lines(recipient_id=user_id, claimed_at=now)
+    recipients = list(selectors.digest_recipients(**limits))
+    with mailers.default as connection:
+        for user_id in recipients:
+            claimed = services.claim_lines(selectors.digestible_lines(user_id, **limits), now=now)
+            if not claimed:
+                continue
+            fan = selectors.fan(user_id)
+            groups = selectors.digest_lines(fan, claimed_at=now)
+            if _send_digest(fan, groups, claimed, connection):
+                services.record_mail(recipient_id=user_id, digest=True, lines=claimed, now=now)
+                sent += 1
+            else:
+                services.release_lines(recipient_id=user_id, claimed_at=now)
     return sent
 
 
@@ -163,7 +171,7 @@ def _quote(line) -> str:
     return Truncator(" ".join(text.split())).chars(QUOTE_CHARS)
 
 
-def _send_news(fan, group, watched: int | None) -> bool:
+def _send_news(fan, group, watched: int | None, connection) -> bool:
     spoils = _spoils(group, watched)
     with translation.override(settings.LANGUAGE_CODE):
         summary = news.describe(group, spoiler_season=spoils)
@@ -175,10 +183,10 @@ def _send_news(fan, group, watched: int | None) -> bool:
             "link": _link(group),
             "kind": NotificationKind(group.kind).label,
         }
-        return _send(fan, "news", summary, context, kind=group.kind)
+        return _send(fan, "news", summary, context, kind=group.kind, connection=connection)
 
 
-def _send_digest(fan, groups, count: int) -> bool:
+def _send_digest(fan, groups, count: int, connection) -> bool:
     progress = selectors.progress_of(fan)
     with translation.override(settings.LANGUAGE_CODE):
         items = [
@@ -201,10 +209,10 @@ def _send_digest(fan, groups, count: int) -> bool:
             "count": count,
             "more": count - sum(len(group.lines) for group in groups),
         }
-        return _send(fan, "digest", subject, context, kind=ALL_KINDS)
+        return _send(fan, "digest", subject, context, kind=ALL_KINDS, connection=connection)
 
 
-def _send(fan, name: str, subject: str, context: dict, *, kind: str) -> bool:
+def _send(fan, name: str, subject: str, context: dict, *, kind: str, connection) -> bool:
     unsubscribe = absolute_url(reverse("guide:unsubscribe", args=[unsubscribe_token(fan.pk, kind)]))
     context = {
         **context,
@@ -219,6 +227,7 @@ def _send(fan, name: str, subject: str, context: dict, *, kind: str) -> bool:
         subject=" ".join(subject.split()),
         body=render_to_string(f"guide/email/{name}.txt", context),
         to=[fan.email],
+        connection=connection,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

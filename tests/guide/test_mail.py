@@ -376,8 +376,10 @@ def test_the_digest_command_sends_the_digests(theory, author, post):
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.sessions = set()  # one per connection
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.sessions.add(id(session))
         self.messages.append(
             (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.SMTP))
         )
@@ -421,3 +423,13 @@ def test_a_mail_reaches_a_real_smtp_server_with_both_parts_and_its_headers(
     assert "Under the gym" in parts["text/plain"]
     assert "Under the gym" in parts["text/html"]
     assert Notification.objects.get(recipient=author, kind=NotificationKind.REPLY).mailed_at
+
+
+def test_one_connection_carries_all_the_digests_of_a_run(theory, post, smtp_server):
+    followers = UserFactory.create_batch(3)
+    for fan in followers:
+        services.follow(user=fan, theory=theory)
+    post(theory, UserFactory(), "News for everyone")
+    assert mailing.send_digests() == 4  # the followers and the author
+    assert len(smtp_server.messages) == 4
+    assert len(smtp_server.sessions) == 1
