@@ -376,10 +376,11 @@ def test_the_digest_command_sends_the_digests(theory, author, post):
 class Inbox:
     def __init__(self):
         self.messages = []
-        self.sessions = set()  # one per connection
+        self.sessions = []  # kept alive, so no two share an id
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.sessions.add(id(session))
+        if all(session is not seen for seen in self.sessions):
+            self.sessions.append(session)
         self.messages.append(
             (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.SMTP))
         )
