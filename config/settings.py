@@ -136,6 +136,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# TASKS_BACKEND=django_tasks_rq.RQBackend keeps them in Redis (RQ_URL) instead, for
+# `manage.py rqworker default` to run: as many workers, on as many hosts, as needed.
+RQ_QUEUES = {"default": {"URL": env.str("RQ_URL", default="redis://127.0.0.1:6379/2")}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS.append("django_rq")
 
 # Mail through Django 6.1's MAILERS, from EMAIL_URL (console by default).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
