@@ -437,7 +437,6 @@ def comment_history(*, pk: int, user, page: str | None) -> History:
     theory = get_object_or_404(
         Theory.objects.visible_to(user).select_related("season__show"), pk=comment.theory_id
     )
-    comment.theory = theory
     return _history(comment, theory, comment.revisions.all(), page)
 
 

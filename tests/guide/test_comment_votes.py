@@ -122,10 +122,16 @@ def test_top_orders_the_discussion_by_score(comment):
 
 def test_a_deleted_account_takes_its_comment_votes_and_their_counts(comment):
     fan = UserFactory()
+    other = services.post_comment(author=UserFactory(), theory=comment.theory, body="Other")
+    for value in (1, 1, 1, -1):  # other fans' votes stay, and so do their counts
+        services.cast_comment_vote(user=UserFactory(), comment=comment, value=value)
+    services.cast_comment_vote(user=UserFactory(), comment=other, value=-1)
     services.cast_comment_vote(user=fan, comment=comment, value=1)
+    services.cast_comment_vote(user=fan, comment=other, value=-1)
     services.remove_votes_of(user=fan)
-    assert counts(comment) == (0, 0, 0)
-    assert rows(comment) == (0, 0)
+    assert counts(comment) == (3, 1, 2)
+    assert rows(comment) == (3, 1)
+    assert counts(other) == (0, 1, -1)
 
 
 @pytest.mark.django_db(transaction=True)

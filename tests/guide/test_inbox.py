@@ -182,6 +182,21 @@ def test_the_inbox_groups_lines_by_theory_and_kind(
     assert "3 unread" in html
 
 
+def test_comments_on_two_theories_of_one_season_are_two_groups(
+    theory, author, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    with capture(execute=True):
+        second = services.post_theory(
+            author=author, season=theory.season, title="The principal knew", body="x"
+        )
+    post(theory, UserFactory(display_name="Ana"), capture=capture)
+    post(second, UserFactory(display_name="Bo"), capture=capture)
+    html = signed_in(author).get(reverse("guide:inbox")).text
+    assert "Ana commented on “The cure is in the school”" in html
+    assert "Bo commented on “The principal knew”" in html
+
+
 def test_opening_a_group_marks_it_read_and_shows_the_comment(
     theory, author, django_capture_on_commit_callbacks
 ):
@@ -515,12 +530,53 @@ def test_a_fan_follows_a_season_from_its_guide(season):
     client.post(
         reverse("guide:follow_season", args=[season.show.slug, season.number]), {"follow": "1"}
     )
-    assert "You follow this season" in client.get(url).text
+    client.get(url)  # shows the message "You follow this season: …" once
+    assert "You follow this season’s new theories." in client.get(url).text.replace("'", "’")
     assert ">Follow new theories</button>" in signed_in(UserFactory()).get(url).text
     client.post(
         reverse("guide:follow_season", args=[season.show.slug, season.number]), {"follow": "0"}
     )
     assert ">Follow new theories</button>" in client.get(url).text
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_on_a_shared_season_guide_each_fan_sees_their_own_follow_button(season):
+    follower, other = UserFactory(), UserFactory()
+    services.follow_season(user=follower, season=season)
+    services.follow_season(user=other, season=SeasonFactory(show=season.show, number=2))
+    url = season.get_absolute_url()
+    following = "You follow this season’s new theories."
+    assert following not in signed_in(other).get(url).text.replace("'", "’")  # stores it
+    assert following in signed_in(follower).get(url).text.replace("'", "’")
+    assert following not in signed_in(other).get(url).text.replace("'", "’")
+
+
+def test_new_theories_of_a_season_reach_its_followers_in_a_few_statements(
+    season, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "FANOUT_BATCH", 2)
+    followers = UserFactory.create_batch(3)
+    for fan in followers:
+        services.follow_season(user=fan, season=season)
+    theory = TheoryFactory(season=season)
+    with CaptureQueriesContext(connection) as delivery:
+        assert services.deliver_theory(theory_id=theory.pk) == 3
+    # The theory, its followers (one union), and a statement per batch of two.
+    assert len(delivery.captured_queries) == 2 + 2
+    assert Notification.objects.filter(theory=theory).count() == 3
+
+
+@pytest.mark.parametrize("gone", ["withdrawn", "hidden"])
+def test_a_theory_gone_before_its_delivery_tells_nobody(season, gone):
+    services.follow_season(user=UserFactory(), season=season)
+    theory = TheoryFactory(season=season)
+    if gone == "withdrawn":
+        theory.withdrawn_at = theory.created_at
+    else:
+        theory.is_hidden = True
+    theory.save()
+    assert services.deliver_theory(theory_id=theory.pk) == 0
+    assert not Notification.objects.exists()
 
 
 def test_mention_suggestions_ask_one_query_however_many_fans_match(django_assert_num_queries):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from guide import services
+from guide import selectors, services
 from guide.models import Bookmark
 from tests.factories import CommentFactory, TheoryFactory, UserFactory
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
@@ -144,3 +144,17 @@ def test_a_saved_comment_on_a_withdrawn_theory_keeps_its_title_gone(theory, comm
     assert "The school was a test site" not in page
     assert "comment on a withdrawn theory" in page
     assert "<em>lab</em>" in page  # the comment stays readable, as on the theory's page
+
+
+def test_the_saved_page_pages_on_newest_first(theory, monkeypatch):
+    monkeypatch.setattr(selectors, "SAVED_PER_PAGE", 1)
+    fan = UserFactory()
+    older = TheoryFactory(season=theory.season, title="An older save")
+    services.save_item(user=fan, item=older)
+    services.save_item(user=fan, item=theory)
+    client = signed_in(fan)
+    first = client.get(reverse("guide:saved")).text
+    second = client.get(reverse("guide:saved"), {"page": 2}).text
+    assert "The school was a test site" in first
+    assert "An older save" not in first
+    assert "An older save" in second
