@@ -389,7 +389,8 @@ def follow_fan_button(context, fan):
     """`{% follow_fan_button fan %}`: Follow another fan's new theories, or stop; nothing
     on one's own profile."""
     user = context.get("user")
-    if user is not None and user.pk == fan.pk:
+    shared = pagecache.rendering_for_fans(context.get("request"))
+    if user is not None and user.pk == fan.pk and not shared:  # shared: the chooser says
         return ""
     return _own_mark(
         context,
