@@ -21,7 +21,7 @@ help:
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff, the import layers and complexity"
 	@echo "make admin  - create a superuser"
-	@echo "make bench  - load test against gunicorn on a large generated dataset"
+	@echo "make bench  - load test against gunicorn on a large generated dataset, then the fan-out"
 	@echo "make bench-fanout - replies to a theory with 1,000 followers: request time, worker rate"
 	@echo "make mutation - mutation testing of the rule and service modules (slow; not in CI)"
 
@@ -70,6 +70,7 @@ admin: install
 
 bench: install messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/fanout.py
 
 # A theory with 1,000 followers takes a burst of replies: request time and worker throughput.
 bench-fanout: install messages

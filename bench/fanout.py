@@ -7,7 +7,8 @@ Measures the two halves apart, on a database of its own (SQLite in bench/data/, 
 - the worker: `manage.py db_worker --batch` delivering every queued reply to the
   followers' inboxes (inbox lines per second of wall time, and the worker's CPU).
 
-Not part of `make bench`'s load phases yet: it runs no gunicorn and no load generator.
+`make bench` runs it after its load phases, and `make bench-fanout` alone. It runs no
+gunicorn and no load generator: the replies are posted one after another, not under load.
 """
 
 import os

@@ -132,7 +132,11 @@ def _fan_page(request, username) -> str:
 @action(page=_fan_page)
 def follow_fan(request, username):
     """Follow (`follow=1`) or stop following another fan's new theories."""
-    fan = get_object_or_404(get_user_model(), username=username, is_active=True)
+    # A fan who left may still be unfollowed; only an active one followed.
+    fans = get_user_model()._default_manager.filter(username=username)
+    if request.POST.get("follow") == "1":
+        fans = fans.filter(is_active=True)
+    fan = get_object_or_404(fans)
     if fan.pk == request.user.pk:
         raise Http404  # no button offers it
     name = fan.public_name

@@ -692,6 +692,19 @@ def test_a_fan_follows_a_show_and_another_fan_and_stops(season, author):
     assert selectors.followed_fans(fan, [author.pk]) == set()
 
 
+def test_a_fan_who_left_can_be_unfollowed_but_not_followed(author):
+    fan = UserFactory()
+    services.follow_fan(user=fan, fan=author)
+    author.is_active = False
+    author.save(update_fields=["is_active"])
+    client = signed_in(fan)
+    url = reverse("guide:follow_fan", args=[author.username])
+    assert client.post(url, {"follow": "0"}).status_code == 302
+    assert not fan.fan_follows.exists()
+    assert client.post(url, {"follow": "1"}).status_code == 404
+    assert not fan.fan_follows.exists()
+
+
 def test_nobody_follows_themselves(author):
     client = signed_in(author)
     own = reverse("accounts:profile", args=[author.username])
