@@ -51,6 +51,7 @@ urlpatterns = [
     path("comments/<int:pk>/history/", community.comment_history, name="comment_history"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("saved/", inbox.saved, name="saved"),
+    path("following/", inbox.following, name="following"),
     path("fans/names/", inbox.fan_names, name="fan_names"),
     path("inbox/read/", inbox.inbox_read, name="inbox_read"),
     path("inbox/email/", inbox.mail_settings, name="mail_settings"),

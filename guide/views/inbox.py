@@ -205,6 +205,13 @@ def saved(request):
     return render(request, "guide/saved.html", {"page_obj": page, "items": page.object_list})
 
 
+@login_required
+@require_GET
+def following(request):
+    """All the fan follows, each with its Unfollow, in one place."""
+    return render(request, "guide/following.html", {"following": selectors.following(request.user)})
+
+
 def _comment_page(request, pk) -> str:
     return reverse("guide:comment", args=[pk])
 

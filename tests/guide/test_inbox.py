@@ -731,3 +731,45 @@ def test_on_shared_pages_each_fan_sees_their_own_show_and_fan_follow_buttons(sea
     # The author's own profile, shared or not, offers them nothing to follow.
     own = signed_in(author).get(reverse("accounts:profile", args=[author.username])).text
     assert "Follow The Author" not in own
+
+
+def test_the_following_page_lists_what_the_fan_follows_and_unfollows_in_one_click(
+    season, author, theory
+):
+    fan = UserFactory()
+    services.follow(user=fan, theory=theory)
+    services.follow_season(user=fan, season=season)
+    services.follow_show(user=fan, show=season.show)
+    services.follow_fan(user=fan, fan=author)
+    client = signed_in(fan)
+    page = client.get(reverse("guide:following")).text
+    assert "The cure is in the school" in page
+    assert str(season) in page
+    assert "The Author" in page
+    assert page.count(">Unfollow</button>") == 4
+    response = client.post(
+        reverse("guide:follow_fan", args=[author.username]),
+        {"follow": "0", "next": reverse("guide:following")},
+    )
+    assert response["Location"] == reverse("guide:following")
+    assert client.get(reverse("guide:following")).text.count(">Unfollow</button>") == 3
+    # Only what the fan may still see: a hidden theory leaves the list.
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    assert "The cure is in the school" not in client.get(reverse("guide:following")).text
+
+
+def test_the_following_page_asks_as_many_queries_with_more_follows(season, author):
+    fan = UserFactory()
+    client = signed_in(fan)
+
+    def grow():
+        for i in range(20):
+            services.follow(user=fan, theory=TheoryFactory(season=season))
+            services.follow_season(user=fan, season=SeasonFactory(number=10 + i))
+            services.follow_show(user=fan, show=SeasonFactory(number=40 + i).show)
+            services.follow_fan(user=fan, fan=UserFactory())
+
+    assert_queries_do_not_grow(
+        lambda: count_queries(client, reverse("guide:following")), grow, "following page"
+    )

@@ -33,6 +33,7 @@ from guide import mailing, services
 from guide.models import (
     COMMENT_KINDS,
     Bookmark,
+    Follow,
     ModerationAction,
     ModerationKind,
     NewsChange,
@@ -85,7 +86,7 @@ NOT_ON_PUBLIC_PAGES = {
 # guide's routes that are no page a reader reads: forms of signed-in fans about their
 # own writing, POST-only actions, and the short address that redirects to the theory.
 # Pages only signed-in fans reach (a visitor is asked to log in first).
-FANS_ONLY = {"comment_reply", "inbox", "saved"}
+FANS_ONLY = {"comment_reply", "inbox", "saved", "following"}
 NOT_READER_PAGES = {
     "fan_names",  # usernames for @mention suggestions: no text of any season
     "mail_settings",  # a fan's choices of mail: no text of any season
@@ -314,6 +315,7 @@ def page_addresses(world) -> dict[str, list[str]]:
         ],
         "inbox": [reverse("guide:inbox")],
         "saved": [reverse("guide:saved")],
+        "following": [reverse("guide:following")],
         "profile": [reverse("accounts:profile", args=[world["author"].username])],
         "leaderboard": [
             reverse("guide:leaderboard"),
@@ -349,6 +351,11 @@ def reader_client(world, reader: str, level: int | None) -> Client:
             )
         )
         Notification.objects.bulk_create(news_lines(world, fan))
+        # ...they follow every theory and season (their Following page lists them)...
+        Follow.objects.bulk_create(Follow(user=fan, theory=theory) for theory in world["theories"])
+        SeasonFollow.objects.bulk_create(
+            SeasonFollow(user=fan, season=season) for season in world["seasons"].values()
+        )
         # ...and they saved every theory and comment (their Saved page shows comments).
         Bookmark.objects.bulk_create(
             [Bookmark(user=fan, theory=theory) for theory in world["theories"]]
@@ -484,6 +491,7 @@ def test_every_reader_page_type_is_rendered():
         "comment_reply",
         "inbox",
         "saved",
+        "following",
         "leaderboard",
         "moderation_log",
         "search",

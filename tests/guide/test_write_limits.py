@@ -131,7 +131,7 @@ READ_ONLY = {
     "guide:home", "guide:show_list", "guide:show", "guide:season", "guide:character",
     "guide:theory_list", "guide:theory", "guide:theory_short", "guide:leaderboard",
     "guide:moderation_log", "guide:theory_history", "guide:comment", "guide:comment_history",
-    "guide:inbox", "guide:saved", "guide:fan_names", "guide:search",
+    "guide:inbox", "guide:saved", "guide:following", "guide:fan_names", "guide:search",
     "guide:feed_theories",
     "guide:feed_show_theories", "guide:feed_season_theories", "guide:feed_season_facts",
     "accounts:profile", "accounts:password_change_done", "accounts:password_reset_done",
