@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -173,7 +174,7 @@ def _quote(line) -> str:
 
 def _send_news(fan, group, watched: int | None, connection) -> bool:
     spoils = _spoils(group, watched)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_language_of(fan)):
         summary = news.describe(group, spoiler_season=spoils)
         context = {
             "fan": fan,
@@ -188,7 +189,7 @@ def _send_news(fan, group, watched: int | None, connection) -> bool:
 
 def _send_digest(fan, groups, count: int, connection) -> bool:
     progress = selectors.progress_of(fan)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_language_of(fan)):
         items = [
             {
                 "summary": news.describe(
@@ -212,6 +213,14 @@ def _send_digest(fan, groups, count: int, connection) -> bool:
         return _send(fan, "digest", subject, context, kind=ALL_KINDS, connection=connection)
 
 
+def _language_of(fan) -> str:
+    """The language the fan chose their mail in, or the site's."""
+    try:
+        return fan.mail_preference.mail_language()
+    except ObjectDoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
 def _send(fan, name: str, subject: str, context: dict, *, kind: str, connection) -> bool:
     unsubscribe = absolute_url(reverse("guide:unsubscribe", args=[unsubscribe_token(fan.pk, kind)]))
     context = {
@@ -220,6 +229,7 @@ def _send(fan, name: str, subject: str, context: dict, *, kind: str, connection)
         "stops": _("all email from Next Season")
         if kind == ALL_KINDS
         else _("email about “%(kind)s”") % {"kind": NotificationKind(kind).label},
+        "LANGUAGE_CODE": translation.get_language(),  # the HTML part's lang
         "inbox_url": absolute_url(reverse("guide:inbox")),
         "settings_url": absolute_url(reverse("guide:mail_settings")),
     }

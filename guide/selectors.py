@@ -744,7 +744,13 @@ def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notificatio
         .filter(pk__in=candidates)
         .alias(held=Exists(recently))
         .exclude(kind__in=BURSTY_KINDS, held=True)
-        .select_related("recipient", "actor", "theory__season__show", "comment", "season__show")
+        .select_related(
+            "recipient__mail_preference",
+            "actor",
+            "theory__season__show",
+            "comment",
+            "season__show",
+        )
         .order_by("recipient_id")
     )
 
@@ -787,8 +793,8 @@ def digestible_lines(user_id: int, *, now, daily_limit, every) -> QuerySet:
 
 
 def fan(user_id: int):
-    """A fan by id (who a digest goes to)."""
-    return get_user_model()._default_manager.get(pk=user_id)
+    """A fan by id (who a digest goes to), with their mail choices if they made any."""
+    return get_user_model()._default_manager.select_related("mail_preference").get(pk=user_id)
 
 
 def progress_of(user) -> dict[int, int]:

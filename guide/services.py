@@ -1010,10 +1010,12 @@ def mark_read(*, user, notification_ids=None) -> int:
 
 
 @transaction.atomic
-def choose_mail(*, user, choices: dict[str, str]) -> MailPreference:
-    """Save how the fan wants to hear of each kind of news by email."""
+def choose_mail(*, user, choices: dict[str, str], language: str = "") -> MailPreference:
+    """Save how the fan wants to hear of each kind of news by email, and in which of the
+    site's languages (the one they chose in, when given)."""
     hold_fan(user)
-    preference, _created = MailPreference.objects.update_or_create(user=user, defaults=choices)
+    defaults = {**choices, "language": language} if language else choices
+    preference, _created = MailPreference.objects.update_or_create(user=user, defaults=defaults)
     return preference
 
 

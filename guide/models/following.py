@@ -406,6 +406,10 @@ class MailPreference(ConstraintErrorsByField, models.Model):
         choices=MailChoice,
         default=DEFAULTS["moderation"],
     )
+    # The language the fan used when they last chose; their mail is written in it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("mail preference")
@@ -423,6 +427,9 @@ class MailPreference(ConstraintErrorsByField, models.Model):
         return f"{self.user}: " + ", ".join(
             f"{kind} {getattr(self, kind)}" for kind in NotificationKind.values
         )
+
+    def mail_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
 
 class SentMail(models.Model):

@@ -258,7 +258,9 @@ def mail_settings(request):
         if limited := rate_limited(request, action="settings"):
             return limited
         services.choose_mail(
-            user=request.user, choices={kind: form.cleaned_data[kind] for kind in form.fields}
+            user=request.user,
+            choices={kind: form.cleaned_data[kind] for kind in form.fields},
+            language=request.LANGUAGE_CODE,
         )
         messages.success(request, _("Your email choices are saved."))
         return redirect("guide:mail_settings")

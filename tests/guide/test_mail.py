@@ -434,3 +434,17 @@ def test_one_connection_carries_all_the_digests_of_a_run(theory, post, smtp_serv
     assert mailing.send_digests() == 4  # the followers and the author
     assert len(smtp_server.messages) == 4
     assert len(smtp_server.sessions) == 1
+
+
+def test_a_fan_who_chose_in_korean_gets_mail_in_korean(theory, author, post):
+    client = Client()
+    client.force_login(author)
+    client.cookies["django_language"] = "ko"
+    choices = dict.fromkeys(NotificationKind.values, "instant")
+    client.post(reverse("guide:mail_settings"), choices, HTTP_ACCEPT_LANGUAGE="ko")
+    assert selectors.mail_preference(author).language == "ko"
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(display_name="Rita"), "Yes", parent=said)
+    (message,) = to(author)
+    assert message.subject == "Rita 님이 “The cure is in the school”의 내 댓글에 답글을 달았어요"
+    assert '<html lang="ko">' in html_of(message)
