@@ -774,12 +774,7 @@ def deliver_comment(*, comment_id: int) -> int:
     Nobody hears of their own. Run by the worker (guide.tasks), never in the request:
     a theory with thousands of followers costs the commenter nothing, and the worker a
     few statements."""
-    comment = (
-        Comment.objects.filter(pk=comment_id, deleted_at=None)
-        .select_related("parent")
-        .only("pk", "theory_id", "author_id", "body", "created_at", "parent__author_id")
-        .first()
-    )
+    comment = _comment_to_deliver(comment_id)
     if comment is None:  # deleted before the worker came to it
         return 0
     concerned = 0
@@ -803,17 +798,22 @@ def deliver_comment(*, comment_id: int) -> int:
 def deliver_mentions(*, comment_id: int) -> int:
     """After an edit: tell the fans it now mentions who were not told of the comment
     yet (one line per fan and comment, so nobody hears twice); returns how many."""
-    comment = (
-        Comment.objects.filter(pk=comment_id, deleted_at=None)
-        .select_related("parent")
-        .only("pk", "theory_id", "author_id", "body", "created_at", "parent__author_id")
-        .first()
-    )
+    comment = _comment_to_deliver(comment_id)
     if comment is None:
         return 0
     answered = comment.parent.author_id if comment.parent is not None else None
     return _tell_of(
         comment, sorted(_mentioned_besides(comment, answered)), NotificationKind.MENTION
+    )
+
+
+def _comment_to_deliver(comment_id: int) -> Comment | None:
+    """The comment a delivery tells of, with whom it answers; None once it is deleted."""
+    return (
+        Comment.objects.filter(pk=comment_id, deleted_at=None)
+        .select_related("parent")
+        .only("pk", "theory_id", "author_id", "body", "created_at", "parent__author_id")
+        .first()
     )
 
 

@@ -356,9 +356,14 @@ def follow_season_button(context, season):
     )
 
 
+def _yes_or_no(holes, marked: set) -> list[str]:
+    """Each (pk, variants) hole's "yes" form where its pk is among the fan's `marked`."""
+    return [variants["yes" if pk in marked else "no"] for pk, variants in holes]
+
+
 def choose_season_follow_buttons(request, holes) -> list[str]:
     followed = selectors.followed_seasons(request.user, [pk for pk, _variants in holes])
-    return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
+    return _yes_or_no(holes, followed)
 
 
 _SHOW_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_show_follow_buttons"
@@ -381,7 +386,7 @@ def follow_show_button(context, show):
 
 def choose_show_follow_buttons(request, holes) -> list[str]:
     followed = selectors.followed_shows(request.user, [pk for pk, _variants in holes])
-    return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
+    return _yes_or_no(holes, followed)
 
 
 @register.simple_tag(takes_context=True)
@@ -404,9 +409,10 @@ def follow_fan_button(context, fan):
 
 def choose_fan_follow_buttons(request, holes) -> list[str]:
     followed = selectors.followed_fans(request.user, [pk for pk, _variants in holes])
+    answers = _yes_or_no(holes, followed)
     return [
-        "" if pk == request.user.pk else variants["yes" if pk in followed else "no"]
-        for pk, variants in holes
+        "" if pk == request.user.pk else answer  # one's own profile offers nothing
+        for (pk, _variants), answer in zip(holes, answers, strict=True)
     ]
 
 
@@ -430,7 +436,7 @@ def follow_button(context, theory):
 def choose_follow_buttons(request, holes) -> list[str]:
     """The pagecache chooser for follow_button's holes: one query for the page."""
     followed = selectors.follows(request.user, [theory_pk for theory_pk, _variants in holes])
-    return [variants["yes" if pk in followed else "no"] for pk, variants in holes]
+    return _yes_or_no(holes, followed)
 
 
 _SAVE_CHOOSER = "guide.templatetags.guide_tags.choose_save_buttons"
