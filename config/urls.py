@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from core import crawlers, health
 from guide import sitemaps
+from guide.views.reader import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.core import checks
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,8 @@ class GuideConfig(AppConfig):
     def ready(self):
         from guide import tasks  # noqa: F401 - connects the receivers that enqueue tasks
         from guide.models.season_text import check_season_text
+        from guide.views.reader import language_at_sign_in
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="guide.sqlite_fold")
         checks.register(check_season_text, checks.Tags.models)
+        user_logged_in.connect(language_at_sign_in, dispatch_uid="guide.language_at_sign_in")

@@ -82,22 +82,21 @@ def mail_news(about: Q) -> int:
     """Mail at once the fans whom the lines `about` one event concern (about_…) and who
     chose that for their kind; returns how many mails went."""
     now = timezone.now()
-    lines = selectors.instant_mail_lines(
-        about, now=now, daily_limit=settings.MAIL_DAILY_LIMIT, quiet=_quiet()
-    )
+    limits = {"daily_limit": settings.MAIL_DAILY_LIMIT, "quiet": _quiet()}
+    lines = selectors.instant_mail_lines(about, now=now, **limits)
     if not lines:
         return 0
     watched = selectors.watched_seasons({line.recipient_id for line in lines}, _show_id(lines[0]))
     sent = 0
     with mailers.default as connection:  # one connection for all the mails of the event
         for line in lines:
-            sent += _mail_line(line, watched.get(line.recipient_id), now, connection)
+            sent += _mail_line(line, watched.get(line.recipient_id), now, limits, connection)
     return sent
 
 
-def _mail_line(line, watched: int | None, now: datetime, connection) -> int:
-    """Claim the line and mail it: 1 if a mail went."""
-    if not services.claim_line(line_id=line.pk, now=now):
+def _mail_line(line, watched: int | None, now: datetime, limits: dict, connection) -> int:
+    """Claim the line (within the mail limits) and mail it: 1 if a mail went."""
+    if not services.claim_line(line=line, now=now, **limits):
         return 0
     # Mailable lines are about what everyone may read (selectors._mailable), but a
     # decision on the recipient's own writing, whatever became of its theory.
@@ -107,7 +106,6 @@ def _mail_line(line, watched: int | None, now: datetime, connection) -> int:
     if not _send_news(line.recipient, group, watched, connection):
         services.release_lines(recipient_id=line.recipient_id, claimed_at=now)
         return 0
-    services.record_mail(recipient_id=line.recipient_id, digest=False, lines=1, now=now)
     return 1
 
 
@@ -119,19 +117,19 @@ def send_digests() -> int:
     """Mail each fan owed one a digest of the lines waiting for them; returns how many
     digests went. Run daily (manage.py send_digests)."""
     now = timezone.now()
-    limits = {"now": now, "daily_limit": settings.MAIL_DAILY_LIMIT, "every": DIGEST_EVERY}
+    limits = {"now": now, "every": DIGEST_EVERY}
     sent = 0
     # Read whole before the loop claims lines: the loop updates the table it reads.
     recipients = list(selectors.digest_recipients(**limits))
     with mailers.default as connection:
         for user_id in recipients:
-            claimed = services.claim_lines(selectors.digestible_lines(user_id, **limits), now=now)
+            lines = selectors.digestible_lines(user_id, **limits)
+            claimed = services.claim_lines(lines, recipient_id=user_id, now=now)
             if not claimed:
                 continue
             fan = selectors.fan(user_id)
             groups = selectors.digest_lines(fan, claimed_at=now)
             if _send_digest(fan, groups, claimed, connection):
-                services.record_mail(recipient_id=user_id, digest=True, lines=claimed, now=now)
                 sent += 1
             else:
                 services.release_lines(recipient_id=user_id, claimed_at=now)
@@ -214,7 +212,8 @@ def _send_digest(fan, groups, count: int, connection) -> bool:
 
 
 def _language_of(fan) -> str:
-    """The language the fan chose their mail in, or the site's."""
+    """The language the fan last used the site in (MailPreference.language), or the
+    site's."""
     try:
         return fan.mail_preference.mail_language()
     except ObjectDoesNotExist:

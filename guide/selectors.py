@@ -7,11 +7,11 @@ the reader where what they return depends on who reads.
 import difflib
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 
 from guide import ranking
 from guide.models import (
-    COMMENT_KINDS,
     Bookmark,
     Character,
     CharacterStatus,
@@ -666,7 +665,6 @@ def inbox(*, user, page: str | None) -> tuple[Page, list[InboxGroup]]:
 # Mail -----------------------------------------------------------------------------------
 
 DIGEST_LINES = 200  # the newest; the inbox holds the rest
-DAY = timedelta(days=1)
 
 
 def mail_preference(user) -> MailPreference:
@@ -684,17 +682,9 @@ def _chose(kind: str, choice: str) -> Q:
     return Q(kind=kind) & (Q(**{f"recipient__mail_preference__{kind}": choice}) | chose)
 
 
-def _mailable(now: datetime, daily_limit: int) -> QuerySet:
+def _mailable() -> QuerySet:
     """Lines a mail may still tell of: unread, not mailed, to an active fan with a
-    confirmed address who got fewer than `daily_limit` mails in the last day, about a
-    comment and theory everyone may still read."""
-    sent_today = (
-        SentMail.objects.filter(recipient=OuterRef("recipient"), sent_at__gt=now - DAY)
-        .order_by()
-        .values("recipient")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    confirmed address, about a comment and theory everyone may still read."""
     readable = (
         (Q(theory=None) | Q(theory__in=Theory.objects.visible_to(None).filter(not_withdrawn())))
         & (Q(comment=None) | Q(comment__in=Comment.objects.visible_to(None)))
@@ -706,27 +696,13 @@ def _mailable(now: datetime, daily_limit: int) -> QuerySet:
         .exclude(recipient__email="")
         # A decision on a fan's own writing reaches them however it left it.
         .filter(readable | Q(kind=NotificationKind.MODERATION))
-        .alias(sent_today=Coalesce(Subquery(sent_today), 0))
-        .filter(sent_today__lt=daily_limit)
     )
-
-
-# The kinds that come in bursts: after a mail at once about a theory, more of them about it
-# wait for the digest for the quiet time. A season's news and decisions are rare; each goes.
-BURSTY_KINDS = (*COMMENT_KINDS, NotificationKind.THEORY)
 
 
 def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notification]:
     """The lines `about` one event to mail at once: to fans who chose that for their
-    kind, under their daily limit, and, for the kinds that come in bursts, not mailed at
-    once about the same theory in the last `quiet` (the digest takes the rest)."""
-    recently = Notification.objects.filter(
-        recipient=OuterRef("recipient"),
-        theory=OuterRef("theory"),
-        kind__in=BURSTY_KINDS,
-        digested=False,
-        mailed_at__gt=now - quiet,
-    )
+    kind, within the mail limits (NotificationQuerySet.within_mail_limits; the digest
+    takes the rest)."""
     wanted = Q(pk__in=[])
     for kind in NotificationKind.values:
         wanted |= _chose(kind, MailChoice.INSTANT)
@@ -740,10 +716,9 @@ def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notificatio
     if not candidates:
         return []
     return list(
-        _mailable(now, daily_limit)
+        _mailable()
         .filter(pk__in=candidates)
-        .alias(held=Exists(recently))
-        .exclude(kind__in=BURSTY_KINDS, held=True)
+        .within_mail_limits(now=now, daily_limit=daily_limit, quiet=quiet)
         .select_related(
             "recipient__mail_preference",
             "actor",
@@ -764,32 +739,33 @@ def watched_seasons(user_ids, show_id: int) -> dict[int, int]:
     )
 
 
-def _digestible(*, now, daily_limit, every) -> QuerySet:
+def _digestible(*, now, every) -> QuerySet:
     """Lines a digest may tell of: mailable, of kinds their fan did not turn off, to fans
     who got no digest in the last `every`. Lines held back from instant mail (by the
-    quiet time or the daily limit) are among them."""
+    quiet time or the daily limit) are among them; the daily limit keeps the digest's
+    place (instant_mail_lines)."""
     off = Q(pk__in=[])
     for kind in NotificationKind.values:
         off |= _chose(kind, MailChoice.OFF)
     digested = SentMail.objects.filter(
         recipient=OuterRef("recipient"), digest=True, sent_at__gt=now - every
     )
-    return _mailable(now, daily_limit).exclude(off).exclude(Exists(digested))
+    return _mailable().exclude(off).exclude(Exists(digested))
 
 
-def digest_recipients(*, now, daily_limit, every) -> QuerySet:
+def digest_recipients(*, now, every) -> QuerySet:
     """Ids of the fans owed a digest."""
     return (
-        _digestible(now=now, daily_limit=daily_limit, every=every)
+        _digestible(now=now, every=every)
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
         .distinct()
     )
 
 
-def digestible_lines(user_id: int, *, now, daily_limit, every) -> QuerySet:
+def digestible_lines(user_id: int, *, now, every) -> QuerySet:
     """The lines a digest to this fan would tell of now."""
-    return _digestible(now=now, daily_limit=daily_limit, every=every).filter(recipient_id=user_id)
+    return _digestible(now=now, every=every).filter(recipient_id=user_id)
 
 
 def fan(user_id: int):

@@ -1,9 +1,10 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import batched
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -1020,6 +1021,18 @@ def choose_mail(*, user, choices: dict[str, str], language: str = "") -> MailPre
 
 
 @transaction.atomic
+def remember_language(*, user, language: str) -> None:
+    """Keep the language the fan reads the site in (when they sign in or switch): their
+    mail is written in it (guide.mailing). Not one of the site's languages: nothing."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    if MailPreference.objects.filter(user=user, language=language).exists():
+        return  # most sign-ins: nothing to write
+    hold_fan(user)
+    MailPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+@transaction.atomic
 def stop_mail(*, user_id: int, kinds) -> None:
     """Turn mail of these kinds off, for whoever holds an unsubscribe link: no sign-in
     (RFC 8058). AccountGone if the account went since the mail was sent."""
@@ -1032,30 +1045,47 @@ def stop_mail(*, user_id: int, kinds) -> None:
     )
 
 
-def claim_line(*, line_id: int, now: datetime) -> bool:
-    """Mark a line mailed before its mail goes: True if this call claimed it. A retried
-    task, or a second worker, finds it claimed and mails nothing twice."""
-    return Notification.objects.filter(pk=line_id, mailed_at=None).update(mailed_at=now) == 1
+@transaction.atomic
+def claim_line(*, line, now: datetime, daily_limit: int, quiet: timedelta) -> bool:
+    """Claim a line for a mail at once, before the mail goes: True if this call claimed
+    it, and the mail is counted. Under a lock of its fan, the mail limits are checked
+    again (NotificationQuerySet.within_mail_limits): two workers mailing one fan at the
+    same moment take turns, so nothing goes twice, over the daily limit or in the quiet
+    time."""
+    try:
+        hold_fan(line.recipient)
+    except AccountGone:
+        return False
+    claimed = (
+        Notification.objects.filter(pk=line.pk, mailed_at=None)
+        .within_mail_limits(now=now, daily_limit=daily_limit, quiet=quiet)
+        .update(mailed_at=now)
+    )
+    if claimed:
+        SentMail.objects.create(recipient_id=line.recipient_id, lines=1, sent_at=now)
+    return bool(claimed)
 
 
-def claim_lines(lines, *, now: datetime) -> int:
-    """Claim these lines (a queryset) for a digest: how many this call claimed."""
-    return Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
+@transaction.atomic
+def claim_lines(lines, *, recipient_id: int, now: datetime) -> int:
+    """Claim these lines (a queryset) for a digest to the fan, and count the digest: how
+    many lines this call claimed."""
+    claimed = Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
         mailed_at=now, digested=True
     )
+    if claimed:
+        SentMail.objects.create(recipient_id=recipient_id, digest=True, lines=claimed, sent_at=now)
+    return claimed
 
 
+@transaction.atomic
 def release_lines(*, recipient_id: int, claimed_at: datetime) -> None:
-    """Give back the lines a mail that could not go had claimed: the next digest takes
-    them."""
+    """Give back what a mail that could not go had claimed: its lines, which the next
+    digest takes, and its place in the fan's daily limit."""
     Notification.objects.filter(recipient_id=recipient_id, mailed_at=claimed_at).update(
         mailed_at=None, digested=False
     )
-
-
-def record_mail(*, recipient_id: int, digest: bool, lines: int, now: datetime) -> None:
-    """Note a mail sent: the daily limit counts these."""
-    SentMail.objects.create(recipient_id=recipient_id, digest=digest, lines=lines, sent_at=now)
+    SentMail.objects.filter(recipient_id=recipient_id, sent_at=claimed_at).delete()
 
 
 @transaction.atomic

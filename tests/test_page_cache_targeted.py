@@ -1,7 +1,7 @@
 """One fan's writes refresh only the cached pages that show what they changed."""
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -23,6 +23,7 @@ from guide.models import Notification, Outcome, Report, SeasonStatus
 from tests.factories import (
     CharacterFactory,
     CommentFactory,
+    NotificationFactory,
     SeasonFactory,
     TheoryFactory,
     UserFactory,
@@ -393,15 +394,18 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "unfollow_fan": lambda: services.unfollow_fan(user=fan, fan=moderator),
             "choose_mail": lambda: services.choose_mail(user=fan, choices={"reply": "off"}),
             "stop_mail": lambda: services.stop_mail(user_id=fan.pk, kinds=["comment"]),
-            "claim_line": lambda: services.claim_line(line_id=0, now=timezone.now()),
+            "remember_language": lambda: services.remember_language(user=fan, language="ko"),
+            "claim_line": lambda: services.claim_line(
+                line=NotificationFactory(recipient=fan),
+                now=timezone.now(),
+                daily_limit=10,
+                quiet=timedelta(hours=1),
+            ),
             "claim_lines": lambda: services.claim_lines(
-                Notification.objects.all(), now=timezone.now()
+                Notification.objects.all(), recipient_id=fan.pk, now=timezone.now()
             ),
             "release_lines": lambda: services.release_lines(
                 recipient_id=fan.pk, claimed_at=timezone.now()
-            ),
-            "record_mail": lambda: services.record_mail(
-                recipient_id=fan.pk, digest=True, lines=1, now=timezone.now()
             ),
         },
         account_services: {

@@ -37,6 +37,7 @@ from guide.models.content import (
     ShowQuerySet,
 )
 from guide.models.following import (
+    BURSTY_KINDS,
     COMMENT_KINDS,
     Bookmark,
     FanFollow,
@@ -84,6 +85,7 @@ __all__ = [
     "VoteValue",
     "Vote",
     "Revision",
+    "BURSTY_KINDS",
     "COMMENT_KINDS",
     "FanFollow",
     "ShowFollow",

@@ -1,8 +1,11 @@
 """What tells a fan that something happened: the theories they follow, and their inbox."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,8 +141,13 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", _("A moderator's decision on what you wrote")
 
 
+DAY = timedelta(days=1)
+
 # The kinds of line that tell of a comment.
 COMMENT_KINDS = (NotificationKind.REPLY, NotificationKind.MENTION, NotificationKind.COMMENT)
+# The kinds that come in bursts: after a mail at once about a theory, more of them about it
+# wait for the digest for the quiet time. A season's news and decisions are rare; each goes.
+BURSTY_KINDS = (*COMMENT_KINDS, NotificationKind.THEORY)
 
 
 class NewsChange(models.TextChoices):
@@ -165,6 +173,34 @@ def _fits(kinds, *, comment=False, theory=False, season=False, action=False, cha
         if required is not None:
             shape &= Q(**{f"{field}__isnull": not required})
     return shape
+
+
+class NotificationQuerySet(models.QuerySet):
+    def within_mail_limits(self, *, now, daily_limit: int, quiet):
+        """The lines that may still be mailed at once: to fans who got fewer than
+        `daily_limit` - 1 mails in the last day (the last place is the daily digest's),
+        and, for the kinds that come in bursts, no mail at once about the same theory in
+        the last `quiet` (the quiet time). guide.mailing chooses lines by it and claims
+        each by it again (guide.services.claim_line)."""
+        sent_today = (
+            SentMail.objects.filter(recipient=OuterRef("recipient"), sent_at__gt=now - DAY)
+            .order_by()
+            .values("recipient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        mailed_lately = Notification.objects.filter(
+            recipient=OuterRef("recipient"),
+            theory=OuterRef("theory"),
+            kind__in=BURSTY_KINDS,
+            digested=False,
+            mailed_at__gt=now - quiet,
+        )
+        return (
+            self.alias(sent_today=Coalesce(Subquery(sent_today), 0), held=Exists(mailed_lately))
+            .filter(sent_today__lt=daily_limit - 1)
+            .exclude(kind__in=BURSTY_KINDS, held=True)
+        )
 
 
 class Notification(ConstraintErrorsByField, models.Model):
@@ -213,6 +249,8 @@ class Notification(ConstraintErrorsByField, models.Model):
     # so a retried task mails nothing twice). None: not mailed, and it may still be.
     mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     digested = models.BooleanField(default=False, editable=False)  # mailed in a digest
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -406,7 +444,8 @@ class MailPreference(ConstraintErrorsByField, models.Model):
         choices=MailChoice,
         default=DEFAULTS["moderation"],
     )
-    # The language the fan used when they last chose; their mail is written in it.
+    # The language the fan last signed in with, switched to or chose their mail in;
+    # their mail is written in it.
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, editable=False
     )

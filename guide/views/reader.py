@@ -1,13 +1,16 @@
-"""The reader's own settings that every page offers: how far they have watched, and the
-colour theme. Both work for visitors (cookies) and fans (the account, for progress)."""
+"""The reader's own settings that every page offers: how far they have watched, the
+colour theme and the language. Each works for visitors (cookies) and fans (the account,
+for progress, and for the language their mail is written in)."""
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import i18n
 
 from core.errors import rate_limited
 from core.navigation import action, redirect_back, safe_next
@@ -65,3 +68,21 @@ def set_theme(request):
     if request.user.is_authenticated and (limited := rate_limited(request, action="settings")):
         return limited
     return remember(redirect_back(request, "/"), request, THEME_COOKIE, theme)
+
+
+def set_language(request):
+    """Django's language switch; a signed-in fan's choice is kept for their mail too."""
+    if request.method == "POST" and request.user.is_authenticated:
+        language = request.POST.get("language", "")
+        if language in dict(settings.LANGUAGES):
+            if limited := rate_limited(request, action="settings"):
+                return limited
+            services.remember_language(user=request.user, language=language)
+    return i18n.set_language(request)
+
+
+def language_at_sign_in(sender, request, user, **kwargs):
+    """The user_logged_in receiver: the language a fan signs in with is theirs for mail
+    until they switch (connected in GuideConfig.ready)."""
+    if request is not None:
+        services.remember_language(user=user, language=getattr(request, "LANGUAGE_CODE", ""))

@@ -6,6 +6,7 @@ import email
 import io
 import re
 import socket
+from datetime import timedelta
 from email import policy
 from http import HTTPStatus
 
@@ -15,6 +16,7 @@ from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from guide import mailing, selectors, services, tasks
 from guide.models import (
@@ -25,7 +27,7 @@ from guide.models import (
     SentMail,
     WatchProgress,
 )
-from tests.factories import SeasonFactory, UserFactory
+from tests.factories import PASSWORD, SeasonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +162,9 @@ def test_a_digest_holds_back_no_reply_that_comes_after_it(theory, author, post):
     assert to(author)[-1].subject == "Rita replied to your comment on “The cure is in the school”"
 
 
-def test_no_fan_gets_more_mails_a_day_than_the_limit(season, post, settings):
+def test_no_fan_gets_more_mails_a_day_than_the_limit_and_the_digest_keeps_its_place(
+    season, post, settings
+):
     settings.MAIL_DAILY_LIMIT = 3
     ji = UserFactory(username="ji")
     for i in range(5):  # five theories, so the quiet time holds nothing back
@@ -168,10 +172,38 @@ def test_no_fan_gets_more_mails_a_day_than_the_limit(season, post, settings):
             author=UserFactory(), season=season, title=f"Theory {i}", body="x"
         )
         post(theory, UserFactory(), f"@ji look {i}")
-    assert len(to(ji)) == 3
-    mailing.send_digests()  # the theories' authors get theirs
-    assert len(to(ji)) == 3  # the limit holds for digests too
-    assert Notification.objects.filter(recipient=ji, mailed_at=None).count() == 2
+    assert len(to(ji)) == 2  # at once, up to one short of the limit
+    mailing.send_digests()
+    assert len(to(ji)) == 3  # the last place was the digest's, with the three held back
+    assert to(ji)[-1].subject == "Next Season: 3 new things in your inbox"
+    assert not Notification.objects.filter(recipient=ji, mailed_at=None).exists()
+    post(theory, UserFactory(), "@ji and once more")
+    mailing.send_digests()
+    assert len(to(ji)) == 3  # nothing more today, at once or in a digest
+    assert Notification.objects.filter(recipient=ji, mailed_at=None).count() == 1
+
+
+def test_two_workers_mailing_one_fan_at_the_same_moment_send_one_mail(theory, author, post):
+    """Each worker chose its line before either claimed one: the claim checks the quiet
+    time again, under a lock of the fan (tests/guide/test_theory_row_locks.py)."""
+    said = post(theory, author, "Hm")
+    mail.outbox.clear()
+    # Posted without running what they enqueue: delivered here, mailed by hand below.
+    first = services.post_comment(author=UserFactory(), theory=theory, body="A", parent=said)
+    second = services.post_comment(author=UserFactory(), theory=theory, body="B", parent=said)
+    for comment in (first, second):
+        services.deliver_comment(comment_id=comment.pk)
+    now = timezone.now()
+    limits = {"daily_limit": 10, "quiet": timedelta(hours=1)}
+    chosen = [
+        selectors.instant_mail_lines(mailing.about_comment(comment.pk), now=now, **limits)
+        for comment in (first, second)
+    ]
+    assert [len(lines) for lines in chosen] == [1, 1]  # both pass the first look
+    claims = [services.claim_line(line=lines[0], now=now, **limits) for lines in chosen]
+    assert claims == [True, False]
+    assert SentMail.objects.filter(recipient=author).count() == 1
+    assert Notification.objects.get(comment=second, recipient=author).mailed_at is None
 
 
 def test_the_followers_of_a_burst_get_no_mail_at_once_and_one_digest_each(theory, post):
@@ -451,3 +483,30 @@ def test_a_fan_who_chose_in_korean_gets_mail_in_korean(theory, author, post):
     (message,) = to(author)
     assert message.subject == "Rita 님이 “The cure is in the school”의 내 댓글에 답글을 달았어요"
     assert '<html lang="ko">' in html_of(message)
+
+
+def test_a_fan_who_signs_in_in_korean_gets_mail_in_korean_without_choosing(theory, author, post):
+    client = Client(headers={"accept-language": "ko"})
+    signed_in = client.post(reverse("accounts:login"), {"username": "author", "password": PASSWORD})
+    assert signed_in.status_code == HTTPStatus.FOUND
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(display_name="Rita"), "Yes", parent=said)
+    (message,) = to(author)
+    assert message.subject == "Rita 님이 “The cure is in the school”의 내 댓글에 답글을 달았어요"
+    # Their choices are still the defaults: only the language was kept.
+    assert selectors.mail_preference(author).comment == MailChoice.DAILY
+
+
+def test_the_language_a_fan_switches_to_is_their_mails(author, django_assert_num_queries):
+    client = Client()
+    client.force_login(author)
+    for language in ("ko", "en", "ko"):
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        assert selectors.mail_preference(author).language == language
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert selectors.mail_preference(author).language == "ko"  # not one of ours: kept
+    visitor = Client()
+    visitor.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert MailPreference.objects.count() == 1  # a visitor's choice is their cookie only
+    with django_assert_num_queries(1):  # most sign-ins change nothing, and write nothing
+        services.remember_language(user=author, language="ko")

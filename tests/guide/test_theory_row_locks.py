@@ -9,11 +9,14 @@ new row can point at a theory that is going.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, connection, transaction
+from django.utils import timezone
 
 from guide import services
+from guide.models import Notification
 from tests.factories import CommentFactory, SeasonFactory, UserFactory
 
 pytestmark = [
@@ -121,3 +124,16 @@ def test_a_reply_holds_its_comment_and_a_deletion_holds_it_against_replies(theor
         services.delete_comment(comment=comment)  # it has a reply: it stays, as a stand-in
         # A reply's foreign-key check (KEY SHARE) waits until the deletion is done.
         assert not _another_connection_can_lock(comment.pk, "comment KEY SHARE")
+
+
+def test_claiming_a_line_for_mail_holds_its_fan_until_the_claim_is_done(theory):
+    """Two workers mailing one fan at the same moment take turns, so the second sees the
+    first's claim when it checks the quiet time and the daily limit."""
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="Hello")
+    services.deliver_comment(comment_id=comment.pk)
+    line = Notification.objects.get(comment=comment, recipient=theory.author)
+    with transaction.atomic():
+        limits = {"daily_limit": 10, "quiet": timedelta(hours=1)}
+        assert services.claim_line(line=line, now=timezone.now(), **limits)
+        assert not _another_connection_can_lock(line.recipient_id, "fan NO KEY UPDATE")
+    assert _another_connection_can_lock(line.recipient_id, "fan NO KEY UPDATE")

@@ -139,7 +139,6 @@ READ_ONLY = {
 }  # fmt: skip
 # Writes that cost no database row, or are limited by other means.
 LIMITED_ELSEWHERE = {
-    "set_language": "a cookie only",
     "accounts:login": "django-axes locks a username and address after failures",
     "accounts:logout": "ends the fan's own session",
     "accounts:signup": "makes a new account, which has its own limits",
@@ -178,6 +177,8 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
         "guide:inbox_open": ([line.pk], {}, "inbox"),
         "guide:set_progress": ([], {"show": season.show_id, "seasons_watched": 1}, "settings"),
         "guide:theme": ([], {"theme": "dark"}, "settings"),
+        # A visitor's choice is a cookie only; a fan's is kept for their mail.
+        "set_language": ([], {"language": "ko"}, "settings"),
         "guide:mail_settings": (
             [],
             dict.fromkeys(NotificationKind.values, "off"),
