@@ -1,5 +1,6 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import batched
@@ -766,6 +767,18 @@ season_changed = Signal()  # with `season`, `change` (a NewsChange) and `at`
 FANOUT_BATCH = 500
 
 
+def _fan_batches(after) -> Iterator[list[int]]:
+    """Fan ids in ascending batches of FANOUT_BATCH, `after(last)` being the query of
+    those above `last` in order. Each batch is read whole before the caller writes:
+    SQLite cannot write beside a read still open on the same connection once another
+    connection has written (it fails at once, "database is locked"), and a busy site's
+    requests write all the time."""
+    last = 0
+    while batch := list(after(last)[:FANOUT_BATCH]):
+        yield batch
+        last = batch[-1]
+
+
 def deliver_comment(*, comment_id: int) -> int:
     """Put a new comment in the inbox of each fan it concerns; returns how many fans it
     concerns (a retry finds them told already and adds nothing: one line per fan and
@@ -785,13 +798,16 @@ def deliver_comment(*, comment_id: int) -> int:
     mentioned = _mentioned_besides(comment, answered)
     concerned += _tell_of(comment, sorted(mentioned), NotificationKind.MENTION)
     told = {comment.author_id, answered, *mentioned} - {None}
-    followers = (
-        Follow.objects.filter(theory_id=comment.theory_id)
-        .exclude(user_id__in=told)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
-    for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
+
+    def followers(after: int):
+        return (
+            Follow.objects.filter(theory_id=comment.theory_id, user_id__gt=after)
+            .exclude(user_id__in=told)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+
+    for batch in _fan_batches(followers):
         concerned += _tell_of(comment, batch, NotificationKind.COMMENT)
     return concerned
 
@@ -836,19 +852,24 @@ def deliver_theory(*, theory_id: int) -> int:
     )
     if theory is None:  # gone, withdrawn or hidden before the worker came to it
         return 0
-    followers = (
-        SeasonFollow.objects.filter(season_id=theory.season_id)
-        .values_list("user_id", flat=True)
-        .union(
-            ShowFollow.objects.filter(show_id=theory.season.show_id).values_list(
-                "user_id", flat=True
-            ),
-            FanFollow.objects.filter(fan_id=theory.author_id).values_list("user_id", flat=True),
+
+    def followers(after: int):
+        return (
+            SeasonFollow.objects.filter(season_id=theory.season_id, user_id__gt=after)
+            .values_list("user_id", flat=True)
+            .union(
+                ShowFollow.objects.filter(
+                    show_id=theory.season.show_id, user_id__gt=after
+                ).values_list("user_id", flat=True),
+                FanFollow.objects.filter(fan_id=theory.author_id, user_id__gt=after).values_list(
+                    "user_id", flat=True
+                ),
+            )
+            .order_by("user_id")
         )
-        .order_by("user_id")
-    )
+
     told = 0
-    for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
+    for batch in _fan_batches(followers):
         recipients = [fan for fan in batch if fan != theory.author_id]
         told += _tell_of(theory, recipients, NotificationKind.THEORY)
     return told
@@ -929,13 +950,16 @@ def deliver_season_change(*, season_id: int, change: str, at: datetime) -> int:
     season = Season.objects.published().filter(pk=season_id).first()
     if season is None:
         return 0
-    followers = (
-        SeasonFollow.objects.filter(season=season)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
+
+    def followers(after: int):
+        return (
+            SeasonFollow.objects.filter(season=season, user_id__gt=after)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+
     told = 0
-    for batch in batched(followers.iterator(chunk_size=FANOUT_BATCH), FANOUT_BATCH):
+    for batch in _fan_batches(followers):
         told += _tell(
             batch, kind=NotificationKind.SEASON, season_id=season.pk, change=change, created_at=at
         )
