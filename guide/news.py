@@ -34,7 +34,8 @@ def describe(group, *, spoiler_season: int | None) -> str:
     who = (
         names[0]
         if len(names) == 1
-        else _("%(first)s and %(n)s others") % {"first": names[0], "n": len(names) - 1}
+        else ngettext("%(first)s and %(n)s other", "%(first)s and %(n)s others", len(names) - 1)
+        % {"first": names[0], "n": len(names) - 1}
     )
     if group.kind == NotificationKind.REPLY:
         said = (

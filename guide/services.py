@@ -1044,16 +1044,16 @@ def choose_mail(*, user, choices: dict[str, str], language: str = "") -> MailPre
     return preference
 
 
-@transaction.atomic
 def remember_language(*, user, language: str) -> None:
     """Keep the language the fan reads the site in (when they sign in or switch): their
     mail is written in it (guide.mailing). Not one of the site's languages: nothing."""
     if language not in dict(settings.LANGUAGES):
         return
     if MailPreference.objects.filter(user=user, language=language).exists():
-        return  # most sign-ins: nothing to write
-    hold_fan(user)
-    MailPreference.objects.update_or_create(user=user, defaults={"language": language})
+        return  # most sign-ins: one read, nothing to write
+    with transaction.atomic():
+        hold_fan(user)
+        MailPreference.objects.update_or_create(user=user, defaults={"language": language})
 
 
 @transaction.atomic

@@ -510,3 +510,145 @@ def test_the_language_a_fan_switches_to_is_their_mails(author, django_assert_num
     assert MailPreference.objects.count() == 1  # a visitor's choice is their cookie only
     with django_assert_num_queries(1):  # most sign-ins change nothing, and write nothing
         services.remember_language(user=author, language="ko")
+
+
+# What each mail says, whole ----------------------------------------------------------------
+
+
+def test_a_mail_at_once_reads_in_full(theory, author, post):
+    said = post(theory, author, "Where is the lab?")
+    answer = post(theory, UserFactory(display_name="Rita"), "Under the *gym*.", parent=said)
+    (message,) = to(author)
+    assert message.body == (
+        "Rita replied to your comment on “The cure is in the school”\n\n"
+        "    Under the gym.\n\n"
+        f"Read it: http://testserver/comments/{answer.pk}/#comment-{answer.pk}\n\n"
+        "--\n"
+        "You get this at once because of your choice for “A reply to your comment”.\n"
+        "Your inbox: http://testserver/inbox/\n"
+        "Choose which email you get: http://testserver/inbox/email/\n"
+        f"Stop email about “A reply to your comment” with one click: {unsubscribe_link(message)}\n"
+    )
+
+
+def test_a_digest_reads_in_full_and_names_each_spoiler_for_its_reader(
+    season, author, post, monkeypatch
+):
+    """Each line says "a spoiler for season N" to a fan who has not watched that far, not
+    to one who has; lines beyond what a digest lists are counted."""
+    monkeypatch.setattr(selectors, "DIGEST_LINES", 2)
+    season_2 = SeasonFactory(show=season.show, number=2)
+    theories = [
+        services.post_theory(author=author, season=season, title=f"Theory {n}", body="x")
+        for n in range(3)
+    ]
+    for n, theory in enumerate(theories):
+        tagged = season_2.number if n == 2 else None
+        post(theory, UserFactory(display_name=f"Fan {n}"), "Look", spoiler_season=tagged)
+    WatchProgress.objects.create(user=author, show=season.show, seasons_watched=1)
+    viewer = UserFactory(display_name="Viewer")
+    WatchProgress.objects.create(user=viewer, show=season.show, seasons_watched=2)
+    services.follow(user=viewer, theory=theories[2])
+    post(theories[2], UserFactory(display_name="Fan 3"), "And this", spoiler_season=2)
+    mailing.send_digests()
+    (digest,) = to(author)
+    newest = theories[2].comments.latest("pk")
+    assert digest.subject == "Next Season: 4 new things in your inbox"
+    assert digest.body.startswith(
+        "Hello The Author, here is what happened since your last digest.\n\n"
+        "- 2 new comments on “Theory 2”, from Fan 3 and 1 other · a spoiler for season 2\n"
+        f"  http://testserver/comments/{newest.pk}/#comment-{newest.pk}\n\n"
+        "And 2 more in your inbox.\n\n"
+        "Your inbox: http://testserver/inbox/\n"
+    )
+    (watched,) = to(viewer)
+    assert "- Fan 3 commented on “Theory 2”\n" in watched.body  # they watched season 2
+
+
+# Each event mails its own lines ------------------------------------------------------------
+
+
+def test_mail_about_one_comment_tells_of_no_other(
+    theory, author, post, django_capture_on_commit_callbacks
+):
+    said = post(theory, author, "Hm")
+    # Two replies stored and delivered, but mailed by hand: only the first one's event.
+    first = services.post_comment(author=UserFactory(), theory=theory, body="A", parent=said)
+    second = services.post_comment(author=UserFactory(), theory=theory, body="B", parent=said)
+    other_theory = services.post_theory(author=author, season=theory.season, title="T2", body="x")
+    third = services.post_comment(author=UserFactory(), theory=other_theory, body="C")
+    for comment in (first, second, third):
+        services.deliver_comment(comment_id=comment.pk)
+    services.choose_mail(user=author, choices=dict.fromkeys(NotificationKind.values, "instant"))
+    assert mailing.mail_news(mailing.about_comment(first.pk)) == 1
+    mailed = Notification.objects.exclude(mailed_at=None).values_list("comment_id", flat=True)
+    assert list(mailed) == [first.pk]
+
+
+def test_mail_about_one_new_theory_tells_of_no_other(season, author):
+    fan = UserFactory()
+    services.follow_season(user=fan, season=season)
+    services.choose_mail(user=fan, choices=dict.fromkeys(NotificationKind.values, "instant"))
+    theories = [
+        services.post_theory(author=author, season=season, title=f"New {n}", body="x")
+        for n in range(2)
+    ]
+    for theory in theories:
+        services.deliver_theory(theory_id=theory.pk)
+    # Another fan who follows the second theory hears of a comment on it.
+    reader = UserFactory()
+    services.follow(user=reader, theory=theories[1])
+    services.choose_mail(user=reader, choices=dict.fromkeys(NotificationKind.values, "instant"))
+    comment = services.post_comment(author=author, theory=theories[1], body="And a comment")
+    services.deliver_comment(comment_id=comment.pk)
+    assert mailing.mail_news(mailing.about_theory(theories[1].pk)) == 1
+    (mailed,) = Notification.objects.exclude(mailed_at=None)
+    assert (mailed.kind, mailed.theory_id) == (NotificationKind.THEORY, theories[1].pk)
+
+
+def test_mail_about_a_seasons_news_tells_of_that_change_only(season):
+    fan = UserFactory()
+    other = SeasonFactory(show=season.show, number=2)
+    for followed in (season, other):
+        services.follow_season(user=fan, season=followed)
+    at = timezone.now()
+    earlier = at - timedelta(minutes=5)
+    for target, change, when in (
+        (season, "status", at),
+        (other, "status", at),  # another season
+        (season, "release_date", at),  # another change
+        (season, "status", earlier),  # the same change, told before
+    ):
+        services.deliver_season_change(season_id=target.pk, change=change, at=when)
+    assert mailing.mail_news(mailing.about_season_change(season.pk, "status", at)) == 1
+    (mailed,) = Notification.objects.exclude(mailed_at=None)
+    assert (mailed.season_id, mailed.change, mailed.created_at) == (season.pk, "status", at)
+
+
+# Digests -----------------------------------------------------------------------------------
+
+
+def test_a_fan_gets_a_digest_a_day_not_one_ever(theory, author, post):
+    post(theory, UserFactory(), "One")
+    SentMail.objects.create(
+        recipient=author, digest=True, lines=1, sent_at=timezone.now() - timedelta(hours=21)
+    )
+    assert mailing.send_digests() == 1  # yesterday's digest holds back nothing today
+
+
+def test_a_mail_that_cannot_go_gives_back_only_its_own_fans_lines(theory, author, post):
+    post(theory, UserFactory(), "One")
+    fan = UserFactory()
+    services.follow(user=fan, theory=theory)
+    post(theory, UserFactory(), "Two")
+    now = timezone.now()
+    for recipient in (author, fan):
+        lines = selectors.digestible_lines(recipient.pk, now=now, every=mailing.DIGEST_EVERY)
+        assert services.claim_lines(lines, recipient_id=recipient.pk, now=now)
+    services.release_lines(recipient_id=author.pk, claimed_at=now)
+    released = Notification.objects.filter(recipient=author)
+    assert set(released.values_list("mailed_at", "digested")) == {(None, False)}
+    assert not SentMail.objects.filter(recipient=author).exists()
+    kept = Notification.objects.filter(recipient=fan)
+    assert set(kept.values_list("mailed_at", "digested")) == {(now, True)}
+    assert SentMail.objects.filter(recipient=fan, digest=True).count() == 1
