@@ -774,8 +774,12 @@ def _fan_batches(after) -> Iterator[list[int]]:
     connection has written (it fails at once, "database is locked"), and a busy site's
     requests write all the time."""
     last = 0
-    while batch := list(after(last)[:FANOUT_BATCH]):
-        yield batch
+    while True:
+        batch = list(after(last)[:FANOUT_BATCH])
+        if batch:
+            yield batch
+        if len(batch) < FANOUT_BATCH:  # the last: no need to ask for more
+            return
         last = batch[-1]
 
 
