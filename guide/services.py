@@ -70,17 +70,22 @@ def _hold_open_theory(theory_id: int, *, key: bool = False):
 
 
 def hold_fan(user) -> None:
-    """Lock the fan's user row until the transaction ends; AccountGone if it is gone.
+    """Lock the fan's user row until the transaction ends; AccountGone if it is gone
+    (hold_fan_by_id when only the id is at hand).
 
     Every write that adds a row pointing at the fan starts here. Account deletion takes
     the same row first (accounts.services.delete_account), so either the write finishes
     first and its rows go with the account, or the deletion does and the write finds no
     account, instead of a foreign key failing at commit.
     """
+    hold_fan_by_id(user.pk)
+
+
+def hold_fan_by_id(user_id: int) -> None:
     held = (
         get_user_model()
         ._default_manager.select_for_update(no_key=True)
-        .filter(pk=user.pk)
+        .filter(pk=user_id)
         .values_list("pk", flat=True)
         .first()
     )
@@ -1064,10 +1069,7 @@ def remember_language(*, user, language: str) -> None:
 def stop_mail(*, user_id: int, kinds) -> None:
     """Turn mail of these kinds off, for whoever holds an unsubscribe link: no sign-in
     (RFC 8058). AccountGone if the account went since the mail was sent."""
-    fan = get_user_model()._default_manager.filter(pk=user_id).first()
-    if fan is None:
-        raise AccountGone
-    hold_fan(fan)
+    hold_fan_by_id(user_id)
     MailPreference.objects.update_or_create(
         user_id=user_id, defaults=dict.fromkeys(kinds, MailChoice.OFF)
     )
@@ -1081,7 +1083,7 @@ def claim_line(*, line, now: datetime, daily_limit: int, quiet: timedelta) -> bo
     same moment take turns, so nothing goes twice, over the daily limit or in the quiet
     time."""
     try:
-        hold_fan(line.recipient)
+        hold_fan_by_id(line.recipient_id)
     except AccountGone:
         return False
     claimed = (
@@ -1097,7 +1099,12 @@ def claim_line(*, line, now: datetime, daily_limit: int, quiet: timedelta) -> bo
 @transaction.atomic
 def claim_lines(lines, *, recipient_id: int, now: datetime) -> int:
     """Claim these lines (a queryset) for a digest to the fan, and count the digest: how
-    many lines this call claimed."""
+    many lines this call claimed. Under the same lock of the fan as claim_line, so a mail
+    at once being claimed meanwhile counts the digest."""
+    try:
+        hold_fan_by_id(recipient_id)
+    except AccountGone:
+        return 0
     claimed = Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
         mailed_at=now, digested=True
     )

@@ -425,7 +425,13 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
         },
     }
     # Reads, or a lock other writes take first: none of them changes what a page shows.
-    reads_only = {"theory_text_fields", "hold_fan", "pending_change", "mentioned_fans"}
+    reads_only = {
+        "theory_text_fields",
+        "hold_fan",
+        "hold_fan_by_id",
+        "pending_change",
+        "mentioned_fans",
+    }
     for module, calls in writes.items():
         public = set(own_functions(module))
         assert public - reads_only == set(calls), module.__name__
