@@ -710,8 +710,16 @@ class SeasonNotReleasedError(Exception):
 
 @transaction.atomic
 def set_outcome(
-    *, moderator, theory: Theory, outcome: str, note: str = "", source_url: str = ""
+    *,
+    moderator,
+    theory: Theory,
+    outcome: str,
+    note: str = "",
+    source_url: str = "",
+    reason: str = "",
 ) -> None:
+    """Settle the theory (or reopen it). The moderation log says why: the moderator's
+    `reason`, else the outcome's public `note`."""
     freshness.touch(topics.theory(theory.pk), topics.THEORIES, topics.MODERATION_LOG)
     if outcome not in Outcome.values:
         raise ValueError(outcome)
@@ -729,7 +737,7 @@ def set_outcome(
         kind=ModerationKind.SET_OUTCOME,
         item=theory,
         detail=outcome,
-        reason=note,
+        reason=reason or note,
     )
     decided.send(sender=ModerationAction, action=action)
 

@@ -257,6 +257,7 @@ class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 outcome=obj.outcome,
                 note=obj.outcome_note,
                 source_url=obj.outcome_source_url,
+                reason=reason,
             )
 
 

@@ -16,14 +16,22 @@ from guide.models import (
     Comment,
     ModerationAction,
     ModerationKind,
+    Outcome,
     Report,
     ReportReason,
     ReportStatus,
     Season,
+    SeasonStatus,
     Show,
     Theory,
 )
-from tests.factories import CommentFactory, ModerationActionFactory, ReportFactory
+from tests.factories import (
+    CommentFactory,
+    ModerationActionFactory,
+    ReportFactory,
+    SeasonFactory,
+    TheoryFactory,
+)
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
 from tests.kit.html import Page
 from tests.kit.worlds import build_world
@@ -477,3 +485,29 @@ def test_editor_cannot_moderate(world, editor_client, model):
     assert not Comment.objects.filter(is_hidden=True).exists()
     assert Report.objects.get(pk=report.pk).status == ReportStatus.OPEN
     assert not ModerationAction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "logged"),
+    [
+        ("Season 1 aired: it spread to the city.", "Season 1 aired: it spread to the city."),
+        ("", "It reached the city in episode 12."),
+    ],
+    ids=["the moderator's reason", "else the outcome's note"],
+)
+def test_settling_a_theory_in_the_admin_logs_the_moderators_reason(
+    moderator, moderator_client, reason, logged
+):
+    aired = SeasonFactory(status=SeasonStatus.RELEASED, release_date=datetime.date(2022, 1, 28))
+    theory = TheoryFactory(season=aired)
+    url = change_url(Theory, theory.pk)
+    data = form_data(
+        moderator_client,
+        url,
+        outcome=Outcome.DEBUNKED,
+        outcome_note="It reached the city in episode 12.",
+        moderation_reason=reason,
+    )
+    assert moderator_client.post(url, data).status_code == HTTPStatus.FOUND
+    action = ModerationAction.objects.get(kind=ModerationKind.SET_OUTCOME)
+    assert (action.theory_id, action.detail, action.reason) == (theory.pk, Outcome.DEBUNKED, logged)
