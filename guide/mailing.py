@@ -12,6 +12,8 @@ one-click unsubscribe link (RFC 8058) that works without signing in.
 import html
 import logging
 from datetime import datetime, timedelta
+from itertools import groupby
+from operator import attrgetter
 
 from django.conf import settings
 from django.core import signing
@@ -74,8 +76,9 @@ def about_decision(action_id: int) -> Q:
     return Q(action_id=action_id)
 
 
-def about_season_change(season_id: int, change: str, at: datetime) -> Q:
-    return Q(season_id=season_id, kind=NotificationKind.SEASON, change=change, created_at=at)
+def about_season_change(season_id: int, at: datetime) -> Q:
+    """The lines of one editor's save of the season (one for each thing it changed)."""
+    return Q(season_id=season_id, kind=NotificationKind.SEASON, created_at=at)
 
 
 def mail_news(about: Q) -> int:
@@ -89,22 +92,28 @@ def mail_news(about: Q) -> int:
     watched = selectors.watched_seasons({line.recipient_id for line in lines}, _show_id(lines[0]))
     sent = 0
     with mailers.default as connection:  # one connection for all the mails of the event
-        for line in lines:
-            sent += _mail_line(line, watched.get(line.recipient_id), now, limits, connection)
+        for recipient_id, theirs in groupby(lines, key=attrgetter("recipient_id")):
+            sent += _mail_lines(list(theirs), watched.get(recipient_id), now, limits, connection)
     return sent
 
 
-def _mail_line(line, watched: int | None, now: datetime, limits: dict, connection) -> int:
-    """Claim the line (within the mail limits) and mail it: 1 if a mail went."""
-    if not services.claim_line(line=line, now=now, **limits):
+def _mail_lines(lines, watched: int | None, now: datetime, limits: dict, connection) -> int:
+    """Claim one fan's lines of the event (within the mail limits) and mail them in one
+    mail: 1 if it went. An event gives a fan one line, but an editor's save of a season
+    one for each thing it changed."""
+    claimed = set(services.claim_line(lines=lines, now=now, **limits))
+    lines = [line for line in lines if line.pk in claimed]
+    if not lines:
         return 0
-    # Mailable lines are about what everyone may read (selectors._mailable), but a
-    # decision on the recipient's own writing, whatever became of its theory.
-    line.comment_readable = True
-    line.theory_readable = line.theory is None or not line.theory.is_hidden
-    group = selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
-    if not _send_news(line.recipient, group, watched, connection):
-        services.release_lines(recipient_id=line.recipient_id, claimed_at=now)
+    for line in lines:
+        # Mailable lines are about what everyone may read (selectors._mailable), but a
+        # decision on the recipient's own writing, whatever became of its theory.
+        line.comment_readable = True
+        line.theory_readable = line.theory is None or not line.theory.is_hidden
+    newest = lines[0]
+    group = selectors.InboxGroup(kind=newest.kind, theory=newest.theory, unread=True, lines=lines)
+    if not _send_news(newest.recipient, group, watched, connection):
+        services.release_lines(recipient_id=newest.recipient_id, claimed_at=now)
         return 0
     return 1
 
@@ -173,16 +182,26 @@ def _quote(line) -> str:
 def _send_news(fan, group, watched: int | None, connection) -> bool:
     spoils = _spoils(group, watched)
     with translation.override(_language_of(fan)):
-        summary = news.describe(group, spoiler_season=spoils)
+        items = []
+        if len(group.lines) == 1:
+            summary = news.describe(group, spoiler_season=spoils)
+        else:  # a season's news of one save: what each change was
+            summary = _("News of %(season)s") % {"season": group.newest.season}
+            items = [news.describe(_alone(line), spoiler_season=None) for line in group.lines]
         context = {
             "fan": fan,
             "summary": summary,
+            "items": items,
             "quote": "" if spoils else _quote(group.newest),
             "spoils": spoils,
             "link": _link(group),
             "kind": NotificationKind(group.kind).label,
         }
         return _send(fan, "news", summary, context, kind=group.kind, connection=connection)
+
+
+def _alone(line):
+    return selectors.InboxGroup(kind=line.kind, theory=line.theory, unread=True, lines=[line])
 
 
 def _send_digest(fan, groups, count: int, connection) -> bool:

@@ -726,7 +726,7 @@ def instant_mail_lines(about: Q, *, now, daily_limit, quiet) -> list[Notificatio
             "comment",
             "season__show",
         )
-        .order_by("recipient_id")
+        .order_by("recipient_id", "pk")  # a fan's lines together, in the order they came
     )
 
 

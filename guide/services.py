@@ -774,7 +774,7 @@ comment_posted = Signal()  # with `comment`, inside the comment's transaction
 theory_posted = Signal()  # with `theory`, inside the theory's transaction
 comment_edited = Signal()  # with `comment`, inside the edit's transaction
 decided = Signal()  # with a moderator's `action` (a verdict, hiding, restoring)
-season_changed = Signal()  # with `season`, `change` (a NewsChange) and `at`
+season_changed = Signal()  # with `season`, `changes` (NewsChange values) and `at`
 
 # Followers told in one INSERT: bounded memory and statement size for any audience.
 FANOUT_BATCH = 500
@@ -956,14 +956,17 @@ def deliver_decision(*, action_id: int) -> int:
     )
 
 
-def announce_season_change(*, season: Season, change: str) -> None:
-    """An editor changed a season's release date or status, or added a fact to it: its
-    followers hear of it once the editor's transaction commits (guide.tasks)."""
-    season_changed.send(sender=Season, season=season, change=change, at=timezone.now())
+def announce_season_change(*, season: Season, changes: list[str]) -> None:
+    """An editor's save changed a season's release date or status, or added facts to it
+    (NewsChange, in `changes`): its followers hear of it once the editor's transaction
+    commits (guide.tasks), by one mail for the whole save."""
+    if changes:
+        season_changed.send(sender=Season, season=season, changes=changes, at=timezone.now())
 
 
-def deliver_season_change(*, season_id: int, change: str, at: datetime) -> int:
-    """Tell each fan who follows a published season of its news; returns how many."""
+def deliver_season_change(*, season_id: int, changes: list[str], at: datetime) -> int:
+    """Tell each fan who follows a published season of its news, a line for each change;
+    returns how many fans."""
     season = Season.objects.published().filter(pk=season_id).first()
     if season is None:
         return 0
@@ -977,9 +980,15 @@ def deliver_season_change(*, season_id: int, change: str, at: datetime) -> int:
 
     told = 0
     for batch in _fan_batches(followers):
-        told += _tell(
-            batch, kind=NotificationKind.SEASON, season_id=season.pk, change=change, created_at=at
-        )
+        for change in changes:
+            _tell(
+                batch,
+                kind=NotificationKind.SEASON,
+                season_id=season.pk,
+                change=change,
+                created_at=at,
+            )
+        told += len(batch)
     return told
 
 
@@ -1084,24 +1093,25 @@ def stop_mail(*, user_id: int, kinds) -> None:
 
 
 @transaction.atomic
-def claim_line(*, line, now: datetime, daily_limit: int, quiet: timedelta) -> bool:
-    """Claim a line for a mail at once, before the mail goes: True if this call claimed
-    it, and the mail is counted. Under a lock of its fan, the mail limits are checked
-    again (NotificationQuerySet.within_mail_limits): two workers mailing one fan at the
-    same moment take turns, so nothing goes twice, over the daily limit or in the quiet
-    time."""
+def claim_line(*, lines, now: datetime, daily_limit: int, quiet: timedelta) -> list[int]:
+    """Claim one fan's lines of one event for a mail at once, before the mail goes: the
+    ids this call claimed, and the mail is counted if any. Under a lock of the fan, the
+    mail limits are checked again (NotificationQuerySet.within_mail_limits): two workers
+    mailing one fan at the same moment take turns, so nothing goes twice, over the daily
+    limit or in the quiet time."""
+    (recipient_id,) = {line.recipient_id for line in lines}
     try:
-        hold_fan_by_id(line.recipient_id)
+        hold_fan_by_id(recipient_id)
     except AccountGone:
-        return False
-    claimed = (
-        Notification.objects.filter(pk=line.pk, mailed_at=None)
-        .within_mail_limits(now=now, daily_limit=daily_limit, quiet=quiet)
-        .update(mailed_at=now)
-    )
+        return []
+    claimable = Notification.objects.filter(
+        pk__in=[line.pk for line in lines], mailed_at=None
+    ).within_mail_limits(now=now, daily_limit=daily_limit, quiet=quiet)
+    claimed = list(claimable.values_list("pk", flat=True))
     if claimed:
-        SentMail.objects.create(recipient_id=line.recipient_id, lines=1, sent_at=now)
-    return bool(claimed)
+        Notification.objects.filter(pk__in=claimed).update(mailed_at=now)
+        SentMail.objects.create(recipient_id=recipient_id, lines=len(claimed), sent_at=now)
+    return claimed
 
 
 @transaction.atomic

@@ -52,13 +52,13 @@ def deliver_decision(action_id: int) -> int:
 
 
 @task()
-def deliver_season_change(season_id: int, change: str, at: str) -> int:
-    """Tell a season's followers of its news (services.deliver_season_change)."""
+def deliver_season_change(season_id: int, changes: list[str], at: str) -> int:
+    """Tell a season's followers of an editor's save (services.deliver_season_change)."""
     told = services.deliver_season_change(
-        season_id=season_id, change=change, at=datetime.fromisoformat(at)
+        season_id=season_id, changes=changes, at=datetime.fromisoformat(at)
     )
     if told:
-        mail_season_change.enqueue(season_id, change, at)
+        mail_season_change.enqueue(season_id, at)
     return told
 
 
@@ -81,10 +81,8 @@ def mail_decision(action_id: int) -> int:
 
 
 @task()
-def mail_season_change(season_id: int, change: str, at: str) -> int:
-    return mailing.mail_news(
-        mailing.about_season_change(season_id, change, datetime.fromisoformat(at))
-    )
+def mail_season_change(season_id: int, at: str) -> int:
+    return mailing.mail_news(mailing.about_season_change(season_id, datetime.fromisoformat(at)))
 
 
 @receiver(services.comment_posted, dispatch_uid="guide.tasks.deliver_comment")
@@ -108,7 +106,8 @@ def _enqueue_decision_delivery(sender, action, **kwargs) -> None:
 
 
 @receiver(services.season_changed, dispatch_uid="guide.tasks.deliver_season_change")
-def _enqueue_season_change_delivery(sender, season, change, at, **kwargs) -> None:
+def _enqueue_season_change_delivery(sender, season, changes, at, **kwargs) -> None:
     transaction.on_commit(
-        lambda: deliver_season_change.enqueue(season.pk, change, at.isoformat()), robust=True
+        lambda: deliver_season_change.enqueue(season.pk, list(changes), at.isoformat()),
+        robust=True,
     )

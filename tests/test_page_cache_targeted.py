@@ -381,12 +381,12 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "save_item": lambda: services.save_item(user=fan, item=world["b"]),
             "unsave_item": lambda: services.unsave_item(user=fan, item=world["b"]),
             "announce_season_change": lambda: services.announce_season_change(
-                season=world["season"], change="status"
+                season=world["season"], changes=["status"]
             ),
             "deliver_mentions": lambda: services.deliver_mentions(comment_id=comment.pk),
             "deliver_decision": lambda: services.deliver_decision(action_id=0),
             "deliver_season_change": lambda: services.deliver_season_change(
-                season_id=world["season"].pk, change="status", at=timezone.now()
+                season_id=world["season"].pk, changes=["status"], at=timezone.now()
             ),
             "follow_show": lambda: services.follow_show(user=fan, show=world["season"].show),
             "unfollow_show": lambda: services.unfollow_show(user=fan, show=world["season"].show),
@@ -396,7 +396,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "stop_mail": lambda: services.stop_mail(user_id=fan.pk, kinds=["comment"]),
             "remember_language": lambda: services.remember_language(user=fan, language="ko"),
             "claim_line": lambda: services.claim_line(
-                line=NotificationFactory(recipient=fan),
+                lines=[NotificationFactory(recipient=fan)],
                 now=timezone.now(),
                 daily_limit=10,
                 quiet=timedelta(hours=1),

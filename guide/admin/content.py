@@ -216,7 +216,7 @@ class ShowAdmin(ContentAdmin):
         for formset in formsets:  # the show's season rows edit dates and statuses too
             if formset.model is Season:
                 for season, changed in formset.changed_objects:
-                    announce_season_news(season, changed)
+                    services.announce_season_change(season=season, changes=season_news(changed))
 
     @admin.display(description=_("seasons"), ordering="season_count")
     def season_count(self, obj):
@@ -262,11 +262,9 @@ class EpisodeInline(admin.TabularInline):
 SEASON_NEWS = {"release_date": NewsChange.RELEASE_DATE, "status": NewsChange.STATUS}
 
 
-def announce_season_news(season, changed_fields) -> None:
-    """Tell the season's followers of a new date or status, whichever page saved it."""
-    for field, news in SEASON_NEWS.items():
-        if field in changed_fields:
-            services.announce_season_change(season=season, change=news)
+def season_news(changed_fields) -> list[str]:
+    """What a save of a season's fields tells its followers: a new date, a new status."""
+    return [news for field, news in SEASON_NEWS.items() if field in changed_fields]
 
 
 @admin.register(Season)
@@ -295,16 +293,16 @@ class SeasonAdmin(ContentAdmin):
     ]
     inlines = [FactInline, EpisodeInline]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:  # a new season has no followers yet
-            announce_season_news(obj, form.changed_data)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         warn_about_episode_counts(request, [form.instance])
+        if not change:  # a new season has no followers yet
+            return
+        # One announcement for the whole save: its followers get one mail for it.
+        changes = season_news(form.changed_data)
         if any(formset.new_objects for formset in formsets if formset.model is Fact):
-            services.announce_season_change(season=form.instance, change=NewsChange.FACT)
+            changes.append(NewsChange.FACT)
+        services.announce_season_change(season=form.instance, changes=changes)
 
 
 @admin.register(Episode)
@@ -456,4 +454,4 @@ class FactAdmin(ContentAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:  # the season's followers hear of a new fact
-            services.announce_season_change(season=obj.season, change=NewsChange.FACT)
+            services.announce_season_change(season=obj.season, changes=[NewsChange.FACT])

@@ -215,8 +215,7 @@ class Season(ConstraintErrorsByField, Timestamped):
         params = {"date": date_format(self.release_date, "DATE_FORMAT")}
         if released and self.release_date > today:
             message = _(
-                "This season comes out on %(date)s: until then it is “Coming soon”, not "
-                "“Released”."
+                "This season comes out on %(date)s: until then it is “Coming soon”, not “Released”."
             )
             code = "released_early"
         elif not released and self.release_date <= today:

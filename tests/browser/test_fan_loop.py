@@ -148,7 +148,7 @@ def test_the_inbox_tells_of_every_kind_of_news_on_a_phone_in_korean(
     services.post_theory(author=other, season=season, title="The cure is a lie", body="y")
     services.set_hidden(moderator=moderator, item=asked, hidden=True, reason="off topic")
     for change in NewsChange.RELEASE_DATE, NewsChange.STATUS, NewsChange.FACT:
-        services.announce_season_change(season=season, change=change)
+        services.announce_season_change(season=season, changes=[change])
     kinds = set(Notification.objects.filter(recipient=reader).values_list("kind", flat=True))
     assert kinds == set(NotificationKind.values) - {"verdict"}  # the season has not aired
 

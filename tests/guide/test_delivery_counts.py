@@ -99,7 +99,7 @@ def test_a_seasons_news_concerns_its_followers_while_it_is_published(aired, monk
     for fan in followers:
         services.follow_season(user=fan, season=aired)
     at = timezone.now()
-    assert services.deliver_season_change(season_id=aired.pk, change="status", at=at) == 3
+    assert services.deliver_season_change(season_id=aired.pk, changes=["status"], at=at) == 3
     hidden = SeasonFactory(show__is_published=False)
     services.follow_season(user=followers[0], season=hidden)
-    assert services.deliver_season_change(season_id=hidden.pk, change="status", at=at) == 0
+    assert services.deliver_season_change(season_id=hidden.pk, changes=["status"], at=at) == 0

@@ -68,7 +68,7 @@ def test_a_theory_and_a_seasons_news_reach_every_follower_while_others_write(bus
     theory = services.post_theory(author=UserFactory(), season=season, title="New", body="x")
     assert services.deliver_theory(theory_id=theory.pk) == FOLLOWERS
     told = services.deliver_season_change(
-        season_id=season.pk, change="status", at=theory.created_at
+        season_id=season.pk, changes=["status"], at=theory.created_at
     )
     assert told == FOLLOWERS
     assert Notification.objects.filter(season=season).count() == FOLLOWERS

@@ -167,8 +167,9 @@ def test_a_thousand_followers_cost_a_few_statements_and_the_request_none(
     assert [message.to for message in mail.outbox] == [[author.email]]
     # Who wants mail at once (an indexed read of the comment's lines), the lines to mail,
     # the fan's progress; then the claim, in a transaction of its own (begun and ended as
-    # a savepoint here): the fan's lock, the line, the record of the mail.
-    assert len(mailing.captured_queries) == 8
+    # a savepoint here): the fan's lock, which of their lines the limits let go, marking
+    # them, the record of the mail.
+    assert len(mailing.captured_queries) == 9
 
 
 # The inbox page -----------------------------------------------------------------------------

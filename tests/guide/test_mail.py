@@ -6,7 +6,7 @@ import email
 import io
 import re
 import socket
-from datetime import timedelta
+from datetime import date, timedelta
 from email import policy
 from http import HTTPStatus
 
@@ -24,6 +24,7 @@ from guide.models import (
     MailPreference,
     Notification,
     NotificationKind,
+    SeasonStatus,
     SentMail,
     WatchProgress,
 )
@@ -200,8 +201,8 @@ def test_two_workers_mailing_one_fan_at_the_same_moment_send_one_mail(theory, au
         for comment in (first, second)
     ]
     assert [len(lines) for lines in chosen] == [1, 1]  # both pass the first look
-    claims = [services.claim_line(line=lines[0], now=now, **limits) for lines in chosen]
-    assert claims == [True, False]
+    claims = [services.claim_line(lines=lines, now=now, **limits) for lines in chosen]
+    assert claims == [[chosen[0][0].pk], []]
     assert SentMail.objects.filter(recipient=author).count() == 1
     assert Notification.objects.get(comment=second, recipient=author).mailed_at is None
 
@@ -606,23 +607,36 @@ def test_mail_about_one_new_theory_tells_of_no_other(season, author):
     assert (mailed.kind, mailed.theory_id) == (NotificationKind.THEORY, theories[1].pk)
 
 
-def test_mail_about_a_seasons_news_tells_of_that_change_only(season):
+def test_one_editors_save_of_a_season_is_one_mail_of_what_it_changed(season):
     fan = UserFactory()
     other = SeasonFactory(show=season.show, number=2)
     for followed in (season, other):
         services.follow_season(user=fan, season=followed)
+    season.status, season.release_date = SeasonStatus.COMING_SOON, date(2027, 3, 5)
+    season.save()
     at = timezone.now()
-    earlier = at - timedelta(minutes=5)
-    for target, change, when in (
-        (season, "status", at),
-        (other, "status", at),  # another season
-        (season, "release_date", at),  # another change
-        (season, "status", earlier),  # the same change, told before
+    for target, changes, when in (
+        (season, ["release_date", "status", "fact"], at),  # the save
+        (other, ["status"], at),  # another season
+        (season, ["status"], at - timedelta(minutes=5)),  # an earlier save
     ):
-        services.deliver_season_change(season_id=target.pk, change=change, at=when)
-    assert mailing.mail_news(mailing.about_season_change(season.pk, "status", at)) == 1
-    (mailed,) = Notification.objects.exclude(mailed_at=None)
-    assert (mailed.season_id, mailed.change, mailed.created_at) == (season.pk, "status", at)
+        services.deliver_season_change(season_id=target.pk, changes=changes, at=when)
+    assert mailing.mail_news(mailing.about_season_change(season.pk, at)) == 1
+    mailed = Notification.objects.exclude(mailed_at=None)
+    assert sorted(mailed.values_list("season_id", "change", "created_at")) == [
+        (season.pk, "fact", at),
+        (season.pk, "release_date", at),
+        (season.pk, "status", at),
+    ]
+    (message,) = to(fan)
+    assert message.subject == f"News of {season}"
+    assert message.body.startswith(
+        f"News of {season}\n"
+        f"- {season} has a release date: 5 March 2027\n"
+        f"- {season} is now: Coming soon\n"
+        f"- 1 new fact about {season}\n"
+    )
+    assert SentMail.objects.get(recipient=fan).lines == 3
 
 
 # Digests -----------------------------------------------------------------------------------

@@ -135,10 +135,14 @@ def test_an_editor_setting_a_release_date_and_status_tells_the_seasons_followers
     html = inbox_of(follower)
     assert f"{season} has a release date: 25 December 2026" in html
     assert f"{season} is now: Coming soon" in html
-    assert sorted(message.subject for message in mails_to(follower)) == [
-        f"{season} has a release date: 25 December 2026",
-        f"{season} is now: Coming soon",
-    ]
+    # One save, one mail: what it changed, each on a line.
+    (message,) = mails_to(follower)
+    assert message.subject == f"News of {season}"
+    assert message.body.startswith(
+        f"News of {season}\n"
+        f"- {season} has a release date: 25 December 2026\n"
+        f"- {season} is now: Coming soon\n"
+    )
     assert not Notification.objects.filter(recipient=bystander).exists()
     # Saving again without a change tells nobody anything more.
     with django_capture_on_commit_callbacks(execute=True):
@@ -182,7 +186,7 @@ def test_news_of_an_unpublished_show_tells_nobody(django_capture_on_commit_callb
     season = SeasonFactory(number=2, show__is_published=False)
     services.follow_season(user=UserFactory(), season=season)
     with django_capture_on_commit_callbacks(execute=True):
-        services.announce_season_change(season=season, change=NewsChange.STATUS)
+        services.announce_season_change(season=season, changes=[NewsChange.STATUS])
     assert not Notification.objects.exists()
 
 

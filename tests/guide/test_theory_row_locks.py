@@ -134,6 +134,6 @@ def test_claiming_a_line_for_mail_holds_its_fan_until_the_claim_is_done(theory):
     line = Notification.objects.get(comment=comment, recipient=theory.author)
     with transaction.atomic():
         limits = {"daily_limit": 10, "quiet": timedelta(hours=1)}
-        assert services.claim_line(line=line, now=timezone.now(), **limits)
+        assert services.claim_line(lines=[line], now=timezone.now(), **limits) == [line.pk]
         assert not _another_connection_can_lock(line.recipient_id, "fan NO KEY UPDATE")
     assert _another_connection_can_lock(line.recipient_id, "fan NO KEY UPDATE")
