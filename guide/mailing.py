@@ -133,7 +133,9 @@ def send_digests() -> int:
     with mailers.default as connection:
         for user_id in recipients:
             lines = selectors.digestible_lines(user_id, **limits)
-            claimed = services.claim_lines(lines, recipient_id=user_id, now=now)
+            claimed = services.claim_lines(
+                lines, recipient_id=user_id, now=now, daily_limit=settings.MAIL_DAILY_LIMIT
+            )
             if not claimed:
                 continue
             fan = selectors.fan(user_id)

@@ -17,6 +17,7 @@ from core import freshness
 from core.errors import AccountGone
 from guide import markdown, permissions, ranking, topics
 from guide.models import (
+    MAIL_DAY,
     Bookmark,
     Character,
     Comment,
@@ -1115,13 +1116,19 @@ def claim_line(*, lines, now: datetime, daily_limit: int, quiet: timedelta) -> l
 
 
 @transaction.atomic
-def claim_lines(lines, *, recipient_id: int, now: datetime) -> int:
+def claim_lines(lines, *, recipient_id: int, now: datetime, daily_limit: int) -> int:
     """Claim these lines (a queryset) for a digest to the fan, and count the digest: how
-    many lines this call claimed. Under the same lock of the fan as claim_line, so a mail
-    at once being claimed meanwhile counts the digest."""
+    many lines this call claimed; none if the fan had `daily_limit` mails in the last
+    day (mails at once stop one short, so only a second digest within a day meets it).
+    Under the same lock of the fan as claim_line, so a mail at once being claimed
+    meanwhile counts the digest."""
     try:
         hold_fan_by_id(recipient_id)
     except AccountGone:
+        return 0
+    if SentMail.objects.filter(recipient_id=recipient_id, sent_at__gt=now - MAIL_DAY).count() >= (
+        daily_limit
+    ):
         return 0
     claimed = Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
         mailed_at=now, digested=True

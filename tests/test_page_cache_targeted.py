@@ -402,7 +402,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
                 quiet=timedelta(hours=1),
             ),
             "claim_lines": lambda: services.claim_lines(
-                Notification.objects.all(), recipient_id=fan.pk, now=timezone.now()
+                Notification.objects.all(), recipient_id=fan.pk, now=timezone.now(), daily_limit=10
             ),
             "release_lines": lambda: services.release_lines(
                 recipient_id=fan.pk, claimed_at=timezone.now()

@@ -39,6 +39,7 @@ from guide.models.content import (
 from guide.models.following import (
     BURSTY_KINDS,
     COMMENT_KINDS,
+    MAIL_DAY,
     Bookmark,
     FanFollow,
     Follow,
@@ -87,6 +88,7 @@ __all__ = [
     "Revision",
     "BURSTY_KINDS",
     "COMMENT_KINDS",
+    "MAIL_DAY",
     "FanFollow",
     "ShowFollow",
     "NewsChange",

@@ -208,25 +208,21 @@ class Season(ConstraintErrorsByField, Timestamped):
 
     def clean(self):
         super().clean()
-        # The status agrees with the date: "Released" once the day has come, not before.
-        if self.release_date is None:
-            return
-        released, today = self.status == SeasonStatus.RELEASED, timezone.localdate()
-        params = {"date": date_format(self.release_date, "DATE_FORMAT")}
-        if released and self.release_date > today:
-            message = _(
-                "This season comes out on %(date)s: until then it is “Coming soon”, not “Released”."
+        # The status agrees with the dates: "Released" only once the day has come.
+        released = self.status == SeasonStatus.RELEASED
+        if released and self.release_date and self.release_date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "status": ValidationError(
+                        _(
+                            "This season comes out on %(date)s: until then it is "
+                            "“Coming soon”, not “Released”."
+                        ),
+                        code="released_early",
+                        params={"date": date_format(self.release_date, "DATE_FORMAT")},
+                    )
+                }
             )
-            code = "released_early"
-        elif not released and self.release_date <= today:
-            message = _(
-                "This season came out on %(date)s: its status is “Released”. If it was "
-                "put off, change the release date."
-            )
-            code = "released_late"
-        else:
-            return
-        raise ValidationError({"status": ValidationError(message, code=code, params=params)})
 
     @property
     def label(self) -> str:

@@ -141,7 +141,7 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", _("A moderator's decision on what you wrote")
 
 
-DAY = timedelta(days=1)
+MAIL_DAY = timedelta(days=1)  # what MAIL_DAILY_LIMIT counts mails over
 
 # The kinds of line that tell of a comment.
 COMMENT_KINDS = (NotificationKind.REPLY, NotificationKind.MENTION, NotificationKind.COMMENT)
@@ -183,7 +183,7 @@ class NotificationQuerySet(models.QuerySet):
         the last `quiet` (the quiet time). guide.mailing chooses lines by it and claims
         each by it again (guide.services.claim_line)."""
         sent_today = (
-            SentMail.objects.filter(recipient=OuterRef("recipient"), sent_at__gt=now - DAY)
+            SentMail.objects.filter(recipient=OuterRef("recipient"), sent_at__gt=now - MAIL_DAY)
             .order_by()
             .values("recipient")
             .annotate(n=Count("pk"))

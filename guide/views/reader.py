@@ -15,6 +15,7 @@ from django.views import i18n
 from core.errors import rate_limited
 from core.navigation import action, redirect_back, safe_next
 from core.reader import THEME_COOKIE, THEMES, remember
+from core.throttle import check_rate
 from guide import services
 from guide.forms import WatchProgressForm
 from guide.reading import progress_for, remember_progress
@@ -71,12 +72,12 @@ def set_theme(request):
 
 
 def set_language(request):
-    """Django's language switch; a signed-in fan's choice is kept for their mail too."""
+    """Django's language switch, which always works; a signed-in fan's choice is kept for
+    their mail too, within their limit of settings writes."""
     if request.method == "POST" and request.user.is_authenticated:
         language = request.POST.get("language", "")
-        if language in dict(settings.LANGUAGES):
-            if limited := rate_limited(request, action="settings"):
-                return limited
+        writes = language in dict(settings.LANGUAGES)
+        if writes and check_rate(action="settings", key=request.user.pk) is None:
             services.remember_language(user=request.user, language=language)
     return i18n.set_language(request)
 

@@ -80,32 +80,6 @@ def test_a_season_dated_in_the_future_cannot_be_released_yet(show, editor_client
     assert (season.status, season.release_date) == (SeasonStatus.RELEASED, TODAY)
 
 
-@pytest.mark.parametrize("day", [YESTERDAY, TODAY], ids=["yesterday", "today"])
-def test_a_season_whose_day_has_come_is_released(show, editor_client, day):
-    """Else its page would say "In production" beside a premiere that has passed."""
-    season = _season(show, 2)
-    response = _save(
-        editor_client,
-        Season,
-        season.pk,
-        status=SeasonStatus.IN_PRODUCTION,
-        release_date=day.isoformat(),
-    )
-    assert response.status_code == HTTPStatus.OK
-    [message] = _field_errors(response, "status")
-    assert "its status is “Released”" in message
-    season.refresh_from_db()
-    assert (season.status, season.release_date) == (SeasonStatus.ANNOUNCED, None)
-    response = _save(
-        editor_client,
-        Season,
-        season.pk,
-        status=SeasonStatus.IN_PRODUCTION,
-        release_date=NEXT_MONTH.isoformat(),
-    )
-    assert response.status_code == HTTPStatus.FOUND  # put off to a later day: fine
-
-
 def test_the_timeline_says_released_only_once_the_day_has_passed(show):
     season = _season(show, 2)
     season.release_date = NEXT_MONTH

@@ -658,7 +658,7 @@ def test_a_mail_that_cannot_go_gives_back_only_its_own_fans_lines(theory, author
     now = timezone.now()
     for recipient in (author, fan):
         lines = selectors.digestible_lines(recipient.pk, now=now, every=mailing.DIGEST_EVERY)
-        assert services.claim_lines(lines, recipient_id=recipient.pk, now=now)
+        assert services.claim_lines(lines, recipient_id=recipient.pk, now=now, daily_limit=10)
     services.release_lines(recipient_id=author.pk, claimed_at=now)
     released = Notification.objects.filter(recipient=author)
     assert set(released.values_list("mailed_at", "digested")) == {(None, False)}
@@ -666,3 +666,23 @@ def test_a_mail_that_cannot_go_gives_back_only_its_own_fans_lines(theory, author
     kept = Notification.objects.filter(recipient=fan)
     assert set(kept.values_list("mailed_at", "digested")) == {(now, True)}
     assert SentMail.objects.filter(recipient=fan, digest=True).count() == 1
+
+
+def test_a_fan_at_their_settings_limit_still_switches_language(author, settings):
+    client = Client()
+    client.force_login(author)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "settings": (0, 600)}
+    response = client.post(reverse("set_language"), {"language": "ko", "next": "/"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ko"
+    assert selectors.mail_preference(author).language == ""  # not kept: over the limit
+
+
+def test_a_second_digest_within_a_day_waits_when_the_day_is_full(theory, author, post, settings):
+    settings.MAIL_DAILY_LIMIT = 3
+    post(theory, UserFactory(), "One")
+    now = timezone.now()
+    for hours in (21, 2, 1):  # yesterday's digest, and two mails at once since
+        SentMail.objects.create(recipient=author, sent_at=now - timedelta(hours=hours))
+    assert mailing.send_digests() == 0  # a digest now would be a fourth mail in a day
+    assert Notification.objects.filter(recipient=author, mailed_at=None).count() == 1

@@ -148,6 +148,7 @@ LIMITED_ELSEWHERE = {
     "accounts:delete": "once per account",
     "accounts:change_email": "limited per fan and per address mailed, in accounts",
     "accounts:confirm_email": "needs the mailed token",
+    "set_language": "switches always; keeps a fan's choice for mail within the settings limit",
     "guide:unsubscribe": "per client address, with the mailed token (tests/guide/test_mail.py)",
 }
 
@@ -177,8 +178,6 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
         "guide:inbox_open": ([line.pk], {}, "inbox"),
         "guide:set_progress": ([], {"show": season.show_id, "seasons_watched": 1}, "settings"),
         "guide:theme": ([], {"theme": "dark"}, "settings"),
-        # A visitor's choice is a cookie only; a fan's is kept for their mail.
-        "set_language": ([], {"language": "ko"}, "settings"),
         "guide:mail_settings": (
             [],
             dict.fromkeys(NotificationKind.values, "off"),
