@@ -981,14 +981,15 @@ def deliver_season_change(*, season_id: int, changes: list[str], at: datetime) -
 
     told = 0
     for batch in _fan_batches(followers):
-        for change in changes:
-            _tell(
-                batch,
-                kind=NotificationKind.SEASON,
-                season_id=season.pk,
-                change=change,
-                created_at=at,
-            )
+        with transaction.atomic():  # a fan's lines of the save land together, for one mail
+            for change in changes:
+                _tell(
+                    batch,
+                    kind=NotificationKind.SEASON,
+                    season_id=season.pk,
+                    change=change,
+                    created_at=at,
+                )
         told += len(batch)
     return told
 
