@@ -2,8 +2,8 @@
 
 On SQLite a connection cannot write beside a read of its own that is still open once
 another connection has written: the write fails at once ("database is locked"), whatever
-the busy timeout. `make bench-fanout` found every delivery failing so under load. Here a
-fan's request commits a write, on its own connection, after each batch a delivery writes.
+the busy timeout. `make bench-fanout` found deliveries failing so under load. Here a
+fan's request commits a write, on its own connection, between the batches of a delivery.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -34,16 +34,17 @@ def another_request_writes() -> None:
 
 @pytest.fixture
 def busy_site(monkeypatch):
-    """After each batch a delivery writes, another request's write commits."""
+    """After each batch a delivery has written, and before it reads the next, another
+    request's write commits."""
     monkeypatch.setattr(services, "FANOUT_BATCH", BATCH)
-    tell = services._tell
+    batches = services._fan_batches
 
-    def tell_then_another_writes(recipients, **line):
-        told = tell(recipients, **line)
-        another_request_writes()
-        return told
+    def batches_while_others_write(after):
+        for batch in batches(after):
+            yield batch
+            another_request_writes()
 
-    monkeypatch.setattr(services, "_tell", tell_then_another_writes)
+    monkeypatch.setattr(services, "_fan_batches", batches_while_others_write)
 
 
 @pytest.fixture
