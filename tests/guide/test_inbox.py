@@ -779,3 +779,51 @@ def test_the_following_page_asks_as_many_queries_with_more_follows(season, autho
     assert_queries_do_not_grow(
         lambda: count_queries(client, reverse("guide:following")), grow, "following page"
     )
+
+
+def test_the_following_page_lists_only_the_fans_own_follows_newest_first(season, author):
+    fan, other = UserFactory(), UserFactory()
+    theirs = TheoryFactory(season=season)
+    own_hidden = TheoryFactory(season=season, author=fan, is_hidden=True)
+    draft = SeasonFactory(show__is_published=False)
+    gone = UserFactory(is_active=False)
+    for followed in (own_hidden, theirs):  # a fan still sees their own hidden theory
+        services.follow(user=fan, theory=followed)
+    # Rows need not come in the order of their dates: newest by date, not by row.
+    Follow.objects.filter(theory=own_hidden).update(created_at=datetime(2030, 1, 1, tzinfo=UTC))
+    for followed in (season, draft):
+        services.follow_season(user=fan, season=followed)
+    for show in (season.show, draft.show):
+        services.follow_show(user=fan, show=show)
+    for followed in (author, gone):
+        services.follow_fan(user=fan, fan=followed)
+    # Another fan's follows are theirs alone.
+    services.follow(user=other, theory=TheoryFactory(season=season))
+    services.follow_season(user=other, season=SeasonFactory())
+    services.follow_show(user=other, show=SeasonFactory().show)
+    services.follow_fan(user=other, fan=UserFactory())
+    shown = selectors.following(fan)
+    assert shown.theories == [own_hidden, theirs]  # newest first
+    assert (shown.seasons, shown.shows, shown.fans) == ([season], [season.show], [author])
+
+
+def test_the_news_of_two_seasons_and_their_new_theories_are_grouped_apart(season, author):
+    later = SeasonFactory(show=season.show, number=2)
+    fan = UserFactory()
+    for followed in (season, later):
+        services.follow_season(user=fan, season=followed)
+        services.deliver_season_change(
+            season_id=followed.pk, changes=["status"], at=datetime.now(UTC)
+        )
+        theory = TheoryFactory(season=followed)
+        services.deliver_theory(theory_id=theory.pk)
+    _page, groups = selectors.inbox(user=fan, page=None)
+    about = sorted(
+        (group.kind, group.newest.season_id or group.theory.season_id) for group in groups
+    )
+    assert about == [
+        ("season", season.pk),
+        ("season", later.pk),
+        ("theory", season.pk),
+        ("theory", later.pk),
+    ]

@@ -22,6 +22,7 @@ from guide import mailing, selectors, services, tasks
 from guide.models import (
     MailChoice,
     MailPreference,
+    ModerationAction,
     Notification,
     NotificationKind,
     SeasonStatus,
@@ -686,3 +687,32 @@ def test_a_second_digest_within_a_day_waits_when_the_day_is_full(theory, author,
         SentMail.objects.create(recipient=author, sent_at=now - timedelta(hours=hours))
     assert mailing.send_digests() == 0  # a digest now would be a fourth mail in a day
     assert Notification.objects.filter(recipient=author, mailed_at=None).count() == 1
+
+
+def test_a_verdict_goes_at_once_after_a_reply_about_the_same_theory_and_quotes_nothing(
+    season, author, post, moderator
+):
+    season.status, season.release_date = SeasonStatus.RELEASED, date(2022, 1, 28)
+    season.save()
+    theory = services.post_theory(author=author, season=season, title="It ends", body="Secret.")
+    said = post(theory, author, "Hm")
+    post(theory, UserFactory(), "Yes", parent=said)  # mailed at once: the quiet time begins
+    mail.outbox.clear()
+    services.set_outcome(moderator=moderator, theory=theory, outcome="confirmed")
+    verdict = ModerationAction.objects.get(kind="set_outcome")
+    services.deliver_decision(action_id=verdict.pk)
+    assert mailing.mail_news(mailing.about_decision(verdict.pk)) == 1  # not held back
+    (message,) = to(author)
+    assert message.subject == "A theory you follow was settled: “It ends”"
+    assert "Secret." not in message.body
+
+
+def test_mail_about_one_event_counts_each_fan_mailed(theory, author, post):
+    said = post(theory, author, "Hm")
+    mail.outbox.clear()
+    UserFactory(username="ji")
+    answer = services.post_comment(
+        author=UserFactory(), theory=theory, body="@ji look", parent=said
+    )
+    services.deliver_comment(comment_id=answer.pk)
+    assert mailing.mail_news(mailing.about_comment(answer.pk)) == 2  # the author, and ji
