@@ -13,7 +13,8 @@ settings, Redis as the cache when it answers) with a task worker running beside 
 
 Reported: the reply request's latency (median, p95, p99) at that concurrency and the
 server's CPU per reply; the worker's inbox lines per second from the first reply to the
-last line delivered, its CPU, and how long it took to catch up after the last reply.
+last line delivered, when its queue was empty (the mail after each delivery included),
+its CPU (and the database's), and that no task failed.
 `make bench` runs it after its load phases, and `make bench-fanout` alone.
 """
 
@@ -101,6 +102,19 @@ def delivered(comment_pk: int) -> int:
     from guide.models import Notification
 
     return Notification.objects.filter(comment__parent_id=comment_pk).count()
+
+
+def tasks_left() -> int:
+    """Tasks the worker has yet to finish: deliveries, and the mail after each."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"]).count()
+
+
+def failed_tasks() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="FAILED").count()
 
 
 def database_cpu(url: str | None) -> dict[int, float]:
@@ -231,6 +245,11 @@ def main() -> None:
                 time.sleep(0.1)
                 count = delivered(made["comment"])
             done = time.perf_counter()
+            while tasks_left():  # the mail that follows each delivery
+                if time.perf_counter() - answered > 300:
+                    raise RuntimeError("the worker did not empty its queue in 5 minutes")
+                time.sleep(0.1)
+            emptied = time.perf_counter()
             worker_cpu = server.cpu_seconds(worker_processes) - worker_cpu
             db_after = database_cpu(database)
             db_cpu = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items())
@@ -246,9 +265,12 @@ def main() -> None:
     log(
         f"worker: {count:,} inbox lines in {done - started:.1f} s from the first reply = "
         f"{count / (done - started):,.0f} lines/s; {at_last_reply:,} were in when the last "
-        f"reply was answered, the rest {done - answered:.1f} s later; worker CPU "
-        f"{worker_cpu:.1f} s" + (f", database CPU {db_cpu:.1f} s" if database else "")
+        f"reply was answered, the rest {done - answered:.1f} s later; its queue (the mail "
+        f"after each delivery too) empty {emptied - started:.1f} s after the first reply; "
+        f"worker CPU {worker_cpu:.1f} s" + (f", database CPU {db_cpu:.1f} s" if database else "")
     )
+    if failures := failed_tasks():
+        raise RuntimeError(f"{failures} tasks failed")
 
 
 if __name__ == "__main__":
