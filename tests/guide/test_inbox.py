@@ -827,3 +827,15 @@ def test_the_news_of_two_seasons_and_their_new_theories_are_grouped_apart(season
         ("theory", season.pk),
         ("theory", later.pk),
     ]
+
+
+def test_a_seasons_news_of_one_save_is_listed_newest_line_first(season):
+    """The lines of one save share their time: the later line comes first all the same."""
+    fan = UserFactory()
+    services.follow_season(user=fan, season=season)
+    at = datetime.now(UTC)
+    services.deliver_season_change(
+        season_id=season.pk, changes=["release_date", "status", "fact"], at=at
+    )
+    _page, groups = selectors.inbox(user=fan, page=None)
+    assert [group.newest.change for group in groups] == ["fact", "status", "release_date"]
