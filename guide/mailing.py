@@ -108,7 +108,6 @@ def _mail_lines(lines, watched: int | None, now: datetime, limits: dict, connect
     for line in lines:
         # Mailable lines are about what everyone may read (selectors._mailable), but a
         # decision on the recipient's own writing, whatever became of its theory.
-        line.comment_readable = True
         line.theory_readable = line.theory is None or not line.theory.is_hidden
     newest = lines[0]
     group = selectors.InboxGroup(kind=newest.kind, theory=newest.theory, unread=True, lines=lines)
@@ -191,7 +190,6 @@ def _send_news(fan, group, watched: int | None, connection) -> bool:
             summary = _("News of %(season)s") % {"season": group.newest.season}
             items = [news.describe(_alone(line), spoiler_season=None) for line in group.lines]
         context = {
-            "fan": fan,
             "summary": summary,
             "items": items,
             "quote": "" if spoils else _quote(group.newest),
@@ -226,7 +224,6 @@ def _send_digest(fan, groups, count: int, connection) -> bool:
         context = {
             "fan": fan,
             "items": items,
-            "count": count,
             "more": count - sum(len(group.lines) for group in groups),
         }
         return _send(fan, "digest", subject, context, kind=ALL_KINDS, connection=connection)

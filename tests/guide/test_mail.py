@@ -716,3 +716,65 @@ def test_mail_about_one_event_counts_each_fan_mailed(theory, author, post):
     )
     services.deliver_comment(comment_id=answer.pk)
     assert mailing.mail_news(mailing.about_comment(answer.pk)) == 2  # the author, and ji
+
+
+def test_a_korean_digest_of_one_line_reads_in_korean_to_its_end(theory, author, post):
+    services.remember_language(user=author, language="ko")
+    post(theory, UserFactory(display_name="Rita"), "One")
+    mailing.send_digests()
+    (digest,) = to(author)
+    assert digest.subject == "Next Season: 알림함에 새 소식 1개"
+    link = unsubscribe_link(digest)
+    assert digest.body.endswith(f"한 번의 클릭으로 Next Season의 모든 이메일 그만 받기: {link}\n")
+
+
+def test_a_digest_reads_to_its_end(theory, author, post):
+    post(theory, UserFactory(display_name="Rita"), "One")
+    mailing.send_digests()
+    (digest,) = to(author)
+    assert digest.subject == "Next Season: 1 new thing in your inbox"
+    assert digest.body.endswith(
+        "Choose which email you get: http://testserver/inbox/email/\n"
+        f"Stop all email from Next Season with one click: {unsubscribe_link(digest)}\n"
+    )
+
+
+def test_a_full_day_for_one_fan_holds_back_no_other_fans_digest(theory, author, post, settings):
+    settings.MAIL_DAILY_LIMIT = 1
+    SentMail.objects.create(recipient=author, sent_at=timezone.now())  # the author's day is full
+    fan = UserFactory()  # a later account than the author's
+    services.follow(user=fan, theory=theory)
+    post(theory, UserFactory(), "One")
+    assert mailing.send_digests() == 1
+    assert len(to(fan)) == 1
+
+
+def test_a_digest_that_cannot_go_gives_its_lines_and_its_place_back(
+    theory, author, post, monkeypatch, caplog
+):
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    post(theory, UserFactory(), "One")
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", down)
+    assert mailing.send_digests() == 0
+    assert Notification.objects.get(recipient=author).mailed_at is None
+    assert not SentMail.objects.exists()
+    assert f"Could not send the digest mail to fan {author.pk}" in caplog.text
+
+
+def test_the_mails_of_one_event_share_one_connection(theory, author, post, smtp_server):
+    said = post(theory, author, "Hm")
+    UserFactory(username="ji")
+    post(theory, UserFactory(), "@ji look", parent=said)  # the author and ji, at once
+    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.sessions) == 1
+
+
+def test_a_decision_mail_quotes_nothing(theory, author, moderator):
+    services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spam")
+    action = ModerationAction.objects.get()
+    services.deliver_decision(action_id=action.pk)
+    mailing.mail_news(mailing.about_decision(action.pk))
+    (message,) = to(author)
+    assert message.body.startswith(f"{message.subject}\n\nRead it: http://testserver/")
