@@ -17,7 +17,6 @@ from core import freshness
 from core.errors import AccountGone
 from guide import markdown, permissions, ranking, topics
 from guide.models import (
-    MAIL_DAY,
     Bookmark,
     Character,
     Comment,
@@ -1127,9 +1126,7 @@ def claim_lines(lines, *, recipient_id: int, now: datetime, daily_limit: int) ->
         hold_fan_by_id(recipient_id)
     except AccountGone:
         return 0
-    if SentMail.objects.filter(recipient_id=recipient_id, sent_at__gt=now - MAIL_DAY).count() >= (
-        daily_limit
-    ):
+    if SentMail.objects.of_the_day(now).filter(recipient_id=recipient_id).count() >= daily_limit:
         return 0
     claimed = Notification.objects.filter(pk__in=lines.values("pk"), mailed_at=None).update(
         mailed_at=now, digested=True

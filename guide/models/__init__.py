@@ -39,7 +39,6 @@ from guide.models.content import (
 from guide.models.following import (
     BURSTY_KINDS,
     COMMENT_KINDS,
-    MAIL_DAY,
     Bookmark,
     FanFollow,
     Follow,
@@ -88,7 +87,6 @@ __all__ = [
     "Revision",
     "BURSTY_KINDS",
     "COMMENT_KINDS",
-    "MAIL_DAY",
     "FanFollow",
     "ShowFollow",
     "NewsChange",

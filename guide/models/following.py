@@ -183,7 +183,8 @@ class NotificationQuerySet(models.QuerySet):
         the last `quiet` (the quiet time). guide.mailing chooses lines by it and claims
         each by it again (guide.services.claim_line)."""
         sent_today = (
-            SentMail.objects.filter(recipient=OuterRef("recipient"), sent_at__gt=now - MAIL_DAY)
+            SentMail.objects.of_the_day(now)
+            .filter(recipient=OuterRef("recipient"))
             .order_by()
             .values("recipient")
             .annotate(n=Count("pk"))
@@ -471,6 +472,12 @@ class MailPreference(ConstraintErrorsByField, models.Model):
         return self.language or settings.LANGUAGE_CODE
 
 
+class SentMailQuerySet(models.QuerySet):
+    def of_the_day(self, now):
+        """Mails of the last day before `now`: what MAIL_DAILY_LIMIT counts."""
+        return self.filter(sent_at__gt=now - MAIL_DAY)
+
+
 class SentMail(models.Model):
     """A mail of news sent to a fan: what the daily limit counts, and when the last
     digest went."""
@@ -481,6 +488,8 @@ class SentMail(models.Model):
     sent_at = models.DateTimeField(default=timezone.now, editable=False)
     digest = models.BooleanField(default=False)
     lines = models.PositiveIntegerField(default=1)
+
+    objects = SentMailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sent mail")
