@@ -30,7 +30,7 @@ from core import freshness, pagecache
 
 # Versions guard freshness; the lifetime only bounds how long an unused piece stays.
 FRAGMENT_SECONDS = 600
-_PREFIX = "fragment:"
+_PREFIX = f"fragment:{pagecache.STORED_FORMAT}:"
 
 
 @dataclass(frozen=True)

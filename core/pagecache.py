@@ -53,6 +53,10 @@ from core import freshness
 from core.reader import signed_progress, theme_of
 
 VISITOR_PAGE_SECONDS = 30
+# Stored pages and pieces (core.fragments) name the choosers of their holes: a release
+# that renames or drops one moves this, so nothing stored before it reaches code that no
+# longer has that chooser.
+STORED_FORMAT = 2
 _RENDERING = "_page_cache_render"  # the request attribute while a page renders for us
 _VISITOR, _FAN = "visitor ", "fan "  # how an audience, and so a page's key, begins
 
@@ -221,7 +225,7 @@ def _page_key(request, audience: str) -> str:
         theme_of(request),
         audience,
     ]
-    return "pages:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"pages:{STORED_FORMAT}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 # Serving and storing ---------------------------------------------------------------------

@@ -127,13 +127,14 @@ class TheoryQuerySet(models.QuerySet):
         """Annotate `show_last_season`, the spoiler menu's limit for comments on it."""
         return self.annotate(show_last_season=_last_season_of("season__show"))
 
-    def for_page(self, user):
+    def for_page(self, user, *, own_marks: bool = True):
         """A theory's own page: withdrawn theories keep theirs, so that other fans'
-        comments stay readable."""
+        comments stay readable. Without `own_marks` (a page shared with fans, whose
+        holes show each fan's vote), `my_vote` is None."""
         return (
             self.visible_to(user)
             .select_related("author", "season__show")
-            .with_vote_of(user)
+            .with_vote_of(user if own_marks else None)
             .with_comment_count(user)
         )
 
@@ -374,12 +375,13 @@ class CommentQuerySet(models.QuerySet):
     def with_last_season(self):
         return self.annotate(show_last_season=_last_season_of("theory__season__show"))
 
-    def in_thread_of(self, user):
+    def in_thread_of(self, user, *, own_marks: bool = True):
         """What a reader's copy of a discussion holds: each comment with `reply_count`,
-        the replies they may read, and `saved`, whether they saved it. A comment they may
-        not read (hidden, or deleted by its author) stays only where it has replies they
-        may: as a stand-in that keeps the thread together, without its text
-        (comment.html)."""
+        the replies they may read, and `saved` and `my_vote`, whether they saved it and
+        how they voted (without `own_marks`, on a page shared with fans whose holes show
+        those: False and None). A comment they may not read (hidden, or deleted by its
+        author) stays only where it has replies they may: as a stand-in that keeps the
+        thread together, without its text (comment.html)."""
         # A deleted comment's stand-in counts where a reply under it may be read, so a
         # thread under two stand-ins in a row is not lost.
         readable_below = Comment.objects.filter(_visible_comment(user), parent=OuterRef("pk"))
@@ -396,8 +398,8 @@ class CommentQuerySet(models.QuerySet):
             .annotate(
                 reply_count=Coalesce(Subquery(counted), 0),
                 readable=readable,
-                saved=_saved_by(user),
-                my_vote=_vote_of(user),
+                saved=_saved_by(user if own_marks else None),
+                my_vote=_vote_of(user if own_marks else None),
             )
             .filter(_visible_comment(user) | Q(reply_count__gt=0))
         )

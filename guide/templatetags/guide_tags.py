@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.fragments import Fragment, render_many
-from guide import news, permissions, selectors, spoilers, topics
+from guide import marks, news, permissions, selectors, spoilers, topics
 from guide.forms import watch_choices, watch_label
 from guide.models import COMMENT_KINDS
 from guide.textfold import fold_with_positions
@@ -204,10 +204,6 @@ def inbox_summary(context, group) -> str:
     return news.describe(group, spoiler_season=tagged if shielded else None)
 
 
-_VOTE_VARIANTS = {"none": None, "up": 1, "down": -1}
-_VOTE_CHOOSER = "guide.templatetags.guide_tags.choose_vote_widgets"
-
-
 @register.simple_tag(takes_context=True)
 def vote_widget(context, theory):
     """`{% vote_widget theory %}`: the theory's score, with the buttons (pressed as the
@@ -215,7 +211,7 @@ def vote_widget(context, theory):
     visitor, whom pressing one asks to sign in.
 
     On a page shared with fans (core.pagecache), a hole with every widget a fan may get,
-    which choose_vote_widgets fills with the one for each fan's own vote."""
+    filled with the one for each fan's own vote (guide.marks)."""
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     template = context.template.engine.get_template("includes/vote.html")
@@ -235,25 +231,11 @@ def vote_widget(context, theory):
     request = context.get("request")
     if pagecache.rendering_for_fans(request) and permissions.is_open(theory):
         variants = {"own": widget(False, None)}
-        variants.update((name, widget(True, vote)) for name, vote in _VOTE_VARIANTS.items())
-        return pagecache.personal(request, _VOTE_CHOOSER, (theory.pk, theory.author_id), variants)
+        variants.update((name, widget(True, vote)) for name, vote in marks.VOTE_FORMS.items())
+        hole = marks.hole("vote", theory.pk, theory.author_id)
+        return pagecache.personal(request, marks.CHOOSER, hole, variants)
     may_vote = permissions.can_vote(user, theory) if signed_in else True
     return widget(may_vote, getattr(theory, "my_vote", None))
-
-
-def choose_vote_widgets(request, holes) -> list[str]:
-    """The pagecache chooser for vote_widget's holes: for each theory, the widget as this
-    fan voted, or the score alone on their own theory (permissions.can_vote)."""
-    fan = request.user
-    votes = selectors.votes_by(fan, [theory_pk for (theory_pk, _author), _variants in holes])
-    names = {vote: name for name, vote in _VOTE_VARIANTS.items()}
-    return [
-        variants["own"] if author_pk == fan.pk else variants[names[votes.get(theory_pk)]]
-        for (theory_pk, author_pk), variants in holes
-    ]
-
-
-_COMMENT_VOTE_CHOOSER = "guide.templatetags.guide_tags.choose_comment_vote_widgets"
 
 
 @register.simple_tag(takes_context=True)
@@ -261,7 +243,7 @@ def comment_vote_widget(context, comment, takes_votes):
     """`{% comment_vote_widget comment takes_votes %}`: the comment's score, with vote
     buttons as on theories (vote_widget) for whoever may vote: a fan on another fan's
     comment, or a visitor, whom pressing one asks to sign in; the score alone on a
-    withdrawn theory. On a page shared with fans, a hole choose_comment_vote_widgets fills."""
+    withdrawn theory. On a page shared with fans, a hole guide.marks fills."""
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     template = context.template.engine.get_template("includes/comment_vote.html")
@@ -279,22 +261,11 @@ def comment_vote_widget(context, comment, takes_votes):
     request = context.get("request")
     if takes_votes and pagecache.rendering_for_fans(request):
         variants = {"own": widget(False, None)}
-        variants.update((name, widget(True, vote)) for name, vote in _VOTE_VARIANTS.items())
-        key = (comment.pk, comment.author_id)
-        return pagecache.personal(request, _COMMENT_VOTE_CHOOSER, key, variants)
+        variants.update((name, widget(True, vote)) for name, vote in marks.VOTE_FORMS.items())
+        hole = marks.hole("comment_vote", comment.pk, comment.author_id)
+        return pagecache.personal(request, marks.CHOOSER, hole, variants)
     may_vote = takes_votes and (permissions.can_vote(user, comment) if signed_in else True)
     return widget(may_vote, getattr(comment, "my_vote", None))
-
-
-def choose_comment_vote_widgets(request, holes) -> list[str]:
-    """The pagecache chooser for comment_vote_widget's holes: one query for the page."""
-    fan = request.user
-    votes = selectors.comment_votes_by(fan, [pk for (pk, _author), _variants in holes])
-    names = {vote: name for name, vote in _VOTE_VARIANTS.items()}
-    return [
-        variants["own"] if author_pk == fan.pk else variants[names[votes.get(pk)]]
-        for (pk, author_pk), variants in holes
-    ]
 
 
 _AUTHOR_CHOOSER = "guide.templatetags.guide_tags.choose_by_author"
@@ -338,10 +309,6 @@ def choose_by_author(request, holes) -> list[str]:
     ]
 
 
-_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_follow_buttons"
-_SEASON_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_season_follow_buttons"
-
-
 @register.simple_tag(takes_context=True)
 def follow_season_button(context, season):
     """`{% follow_season_button season %}`: Follow this season's new theories, or stop
@@ -349,25 +316,10 @@ def follow_season_button(context, season):
     return _own_mark(
         context,
         "includes/follow_season.html",
-        _SEASON_FOLLOW_CHOOSER,
-        season.pk,
+        marks.hole("follow_season", season.pk),
         lambda: bool(getattr(season, "followed", False)),
         season=season,
     )
-
-
-def _yes_or_no(holes, marked: set) -> list[str]:
-    """Each (pk, variants) hole's "yes" form where its pk is among the fan's `marked`."""
-    return [variants["yes" if pk in marked else "no"] for pk, variants in holes]
-
-
-def choose_season_follow_buttons(request, holes) -> list[str]:
-    followed = selectors.followed_seasons(request.user, [pk for pk, _variants in holes])
-    return _yes_or_no(holes, followed)
-
-
-_SHOW_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_show_follow_buttons"
-_FAN_FOLLOW_CHOOSER = "guide.templatetags.guide_tags.choose_fan_follow_buttons"
 
 
 @register.simple_tag(takes_context=True)
@@ -377,16 +329,10 @@ def follow_show_button(context, show):
     return _own_mark(
         context,
         "includes/follow_show.html",
-        _SHOW_FOLLOW_CHOOSER,
-        show.pk,
+        marks.hole("follow_show", show.pk),
         lambda: bool(getattr(show, "followed", False)),
         show=show,
     )
-
-
-def choose_show_follow_buttons(request, holes) -> list[str]:
-    followed = selectors.followed_shows(request.user, [pk for pk, _variants in holes])
-    return _yes_or_no(holes, followed)
 
 
 @register.simple_tag(takes_context=True)
@@ -395,25 +341,15 @@ def follow_fan_button(context, fan):
     on one's own profile."""
     user = context.get("user")
     shared = pagecache.rendering_for_fans(context.get("request"))
-    if user is not None and user.pk == fan.pk and not shared:  # shared: the chooser says
+    if user is not None and user.pk == fan.pk and not shared:  # shared: guide.marks says
         return ""
     return _own_mark(
         context,
         "includes/follow_fan.html",
-        _FAN_FOLLOW_CHOOSER,
-        fan.pk,
+        marks.hole("follow_fan", fan.pk),
         lambda: selectors.followed_fans(user, [fan.pk]) == {fan.pk},
         fan=fan,
     )
-
-
-def choose_fan_follow_buttons(request, holes) -> list[str]:
-    followed = selectors.followed_fans(request.user, [pk for pk, _variants in holes])
-    answers = _yes_or_no(holes, followed)
-    return [
-        "" if pk == request.user.pk else answer  # one's own profile offers nothing
-        for (pk, _variants), answer in zip(holes, answers, strict=True)
-    ]
 
 
 @register.simple_tag(takes_context=True)
@@ -428,18 +364,10 @@ def follow_button(context, theory):
         user = context.get("user")
         return selectors.follows(user, [theory.pk]) == {theory.pk} if marked is None else marked
 
-    return _own_mark(
-        context, "includes/follow.html", _FOLLOW_CHOOSER, theory.pk, followed, theory=theory
-    )
+    hole = marks.hole("follow", theory.pk)
+    return _own_mark(context, "includes/follow.html", hole, followed, theory=theory)
 
 
-def choose_follow_buttons(request, holes) -> list[str]:
-    """The pagecache chooser for follow_button's holes: one query for the page."""
-    followed = selectors.follows(request.user, [theory_pk for theory_pk, _variants in holes])
-    return _yes_or_no(holes, followed)
-
-
-_SAVE_CHOOSER = "guide.templatetags.guide_tags.choose_save_buttons"
 _SAVE_URLS = {"theory": "guide:save_theory", "comment": "guide:save_comment"}
 
 
@@ -451,17 +379,16 @@ def save_button(context, item):
     return _own_mark(
         context,
         "includes/save.html",
-        _SAVE_CHOOSER,
-        (kind, item.pk),
+        marks.hole(f"save_{kind}", item.pk),
         lambda: bool(getattr(item, "saved", False)),
         action=reverse(_SAVE_URLS[kind], args=[item.pk]),
     )
 
 
-def _own_mark(context, template_name: str, chooser: str, key, marked, **shown) -> str:
+def _own_mark(context, template_name: str, hole: tuple, marked, **shown) -> str:
     """A signed-in fan's own mark on an item (Follow, Save) as a button that sets or
     takes it away: `template_name` gets `marked` and `shown`; nothing for visitors. On a
-    page shared with fans, a hole with both forms, which `chooser` fills for each fan
+    page shared with fans, a hole with both forms, which guide.marks fills for each fan
     (core.pagecache.personal); else `marked()` says which."""
     user = context.get("user")
     if user is None or not user.is_authenticated:
@@ -475,24 +402,8 @@ def _own_mark(context, template_name: str, chooser: str, key, marked, **shown) -
     request = context.get("request")
     if pagecache.rendering_for_fans(request):
         variants = {"yes": button(True), "no": button(False)}
-        return pagecache.personal(request, chooser, key, variants)
+        return pagecache.personal(request, marks.CHOOSER, hole, variants)
     return button(marked())
-
-
-def choose_save_buttons(request, holes) -> list[str]:
-    """The pagecache chooser for save_button's holes: a query for each kind of item."""
-    wanted = {"theory": set(), "comment": set()}
-    for (kind, pk), _variants in holes:
-        wanted[kind].add(pk)
-    saved = {
-        "theory": selectors.saved_theories(request.user, wanted["theory"])
-        if wanted["theory"]
-        else set(),
-        "comment": selectors.saved_comments(request.user, wanted["comment"])
-        if wanted["comment"]
-        else set(),
-    }
-    return [variants["yes" if pk in saved[kind] else "no"] for (kind, pk), variants in holes]
 
 
 class SpoilerNode(template.Node):

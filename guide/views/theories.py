@@ -16,7 +16,7 @@ from core import pagination
 from core.errors import rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import action, redirect_back
-from core.pagecache import cache_for_visitors, depends_on
+from core.pagecache import cache_for_visitors, depends_on, rendering_for_fans
 from core.throttle import check_rate
 from guide import permissions, selectors, seo, services, topics
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
@@ -78,10 +78,12 @@ def theory_list(request):
     fans_own_params=["vote"],
 )
 def theory_detail(request, pk, slug=None):
+    # On a page shared with fans, holes show each fan's own vote and marks.
+    own_marks = not rendering_for_fans(request)
     theory = get_object_or_404(
-        Theory.objects.for_page(request.user)
+        Theory.objects.for_page(request.user, own_marks=own_marks)
         .with_last_season()
-        .with_marks_of(request.user)
+        .with_marks_of(request.user if own_marks else None)
         .prefetch_related("characters__show"),
         pk=pk,
     )
@@ -120,7 +122,11 @@ def _order_query(order: str) -> str:
 def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=None):
     order = _comment_order(request)
     page = selectors.discussion(
-        theory=theory, user=request.user, order=order, page=request.GET.get("page")
+        theory=theory,
+        user=request.user,
+        order=order,
+        page=request.GET.get("page"),
+        own_marks=not rendering_for_fans(request),
     )
     depends_on(request, *map(topics.fan, _authors(theory, page.object_list)))
     return render(
@@ -135,6 +141,8 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=No
             "comment_orders": CommentOrder.choices,
             "comment_order_query": _order_query(order),
             "comment_form": comment_form,
+            # Nothing typed in it (a preview shows what was typed, unbound).
+            "comment_form_blank": not comment_form.is_bound and preview is None,
             "comment_preview": preview,
             "vote_prompt": _vote_prompt(request, theory),
             # A withdrawn theory's text is for the moderators, who may act on reports.

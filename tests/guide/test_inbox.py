@@ -687,7 +687,7 @@ def test_a_fan_follows_a_show_and_another_fan_and_stops(season, author):
     assert "You follow this show" in client.get(show_page).text
     client.post(reverse("guide:follow_show", args=[season.show.slug]), {"follow": "0"})
     assert "Follow new theories" in client.get(show_page).text
-    assert selectors.followed_shows(fan, [season.show.pk]) == set()
+    assert selectors.marks_of(fan, {"follow_show": [season.show.pk]}) == {"follow_show": {}}
 
     profile = reverse("accounts:profile", args=[author.username])
     assert "Follow The Author" in client.get(profile).text

@@ -154,6 +154,21 @@ def test_a_shared_page_is_the_page_rendered_for_the_fan_alone(world, name, level
     assert "The Fan Who Came First" not in account(shared)
 
 
+@pytest.mark.parametrize("name", SHARED_WITH_FANS)
+def test_a_fan_gets_a_shared_page_for_two_queries_their_account_and_their_marks(world, name):
+    """Their votes, follows, saves and unread count, whatever the page shows, come in one
+    query (guide.marks): the page costs a fan no more for having more of them on it."""
+    first = fan_at(world, world.other_fan, 1).get(address(name, world), follow=True)
+    url = first.redirect_chain[-1][0] if first.redirect_chain else address(name, world)
+    fan = fan_at(world, world.fan, 1)
+    fan.get(reverse("guide:show_list"))  # who the fan is as a reader, kept (guide.reading)
+    with CaptureQueriesContext(connection) as queries:
+        shared = fan.get(url)
+    assert shared.status_code == HTTPStatus.OK
+    assert not shared.templates, "the page was rendered again, not shared"
+    assert len(queries) == 2, [query["sql"][:60] for query in queries.captured_queries]
+
+
 def test_a_fans_own_vote_is_current_on_a_shared_page_at_once(world):
     url = reverse("guide:theory_list")
     fan = fan_at(world, world.fan, NOT_ANSWERED)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from guide import services
 from guide.models import Outcome, SeasonStatus
+from guide.selectors import COMMENTS_PER_PAGE
 from tests.factories import (
     CharacterFactory,
     CharacterStatusFactory,
@@ -370,7 +371,9 @@ PAGES = {
         lambda w: reverse("guide:theory_list") + f"?character={w.on_jo.pk}",
         4,
     ),
-    "theory": (lambda w: w.theory.get_absolute_url(), 7),  # one more for its replies
+    # One more for its replies, and one for the count of a discussion's pages (its first
+    # page spans more than one below; test_a_discussion_on_one_page_is_not_counted).
+    "theory": (lambda w: w.theory.get_absolute_url(), 7),
     # A fan's comment page reads their watch progress too: the comments may be shielded.
     "comment": (lambda w: reverse("guide:comment", args=[w.comment.pk]), (4, 5)),
     "profile": (lambda w: reverse("accounts:profile", args=["fan"]), 3),
@@ -391,6 +394,10 @@ def test_queries_do_not_grow_with_data(world, fan):
         spoiler_season=1,
         spoiler_free_title="A first theory",
     )
+    # Discussions that go on past their first page: more comments must not cost more.
+    for _ in range(COMMENTS_PER_PAGE):
+        CommentFactory(theory=world.theory)
+        CommentFactory(theory=world.theory, parent=world.comment, depth=1)
     visitor, signed_in = Client(), Client()
     signed_in.force_login(fan)
     clients = {"visitor": visitor, "fan": signed_in}
@@ -423,3 +430,23 @@ def test_queries_do_not_grow_with_data(world, fan):
         for page, (_, queries) in PAGES.items()
     }
     assert_queries_do_not_grow(measure, lambda: grow(world, fan), "public pages")
+
+
+def test_a_discussion_on_one_page_is_not_counted(world):
+    """Its first page, read with one row more, shows there is no other (selectors._page_of);
+    a count comes only with a second page, and a link to it."""
+    url, client = world.theory.get_absolute_url(), Client()
+    client.get(url)
+
+    def cold() -> tuple[int, bool]:
+        cache.clear()
+        queries = count_queries(client, url)
+        return queries, "?page=2" in client.get(url).text
+
+    shown = world.theory.comments.filter(parent=None).count()
+    CommentFactory.create_batch(COMMENTS_PER_PAGE - shown - 1, theory=world.theory)
+    short = cold()
+    CommentFactory(theory=world.theory)  # the first page is full
+    assert cold() == short == (short[0], False)
+    CommentFactory(theory=world.theory)  # one more starts a second page
+    assert cold() == (short[0] + 1, True)

@@ -112,6 +112,9 @@ def test_previewing_an_edit_changes_nothing(fan_client, fan, season):
 def test_comment_preview_on_the_theory_page_posts_nothing(fan_client, theirs, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": (1, 600)}
     url = reverse("guide:comment_create", args=[theirs.pk])
+    # The blank form is kept for every fan: the preview must show what was typed anyway,
+    # and leave nothing of it in anyone's blank form.
+    assert textarea(fan_client.get(theirs.get_absolute_url()).content.decode(), "body") == ""
     for _ in range(3):
         response = fan_client.post(url, {"body": BODY, "spoiler_season": "1", "preview": "1"})
         assert response.status_code == HTTPStatus.OK
@@ -120,6 +123,9 @@ def test_comment_preview_on_the_theory_page_posts_nothing(fan_client, theirs, se
     assert RENDERED in preview_of(page)
     assert textarea(page, "body") == BODY
     assert '<option value="1" selected>' in page
+    another = Client()
+    another.force_login(theirs.author)
+    assert textarea(another.get(theirs.get_absolute_url()).content.decode(), "body") == ""
     assert not Comment.objects.exists()
     assert fan_client.post(url, {"body": BODY}).status_code == HTTPStatus.FOUND
 

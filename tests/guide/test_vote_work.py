@@ -57,6 +57,7 @@ def test_a_fans_votes_are_read_for_the_theories_asked_about_and_no_others(fan, o
     services.cast_vote(user=fan, theory=asked, value=-1)
     services.cast_vote(user=fan, theory=elsewhere, value=1)
     services.cast_vote(user=other_fan, theory=asked, value=1)
-    assert selectors.votes_by(fan, [asked.pk]) == {asked.pk: -1}
-    assert selectors.votes_by(other_fan, [asked.pk, elsewhere.pk]) == {asked.pk: 1}
-    assert selectors.votes_by(fan, []) == {}
+    assert selectors.marks_of(fan, {"vote": [asked.pk]}) == {"vote": {asked.pk: -1}}
+    both = [asked.pk, elsewhere.pk]
+    assert selectors.marks_of(other_fan, {"vote": both}) == {"vote": {asked.pk: 1}}
+    assert selectors.marks_of(fan, {"vote": []}) == {"vote": {}}

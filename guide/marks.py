@@ -1,0 +1,78 @@
+"""A signed-in fan's own marks on a page shared with fans (core.pagecache): their votes,
+follows, saves and unread count, each a hole the page keeps with every form it may take.
+
+One chooser fills them all, with one query for the page (selectors.marks_of): a hole's
+key is (kind, item id, *what the kind's rule needs), and the rule picks its form.
+"""
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from guide import selectors
+
+CHOOSER = "guide.marks.choose"
+VOTE_FORMS = {"none": None, "up": 1, "down": -1}
+_VOTE_FORM_OF = {vote: name for name, vote in VOTE_FORMS.items()}
+
+
+def hole(kind: str, pk: int, *more) -> tuple:
+    """The key of a hole for the fan's mark of `kind` on item `pk`."""
+    return (kind, pk, *more)
+
+
+def choose(request, holes) -> list[str]:
+    """The pagecache chooser for every mark of the page (marks.hole)."""
+    fan = request.user
+    wanted: dict[str, set[int]] = {}
+    for (kind, pk, *_more), _forms in holes:
+        wanted.setdefault(kind, set()).add(pk)
+    marks = selectors.marks_of(fan, wanted)
+    return [
+        _RULES[kind](fan, marks[kind], pk, *more, forms=forms) for (kind, pk, *more), forms in holes
+    ]
+
+
+def _vote(fan, votes: dict, pk: int, author_pk, *, forms: dict) -> str:
+    """The widget as the fan voted, or the score alone on their own item."""
+    return forms["own"] if author_pk == fan.pk else forms[_VOTE_FORM_OF[votes.get(pk)]]
+
+
+def _yes_or_no(fan, marked: dict, pk: int, *, forms: dict) -> str:
+    return forms["yes" if pk in marked else "no"]
+
+
+def _fan_follow(fan, followed: dict, pk: int, *, forms: dict) -> str:
+    """Nothing on the fan's own profile: one does not follow oneself."""
+    return "" if pk == fan.pk else _yes_or_no(fan, followed, pk, forms=forms)
+
+
+def _unread(fan, counted: dict, pk: int, *, forms: dict) -> str:
+    return inbox_link(counted.get(0, 0))
+
+
+_RULES = {
+    "vote": _vote,
+    "comment_vote": _vote,
+    "follow": _yes_or_no,
+    "follow_season": _yes_or_no,
+    "follow_show": _yes_or_no,
+    "follow_fan": _fan_follow,
+    "save_theory": _yes_or_no,
+    "save_comment": _yes_or_no,
+    selectors.UNREAD: _unread,
+}
+
+
+def inbox_link(unread: int) -> str:
+    """The header's link to the inbox, with how many of its lines the fan has not read."""
+    url = reverse("guide:inbox")
+    if not unread:
+        return format_html('<a href="{}">{}</a>', url, _("Inbox"))
+    return format_html(
+        '<a href="{}">{} <span class="count">{}<span class="visually-hidden"> {}</span></span></a>',
+        url,
+        _("Inbox"),
+        unread,
+        _("unread"),
+    )

@@ -1,0 +1,100 @@
+"""A fan's own marks on a page shared with fans (guide.marks, selectors.marks_of): every
+kind read in one query, each only for the items asked about and only the fan's own."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guide import selectors, services
+from guide.models import Notification
+from tests.factories import (
+    CommentFactory,
+    NotificationFactory,
+    SeasonFactory,
+    TheoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _item(kind: str):
+    """An item a mark of `kind` is on."""
+    if kind in ("vote", "follow", "save_theory"):
+        return TheoryFactory()
+    if kind in ("comment_vote", "save_comment"):
+        return CommentFactory()
+    if kind in ("follow_season",):
+        return SeasonFactory()
+    if kind == "follow_show":
+        return SeasonFactory().show
+    if kind == "follow_fan":
+        return UserFactory()
+    raise AssertionError(f"a kind of mark this test does not know: {kind}")
+
+
+def _mark(kind: str, user, item) -> int:
+    """`user` marks `item` as `kind` does, through the services fans use; the mark read."""
+    if kind == "vote":
+        services.cast_vote(user=user, theory=item, value=-1)
+        return -1
+    if kind == "comment_vote":
+        services.cast_comment_vote(user=user, comment=item, value=1)
+        return 1
+    marking = {
+        "follow": lambda: services.follow(user=user, theory=item),
+        "follow_season": lambda: services.follow_season(user=user, season=item),
+        "follow_show": lambda: services.follow_show(user=user, show=item),
+        "follow_fan": lambda: services.follow_fan(user=user, fan=item),
+        "save_theory": lambda: services.save_item(user=user, item=item),
+        "save_comment": lambda: services.save_item(user=user, item=item),
+    }
+    marking[kind]()
+    return 1
+
+
+KINDS = sorted(selectors._MARKS)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_fans_mark_is_read_for_the_items_asked_about_and_no_other_fans(kind):
+    fan, other_fan = UserFactory(), UserFactory()
+    marked, other_fans, unmarked, not_asked = (_item(kind) for _ in range(4))
+    value = _mark(kind, fan, marked)
+    _mark(kind, fan, not_asked)
+    _mark(kind, other_fan, other_fans)
+    asked = [marked.pk, other_fans.pk, unmarked.pk]
+    assert selectors.marks_of(fan, {kind: asked}) == {kind: {marked.pk: value}}
+    assert selectors.marks_of(other_fan, {kind: asked}) == {kind: {other_fans.pk: value}}
+    assert selectors.marks_of(fan, {kind: []}) == {kind: {}}
+
+
+def test_every_kind_and_the_unread_count_come_in_one_query():
+    fan = UserFactory()
+    items, values = {}, {}
+    for kind in KINDS:
+        items[kind] = _item(kind)
+        values[kind] = _mark(kind, fan, items[kind])
+    NotificationFactory.create_batch(3, recipient=fan)
+    NotificationFactory(recipient=UserFactory())
+    Notification.objects.filter(pk=NotificationFactory(recipient=fan).pk).update(
+        read_at="2026-11-30T09:00:00Z"
+    )
+    wanted = {kind: [items[kind].pk] for kind in KINDS} | {selectors.UNREAD: ()}
+    with CaptureQueriesContext(connection) as queries:
+        marks = selectors.marks_of(fan, wanted)
+    assert len(queries) == 1
+    assert marks == {kind: {items[kind].pk: values[kind]} for kind in KINDS} | {
+        selectors.UNREAD: {0: 3}
+    }
+    assert selectors.marks_of(UserFactory(), {selectors.UNREAD: ()}) == {selectors.UNREAD: {0: 0}}
+
+
+def test_nothing_asked_asks_nothing():
+    fan = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.marks_of(fan, {"vote": [], "follow": []}) == {
+            "vote": {},
+            "follow": {},
+        }
+    assert not queries
