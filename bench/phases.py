@@ -35,10 +35,13 @@ PAGES = [
 ]
 # The same visitors' mix, read only and then while fans write (bench/locustfile.py).
 MIXED = ["visitors", "visitors, fans writing"]
-# Visitors' pages stay cached 30 s (core.pagecache): the mixed phases warm up at least
-# that long, so that both are recorded with the cache in the same steady state rather
-# than the second one inheriting what the first one filled.
-MIXED_WARMUP = 30.0
+# Pages stay cached 30 s (core.pagecache). The mixed phases warm up at least that long,
+# so that both are recorded with the cache in the same steady state rather than the
+# second one inheriting what the first one filled; so do the pages picked by popularity
+# (hundreds of theories and profiles), recorded as a running site serves them rather
+# than with every page cold.
+STEADY_WARMUP = 30.0
+POPULAR = ["theory page", "profile"]
 # Who reads each page: visitors (not signed in) and signed-in fans, whose phase is named
 # with FAN before the page (bench/locustfile.py).
 READERS = ["visitors", "fans"]
@@ -64,7 +67,8 @@ def schedule(pages: list[str], warmup: float, duration: float) -> list[dict]:
     """Seconds from the shared start: when each phase starts, and when it is recorded."""
     phases, start = [], 0.0
     for name in pages:
-        warm = max(warmup, MIXED_WARMUP) if name in MIXED else warmup
+        steady = name in MIXED or name.removeprefix(FAN) in POPULAR
+        warm = max(warmup, STEADY_WARMUP) if steady else warmup
         phases.append(
             {
                 "name": name,
@@ -221,7 +225,7 @@ def run(
         t0 = start_together(loadgens)
         log(
             f"{len(pages)} phases × {args.duration:g}s (+{args.warmup:g}s warm-up, "
-            f"{max(args.warmup, MIXED_WARMUP):g}s for the visitors' mixes), "
+            f"{max(args.warmup, STEADY_WARMUP):g}s for the mixes and popular pages), "
             f"{args.users} users, {procs} load generator process(es)"
         )
         cpu = measure_cpu(phases, t0, server, loadgens, database_url, args.duration)
