@@ -48,7 +48,8 @@ class Reading:
 
     @cached_property
     def _rows(self) -> list[tuple[int, int, str]]:
-        if self._fan is None:
+        # A visitor's progress is in their cookie; a page shared with fans has it in its key.
+        if self._fan is None or self._keyed_progress is not None:
             return list(_released_seasons())
         watched = (
             WatchProgress.objects.filter(user=self._fan)
@@ -62,10 +63,14 @@ class Reading:
     def progress(self) -> dict[int, int]:
         if self._fan is None:
             return _progress_from_cookie(self._request)
-        keyed = getattr(self._request, _KEYED_PROGRESS, None)
-        if keyed is not None:
-            return keyed
+        if self._keyed_progress is not None:
+            return self._keyed_progress
         return {show: number for show, number, kind in self._rows if kind == _WATCHED}
+
+    @property
+    def _keyed_progress(self) -> dict[int, int] | None:
+        """The progress in the key of the page shared with fans being rendered, if any."""
+        return getattr(self._request, _KEYED_PROGRESS, None)
 
     @cached_property
     def released(self) -> dict[int, list[int]]:

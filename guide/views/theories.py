@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from core.pagecache import cache_for_visitors, depends_on, rendering_for_fans
 from core.throttle import check_rate
 from guide import permissions, selectors, seo, services, topics
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
-from guide.models import Comment, CommentOrder, Season, Theory, TheoryOrder
+from guide.models import Character, Comment, CommentOrder, Season, Theory, TheoryOrder
 
 THEORIES_PER_PAGE = 20
 # Where the theory page asks a fan to cast the vote they chose before logging in, and
@@ -84,7 +85,7 @@ def theory_detail(request, pk, slug=None):
         Theory.objects.for_page(request.user, own_marks=own_marks)
         .with_last_season()
         .with_marks_of(request.user if own_marks else None)
-        .prefetch_related("characters__show"),
+        .prefetch_related(Prefetch("characters", Character.objects.select_related("show"))),
         pk=pk,
     )
     if slug != theory.url_slug:

@@ -371,9 +371,10 @@ PAGES = {
         lambda w: reverse("guide:theory_list") + f"?character={w.on_jo.pk}",
         4,
     ),
-    # One more for its replies, and one for the count of a discussion's pages (its first
-    # page spans more than one below; test_a_discussion_on_one_page_is_not_counted).
-    "theory": (lambda w: w.theory.get_absolute_url(), 7),
+    # Its characters with their show, its comments with one more for their replies, and
+    # the count of a discussion's pages (its discussion spans two below;
+    # test_a_discussion_on_one_page_is_not_counted).
+    "theory": (lambda w: w.theory.get_absolute_url(), 6),
     # A fan's comment page reads their watch progress too: the comments may be shielded.
     "comment": (lambda w: reverse("guide:comment", args=[w.comment.pk]), (4, 5)),
     "profile": (lambda w: reverse("accounts:profile", args=["fan"]), 3),
