@@ -92,11 +92,11 @@ def cache_for_visitors(
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             shared = fans and not any(name in request.GET for name in fans_own_params)
-            audience = _audience(request, fans=shared)
+            shown = list(topics(**kwargs) if callable(topics) else topics)
+            audience = _audience(request, fans=shared, topics=shown)
             if audience is None:
                 return view(request, *args, **kwargs)
             _keep_only(request, params)
-            shown = topics(**kwargs) if callable(topics) else topics
             return _serve(
                 request,
                 audience,
@@ -184,9 +184,10 @@ def reader_attribute(request, holes) -> list[SafeString]:
 # The key --------------------------------------------------------------------------------
 
 
-def _audience(request, *, fans: bool) -> str | None:
+def _audience(request, *, fans: bool, topics: list[str]) -> str | None:
     """Who shares the page: "visitor" (with their progress cookie), "fan" (with what
-    PAGE_CACHE_FAN_AUDIENCE says), or None when the page is the reader's alone."""
+    PAGE_CACHE_FAN_AUDIENCE says of a page that names `topics`), or None when the page
+    is the reader's alone."""
     if not (settings.VISITOR_PAGE_CACHE and request.method == "GET"):
         return None
     if request.COOKIES.get("messages") or not _canonical_host(request):
@@ -197,7 +198,7 @@ def _audience(request, *, fans: bool) -> str | None:
         return None
     if SessionStorage.session_key in request.session:
         return None
-    shared = import_string(settings.PAGE_CACHE_FAN_AUDIENCE)(request)
+    shared = import_string(settings.PAGE_CACHE_FAN_AUDIENCE)(request, topics)
     return None if shared is None else _FAN + shared
 
 

@@ -86,14 +86,17 @@ def progress_for(request) -> dict[int, int]:
     return Reading(request).progress
 
 
-def shared_page_audience(request) -> str | None:
+def shared_page_audience(request, page_topics: list[str]) -> str | None:
     """settings.PAGE_CACHE_FAN_AUDIENCE: a signed-in fan reads the page any plain fan who
     watched as far reads, so their progress keys it; None when the page is theirs alone.
 
     Staff get pages rendered for them: editors preview unpublished shows, moderators see
     hidden and withdrawn content. A fan with hidden content of their own, which only they
-    (and the moderators) see (the models' `visible_to`), gets a copy of their own, kept
-    as the shared ones are and never shown to anyone else.
+    (and the moderators) see, gets a copy of their own of each page that may show it,
+    kept as the shared ones are and never shown to anyone else: the listings (a hidden
+    theory, or a comment count with a hidden comment in it) and the pages of the theories
+    it is on; a page that names its `page_topics` (core.pagecache) and none of those is
+    the plain fans' page.
 
     The answer is kept per fan while topics.reader(fan) stays put (their watch level
     and hiding or restoring their content move it): one cache call, no queries. The page
@@ -108,15 +111,19 @@ def shared_page_audience(request) -> str | None:
     version = freshness.from_cache_values([topic], found)[topic]
     kept = found.get(key)
     if kept is None or kept["version"] != version:
+        hiding = selectors.theories_showing_hidden_content_of(user)
         kept = {
             "version": version,
             "progress": Reading(request).progress,
-            "own_copy": selectors.has_hidden_content(user),
+            "own_topics": {topics.THEORIES, *map(topics.theory, hiding)} if hiding else set(),
         }
         cache.set(key, kept, AUDIENCE_SECONDS)
     setattr(request, _KEYED_PROGRESS, kept["progress"])
     audience = json.dumps(sorted(kept["progress"].items()))
-    return f"{audience} of {user.pk}" if kept["own_copy"] else audience
+    own = kept["own_topics"]
+    if own and (not page_topics or not own.isdisjoint(page_topics)):
+        return f"{audience} of {user.pk}"
+    return audience
 
 
 def remember_progress(response, request, progress: dict[int, int]):

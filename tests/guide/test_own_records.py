@@ -1,5 +1,6 @@
-"""What the site reads back about one fan's own things: their open reports and whether
-a moderator hid something of theirs. Each answer is about that fan and that item only."""
+"""What the site reads back about one fan's own things: their open reports and which
+theories show them something of theirs a moderator hid. Each answer is about that fan and
+that item only."""
 
 import pytest
 
@@ -9,19 +10,24 @@ from tests.factories import CommentFactory, ReportFactory, TheoryFactory, UserFa
 pytestmark = pytest.mark.django_db
 
 
-def test_a_fan_has_hidden_content_only_when_something_of_their_own_is_hidden(fan, other_fan):
-    assert selectors.has_hidden_content(fan) is False
-    TheoryFactory(author=other_fan, is_hidden=True)
-    CommentFactory(author=other_fan, is_hidden=True)
+def test_the_theories_showing_a_fans_hidden_content_are_theirs_alone(fan, other_fan):
+    assert selectors.theories_showing_hidden_content_of(fan) == set()
+    hidden_theory = TheoryFactory(author=other_fan, is_hidden=True)
+    hidden_comment = CommentFactory(author=other_fan, is_hidden=True)
     CommentFactory(author=fan, is_hidden=False)
-    assert selectors.has_hidden_content(fan) is False
-    assert selectors.has_hidden_content(other_fan) is True
+    CommentFactory(author=fan, theory=hidden_theory)
+    assert selectors.theories_showing_hidden_content_of(fan) == set()
+    assert selectors.theories_showing_hidden_content_of(other_fan) == {
+        hidden_theory.pk,
+        hidden_comment.theory_id,
+    }
 
 
 @pytest.mark.parametrize("hidden", ["theory", "comment"])
 def test_either_a_hidden_theory_or_a_hidden_comment_counts(fan, hidden):
-    (TheoryFactory if hidden == "theory" else CommentFactory)(author=fan, is_hidden=True)
-    assert selectors.has_hidden_content(fan) is True
+    item = (TheoryFactory if hidden == "theory" else CommentFactory)(author=fan, is_hidden=True)
+    shown_on = item.pk if hidden == "theory" else item.theory_id
+    assert selectors.theories_showing_hidden_content_of(fan) == {shown_on}
 
 
 def test_an_open_report_is_the_reporters_own_on_that_item(fan, other_fan):

@@ -217,6 +217,41 @@ def test_a_fan_with_hidden_content_gets_a_copy_of_their_own_with_it(world, moder
     assert world.theory.title not in fan_at(world, world.other_fan, NOT_ANSWERED).get(url).text
 
 
+@pytest.mark.parametrize("hidden", ["theory", "comment"])
+def test_a_fan_with_hidden_content_shares_the_pages_that_do_not_show_it(
+    world, moderator, hidden, settings
+):
+    """Only pages that may show it are their own: the listings, and the page of the
+    theory it is on. Other theories' pages are the plain fans' pages."""
+    item = world.theory if hidden == "theory" else world.fan_comment
+    services.set_hidden(moderator=moderator, item=item, hidden=True, reason="spam")
+    elsewhere, showing = world.spoiler_theory.get_absolute_url(), world.theory.get_absolute_url()
+    for url in (elsewhere, showing):
+        fan_at(world, world.other_fan, 1).get(url)
+    author = fan_at(world, world.fan, 1)
+    author.get(reverse("guide:show_list"))
+    shared = author.get(elsewhere)
+    assert not shared.templates, "the plain fans' page was not shared"
+    own = author.get(showing)
+    assert own.templates, "the page that shows it was the plain fans' page"
+    assert (world.theory.title if hidden == "theory" else "My zombie comment") in own.text
+    assert not author.get(showing).templates  # their own copy, kept
+    settings.VISITOR_PAGE_CACHE = False
+    assert comparable(shared.text) == comparable(author.get(elsewhere).text)
+    assert comparable(own.text) == comparable(author.get(showing).text)
+
+
+def test_a_page_that_names_no_topics_up_front_is_their_own_copy(world, moderator):
+    """A comment's page names what it shows only as it renders: it may show their hidden
+    comment, so it is never the plain fans' page (nor is theirs ever shown to them)."""
+    services.set_hidden(moderator=moderator, item=world.fan_comment, hidden=True, reason="spam")
+    url = reverse("guide:comment", args=[world.fan_comment.pk])
+    author = fan_at(world, world.fan, 1)
+    author.get(reverse("guide:show_list"))
+    assert "My zombie comment" in author.get(url).text
+    assert "My zombie comment" not in fan_at(world, world.other_fan, 1).get(url).text
+
+
 def test_a_hit_asks_the_same_few_queries_however_many_theories_it_shows(world):
     url = reverse("guide:theory_list")
     fan = fan_at(world, world.fan, NOT_ANSWERED)
