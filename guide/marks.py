@@ -48,7 +48,7 @@ def _fan_follow(fan, followed: dict, pk: int, *, forms: dict) -> str:
 
 
 def _unread(fan, counted: dict, pk: int, *, forms: dict) -> str:
-    return inbox_link(counted.get(0, 0))
+    return inbox_link(counted[0])  # a count always answers, 0 when nothing is unread
 
 
 _RULES = {

@@ -1,9 +1,12 @@
 """A fan's own marks on a page shared with fans (guide.marks, selectors.marks_of): every
 kind read in one query, each only for the items asked about and only the fan's own."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from guide import selectors, services
 from guide.models import Notification
@@ -98,3 +101,13 @@ def test_nothing_asked_asks_nothing():
             "follow": {},
         }
     assert not queries
+
+
+@pytest.mark.parametrize("unread", [0, 2])
+def test_the_header_links_to_the_inbox_with_the_unread_count(fan_client, fan, unread):
+    NotificationFactory.create_batch(unread, recipient=fan)
+    header = fan_client.get(reverse("guide:show_list")).text
+    link = re.search(r'<a href="([^"]*)">Inbox( <span class="count">(\d+))?', header)
+    assert link, "no inbox link in the header"
+    assert link.group(1) == reverse("guide:inbox")
+    assert link.group(3) == (str(unread) if unread else None)

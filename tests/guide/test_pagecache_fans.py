@@ -252,6 +252,18 @@ def test_a_page_that_names_no_topics_up_front_is_their_own_copy(world, moderator
     assert "My zombie comment" not in fan_at(world, world.other_fan, 1).get(url).text
 
 
+def test_a_fan_reading_their_own_shared_profile_is_offered_nothing_to_follow(world, settings):
+    url = reverse("accounts:profile", args=[world.fan.username])
+    follow = reverse("guide:follow_fan", args=[world.fan.username])
+    assert follow in fan_at(world, world.other_fan, 1).get(url).text
+    reader = fan_at(world, world.fan, 1)
+    own = reader.get(url)
+    assert not own.templates, "the page was rendered again, not shared"
+    assert follow not in own.text
+    settings.VISITOR_PAGE_CACHE = False
+    assert comparable(own.text) == comparable(reader.get(url).text)
+
+
 def test_a_hit_asks_the_same_few_queries_however_many_theories_it_shows(world):
     url = reverse("guide:theory_list")
     fan = fan_at(world, world.fan, NOT_ANSWERED)
