@@ -175,14 +175,18 @@ def theories_showing_hidden_content_of(user) -> set[int]:
 LEADERBOARD_SIZE = 50
 
 
-def with_prediction_records(users, *, show=None):
-    """Annotate each fan's record: confirmed, partly, debunked, open, and total score.
+def _counted_in_records(prefix: str = "") -> Q:
+    """The theories a record counts, seen from `prefix` ("theories__" from a fan): only
+    those anyone may see listed, never a hidden or withdrawn theory or an unpublished
+    show's."""
+    return Q(
+        **{f"{prefix}is_hidden": False, f"{prefix}season__show__is_published": True}
+    ) & not_withdrawn(prefix)
 
-    Only theories anyone may see listed count: a hidden or withdrawn theory or an
-    unpublished show's never does.
-    """
-    scope = Q(theories__is_hidden=False, theories__season__show__is_published=True)
-    scope &= not_withdrawn("theories__")
+
+def with_prediction_records(users, *, show=None):
+    """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
+    scope = _counted_in_records("theories__")
     if show is not None:
         scope &= Q(theories__season__show=show)
 
@@ -215,10 +219,24 @@ def leaderboard(*, show=None):
 
 
 def fan_with_record(username: str):
-    return get_object_or_404(
-        with_prediction_records(get_user_model().objects.filter(is_active=True)),
-        username=username,
+    """An active fan by name, with the attributes with_prediction_records annotates.
+
+    One fan's record is read as a few rows, one per outcome, from their theories alone:
+    the leaderboard's aggregate, asked of one fan, groups by every column of the fan."""
+    fan = get_object_or_404(get_user_model().objects.filter(is_active=True), username=username)
+    rows = (
+        Theory.objects.filter(_counted_in_records(), author=fan)
+        .values_list("outcome")
+        .annotate(theories=Count("pk"), score=Sum("score"))
+        .order_by()
     )
+    by_outcome = {outcome: (theories, score) for outcome, theories, score in rows}
+    fan.confirmed, fan.partly, fan.debunked, fan.still_open = (
+        by_outcome.get(outcome, (0, 0))[0]
+        for outcome in (Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED, Outcome.OPEN)
+    )
+    fan.total_score = sum(score for _theories, score in by_outcome.values())
+    return fan
 
 
 # Theory listings -----------------------------------------------------------------------

@@ -222,6 +222,49 @@ def test_profile_without_settled_theories_has_no_hit_rate(fan, upcoming, client)
     assert record["Still open"] == "1"
 
 
+def test_a_profile_counts_what_the_leaderboard_counts(fan, aired, upcoming, client):
+    """One rule says which theories a record counts; the profile reads one fan's record
+    on its own (guide.selectors.fan_with_record), the leaderboard all of them at once."""
+    from django.utils import timezone
+
+    from guide.selectors import with_prediction_records
+
+    C, P, D, OPEN = Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED, Outcome.OPEN
+    theories(fan, aired, C, P, P, D, score=5)
+    theories(fan, upcoming, OPEN, score=-2)
+    theories(fan, aired, C, D, score=40, hidden=True)
+    gone = theories(fan, aired, C, OPEN, score=9)
+    Theory.objects.filter(pk__in=[theory.pk for theory in gone]).update(
+        withdrawn_at=timezone.now()
+    )
+    secret = released_season(ShowFactory(title="Unpublished", is_published=False))
+    theories(fan, secret, C, C, score=7)
+
+    shown = _record(html(client.get(reverse("accounts:profile", args=["fan"]))))
+    board = with_prediction_records(type(fan).objects.filter(pk=fan.pk)).get()
+    assert shown == {
+        "Confirmed": str(board.confirmed),
+        "Partly confirmed": str(board.partly),
+        "Debunked": str(board.debunked),
+        "Still open": str(board.still_open),
+        "Hit rate": "50%",
+        "Total score": str(board.total_score),
+    }
+    assert (board.confirmed, board.partly, board.debunked, board.still_open) == (1, 2, 1, 1)
+    assert board.total_score == 3
+
+
+def test_a_profile_reads_as_many_queries_however_many_theories(fan, aired, upcoming):
+    url = reverse("accounts:profile", args=["fan"])
+    outcomes = (Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED, Outcome.OPEN)
+    theories(fan, aired, *outcomes)
+    assert_queries_do_not_grow(
+        lambda: count_queries(Client(), url),
+        lambda: [theories(fan, aired, *outcomes, score=3) for _ in range(10)],
+        "profile",
+    )
+
+
 # The leaderboard --------------------------------------------------------------------------------
 
 
