@@ -118,6 +118,7 @@ def profile(request, username):
             "page": page,
             "theories": page.items,
             "hit_rate": selectors.hit_rate(fan),
+            "forecasts": selectors.forecast_record(fan),
             "page_meta": PageMeta(
                 title=title,
                 description=_("%(name)s's theories and prediction record on Next Season.")

@@ -224,6 +224,8 @@ RATE_LIMITS = {
     "follow": (60, 600),  # following theories, saving theories and comments, and undoing either
     "inbox": (60, 600),  # marking inbox lines read
     "unsubscribe": (30, 3600),  # per client address: links in mail work without signing in
+    "forecast": (60, 600),  # stating or changing a probability
+    "prediction": (10, 3600),  # a theory author stating a claim
 }
 
 # News by mail (guide.mailing): at most this many mails a day to one fan, and no second

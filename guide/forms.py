@@ -276,3 +276,45 @@ class MailPreferenceForm(forms.ModelForm):
         model = MailPreference
         fields = list(NotificationKind.values)
         widgets = dict.fromkeys(NotificationKind.values, forms.RadioSelect)
+
+
+class ForecastForm(forms.Form):
+    """A fan's probability that a prediction comes true, in whole per cent."""
+
+    percent = forms.IntegerField(
+        label=_("Your probability (%)"),
+        min_value=1,
+        max_value=99,
+        help_text=_("1 to 99: how likely you think it is to come true."),
+        error_messages={
+            "min_value": _("Nobody is that sure: give a number from 1 to 99."),
+            "max_value": _("Nobody is that sure: give a number from 1 to 99."),
+            "invalid": _("Give a whole number from 1 to 99."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+
+
+class PredictionForm(NoControlCharactersMixin, forms.Form):
+    """A claim a theory's author states, with how to settle it and their probability."""
+
+    claim = forms.CharField(
+        label=_("Claim"),
+        max_length=200,
+        help_text=_("One thing the season will show or not, e.g. “Cheong-san returns”."),
+    )
+    criteria = forms.CharField(
+        label=_("Resolution criteria"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What exactly counts as yes, so that anyone could settle it."),
+    )
+    percent = ForecastForm.base_fields["percent"]
+    spoiler_season = _spoiler_field(
+        help_text=_("Which season's events does the claim give away? Leave it if none.")
+    )
+
+    def __init__(self, *args, season: Season, **kwargs):
+        super().__init__(*args, **kwargs)
+        last = max(season.show.latest_season_number, season.number)
+        self.fields["spoiler_season"].choices = _spoiler_choices(last)

@@ -67,3 +67,19 @@ def can_vote(user, theory) -> bool:
 def can_comment(user, theory) -> bool:
     """Signed-in fans comment on any theory they see that is not withdrawn."""
     return bool(user is not None and user.is_authenticated and is_open(theory))
+
+
+def forecasts_open_for(season, *, now) -> bool:
+    """A season's predictions take forecasts, and their claims may change, until its
+    lock time (none set: until each is resolved)."""
+    return season.forecasts_lock_at is None or now < season.forecasts_lock_at
+
+
+def takes_forecasts(prediction, *, now) -> bool:
+    return prediction.resolution == "open" and forecasts_open_for(prediction.season, now=now)
+
+
+def can_forecast(user, prediction, *, now) -> bool:
+    """Any signed-in fan forecasts any open prediction they can see, their own too: an
+    author's probability is their first forecast."""
+    return bool(user is not None and user.is_authenticated) and takes_forecasts(prediction, now=now)

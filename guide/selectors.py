@@ -13,14 +13,14 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guide import ranking
+from guide import ranking, scoring
 from guide.models import (
     Bookmark,
     Character,
@@ -31,6 +31,8 @@ from guide.models import (
     Fact,
     FanFollow,
     Follow,
+    Forecast,
+    ForecastScore,
     MailChoice,
     MailPreference,
     Milestone,
@@ -40,6 +42,7 @@ from guide.models import (
     Notification,
     NotificationKind,
     Outcome,
+    Prediction,
     Report,
     ReportStatus,
     Revision,
@@ -975,4 +978,165 @@ def followed_fans(user, fan_ids) -> set[int]:
         FanFollow.objects.filter(user=user, fan_id__in=list(fan_ids)).values_list(
             "fan_id", flat=True
         )
+    )
+
+
+# Predictions and forecasts ----------------------------------------------------------------
+
+TREND_POINTS = 60  # a crowd's history is drawn from at most this many moments
+
+
+@dataclass(frozen=True)
+class CrowdPoint:
+    at: datetime
+    median: float
+    forecasters: int
+
+
+@dataclass
+class Crowd:
+    median: float | None
+    forecasters: int
+
+
+@dataclass
+class PredictionPage:
+    prediction: Prediction
+    crowd: Crowd
+    trend: list[CrowdPoint]
+    mine: list[Forecast]  # the reader's forecasts, oldest first; the last is current
+    my_score: ForecastScore | None
+
+
+def crowds(prediction_ids) -> dict[int, Crowd]:
+    """Each prediction's crowd: the median of its fans' current forecasts, and how many."""
+    percents: dict[int, list[int]] = {pk: [] for pk in prediction_ids}
+    rows = Forecast.objects.filter(prediction_id__in=list(percents), current=True)
+    for prediction_id, percent in rows.values_list("prediction_id", "percent"):
+        percents[prediction_id].append(percent)
+    return {pk: Crowd(scoring.crowd_median(found), len(found)) for pk, found in percents.items()}
+
+
+def predictions_of(theory: Theory) -> list[Prediction]:
+    """A theory's predictions, each with its `crowd`."""
+    found = list(theory.predictions.select_related("season").order_by("created_at", "pk"))
+    for prediction, crowd in zip(found, crowds(p.pk for p in found).values(), strict=True):
+        prediction.crowd = crowd
+    return found
+
+
+def questions(*, user) -> list[Prediction]:
+    """The community questions, open ones first, newest first, each with its `crowd`."""
+    found = list(
+        Prediction.objects.visible_to(user)
+        .questions()
+        .select_related("season__show")
+        .order_by(Case(When(resolution="open", then=0), default=1), "-created_at", "-pk")
+    )
+    for prediction, crowd in zip(found, crowds(p.pk for p in found).values(), strict=True):
+        prediction.crowd = crowd
+    return found
+
+
+def prediction_page(*, pk: int, user) -> PredictionPage:
+    prediction = get_object_or_404(
+        Prediction.objects.visible_to(user).select_related(
+            "season__show", "theory__author", "theory__season", "author", "resolution_fact"
+        ),
+        pk=pk,
+    )
+    forecasts = list(
+        Forecast.objects.filter(prediction=prediction).values_list(
+            "user_id", "percent", "created_at"
+        )
+    )
+    mine, my_score = [], None
+    if user.is_authenticated:
+        mine = list(Forecast.objects.filter(prediction=prediction, user=user))
+        my_score = ForecastScore.objects.filter(prediction=prediction, user=user).first()
+    current: dict[int, int] = {}
+    for user_id, percent, _at in forecasts:
+        current[user_id] = percent
+    return PredictionPage(
+        prediction=prediction,
+        crowd=Crowd(scoring.crowd_median(current.values()), len(current)),
+        trend=crowd_trend(forecasts),
+        mine=mine,
+        my_score=my_score,
+    )
+
+
+def crowd_trend(forecasts: list[tuple[int, int, datetime]]) -> list[CrowdPoint]:
+    """The crowd's median as it moved: at the end of each day that had forecasts (at
+    most TREND_POINTS of those days, spread evenly, the last always kept). `forecasts`
+    are (fan, per cent, when), oldest first. Linear in the forecasts, however many."""
+    days = sorted({timezone.localdate(at) for _user, _percent, at in forecasts})
+    if len(days) > TREND_POINTS:
+        step = (len(days) - 1) / (TREND_POINTS - 1)
+        days = [days[round(i * step)] for i in range(TREND_POINTS)]
+    points, current, index = [], {}, 0
+    for day in days:
+        while index < len(forecasts) and timezone.localdate(forecasts[index][2]) <= day:
+            user_id, percent, at = forecasts[index]
+            current[user_id] = percent
+            index += 1
+        points.append(
+            CrowdPoint(
+                at=at, median=scoring.crowd_median(current.values()), forecasters=len(current)
+            )
+        )
+    return points
+
+
+@dataclass
+class ForecastRecord:
+    forecasts: int
+    mean_brier: float | None
+    mean_peer: float | None
+    calibration: list[scoring.CalibrationBucket]
+    # Show id -> the latest season whose resolutions the scores give away: with few
+    # forecasts, a score tells how a prediction turned out.
+    reveals: dict[int, int]
+
+
+def forecast_record(fan) -> ForecastRecord:
+    """A fan's scored forecasts: how many, their mean Brier and peer scores, and their
+    calibration, from the stored scores (never recomputed): one read, a row for each
+    per cent they stated (at most 99), however many forecasts they made."""
+    by_percent = list(
+        ForecastScore.objects.filter(user=fan)
+        .values("percent")
+        .annotate(
+            made=Count("pk"),
+            came_true=Count("pk", filter=Q(happened=True)),
+            brier=Sum("brier"),
+            peer=Sum("peer_score"),
+        )
+        .order_by()
+    )
+    count = sum(row["made"] for row in by_percent)
+    resolved_in = (
+        ForecastScore.objects.filter(user=fan)
+        .values_list("prediction__season__show_id")
+        .annotate(
+            latest=Max(
+                Greatest(
+                    "prediction__season__number",
+                    Coalesce("prediction__spoiler_season", 0),
+                    Coalesce("prediction__theory__spoiler_season", 0),
+                )
+            )
+        )
+        .order_by()
+        if count
+        else []
+    )
+    return ForecastRecord(
+        reveals=dict(resolved_in),
+        forecasts=count,
+        mean_brier=sum(row["brier"] for row in by_percent) / count if count else None,
+        mean_peer=sum(row["peer"] for row in by_percent) / count if count else None,
+        calibration=scoring.calibration(
+            (row["percent"], row["made"], row["came_true"]) for row in by_percent
+        ),
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import freshness
 from core.errors import AccountGone
-from guide import markdown, permissions, ranking, topics
+from guide import markdown, permissions, ranking, scoring, topics
 from guide.models import (
     Bookmark,
     Character,
@@ -23,6 +23,8 @@ from guide.models import (
     CommentVote,
     FanFollow,
     Follow,
+    Forecast,
+    ForecastScore,
     MailChoice,
     MailPreference,
     ModerationAction,
@@ -32,8 +34,10 @@ from guide.models import (
     Notification,
     NotificationKind,
     Outcome,
+    Prediction,
     Report,
     ReportStatus,
+    Resolution,
     Revision,
     Season,
     SeasonFollow,
@@ -740,6 +744,147 @@ def set_outcome(
         reason=reason or note,
     )
     decided.send(sender=ModerationAction, action=action)
+
+
+# Predictions and forecasts ------------------------------------------------------------------
+
+
+class ForecastsClosed(Exception):
+    """The prediction is resolved, or its season's forecasts are locked."""
+
+
+def _hold_open_prediction(prediction_id: int) -> Prediction:
+    """Lock the prediction's row for the rest of the transaction; ForecastsClosed unless
+    it still takes forecasts (permissions.takes_forecasts, read under the lock)."""
+    prediction = (
+        Prediction.objects.select_for_update(of=("self",))
+        .select_related("season")
+        .get(pk=prediction_id)
+    )
+    if not permissions.takes_forecasts(prediction, now=timezone.now()):
+        raise ForecastsClosed
+    return prediction
+
+
+@transaction.atomic
+def forecast(*, user, prediction: Prediction, percent: int) -> Forecast:
+    """The fan's probability for the prediction from now on. The one they had stays in
+    the history, no longer current; the same number again changes nothing."""
+    scoring.fraction(percent)  # ValueError outside 1–99
+    hold_fan(user)
+    _hold_open_prediction(prediction.pk)
+    mine = Forecast.objects.filter(prediction_id=prediction.pk, user=user, current=True)
+    kept = mine.first()
+    if kept is not None and kept.percent == percent:
+        return kept
+    mine.update(current=False)
+    # The crowd on the theory's page ages out with the page, as its vote counts do.
+    freshness.touch(topics.prediction(prediction.pk))
+    return Forecast.objects.create(prediction_id=prediction.pk, user=user, percent=percent)
+
+
+@transaction.atomic
+def state_prediction(
+    *, user, theory: Theory, claim: str, criteria: str, percent: int, spoiler_season=None
+) -> Prediction:
+    """The theory's author states a claim its season will settle, with their own
+    probability as its first forecast."""
+    if theory.author_id != user.pk or not permissions.is_open(theory):
+        raise PermissionError("Only the theory's author states its predictions.")
+    hold_fan(user)
+    season = Season.objects.get(pk=theory.season_id)
+    if not permissions.forecasts_open_for(season, now=timezone.now()):
+        raise ForecastsClosed
+    prediction = Prediction.objects.create(
+        season=season,
+        theory=theory,
+        author=user,
+        claim=claim,
+        criteria=criteria,
+        spoiler_season=spoiler_season,
+    )
+    forecast(user=user, prediction=prediction, percent=percent)
+    freshness.touch(topics.theory(theory.pk))
+    return prediction
+
+
+def _prediction_topics(prediction: Prediction) -> tuple[str, ...]:
+    found = (topics.prediction(prediction.pk),)
+    return (*found, topics.theory(prediction.theory_id)) if prediction.theory_id else found
+
+
+def _counted_forecasts(prediction: Prediction) -> dict[int, Forecast]:
+    """Each fan's last forecast that counts: made before the season locked and before
+    the answer was public (`known_since`); later ones are kept but earn nothing."""
+    forecasts = Forecast.objects.filter(prediction=prediction)
+    if prediction.season.forecasts_lock_at is not None:
+        forecasts = forecasts.filter(created_at__lt=prediction.season.forecasts_lock_at)
+    if prediction.known_since is not None:
+        forecasts = forecasts.filter(created_at__date__lt=prediction.known_since)
+    counted: dict[int, Forecast] = {}
+    for row in forecasts.order_by("created_at", "pk"):
+        counted[row.user_id] = row
+    return counted
+
+
+@transaction.atomic
+def resolve_prediction(
+    *,
+    moderator,
+    prediction: Prediction,
+    resolution: str,
+    fact=None,
+    source_url: str = "",
+    note: str = "",
+) -> int:
+    """Settle the prediction yes, no or annulled, against a Fact or a source, and store
+    what each fan's counted forecast scored (none when annulled or reopened). Resolving
+    again replaces the scores. Returns how many forecasts were scored."""
+    if resolution not in Resolution.values:
+        raise ValueError(resolution)
+    prediction = (
+        Prediction.objects.select_for_update(of=("self",))
+        .select_related("season")
+        .get(pk=prediction.pk)
+    )
+    prediction.resolution = resolution
+    prediction.resolution_fact = fact
+    prediction.resolution_source_url = source_url
+    prediction.resolution_note = note
+    prediction.resolved_by = moderator if resolution != Resolution.OPEN else None
+    prediction.resolved_at = timezone.now() if resolution != Resolution.OPEN else None
+    prediction.save(
+        update_fields=[
+            "resolution",
+            "resolution_fact",
+            "resolution_source_url",
+            "resolution_note",
+            "resolved_by",
+            "resolved_at",
+        ]
+    )
+    ForecastScore.objects.filter(prediction=prediction).delete()
+    # Profiles (under THEORIES) show each fan's scores.
+    freshness.touch(*_prediction_topics(prediction), topics.THEORIES)
+    if resolution not in (Resolution.YES, Resolution.NO):
+        return 0
+    happened = resolution == Resolution.YES
+    counted = list(_counted_forecasts(prediction).values())
+    peers = scoring.peer_scores([scoring.fraction(row.percent) for row in counted], happened)
+    ForecastScore.objects.bulk_create(
+        ForecastScore(
+            prediction=prediction,
+            user_id=row.user_id,
+            percent=row.percent,
+            made_at=row.created_at,
+            happened=happened,
+            brier=scoring.brier(scoring.fraction(row.percent), happened),
+            log_score=scoring.log_score(scoring.fraction(row.percent), happened),
+            peer_score=peer,
+        )
+        for row, peer in zip(counted, peers, strict=True)
+    )
+    return len(counted)
 
 
 # Accounts' traces -------------------------------------------------------------------------

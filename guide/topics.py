@@ -27,6 +27,11 @@ def theory(pk: int) -> str:
     return f"theory:{pk}"
 
 
+def prediction(pk: int) -> str:
+    """A prediction's page: its crowd, history and resolution."""
+    return f"prediction:{pk}"
+
+
 def fan(pk: int) -> str:
     return f"fan:{pk}"
 

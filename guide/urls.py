@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.pagecache import cache_for_visitors
 from guide import feeds, topics
-from guide.views import community, inbox, pages, reader, search, theories
+from guide.views import community, inbox, pages, predictions, reader, search, theories
 
 app_name = "guide"
 
@@ -39,6 +39,13 @@ urlpatterns = [
     path("fans/<username:username>/follow/", inbox.follow_fan, name="follow_fan"),
     path("theories/<int:pk>/save/", inbox.save_theory, name="save_theory"),
     path("theories/<int:pk>/history/", community.theory_history, name="theory_history"),
+    path(
+        "theories/<int:pk>/predictions/new/",
+        predictions.prediction_create,
+        name="prediction_create",
+    ),
+    path("predictions/<int:pk>/", predictions.prediction_detail, name="prediction"),
+    path("questions/", predictions.question_list, name="question_list"),
     path("theories/<int:pk>/", theories.theory_detail, name="theory_short"),
     path("theories/<int:pk>/<slug:slug>/", theories.theory_detail, name="theory"),
     path("comments/<int:pk>/", theories.comment_detail, name="comment"),

@@ -16,6 +16,7 @@ from tests.factories import UserFactory
 # The data migrations that make the Editors and Moderators groups and their permissions.
 groups_migration = importlib.import_module("guide.migrations.0002_groups")
 revisions_migration = importlib.import_module("guide.migrations.0016_moderators_view_revisions")
+predictions_migration = importlib.import_module("guide.migrations.0028_prediction_roles")
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +57,7 @@ def _staff_groups(request):
     if Group.objects.filter(name__in=["Editors", "Moderators"]).count() != 2:
         groups_migration.create_groups(apps, None)
         revisions_migration.let_moderators_read_revisions(apps)
+        predictions_migration.let_staff_handle_predictions(apps)
 
 
 @pytest.fixture

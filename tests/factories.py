@@ -25,12 +25,15 @@ from guide.models import (
     Fact,
     FanFollow,
     Follow,
+    Forecast,
+    ForecastScore,
     MailPreference,
     ModerationAction,
     ModerationKind,
     Notification,
     NotificationKind,
     Person,
+    Prediction,
     Report,
     ReportReason,
     Revision,
@@ -167,6 +170,40 @@ class VoteFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     theory = factory.SubFactory(TheoryFactory)
     value = VoteValue.UP
+
+
+class PredictionFactory(DjangoModelFactory):
+    """A community question unless given a theory."""
+
+    class Meta:
+        model = Prediction
+
+    season = factory.SubFactory(SeasonFactory)
+    claim = factory.Sequence(lambda n: f"Claim {n} comes true")
+    criteria = "Resolves yes if the season shows it on screen."
+
+
+class ForecastFactory(DjangoModelFactory):
+    class Meta:
+        model = Forecast
+
+    prediction = factory.SubFactory(PredictionFactory)
+    user = factory.SubFactory(UserFactory)
+    percent = 60
+
+
+class ForecastScoreFactory(DjangoModelFactory):
+    class Meta:
+        model = ForecastScore
+
+    prediction = factory.SubFactory(PredictionFactory)
+    user = factory.SubFactory(UserFactory)
+    percent = 70
+    made_at = factory.LazyFunction(timezone.now)
+    happened = True
+    brier = 0.09
+    log_score = -0.36
+    peer_score = 12.5
 
 
 class CommentFactory(DjangoModelFactory):

@@ -24,6 +24,7 @@ from tests.factories import (
     CharacterFactory,
     CommentFactory,
     NotificationFactory,
+    PredictionFactory,
     SeasonFactory,
     TheoryFactory,
     UserFactory,
@@ -334,6 +335,8 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
     settled = TheoryFactory(season=released)
     leaving = UserFactory(username="leaving")
     theory_a, comment = world["a"], world["comment"]
+    question = PredictionFactory(season=world["season"])
+    mine = TheoryFactory(author=fan, season=world["season"])
     writes = {
         services: {
             "cast_vote": lambda: services.cast_vote(user=fan, theory=theory_a, value=1),
@@ -406,6 +409,13 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             ),
             "release_lines": lambda: services.release_lines(
                 recipient_id=fan.pk, claimed_at=timezone.now()
+            ),
+            "forecast": lambda: services.forecast(user=fan, prediction=question, percent=40),
+            "state_prediction": lambda: services.state_prediction(
+                user=fan, theory=mine, claim="It happens", criteria="On screen", percent=30
+            ),
+            "resolve_prediction": lambda: services.resolve_prediction(
+                moderator=moderator, prediction=question, resolution="no", source_url="https://x"
             ),
         },
         account_services: {

@@ -24,6 +24,8 @@ POLICY = {
     "report": (10, HOUR),
     "follow": (60, 10 * MINUTE),
     "inbox": (60, 10 * MINUTE),
+    "forecast": (60, 10 * MINUTE),
+    "prediction": (10, HOUR),
 }
 
 

@@ -287,7 +287,7 @@ class SeasonAdmin(ContentAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["show", "number", "title", "status", "synopsis"]}),
-        (_("Dates"), {"fields": ["renewal_announced_on", "release_date"]}),
+        (_("Dates"), {"fields": ["renewal_announced_on", "release_date", "forecasts_lock_at"]}),
         (_("Episodes"), {"fields": ["episode_count", "typical_runtime"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

@@ -59,6 +59,13 @@ from guide.models.moderation import (
     ReportReason,
     ReportStatus,
 )
+from guide.models.predictions import (
+    Forecast,
+    ForecastScore,
+    Prediction,
+    PredictionQuerySet,
+    Resolution,
+)
 from guide.models.reader import WatchProgress
 
 __all__ = [
@@ -110,4 +117,9 @@ __all__ = [
     "Bookmark",
     "NotificationKind",
     "Notification",
+    "Resolution",
+    "PredictionQuerySet",
+    "Prediction",
+    "Forecast",
+    "ForecastScore",
 ]

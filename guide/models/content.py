@@ -174,6 +174,15 @@ class Season(ConstraintErrorsByField, Timestamped):
     synopsis = models.TextField(
         _("synopsis"), blank=True, help_text=_("The premise, free of spoilers for this season.")
     )
+    forecasts_lock_at = models.DateTimeField(
+        _("forecasts lock at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "From this moment (a trailer, the premiere) nobody forecasts this season's "
+            "predictions or changes their claims. Empty: open until each is resolved."
+        ),
+    )
 
     objects = SeasonQuerySet.as_manager()
 

@@ -70,6 +70,15 @@ SEASON_TEXT: dict[str, SeasonText] = {
     "guide.Notification": SeasonText(
         reveals={}, spoiler_free=frozenset({"kind", "change"}), show_id="season.show_id"
     ),
+    "guide.Prediction": SeasonText(
+        reveals={
+            "claim": "claim_season",
+            "criteria": "claim_season",
+            "resolution": "outcome_season",
+            "resolution_source_url": "outcome_season",
+            "resolution_note": "outcome_season",
+        },
+    ),
     "guide.ModerationAction": SeasonText(
         reveals={"reason": "spoiler_season"},
         # Codes and labels ("hide", "theory", "#12", "confirmed"), never quoted text.

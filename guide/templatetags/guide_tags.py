@@ -45,6 +45,17 @@ def is_shielded(context, spoiler_season, show_id):
 
 
 @register.simple_tag(takes_context=True)
+def first_shielded(context, reveals):
+    """`{% first_shielded record.reveals as shield %}`: (season, show id) of the first
+    show whose `reveals` season the reader has not watched, else (None, None), for a
+    `{% spoiler shield.0 shield.1 %}` around what gives those seasons away."""
+    for show_id, season in reveals.items():
+        if shielded_for(context, season, show_id):
+            return (season, show_id)
+    return (None, None)
+
+
+@register.simple_tag(takes_context=True)
 def theory_cards(context, theories):
     """`{% theory_cards theories %}`: each theory's card (includes/theory_card.html).
 
@@ -288,9 +299,14 @@ def own_actions(context, item):
     )
     template = context.template.engine.get_template("includes/own_actions.html")
 
+    # A theory's author states its predictions while it is open and its text not frozen.
+    predict = item._meta.model_name == "theory" and permissions.can_edit(item.author, item)
+
     def actions(mine: bool) -> SafeString:
         may_change = mine and permissions.can_edit(item.author, item)
         urls = {"edit_url": edit, "delete_url": delete, "report_url": report}
+        if predict:
+            urls["predict_url"] = reverse("guide:prediction_create", args=[item.pk])
         with context.push(mine=mine, may_change=may_change, **urls):
             return template.render(context)
 
@@ -532,3 +548,61 @@ def machine_time(value) -> str:
     if not value:
         return ""
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 130, 14
+
+
+@register.inclusion_tag("includes/crowd_chart.html")
+def crowd_chart(trend, label):
+    """`{% crowd_chart page.trend label %}`: the crowd's median as it moved, an SVG line
+    from 0 to 100 % over the days that had forecasts (selectors.crowd_trend). The page
+    gives the same points as a table for readers who cannot see it."""
+    inner_w, inner_h = CHART_WIDTH - 2 * CHART_PAD, CHART_HEIGHT - 2 * CHART_PAD
+    steps = max(len(trend) - 1, 1)
+    points = [
+        (
+            round(CHART_PAD + inner_w * (i / steps if len(trend) > 1 else 0.5), 1),
+            round(CHART_PAD + inner_h * (1 - point.median / 100), 1),
+        )
+        for i, point in enumerate(trend)
+    ]
+    return {
+        "label": label,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "polyline": " ".join(f"{x},{y}" for x, y in points),
+        "last": points[-1] if points else None,
+        "gridlines": [
+            {"y": round(CHART_PAD + inner_h * (1 - share / 100), 1), "share": share}
+            for share in (0, 50, 100)
+        ],
+        "pad": CHART_PAD,
+        "right": CHART_WIDTH - CHART_PAD,
+    }
+
+
+@register.inclusion_tag("includes/calibration_chart.html")
+def calibration_chart(buckets, label):
+    """`{% calibration_chart record.calibration label %}`: a dot for each bucket of stated
+    probability that has forecasts, at how often those came true, beside the diagonal a
+    perfectly calibrated forecaster would sit on. The page gives a table as well."""
+    size, pad = 200, 16
+    inner = size - 2 * pad
+
+    def at(share: float) -> float:
+        return round(pad + inner * share / 100, 1)
+
+    dots = [
+        {"x": at(bucket.stated), "y": round(size - at(bucket.observed), 1), "n": bucket.forecasts}
+        for bucket in buckets
+        if bucket.forecasts
+    ]
+    return {
+        "label": label,
+        "size": size,
+        "pad": pad,
+        "far": size - pad,
+        "inner": inner,
+        "dots": dots,
+    }

@@ -145,6 +145,7 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=No
             # Nothing typed in it (a preview shows what was typed, unbound).
             "comment_form_blank": not comment_form.is_bound and preview is None,
             "comment_preview": preview,
+            "predictions": selectors.predictions_of(theory),
             "vote_prompt": _vote_prompt(request, theory),
             # A withdrawn theory's text is for the moderators, who may act on reports.
             "shows_withdrawn_text": permissions.is_moderator(request.user),

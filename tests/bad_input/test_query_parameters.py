@@ -31,8 +31,11 @@ def test_theory_list_query_params(client, world, params):
 @given(name=st.sampled_from(THEORY_LIST_PARAMS + ["q"]), raw=RAW_BYTES)
 def test_invalid_utf8_in_query_strings(client, world, name, raw):
     query = raw_query(name, raw)
-    for url in (reverse("guide:theory_list"), reverse("guide:search")):
-        check(client.get(url, QUERY_STRING=query), allowed={200, 400, 404})
+    # An old page number on the theory list (?page=2) redirects to its cursor page.
+    check(
+        client.get(reverse("guide:theory_list"), QUERY_STRING=query), allowed={200, 302, 400, 404}
+    )
+    check(client.get(reverse("guide:search"), QUERY_STRING=query), allowed={200, 400, 404})
     # Bytes straight into the WSGI environ, not even percent-encoded.
     check(
         client.get(reverse("guide:search"), QUERY_STRING=f"q={raw.decode('latin-1')}"),

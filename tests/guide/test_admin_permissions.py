@@ -20,6 +20,7 @@ from guide.models import (
     Fact,
     ModerationAction,
     Person,
+    Prediction,
     Report,
     Revision,
     Season,
@@ -39,7 +40,7 @@ LOOK_AND_DECIDE = {"changelist", "change", "history"}  # moderators add and dele
 # What each staff role may open, by model; anything not listed is forbidden.
 ALLOWED = {
     "editor": dict.fromkeys(
-        (Show, Season, Episode, Person, Character, CharacterStatus, Fact), EVERYTHING
+        (Show, Season, Episode, Person, Character, CharacterStatus, Fact, Prediction), EVERYTHING
     ),
     "moderator": {
         Theory: LOOK_AND_DECIDE,
@@ -47,13 +48,14 @@ ALLOWED = {
         Report: LOOK_AND_DECIDE,
         ModerationAction: LOOK_AND_DECIDE,
         Revision: LOOK_AND_DECIDE,
+        Prediction: LOOK_AND_DECIDE,  # resolving one
     },
 }
 # What each staff role may save on a change page. Moderators decide on reports with
 # buttons, and the log is written by the site: neither has anything to save.
 MAY_SAVE = {
     "editor": set(ALLOWED["editor"]),
-    "moderator": {Theory, Comment},
+    "moderator": {Theory, Comment, Prediction},
 }
 ROLES = ["editor", "moderator", "fan", "visitor"]
 

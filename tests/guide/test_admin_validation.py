@@ -19,6 +19,7 @@ from accounts.models import User
 from guide.models import (
     Character,
     CharacterStatus,
+    ForecastScore,
     NotificationKind,
     Report,
     SeasonStatus,
@@ -292,6 +293,43 @@ def _theory_score():
 def _theory_spoiler_zero():
     return factories.TheoryFactory.build(
         author=factories.UserFactory(), season=factories.SeasonFactory(), spoiler_season=0
+    )
+
+
+@bad_value("guide_prediction_resolution_valid", "resolution", in_admin=True)
+def _prediction_resolution():
+    prediction = factories.PredictionFactory()
+    prediction.resolution = "maybe"
+    return prediction
+
+
+@bad_value("guide_prediction_spoiler_season_positive", "spoiler_season", in_admin=True)
+def _prediction_spoiler_zero():
+    return factories.PredictionFactory.build(season=factories.SeasonFactory(), spoiler_season=0)
+
+
+@bad_value("guide_forecast_percent_in_range", "percent", in_admin=False)
+def _forecast_certain():
+    return factories.ForecastFactory.build(
+        prediction=factories.PredictionFactory(), user=factories.UserFactory(), percent=100
+    )
+
+
+@bad_value("guide_forecast_one_current", "user", in_admin=False)
+def _second_current_forecast():
+    taken = factories.ForecastFactory()
+    return factories.ForecastFactory.build(prediction=taken.prediction, user=taken.user)
+
+
+@bad_value("guide_forecastscore_one_per_fan", "user", in_admin=False)
+def _second_score():
+    taken = factories.ForecastFactory()
+    scored = {"percent": 60, "made_at": taken.created_at, "happened": True, "brier": 0.16}
+    ForecastScore.objects.create(
+        prediction=taken.prediction, user=taken.user, log_score=-0.5, peer_score=0, **scored
+    )
+    return ForecastScore(
+        prediction=taken.prediction, user=taken.user, log_score=-0.5, peer_score=0, **scored
     )
 
 

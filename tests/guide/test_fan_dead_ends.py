@@ -18,6 +18,7 @@ from tests.factories import (
     PASSWORD,
     CharacterFactory,
     NotificationFactory,
+    PredictionFactory,
     SeasonFactory,
     ShowFactory,
 )
@@ -77,6 +78,7 @@ def world(fan, other_fan):
         "other_fan": other_fan,
         "fan": fan,
         "line": NotificationFactory(recipient=fan),
+        "question": PredictionFactory(season=season),
     }
 
 
@@ -110,6 +112,8 @@ def url_of(name: str, world) -> str:
         "guide:comment_delete": [world["my_comment"].pk],
         "guide:report_comment": [world["their_comment"].pk],
         "guide:theory_history": [theirs.pk],
+        "guide:prediction": [world["question"].pk],
+        "guide:prediction_create": [world["mine"].pk],
         "guide:comment_history": [world["their_comment"].pk],
         "guide:feed_show_theories": [show.slug],
         "guide:feed_season_theories": [show.slug, season.number],

@@ -374,10 +374,11 @@ PAGES = {
     # Its characters with their show, its comments with one more for their replies, and
     # the count of a discussion's pages (its discussion spans two below;
     # test_a_discussion_on_one_page_is_not_counted).
-    "theory": (lambda w: w.theory.get_absolute_url(), 6),
+    "theory": (lambda w: w.theory.get_absolute_url(), 7),  # with its predictions
     # A fan's comment page reads their watch progress too: the comments may be shielded.
     "comment": (lambda w: reverse("guide:comment", args=[w.comment.pk]), (4, 5)),
-    "profile": (lambda w: reverse("accounts:profile", args=["fan"]), 3),
+    # The fan, their record, their scored forecasts.
+    "profile": (lambda w: reverse("accounts:profile", args=["fan"]), 5),
     "leaderboard": (lambda w: reverse("guide:leaderboard"), 2),
     "search": (lambda w: reverse("guide:search") + "?q=Nam", 7),
 }

@@ -234,9 +234,7 @@ def test_a_profile_counts_what_the_leaderboard_counts(fan, aired, upcoming, clie
     theories(fan, upcoming, OPEN, score=-2)
     theories(fan, aired, C, D, score=40, hidden=True)
     gone = theories(fan, aired, C, OPEN, score=9)
-    Theory.objects.filter(pk__in=[theory.pk for theory in gone]).update(
-        withdrawn_at=timezone.now()
-    )
+    Theory.objects.filter(pk__in=[theory.pk for theory in gone]).update(withdrawn_at=timezone.now())
     secret = released_season(ShowFactory(title="Unpublished", is_published=False))
     theories(fan, secret, C, C, score=7)
 

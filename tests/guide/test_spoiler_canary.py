@@ -40,6 +40,7 @@ from guide.models import (
     Notification,
     NotificationKind,
     Outcome,
+    Resolution,
     Revision,
     Season,
     SeasonFollow,
@@ -60,6 +61,7 @@ from tests.factories import (
     CommentFactory,
     EpisodeFactory,
     FactFactory,
+    PredictionFactory,
     SeasonFactory,
     ShowFactory,
     TheoryFactory,
@@ -102,6 +104,7 @@ NOT_READER_PAGES = {
     "inbox_open",
     "theory_create",
     "theory_edit",
+    "prediction_create",  # the author's form for a claim: names only the show and season
     "theory_delete",
     "comment_edit",
     "comment_delete",
@@ -259,6 +262,21 @@ def world(db):
         for season in seasons.values()
         for change in (NewsChange.RELEASE_DATE, NewsChange.STATUS, NewsChange.FACT)
     ]
+    # Predictions resolved against facts: questions tagged with each season, and the
+    # claims of the spoiler theories, which they also give away.
+    resolved = {"resolution": Resolution.YES, "resolved_at": posted}
+    for predicted, tag in [(1, 1), (2, 2), (3, 3), (3, 1), (3, 2)]:
+        settling = FactFactory(season=seasons[predicted], spoiler_season=tag)
+        rows["guide.Fact"].append(settling)
+        rows["guide.Prediction"].append(
+            PredictionFactory(
+                season=seasons[predicted], spoiler_season=tag, resolution_fact=settling, **resolved
+            )
+        )
+    rows["guide.Prediction"] += [
+        PredictionFactory(season=theory.season, theory=theory, author=author, **resolved)
+        for theory in theories
+    ]
     missing = {label for label, instances in rows.items() if not instances}
     assert not missing, f"no canary rows for {missing}: build some in this world"
     return {
@@ -269,6 +287,7 @@ def world(db):
         "comments": rows["guide.Comment"],
         "author": author,
         "actions": rows["guide.ModerationAction"],
+        "predictions": rows["guide.Prediction"],
         "canaries": plant(rows),
     }
 
@@ -322,6 +341,8 @@ def page_addresses(world) -> dict[str, list[str]]:
             reverse("guide:leaderboard") + f"?show={slug}",
         ],
         "moderation_log": [reverse("guide:moderation_log")],
+        "prediction": [prediction.get_absolute_url() for prediction in world["predictions"]],
+        "question_list": [reverse("guide:question_list")],
         "search": [reverse("guide:search") + f"?q={PREFIX}"],
         "feed_theories": [reverse("guide:feed_theories")],
         "feed_show_theories": [reverse("guide:feed_show_theories", args=[slug])],
@@ -494,6 +515,8 @@ def test_every_reader_page_type_is_rendered():
         "following",
         "leaderboard",
         "moderation_log",
+        "prediction",
+        "question_list",
         "search",
         "feed_theories",
         "feed_show_theories",
@@ -550,7 +573,11 @@ def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
         assert open_fields == rendered, f"{reader}: hidden too much: {rendered - open_fields}"
     assert len(fields) == len(
         {(label, name) for label, entry in SEASON_TEXT.items() for name in entry.reveals}
-        - {("guide.CharacterStatus", "status"), ("guide.Theory", "outcome")}
+        - {
+            ("guide.CharacterStatus", "status"),
+            ("guide.Theory", "outcome"),
+            ("guide.Prediction", "resolution"),
+        }
     ), "every free-text field that reveals a season carries a canary"
     assert {c.season for c in canaries} == set(SEASONS)
 

@@ -9,7 +9,13 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from guide.models import Comment, NotificationKind, SeasonStatus, Theory, WatchProgress
-from tests.factories import CommentFactory, NotificationFactory, SeasonFactory, TheoryFactory
+from tests.factories import (
+    CommentFactory,
+    NotificationFactory,
+    PredictionFactory,
+    SeasonFactory,
+    TheoryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +136,8 @@ READ_ONLY = {
     "favicon", "healthz", "readyz", "robots", "sitemap", "sitemap_section",
     "guide:home", "guide:show_list", "guide:show", "guide:season", "guide:character",
     "guide:theory_list", "guide:theory", "guide:theory_short", "guide:leaderboard",
-    "guide:moderation_log", "guide:theory_history", "guide:comment", "guide:comment_history",
+    "guide:moderation_log", "guide:question_list", "guide:theory_history", "guide:comment",
+    "guide:comment_history",
     "guide:inbox", "guide:saved", "guide:following", "guide:fan_names", "guide:search",
     "guide:feed_theories",
     "guide:feed_show_theories", "guide:feed_season_theories", "guide:feed_season_facts",
@@ -153,7 +160,7 @@ LIMITED_ELSEWHERE = {
 }
 
 
-def write_routes(season, theory, comment, other_theory, other_comment, line):
+def write_routes(season, theory, comment, other_theory, other_comment, line, prediction):
     """Each fan-facing write: (route, its arguments, valid form data, its limit)."""
     text = {"title": "A title", "body": "A body.", "spoiler_season": ""}
     return {
@@ -188,6 +195,12 @@ def write_routes(season, theory, comment, other_theory, other_comment, line):
             {"display_name": "Fan", "bio": "", "email": "fan@example.org"},
             "settings",
         ),
+        "guide:prediction": ([prediction.pk], {"percent": 40}, "forecast"),
+        "guide:prediction_create": (
+            [theory.pk],
+            {"claim": "She returns", "criteria": "On screen", "percent": 30},
+            "prediction",
+        ),
     }
 
 
@@ -202,6 +215,7 @@ def writes(fan, season):
         other_theory,
         CommentFactory(theory=other_theory),
         NotificationFactory(recipient=fan),
+        PredictionFactory(season=season),
     )
 
 

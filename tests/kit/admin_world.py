@@ -49,6 +49,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
     theory = factories.TheoryFactory(season=season)
     theory.characters.add(character)
     comment = factories.CommentFactory(theory=theory)
+    question = factories.PredictionFactory(season=season)
     rows = [
         character.show,
         season,
@@ -80,6 +81,9 @@ def one_of_each(*, with_images: bool = False) -> dict:
         factories.ShowFollowFactory(show=character.show),
         factories.FanFollowFactory(fan=theory.author),
         factories.SentMailFactory(),
+        question,
+        factories.ForecastFactory(prediction=question),
+        factories.ForecastScoreFactory(prediction=question),
         DBTaskResult.objects.create(
             args_kwargs={"args": [comment.pk], "kwargs": {}},
             task_path="guide.tasks.deliver_comment",

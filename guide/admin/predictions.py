@@ -1,0 +1,121 @@
+"""Predictions in the admin: editors ask the community's questions and say when an
+answer became public; moderators resolve predictions against a Fact or a source, which
+scores every counted forecast (guide.services.resolve_prediction)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from guide import permissions, services
+from guide.admin.moderation import ViewOnlyAdminMixin
+from guide.models import Fact, Forecast, ForecastScore, Prediction, Resolution
+
+EDITOR_FIELDS = ["season", "claim", "criteria", "spoiler_season", "known_since"]
+RESOLUTION_FIELDS = ["resolution", "resolution_fact", "resolution_source_url", "resolution_note"]
+SHOWN = ["theory", "author", "created_at", *EDITOR_FIELDS, *RESOLUTION_FIELDS, "resolved_by"]
+
+
+class PredictionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Prediction
+        fields = [*EDITOR_FIELDS, *RESOLUTION_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fact = self.fields.get("resolution_fact")
+        if fact is not None and self.instance.season_id:
+            # A fact of the prediction's own show.
+            fact.queryset = Fact.objects.filter(
+                season__show_id=self.instance.season.show_id
+            ).select_related("season")
+
+    def clean(self):
+        cleaned = super().clean()
+        instance, changed = self.instance, set(self.changed_data)
+        season = cleaned.get("season") or (instance.season if instance.season_id else None)
+        locked = season is not None and not permissions.forecasts_open_for(
+            season, now=timezone.now()
+        )
+        if locked and instance.pk and {"claim", "criteria"} & changed:
+            self.add_error(
+                "claim", _("This season's forecasts are locked: its claims stay as they are.")
+            )
+        resolution = cleaned.get("resolution")
+        if resolution in (Resolution.YES, Resolution.NO) and not (
+            cleaned.get("resolution_fact") or cleaned.get("resolution_source_url")
+        ):
+            self.add_error(
+                "resolution_fact", _("Cite the fact, or give a source, that settles it.")
+            )
+        return cleaned
+
+
+@admin.register(Prediction)
+class PredictionAdmin(admin.ModelAdmin):
+    form = PredictionAdminForm
+    list_display = ["claim", "season", "is_question", "resolution", "created_at"]
+    list_filter = ["resolution", "season__show"]
+    list_select_related = ["season__show"]
+    search_fields = ["claim", "criteria"]
+    fields = SHOWN
+
+    @admin.display(description=_("question"), boolean=True)
+    def is_question(self, obj):
+        return obj.is_question
+
+    def _editor(self, request) -> bool:
+        return request.user.has_perm("guide.add_prediction")
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = set()
+        if self._editor(request):
+            # A theory's claims are its author's; editors date when an answer got out.
+            editable |= set(EDITOR_FIELDS) if obj is None or obj.is_question else {"known_since"}
+        if obj is not None and permissions.is_moderator(request.user):
+            editable |= set(RESOLUTION_FIELDS)
+        return [name for name in SHOWN if name not in editable]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # a new question: nothing to resolve yet
+            return EDITOR_FIELDS
+        return SHOWN
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+        if set(RESOLUTION_FIELDS) & set(form.changed_data):
+            scored = services.resolve_prediction(
+                moderator=request.user,
+                prediction=obj,
+                resolution=obj.resolution,
+                fact=obj.resolution_fact,
+                source_url=obj.resolution_source_url,
+                note=obj.resolution_note,
+            )
+            message = ngettext(
+                "%(count)d forecast is scored.", "%(count)d forecasts are scored.", scored
+            )
+            self.message_user(request, message % {"count": scored}, messages.SUCCESS)
+
+
+@admin.register(Forecast)
+class ForecastAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: fans' forecasts, every change kept, written by guide.services."""
+
+    list_display = ["prediction", "user", "percent", "current", "created_at"]
+    list_filter = ["current"]
+    list_select_related = ["prediction", "user"]
+    search_fields = ["prediction__claim", "user__username"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ForecastScore)
+class ForecastScoreAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: what each counted forecast scored, written when a prediction resolves."""
+
+    list_display = ["prediction", "user", "percent", "happened", "brier", "peer_score"]
+    list_select_related = ["prediction", "user"]
+    search_fields = ["prediction__claim", "user__username"]

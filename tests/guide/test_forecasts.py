@@ -1,0 +1,397 @@
+"""Predictions and forecasts: stating claims, forecasting and changing a forecast, locks,
+resolution against canon and the stored scores, as fans, editors and moderators meet them."""
+
+import datetime
+import re
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from guide import scoring, selectors, services
+from guide.models import (
+    Forecast,
+    ForecastScore,
+    Prediction,
+    Resolution,
+    SeasonStatus,
+    WatchProgress,
+)
+from tests.factories import (
+    FactFactory,
+    ForecastFactory,
+    PredictionFactory,
+    SeasonFactory,
+    ShowFactory,
+    TheoryFactory,
+    UserFactory,
+)
+from tests.kit.admin_forms import change_form_fields
+from tests.kit.counts import assert_queries_do_not_grow, count_queries
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+@pytest.fixture
+def show(db):
+    return ShowFactory(title="Forecast High", slug="forecast-high")
+
+
+@pytest.fixture
+def aired(show):
+    return SeasonFactory(
+        show=show, number=1, status=SeasonStatus.RELEASED, release_date=datetime.date(2022, 1, 28)
+    )
+
+
+@pytest.fixture
+def coming(show, aired):
+    return SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED)
+
+
+@pytest.fixture
+def question(coming):
+    return PredictionFactory(season=coming, claim="Season 2 premieres before 2027")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def forecast_page(client, prediction, percent):
+    return client.post(prediction.get_absolute_url(), {"percent": percent})
+
+
+# Forecasting --------------------------------------------------------------------------------
+
+
+def test_a_fan_forecasts_changes_it_and_every_change_is_kept(question):
+    minji = UserFactory(username="minji")
+    client = signed_in(minji)
+    assert forecast_page(client, question, 70).status_code == HTTPStatus.FOUND
+    assert forecast_page(client, question, 40).status_code == HTTPStatus.FOUND
+    history = list(Forecast.objects.filter(user=minji).order_by("created_at", "pk"))
+    assert [(f.percent, f.current) for f in history] == [(70, False), (40, True)]
+    page = client.get(question.get_absolute_url()).text
+    assert re.search(r"<strong>70%</strong> · <time", page)
+    assert re.search(r"<strong>40%</strong> · <time[^>]*>[^<]*</time> \(current\)", page)
+    assert 'value="40"' in page  # the form starts from the current forecast
+
+
+def test_the_same_number_again_changes_nothing(question):
+    minji = UserFactory()
+    first = services.forecast(user=minji, prediction=question, percent=55)
+    again = services.forecast(user=minji, prediction=question, percent=55)
+    assert again == first
+    assert Forecast.objects.filter(user=minji).count() == 1
+
+
+def test_the_crowd_is_the_median_of_each_fans_current_forecast(question):
+    for percent in (10, 30):
+        services.forecast(user=UserFactory(), prediction=question, percent=percent)
+    changer = UserFactory()
+    services.forecast(user=changer, prediction=question, percent=5)
+    services.forecast(user=changer, prediction=question, percent=90)
+    crowd = selectors.crowds([question.pk])[question.pk]
+    assert (crowd.median, crowd.forecasters) == (30, 3)
+    page = Client().get(question.get_absolute_url()).text
+    assert "30%</span> median of 3 fans" in page
+
+
+@pytest.mark.parametrize("typed", ["0", "100", "-3", "50.5", "lots", ""])
+def test_a_bad_probability_is_refused_next_to_the_field(question, typed):
+    client = signed_in(UserFactory())
+    response = client.post(question.get_absolute_url(), {"percent": typed})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'id="id_percent_error"' in response.text
+    assert not Forecast.objects.exists()
+
+
+def test_a_visitor_is_asked_to_log_in(question):
+    page = Client().get(question.get_absolute_url()).text
+    assert "Log in to forecast" in page
+    response = Client().post(question.get_absolute_url(), {"percent": 50})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("accounts:login"))
+    assert not Forecast.objects.exists()
+
+
+def test_forecasts_are_rate_limited(question, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "forecast": (2, 600)}
+    client = signed_in(UserFactory())
+    assert forecast_page(client, question, 20).status_code == HTTPStatus.FOUND
+    assert forecast_page(client, question, 30).status_code == HTTPStatus.FOUND
+    assert forecast_page(client, question, 40).status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert Forecast.objects.get(current=True).percent == 30
+
+
+# Locks -------------------------------------------------------------------------------------
+
+
+def test_after_the_lock_nobody_forecasts(question, coming):
+    client = signed_in(UserFactory())
+    forecast_page(client, question, 60)
+    coming.forecasts_lock_at = NOW - datetime.timedelta(minutes=1)
+    coming.save()
+    response = forecast_page(client, question, 80)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "takes no more forecasts" in response.text
+    assert list(Forecast.objects.values_list("percent", flat=True)) == [60]
+    with pytest.raises(services.ForecastsClosed):
+        services.forecast(user=UserFactory(), prediction=question, percent=50)
+    assert "Forecasts locked" in Client().get(question.get_absolute_url()).text
+
+
+def test_a_resolved_prediction_takes_no_forecasts(question):
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.NO, source_url="https://x.org"
+    )
+    with pytest.raises(services.ForecastsClosed):
+        services.forecast(user=UserFactory(), prediction=question, percent=50)
+
+
+# Stating claims ---------------------------------------------------------------------------
+
+
+def claim_form(**fields):
+    return {
+        "claim": "Cheong-san returns",
+        "criteria": "Yes if he appears alive on screen in any season 2 episode.",
+        "percent": "35",
+        "spoiler_season": "1",
+        **fields,
+    }
+
+
+def test_a_theory_author_states_a_prediction_with_their_probability(coming):
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    url = reverse("guide:prediction_create", args=[theory.pk])
+    response = signed_in(author).post(url, claim_form())
+    prediction = Prediction.objects.get()
+    assert response.url == prediction.get_absolute_url()
+    assert (prediction.theory, prediction.season, prediction.spoiler_season) == (theory, coming, 1)
+    assert list(prediction.forecasts.values_list("user", "percent")) == [(author.pk, 35)]
+    page = Client().get(theory.get_absolute_url()).text
+    assert prediction.get_absolute_url() in page
+
+
+def test_only_the_author_states_a_theorys_predictions(coming):
+    theory = TheoryFactory(season=coming)
+    url = reverse("guide:prediction_create", args=[theory.pk])
+    assert signed_in(UserFactory()).post(url, claim_form()).status_code == HTTPStatus.FORBIDDEN
+    assert Client().get(url).status_code == HTTPStatus.FOUND  # to log in
+    assert not Prediction.objects.exists()
+
+
+def test_a_claim_form_with_errors_keeps_what_was_typed(coming):
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    url = reverse("guide:prediction_create", args=[theory.pk])
+    response = signed_in(author).post(url, claim_form(percent="100", spoiler_season="9"))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Cheong-san returns" in response.text
+    assert response.text.count('class="errorlist') >= 2
+    assert not Prediction.objects.exists()
+
+
+def test_no_new_claims_once_the_season_locks(coming):
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    coming.forecasts_lock_at = NOW - datetime.timedelta(days=1)
+    coming.save()
+    url = reverse("guide:prediction_create", args=[theory.pk])
+    response = signed_in(author).post(url, claim_form())
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "locked" in response.text
+    assert not Prediction.objects.exists()
+
+
+def test_a_hidden_theorys_predictions_are_hidden_with_it(coming):
+    theory = TheoryFactory(season=coming, is_hidden=True)
+    prediction = PredictionFactory(season=coming, theory=theory, author=theory.author)
+    assert Client().get(prediction.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    own = signed_in(theory.author).get(prediction.get_absolute_url())
+    assert own.status_code == HTTPStatus.OK
+
+
+# Resolution and scores ----------------------------------------------------------------------
+
+
+def at(days: int):
+    return NOW - datetime.timedelta(days=days)
+
+
+def test_resolving_scores_each_fans_last_counted_forecast(question, coming):
+    early, late, alone = UserFactory(), UserFactory(), UserFactory()
+    ForecastFactory(prediction=question, user=early, percent=20, created_at=at(30), current=False)
+    ForecastFactory(prediction=question, user=early, percent=80, created_at=at(20))
+    ForecastFactory(prediction=question, user=late, percent=30, created_at=at(15), current=False)
+    # After the answer got out (a cast list): kept, but not what is scored.
+    ForecastFactory(prediction=question, user=late, percent=99, created_at=at(5))
+    ForecastFactory(prediction=question, user=alone, percent=90, created_at=at(3))
+    question.known_since = timezone.localdate(at(10))
+    question.save()
+    scored = services.resolve_prediction(
+        moderator=UserFactory(), prediction=question, resolution=Resolution.YES, fact=FactFactory()
+    )
+    assert scored == 2  # `alone` forecast only once the answer was public
+    scores = {s.user_id: s for s in ForecastScore.objects.all()}
+    assert {pk: s.percent for pk, s in scores.items()} == {early.pk: 80, late.pk: 30}
+    assert scores[early.pk].brier == pytest.approx(0.04)
+    assert scores[late.pk].brier == pytest.approx(0.49)
+    assert scores[early.pk].log_score == pytest.approx(scoring.log_score(0.8, True))
+    peers = scoring.peer_scores([0.8, 0.3], True)
+    assert [scores[early.pk].peer_score, scores[late.pk].peer_score] == pytest.approx(peers)
+
+
+def test_forecasts_after_the_lock_are_not_scored(question, coming):
+    fan = UserFactory()
+    ForecastFactory(prediction=question, user=fan, percent=40, created_at=at(9), current=False)
+    ForecastFactory(prediction=question, user=fan, percent=95, created_at=at(1))
+    coming.forecasts_lock_at = at(5)
+    coming.save()
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.NO, source_url="https://x.org"
+    )
+    assert ForecastScore.objects.get().percent == 40
+
+
+def test_annulling_or_resolving_again_replaces_the_scores(question):
+    fan = UserFactory()
+    services.forecast(user=fan, prediction=question, percent=70)
+    resolve = {"moderator": None, "prediction": question, "source_url": "https://x.org"}
+    services.resolve_prediction(resolution=Resolution.YES, **resolve)
+    assert ForecastScore.objects.get().happened is True
+    services.resolve_prediction(resolution=Resolution.NO, **resolve)
+    assert ForecastScore.objects.get().happened is False
+    services.resolve_prediction(resolution=Resolution.ANNULLED, **resolve)
+    assert not ForecastScore.objects.exists()
+    question.refresh_from_db()
+    assert question.resolution == Resolution.ANNULLED
+
+
+def test_a_fans_record_reads_the_stored_scores(question, coming):
+    fan = UserFactory()
+    other = PredictionFactory(season=coming)
+    services.forecast(user=fan, prediction=question, percent=70)
+    services.forecast(user=fan, prediction=other, percent=20)
+    services.forecast(user=UserFactory(), prediction=other, percent=50)
+    for prediction, resolution in ((question, Resolution.YES), (other, Resolution.YES)):
+        services.resolve_prediction(
+            moderator=None, prediction=prediction, resolution=resolution, source_url="https://x"
+        )
+    record = selectors.forecast_record(fan)
+    assert record.forecasts == 2
+    assert record.mean_brier == pytest.approx((0.09 + 0.64) / 2)
+    buckets = {b.low: (b.forecasts, b.came_true) for b in record.calibration}
+    assert buckets[70] == (1, 1)
+    assert buckets[20] == (1, 1)
+
+
+def test_the_resolution_is_shielded_for_who_has_not_watched_its_season(coming, aired):
+    prediction = PredictionFactory(season=coming, claim="The school reopens")
+    services.resolve_prediction(
+        moderator=None, prediction=prediction, resolution=Resolution.YES, source_url="https://x"
+    )
+    coming.status, coming.release_date = SeasonStatus.RELEASED, datetime.date(2025, 1, 1)
+    coming.save()
+    page = Client().get(prediction.get_absolute_url()).text
+    resolution = page[page.index('id="resolution-title"') :]
+    assert "<details" in resolution.split("Came true")[0]  # behind a reveal
+    assert "The school reopens" in page  # the claim itself gives nothing away
+
+
+# The admin ---------------------------------------------------------------------------------
+
+
+def staff(group: str) -> Client:
+    return signed_in(UserFactory(is_staff=True, groups=[group]))
+
+
+def admin_change(prediction) -> str:
+    return reverse("admin:guide_prediction_change", args=[prediction.pk])
+
+
+def test_a_moderator_resolves_against_a_fact_and_the_forecasts_are_scored(question, coming):
+    services.forecast(user=UserFactory(), prediction=question, percent=70)
+    fact = FactFactory(season=coming)
+    client = staff("Moderators")
+    form = change_form_fields(client.get(admin_change(question)))
+    response = client.post(admin_change(question), {**form, "resolution": "yes"})
+    assert response.status_code == HTTPStatus.OK  # refused: nothing cited
+    assert "Cite the fact" in response.text
+    assert not ForecastScore.objects.exists()
+    form.update(resolution="yes", resolution_fact=str(fact.pk), resolution_note="Cast list")
+    assert client.post(admin_change(question), form).status_code == HTTPStatus.FOUND
+    question.refresh_from_db()
+    assert (question.resolution, question.resolution_fact) == (Resolution.YES, fact)
+    assert ForecastScore.objects.get().brier == pytest.approx(0.09)
+
+
+def test_editors_ask_questions_but_do_not_resolve(coming):
+    client = staff("Editors")
+    add = reverse("admin:guide_prediction_add")
+    response = client.post(
+        add,
+        {
+            "season": coming.pk,
+            "claim": "Will season 2 premiere before 2027?",
+            "criteria": "Yes if Netflix releases it before 1 January 2027.",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    question = Prediction.objects.get()
+    assert question.is_question
+    form = change_form_fields(client.get(admin_change(question)))
+    assert "resolution" not in form
+    coming.forecasts_lock_at = NOW - datetime.timedelta(hours=1)
+    coming.save()
+    response = client.post(admin_change(question), {**form, "claim": "Changed after the lock"})
+    assert response.status_code == HTTPStatus.OK
+    assert "claims stay as they are" in response.text
+    question.refresh_from_db()
+    assert question.claim == "Will season 2 premiere before 2027?"
+
+
+def test_the_prediction_page_reads_as_many_queries_however_many_forecasts(question):
+    fan = UserFactory()
+    services.forecast(user=fan, prediction=question, percent=30)
+    client = signed_in(fan)
+    url = question.get_absolute_url()
+
+    def more():
+        for _ in range(20):
+            services.forecast(user=UserFactory(), prediction=question, percent=60)
+        services.forecast(user=fan, prediction=question, percent=45)
+
+    assert_queries_do_not_grow(
+        lambda: {"fan": count_queries(client, url), "visitor": count_queries(Client(), url)},
+        more,
+        "prediction page",
+    )
+
+
+def test_a_profiles_scores_are_behind_a_reveal_until_their_season_is_watched(coming, aired):
+    """With few forecasts, a score tells how a prediction turned out: a fan's scores on
+    season-2 predictions are a season-2 spoiler."""
+    fan = UserFactory(username="forecaster")
+    prediction = PredictionFactory(season=coming)
+    services.forecast(user=fan, prediction=prediction, percent=90)
+    services.resolve_prediction(
+        moderator=None, prediction=prediction, resolution=Resolution.NO, source_url="https://x"
+    )
+    url = reverse("accounts:profile", args=[fan.username])
+    section = Client().get(url).text.split('id="forecasts-title"')[1]
+    assert section.index("<details") < section.index("Mean Brier score")
+    reader = UserFactory()
+    WatchProgress.objects.create(user=reader, show=coming.show, seasons_watched=2)
+    section = signed_in(reader).get(url).text.split('id="forecasts-title"')[1]
+    assert "Mean Brier score</dt><dd>0.810" in section
+    assert section.index("Mean Brier score") < section.index("<details")  # only the table's
