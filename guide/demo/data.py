@@ -273,6 +273,8 @@ SEASONS: list[Record] = [
         "renewal_announced_on": None,
         "episode_count": 12,
         "typical_runtime": 60,
+        # Forecasts on season 1 closed the evening before it premiered.
+        "forecasts_lock_at": datetime(2022, 1, 27, 15, 0, tzinfo=UTC),
         "synopsis": (
             "When a strange infection erupts inside Hyosan High School, ordinary lessons "
             "turn into a desperate fight to stay alive. A group of classmates hole up in "
@@ -1100,3 +1102,105 @@ def planned_votes() -> list[Record]:
                     }
                 )
     return votes
+
+
+# Predictions ----------------------------------------------------------------------------
+# Claims the season settles: a theory's (its author states it) or the editors' questions
+# ("theory": None). Forecasts are (fan, per cent, days after the claim was stated), each
+# fan's last the one that counts. Season 1's were settled by what it showed.
+PREDICTIONS: list[Record] = [
+    {
+        "season": 1,
+        "theory": "Cheong-san will sacrifice himself for the others",
+        "claim": "Cheong-san dies so that the others can escape",
+        "criteria": (
+            "Yes if, by the end of the last episode of season 1, Cheong-san has stayed "
+            "behind to hold the danger back while his friends get away, and does not "
+            "survive it."
+        ),
+        "created_at": _at(2022, 1, 20, 19, 50),
+        "forecasts": [
+            ("hyosan_survivor", 70, 0),
+            ("webtoon_reader", 45, 1),
+            ("rooftop_lookout", 20, 2),
+            ("seoul_night_owl", 35, 3),
+            ("webtoon_reader", 60, 5),
+        ],
+        "resolution": "yes",
+        "fact": "What happened in season 1?",
+        "note": "The season's last episodes: he holds the way so the group can leave.",
+    },
+    {
+        "season": 1,
+        "theory": "All five leads make it to the final episode",
+        "claim": "All five leads are alive in the last episode",
+        "criteria": (
+            "Yes if Cheong-san, On-jo, Nam-ra, Su-hyeok and Gwi-nam all appear alive in "
+            "the last episode of season 1 (a half-zombie counts as alive)."
+        ),
+        "created_at": _at(2022, 1, 6, 17, 40),
+        "forecasts": [
+            ("rooftop_lookout", 65, 0),
+            ("quarantine_zone", 25, 2),
+            ("hyosan_survivor", 15, 4),
+            ("rooftop_lookout", 55, 10),
+        ],
+        "resolution": "no",
+        "fact": "What happened in season 1?",
+        "note": "Two of the five do not reach the final episode.",
+    },
+    {
+        "season": 2,
+        "theory": None,
+        "claim": "Season 2 premieres before 1 January 2027",
+        "criteria": (
+            "Yes if Netflix releases the first episode of season 2 anywhere in the world "
+            "before 1 January 2027, Korean time. Announcements do not count."
+        ),
+        "created_at": _at(2026, 10, 1, 9, 0),
+        "forecasts": [
+            ("hyosan_survivor", 20, 0),
+            ("webtoon_reader", 10, 1),
+            ("lab_notes", 30, 3),
+            ("seoul_night_owl", 15, 8),
+            ("firefighters_kid", 25, 15),
+            ("hyosan_survivor", 12, 30),
+        ],
+    },
+    {
+        "season": 2,
+        "theory": "Cheong-san comes back, but not as the boy On-jo knew",
+        "claim": "Cheong-san appears alive in season 2",
+        "criteria": (
+            "Yes if Cheong-san appears on screen alive, human or half-zombie, in any "
+            "episode of season 2. Flashbacks and dreams do not count."
+        ),
+        "spoiler_season": 1,
+        "created_at": _at(2024, 3, 2, 20, 0),
+        "forecasts": [
+            ("hyosan_survivor", 75, 0),
+            ("webtoon_reader", 30, 2),
+            ("seoul_night_owl", 80, 4),
+            ("firefighters_kid", 55, 9),
+            ("lab_notes", 60, 20),
+            ("webtoon_reader", 40, 200),
+        ],
+    },
+    {
+        "season": 2,
+        "theory": "Nam-ra is not the only half-zombie out there",
+        "claim": "Season 2 shows another half-zombie besides Nam-ra",
+        "criteria": (
+            "Yes if season 2 shows at least one character other than Nam-ra who is "
+            "infected but keeps their mind."
+        ),
+        "spoiler_season": 1,
+        "created_at": _at(2024, 6, 11, 18, 0),
+        "forecasts": [
+            ("lab_notes", 85, 0),
+            ("quarantine_zone", 70, 3),
+            ("rooftop_lookout", 60, 6),
+            ("seoul_night_owl", 90, 12),
+        ],
+    },
+]

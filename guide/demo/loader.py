@@ -21,7 +21,9 @@ from guide.models import (
     CharacterStatus,
     Comment,
     Fact,
+    Forecast,
     Person,
+    Prediction,
     Season,
     Show,
     Theory,
@@ -276,6 +278,63 @@ def load_comments(
         )
 
 
+def load_predictions(
+    seasons: dict[int, Season],
+    theories: dict[tuple[int, str], Theory],
+    fans: dict[str, models.Model],
+    tally: Tally,
+) -> None:
+    """The claims and their forecasts, each fan's last one current; season 1's resolved
+    (through the service, which scores them) when they are not yet as the data says."""
+    tally.name(Forecast, "forecast", "forecasts")
+    for record in data.PREDICTIONS:
+        season = seasons[record["season"]]
+        theory = theories[record["season"], record["theory"]] if record["theory"] else None
+        prediction = sync(
+            Prediction,
+            tally,
+            lookup={"season": season, "claim": record["claim"]},
+            values={
+                "theory": theory,
+                "author": theory.author if theory else None,
+                "criteria": record["criteria"],
+                "spoiler_season": record.get("spoiler_season"),
+                "created_at": record["created_at"],
+            },
+        )
+        last = {fan: days for fan, _percent, days in record["forecasts"]}
+        for fan, percent, days in record["forecasts"]:
+            sync(
+                Forecast,
+                tally,
+                lookup={
+                    "prediction": prediction,
+                    "user": fans[fan],
+                    "created_at": record["created_at"] + timedelta(days=days),
+                },
+                values={"percent": percent, "current": last[fan] == days},
+            )
+        _resolve(prediction, record, season)
+
+
+def _resolve(prediction: Prediction, record: dict, season: Season) -> None:
+    if "resolution" not in record:
+        return
+    fact = Fact.objects.get(season=season, question=record["fact"])
+    wanted = (record["resolution"], fact.pk, record["note"])
+    stored = (prediction.resolution, prediction.resolution_fact_id, prediction.resolution_note)
+    if stored == wanted and prediction.scores.exists():
+        return
+    services.resolve_prediction(
+        moderator=None,
+        prediction=prediction,
+        resolution=record["resolution"],
+        fact=fact,
+        note=record["note"],
+    )
+    Prediction.objects.filter(pk=prediction.pk).update(resolved_at=data.SEASON_1_VERDICTS_AT)
+
+
 def load() -> Tally:
     """Load every part of the demo; returns what was created, updated and left alone."""
     tally = Tally()
@@ -290,4 +349,5 @@ def load() -> Tally:
     load_votes(theories, fans, tally)
     recount_stale(theories)
     load_comments(theories, fans, tally)
+    load_predictions(seasons, theories, fans, tally)
     return tally
