@@ -71,12 +71,19 @@ def can_comment(user, theory) -> bool:
 
 def forecasts_open_for(season, *, now) -> bool:
     """A season's predictions take forecasts, and their claims may change, until its
-    lock time (none set: until each is resolved)."""
-    return season.forecasts_lock_at is None or now < season.forecasts_lock_at
+    lock time or its release day, whichever comes first (Season.forecasts_close_at)."""
+    close = season.forecasts_close_at
+    return close is None or now < close
 
 
 def takes_forecasts(prediction, *, now) -> bool:
-    return prediction.resolution == "open" and forecasts_open_for(prediction.season, now=now)
+    """Open, its season not locked, and (for a theory's claim) its theory not withdrawn."""
+    theory = prediction.theory if prediction.theory_id else None
+    return (
+        prediction.resolution == "open"
+        and (theory is None or is_open(theory))
+        and forecasts_open_for(prediction.season, now=now)
+    )
 
 
 def can_forecast(user, prediction, *, now) -> bool:

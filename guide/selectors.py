@@ -1041,7 +1041,11 @@ def questions(*, user) -> list[Prediction]:
 def prediction_page(*, pk: int, user) -> PredictionPage:
     prediction = get_object_or_404(
         Prediction.objects.visible_to(user).select_related(
-            "season__show", "theory__author", "theory__season", "author", "resolution_fact"
+            "season__show",
+            "theory__author",
+            "theory__season",
+            "author",
+            "resolution_fact__season__show",
         ),
         pk=pk,
     )

@@ -758,7 +758,7 @@ def _hold_open_prediction(prediction_id: int) -> Prediction:
     it still takes forecasts (permissions.takes_forecasts, read under the lock)."""
     prediction = (
         Prediction.objects.select_for_update(of=("self",))
-        .select_related("season")
+        .select_related("season", "theory")
         .get(pk=prediction_id)
     )
     if not permissions.takes_forecasts(prediction, now=timezone.now()):
@@ -814,13 +814,12 @@ def _prediction_topics(prediction: Prediction) -> tuple[str, ...]:
 
 
 def _counted_forecasts(prediction: Prediction) -> dict[int, Forecast]:
-    """Each fan's last forecast that counts: made before the season locked and before
-    the answer was public (`known_since`); later ones are kept but earn nothing."""
+    """Each fan's last forecast that counts: made before the season's forecasts closed
+    and before the answer was public (`known_at`); later ones are kept, scoring nothing."""
     forecasts = Forecast.objects.filter(prediction=prediction)
-    if prediction.season.forecasts_lock_at is not None:
-        forecasts = forecasts.filter(created_at__lt=prediction.season.forecasts_lock_at)
-    if prediction.known_since is not None:
-        forecasts = forecasts.filter(created_at__date__lt=prediction.known_since)
+    for cutoff in (prediction.season.forecasts_close_at, prediction.known_at):
+        if cutoff is not None:
+            forecasts = forecasts.filter(created_at__lt=cutoff)
     counted: dict[int, Forecast] = {}
     for row in forecasts.order_by("created_at", "pk"):
         counted[row.user_id] = row
@@ -885,6 +884,28 @@ def resolve_prediction(
         for row, peer in zip(counted, peers, strict=True)
     )
     return len(counted)
+
+
+def rescore_prediction(*, prediction: Prediction) -> int:
+    """Score a resolved prediction again, as it stands: after its season's lock time or
+    the moment its answer got out changed. Returns how many forecasts were scored."""
+    if prediction.resolution == Resolution.OPEN:
+        return 0
+    return resolve_prediction(
+        moderator=prediction.resolved_by,
+        prediction=prediction,
+        resolution=prediction.resolution,
+        fact=prediction.resolution_fact,
+        source_url=prediction.resolution_source_url,
+        note=prediction.resolution_note,
+    )
+
+
+def rescore_season(*, season: Season) -> int:
+    """Score the season's resolved predictions again: its lock time or release date moved,
+    and with it which forecasts count."""
+    resolved = Prediction.objects.filter(season=season).exclude(resolution=Resolution.OPEN)
+    return sum(rescore_prediction(prediction=prediction) for prediction in resolved)
 
 
 # Accounts' traces -------------------------------------------------------------------------

@@ -298,6 +298,8 @@ class SeasonAdmin(ContentAdmin):
         warn_about_episode_counts(request, [form.instance])
         if not change:  # a new season has no followers yet
             return
+        if {"forecasts_lock_at", "release_date"} & set(form.changed_data):
+            services.rescore_season(season=form.instance)  # which forecasts count moved
         # One announcement for the whole save: its followers get one mail for it.
         changes = season_news(form.changed_data)
         if any(formset.new_objects for formset in formsets if formset.model is Fact):

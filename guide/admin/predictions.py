@@ -12,7 +12,7 @@ from guide import permissions, services
 from guide.admin.moderation import ViewOnlyAdminMixin
 from guide.models import Fact, Forecast, ForecastScore, Prediction, Resolution
 
-EDITOR_FIELDS = ["season", "claim", "criteria", "spoiler_season", "known_since"]
+EDITOR_FIELDS = ["season", "claim", "criteria", "spoiler_season", "known_at"]
 RESOLUTION_FIELDS = ["resolution", "resolution_fact", "resolution_source_url", "resolution_note"]
 SHOWN = ["theory", "author", "created_at", *EDITOR_FIELDS, *RESOLUTION_FIELDS, "resolved_by"]
 
@@ -72,7 +72,9 @@ class PredictionAdmin(admin.ModelAdmin):
         editable = set()
         if self._editor(request):
             # A theory's claims are its author's; editors date when an answer got out.
-            editable |= set(EDITOR_FIELDS) if obj is None or obj.is_question else {"known_since"}
+            editable |= set(EDITOR_FIELDS) if obj is None or obj.is_question else {"known_at"}
+            if obj is not None and obj.forecasts.exists():
+                editable.discard("season")  # its forecasts were made under that season's lock
         if obj is not None and permissions.is_moderator(request.user):
             editable |= set(RESOLUTION_FIELDS)
         return [name for name in SHOWN if name not in editable]
@@ -86,6 +88,9 @@ class PredictionAdmin(admin.ModelAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        if obj.is_resolved and "known_at" in form.changed_data:
+            scored = services.rescore_prediction(prediction=obj)
+            self._tell_scored(request, scored)
         if set(RESOLUTION_FIELDS) & set(form.changed_data):
             scored = services.resolve_prediction(
                 moderator=request.user,
@@ -95,10 +100,13 @@ class PredictionAdmin(admin.ModelAdmin):
                 source_url=obj.resolution_source_url,
                 note=obj.resolution_note,
             )
-            message = ngettext(
-                "%(count)d forecast is scored.", "%(count)d forecasts are scored.", scored
-            )
-            self.message_user(request, message % {"count": scored}, messages.SUCCESS)
+            self._tell_scored(request, scored)
+
+    def _tell_scored(self, request, scored: int) -> None:
+        message = ngettext(
+            "%(count)d forecast is scored.", "%(count)d forecasts are scored.", scored
+        )
+        self.message_user(request, message % {"count": scored}, messages.SUCCESS)
 
 
 @admin.register(Forecast)

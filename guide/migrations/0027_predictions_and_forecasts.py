@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
                 ('resolution_source_url', models.URLField(blank=True, max_length=500, verbose_name='or a source')),
                 ('resolution_note', models.TextField(blank=True, max_length=1000, verbose_name='note')),
-                ('known_since', models.DateField(blank=True, help_text='The day the answer became public before the season aired (a cast list, a trailer): forecasts made after it earn no score.', null=True, verbose_name='answer public since')),
+                ('known_at', models.DateTimeField(blank=True, help_text='When the answer became public before the season aired (a cast list, a trailer): forecasts made from then on earn no score.', null=True, verbose_name='answer public from')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='predictions', to=settings.AUTH_USER_MODEL, verbose_name='author')),
                 ('resolution_fact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='resolved_predictions', to='guide.fact', verbose_name='settled by the fact')),
                 ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by')),

@@ -268,11 +268,17 @@ class Theory(ConstraintErrorsByField, models.Model):
 
     def others_have_a_stake(self) -> bool:
         """Whether deleting it would take away what others wrote or reported: a comment
-        by anyone but its author, or a report (open or closed) on it or on a comment."""
+        by anyone but its author, a report (open or closed) on it or on a comment, or
+        another fan's forecast on one of its predictions."""
+        from guide.models.predictions import Forecast  # that module imports this one
+
         return (
             self.others_commented()
             or self.reports.exists()
             or self.comments.filter(reports__isnull=False).exists()
+            or Forecast.objects.filter(prediction__theory=self)
+            .exclude(user_id=self.author_id)
+            .exists()
         )
 
     def clean(self):

@@ -1,5 +1,6 @@
 """What editors keep: shows, seasons, episodes, people, characters and facts."""
 
+from datetime import datetime, time
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
@@ -240,6 +241,16 @@ class Season(ConstraintErrorsByField, Timestamped):
     @property
     def is_released(self) -> bool:
         return self.status == SeasonStatus.RELEASED
+
+    @property
+    def forecasts_close_at(self) -> datetime | None:
+        """When its predictions stop taking forecasts: the editors' lock time, or the
+        start of its release day if that comes first: nobody forecasts what they may
+        have watched. None: open until each is resolved."""
+        moments = [self.forecasts_lock_at]
+        if self.release_date is not None:  # a released season always has one
+            moments.append(timezone.make_aware(datetime.combine(self.release_date, time.min)))
+        return min((moment for moment in moments if moment is not None), default=None)
 
 
 class Episode(ConstraintErrorsByField, models.Model):

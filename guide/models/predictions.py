@@ -97,13 +97,13 @@ class Prediction(ConstraintErrorsByField, models.Model):
     )
     resolution_source_url = models.URLField(_("or a source"), max_length=500, blank=True)
     resolution_note = models.TextField(_("note"), max_length=1000, blank=True)
-    known_since = models.DateField(
-        _("answer public since"),
+    known_at = models.DateTimeField(
+        _("answer public from"),
         null=True,
         blank=True,
         help_text=_(
-            "The day the answer became public before the season aired (a cast list, a "
-            "trailer): forecasts made after it earn no score."
+            "When the answer became public before the season aired (a cast list, a "
+            "trailer): forecasts made from then on earn no score."
         ),
     )
 

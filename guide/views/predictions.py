@@ -39,7 +39,8 @@ def prediction_detail(request, pk):
             form.is_valid()
             form.add_error(None, _("This prediction takes no more forecasts."))
         elif form.is_valid():
-            if limited := rate_limited(request, action="forecast"):
+            kept = typed_text(form, "percent")
+            if limited := rate_limited(request, action="forecast", kept=kept):
                 return limited
             try:
                 services.forecast(

@@ -236,7 +236,7 @@ def test_resolving_scores_each_fans_last_counted_forecast(question, coming):
     # After the answer got out (a cast list): kept, but not what is scored.
     ForecastFactory(prediction=question, user=late, percent=99, created_at=at(5))
     ForecastFactory(prediction=question, user=alone, percent=90, created_at=at(3))
-    question.known_since = timezone.localdate(at(10))
+    question.known_at = at(10)
     question.save()
     scored = services.resolve_prediction(
         moderator=UserFactory(), prediction=question, resolution=Resolution.YES, fact=FactFactory()
@@ -395,3 +395,76 @@ def test_a_profiles_scores_are_behind_a_reveal_until_their_season_is_watched(com
     section = signed_in(reader).get(url).text.split('id="forecasts-title"')[1]
     assert "Mean Brier score</dt><dd>0.810" in section
     assert section.index("Mean Brier score") < section.index("<details")  # only the table's
+
+
+def test_the_release_day_closes_forecasts_even_without_a_lock(question, coming):
+    """Nobody forecasts what they may have watched: the season's release day closes its
+    predictions, and a forecast from that day on is kept but never scored."""
+    fan = UserFactory()
+    ForecastFactory(prediction=question, user=fan, percent=30, created_at=at(3), current=False)
+    ForecastFactory(prediction=question, user=fan, percent=99, created_at=at(0))
+    coming.status, coming.release_date = SeasonStatus.RELEASED, timezone.localdate(at(1))
+    coming.save()
+    with pytest.raises(services.ForecastsClosed):
+        services.forecast(user=UserFactory(), prediction=question, percent=50)
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.YES, source_url="https://x"
+    )
+    assert ForecastScore.objects.get().percent == 30
+
+
+def test_moving_the_lock_or_the_leak_scores_again(question, coming):
+    fan = UserFactory()
+    ForecastFactory(prediction=question, user=fan, percent=20, created_at=at(9), current=False)
+    ForecastFactory(prediction=question, user=fan, percent=80, created_at=at(2))
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.YES, source_url="https://x"
+    )
+    assert ForecastScore.objects.get().percent == 80
+    coming.forecasts_lock_at = at(5)
+    coming.save()
+    assert services.rescore_season(season=coming) == 1
+    assert ForecastScore.objects.get().percent == 20
+    coming.forecasts_lock_at = None
+    coming.save()
+    question.refresh_from_db()
+    question.known_at = at(1)
+    question.save()
+    services.rescore_prediction(prediction=question)
+    assert ForecastScore.objects.get().percent == 80
+    question.known_at = at(4)
+    question.save()
+    services.rescore_prediction(prediction=question)
+    assert ForecastScore.objects.get().percent == 20
+
+
+def test_a_theory_others_forecast_on_is_withdrawn_not_deleted(coming):
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    prediction = services.state_prediction(
+        user=author, theory=theory, claim="She returns", criteria="On screen", percent=40
+    )
+    assert not theory.others_have_a_stake()  # the author's own forecast is no stake
+    services.forecast(user=UserFactory(), prediction=prediction, percent=70)
+    assert theory.others_have_a_stake()
+    assert services.delete_theory(theory=theory) is True  # withdrawn, not deleted
+    prediction.refresh_from_db()
+    with pytest.raises(services.ForecastsClosed):
+        services.forecast(user=UserFactory(), prediction=prediction, percent=10)
+    page = Client().get(theory.get_absolute_url()).text
+    assert "She returns" not in page
+    assert Client().get(prediction.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_a_rate_limited_forecast_keeps_the_number_typed(question, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "forecast": (0, 600)}
+    response = signed_in(UserFactory()).post(question.get_absolute_url(), {"percent": 37})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "37" in response.text
+
+
+def test_a_questions_season_is_fixed_once_fans_forecast(question, coming):
+    client = staff("Editors")
+    assert "season" in change_form_fields(client.get(admin_change(question)))
+    services.forecast(user=UserFactory(), prediction=question, percent=50)
+    assert "season" not in change_form_fields(client.get(admin_change(question)))
