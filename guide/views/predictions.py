@@ -29,7 +29,7 @@ def prediction_detail(request, pk):
     prediction = page.prediction
     now = timezone.now()
     may_forecast = permissions.can_forecast(request.user, prediction, now=now)
-    lock = prediction.season.forecasts_lock_at
+    closes = prediction.season.forecasts_close_at
     current = page.mine[-1].percent if page.mine else None
     form = ForecastForm(initial={"percent": current})
     status = HTTPStatus.OK
@@ -60,7 +60,8 @@ def prediction_detail(request, pk):
             "prediction": prediction,
             "form": form,
             "may_forecast": may_forecast,
-            "locked": lock is not None and now >= lock,
+            "closes": closes,
+            "locked": closes is not None and now >= closes,
             "page_meta": PageMeta(
                 title=_("Prediction: %(claim)s") % {"claim": prediction.claim}
                 if prediction.claim_season is None
