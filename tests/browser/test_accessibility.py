@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from guide import demo
-from guide.models import Character, Season, Show, Theory
+from guide.models import Character, Prediction, Season, Show, Theory
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 
@@ -27,6 +27,8 @@ def public_pages() -> dict[str, tuple[str, HTTPStatus]]:
     character = Character.objects.get(show=show, slug="choi-nam-ra")
     theory = Theory.objects.filter(season=season_2, author__isnull=False).order_by("pk").first()
     fan = theory.author
+    question = Prediction.objects.questions().first()
+    settled = Prediction.objects.filter(season__number=1).exclude(resolution="open").first()
     return {
         "home": (reverse("guide:home"), HTTPStatus.OK),
         "show": (show.get_absolute_url(), HTTPStatus.OK),
@@ -36,6 +38,13 @@ def public_pages() -> dict[str, tuple[str, HTTPStatus]]:
         "theory": (theory.get_absolute_url(), HTTPStatus.OK),
         "profile": (reverse("accounts:profile", args=[fan.username]), HTTPStatus.OK),
         "leaderboard": (reverse("guide:leaderboard"), HTTPStatus.OK),
+        "questions": (reverse("guide:question_list"), HTTPStatus.OK),
+        "question": (question.get_absolute_url(), HTTPStatus.OK),
+        "resolved prediction": (settled.get_absolute_url(), HTTPStatus.OK),
+        "forecaster's profile": (
+            reverse("accounts:profile", args=[settled.author.username]),
+            HTTPStatus.OK,
+        ),
         "search": (reverse("guide:search") + "?q=namra", HTTPStatus.OK),
         "sign-up": (reverse("accounts:signup"), HTTPStatus.OK),
         "login": (reverse("accounts:login"), HTTPStatus.OK),
