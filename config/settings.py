@@ -228,6 +228,9 @@ RATE_LIMITS = {
     "prediction": (10, 3600),  # a theory author stating a claim
 }
 
+# The forecasters' leaderboard ranks fans with at least this many scored forecasts.
+LEADERBOARD_MIN_FORECASTS = env.int("LEADERBOARD_MIN_FORECASTS", default=5)
+
 # News by mail (guide.mailing): at most this many mails a day to one fan, and no second
 # mail at once about the same theory within the quiet time (the digest takes the rest).
 MAIL_DAILY_LIMIT = env.int("MAIL_DAILY_LIMIT", default=10)

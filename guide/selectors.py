@@ -13,7 +13,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Avg, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -1101,6 +1101,28 @@ class ForecastRecord:
     # Show id -> the latest season whose resolutions the scores give away: with few
     # forecasts, a score tells how a prediction turned out.
     reveals: dict[int, int]
+
+
+def forecasters(*, show=None, minimum: int) -> QuerySet:
+    """Fans with at least `minimum` scored forecasts (on `show`'s predictions, if given),
+    best mean peer score first, then best (lowest) mean Brier: each annotated `scored`,
+    `mean_peer` and `mean_brier`. Peer scores say who beat the crowd on the same
+    questions, so posting many easy forecasts earns nothing."""
+    scores = ForecastScore.objects.all()
+    if show is not None:
+        scores = scores.filter(prediction__season__show=show)
+    ranked = (
+        scores.filter(user__is_active=True)
+        .values("user")
+        .annotate(scored=Count("pk"), mean_peer=Avg("peer_score"), mean_brier=Avg("brier"))
+        .filter(scored__gte=minimum)
+        .order_by("-mean_peer", "mean_brier", "user")[:LEADERBOARD_SIZE]
+    )
+    rows = list(ranked)
+    fans = get_user_model().objects.in_bulk([row["user"] for row in rows])
+    for row in rows:
+        row["fan"] = fans[row["user"]]
+    return rows
 
 
 def forecast_record(fan) -> ForecastRecord:

@@ -1,6 +1,7 @@
 """The community's public record: the prediction leaderboard, the moderation log and the
 edit history of theories and comments."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.http import Http404
@@ -36,6 +37,10 @@ def leaderboard(request):
         "guide/leaderboard.html",
         {
             "fans": selectors.leaderboard(show=show),
+            "forecasters": selectors.forecasters(
+                show=show, minimum=settings.LEADERBOARD_MIN_FORECASTS
+            ),
+            "minimum_forecasts": settings.LEADERBOARD_MIN_FORECASTS,
             "shows": shows,
             "show": show,
             "page_meta": page_meta,

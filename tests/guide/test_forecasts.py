@@ -468,3 +468,25 @@ def test_a_questions_season_is_fixed_once_fans_forecast(question, coming):
     assert "season" in change_form_fields(client.get(admin_change(question)))
     services.forecast(user=UserFactory(), prediction=question, percent=50)
     assert "season" not in change_form_fields(client.get(admin_change(question)))
+
+
+def test_the_forecasters_leaderboard_ranks_by_peer_score_above_a_minimum(coming, settings):
+    settings.LEADERBOARD_MIN_FORECASTS = 2
+    sharp, dull, new = (UserFactory(username=name) for name in ("sharp", "dull", "newcomer"))
+    for claim in ("One", "Two"):
+        prediction = PredictionFactory(season=coming, claim=claim)
+        services.forecast(user=sharp, prediction=prediction, percent=90)
+        services.forecast(user=dull, prediction=prediction, percent=40)
+        if claim == "One":
+            services.forecast(user=new, prediction=prediction, percent=99)
+        services.resolve_prediction(
+            moderator=None, prediction=prediction, resolution=Resolution.YES, source_url="x:"
+        )
+    ranked = selectors.forecasters(minimum=2)
+    assert [row["fan"].username for row in ranked] == ["sharp", "dull"]  # newcomer: 1 only
+    assert ranked[0]["mean_peer"] > 0 > ranked[1]["mean_peer"]
+    page = Client().get(reverse("guide:leaderboard")).text
+    table = page[page.index('id="forecasters-title"') :]
+    assert table.index("/u/sharp/") < table.index("/u/dull/")
+    assert "/u/newcomer/" not in table
+    assert "at least 2 scored forecasts" in page

@@ -379,7 +379,8 @@ PAGES = {
     "comment": (lambda w: reverse("guide:comment", args=[w.comment.pk]), (4, 5)),
     # The fan, their record, their scored forecasts.
     "profile": (lambda w: reverse("accounts:profile", args=["fan"]), 5),
-    "leaderboard": (lambda w: reverse("guide:leaderboard"), 2),
+    # Fans by their theories' outcomes, then forecasters by their scores.
+    "leaderboard": (lambda w: reverse("guide:leaderboard"), 3),
     "search": (lambda w: reverse("guide:search") + "?q=Nam", 7),
 }
 
