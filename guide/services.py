@@ -866,6 +866,7 @@ def resolve_prediction(
     # Profiles (under THEORIES) show each fan's scores.
     freshness.touch(*_prediction_topics(prediction), topics.THEORIES)
     if resolution not in (Resolution.YES, Resolution.NO):
+        _settle_theory_of(prediction, moderator=moderator)
         return 0
     happened = resolution == Resolution.YES
     counted = list(_counted_forecasts(prediction).values())
@@ -883,7 +884,39 @@ def resolve_prediction(
         )
         for row, peer in zip(counted, peers, strict=True)
     )
+    _settle_theory_of(prediction, moderator=moderator)
     return len(counted)
+
+
+def derived_outcome(resolutions) -> str | None:
+    """A theory's outcome from its predictions' resolutions: confirmed if all came true,
+    debunked if none did, partly otherwise; None while any is open or all are annulled."""
+    counted = set(resolutions) - {Resolution.ANNULLED}
+    if not counted or Resolution.OPEN in counted:
+        return None
+    if counted == {Resolution.YES}:
+        return Outcome.CONFIRMED
+    return Outcome.DEBUNKED if counted == {Resolution.NO} else Outcome.PARTLY
+
+
+def _settle_theory_of(prediction: Prediction, *, moderator) -> None:
+    """Once every prediction of a theory is resolved, its outcome follows from them (not
+    typed separately), logged and told as any outcome is (set_outcome)."""
+    if prediction.theory_id is None:
+        return
+    resolutions = Prediction.objects.filter(theory_id=prediction.theory_id).values_list(
+        "resolution", flat=True
+    )
+    outcome = derived_outcome(resolutions)
+    theory = Theory.objects.select_related("season").get(pk=prediction.theory_id)
+    if outcome is None or outcome == theory.outcome or not theory.may_settle_as(outcome):
+        return
+    set_outcome(
+        moderator=moderator,
+        theory=theory,
+        outcome=outcome,
+        reason="Settled by its predictions' resolutions.",
+    )
 
 
 def rescore_prediction(*, prediction: Prediction) -> int:

@@ -249,6 +249,13 @@ class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def is_withdrawn(self, obj):
         return obj.is_withdrawn
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.predictions.exists():
+            # Its outcome follows from its predictions' resolutions (services).
+            fields = [*fields, "outcome"] if "outcome" not in fields else fields
+        return fields
+
     def save_moderation(self, request, obj, form, reason):
         if {"outcome", "outcome_note", "outcome_source_url"} & set(form.changed_data):
             services.set_outcome(

@@ -14,6 +14,8 @@ from guide import scoring, selectors, services
 from guide.models import (
     Forecast,
     ForecastScore,
+    ModerationAction,
+    ModerationKind,
     Prediction,
     Resolution,
     SeasonStatus,
@@ -490,3 +492,40 @@ def test_the_forecasters_leaderboard_ranks_by_peer_score_above_a_minimum(coming,
     assert table.index("/u/sharp/") < table.index("/u/dull/")
     assert "/u/newcomer/" not in table
     assert "at least 2 scored forecasts" in page
+
+
+@pytest.mark.parametrize(
+    ("resolutions", "outcome"),
+    [
+        (["yes", "yes"], "confirmed"),
+        (["no", "no"], "debunked"),
+        (["yes", "no"], "partly"),
+        (["yes", "annulled"], "confirmed"),
+        (["annulled", "annulled"], "open"),
+    ],
+)
+def test_a_theorys_outcome_follows_from_its_predictions(aired, resolutions, outcome):
+    author, moderator = UserFactory(), UserFactory(is_staff=True, groups=["Moderators"])
+    theory = TheoryFactory(author=author, season=aired)
+    predictions = [
+        PredictionFactory(season=aired, theory=theory, author=author) for _ in resolutions
+    ]
+    for prediction, resolution in zip(predictions, resolutions, strict=True):
+        theory.refresh_from_db()
+        assert theory.outcome == "open"  # not before every one is resolved
+        services.resolve_prediction(
+            moderator=moderator, prediction=prediction, resolution=resolution, source_url="x:"
+        )
+    theory.refresh_from_db()
+    assert theory.outcome == outcome
+    logged = ModerationAction.objects.filter(theory=theory, kind=ModerationKind.SET_OUTCOME)
+    assert logged.count() == (0 if outcome == "open" else 1)
+
+
+def test_a_theory_with_predictions_has_no_outcome_to_type_in_the_admin(aired):
+    theory = TheoryFactory(season=aired)
+    client = staff("Moderators")
+    url = reverse("admin:guide_theory_change", args=[theory.pk])
+    assert "outcome" in change_form_fields(client.get(url))
+    PredictionFactory(season=aired, theory=theory)
+    assert "outcome" not in change_form_fields(client.get(url))
