@@ -4,7 +4,10 @@ scores every counted forecast (guide.services.resolve_prediction)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,7 +17,35 @@ from guide.models import Fact, Forecast, ForecastScore, Prediction, Resolution
 
 EDITOR_FIELDS = ["season", "claim", "criteria", "spoiler_season", "known_at"]
 RESOLUTION_FIELDS = ["resolution", "resolution_fact", "resolution_source_url", "resolution_note"]
-SHOWN = ["theory", "author", "created_at", *EDITOR_FIELDS, *RESOLUTION_FIELDS, "resolved_by"]
+SHOWN = [
+    "theory",
+    "author",
+    "created_at",
+    *EDITOR_FIELDS,
+    "facts_since",
+    *RESOLUTION_FIELDS,
+    "resolved_by",
+]
+
+
+def _facts_since():
+    """The facts of the prediction's season added or changed since it was stated."""
+    return Fact.objects.filter(season=OuterRef("season"), updated_at__gt=OuterRef("created_at"))
+
+
+class MaySettleFilter(admin.SimpleListFilter):
+    """Open predictions whose season has facts newer than them: what may settle them."""
+
+    title = _("may be settled by a fact")
+    parameter_name = "facts_since"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Open, with newer facts about its season"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(resolution=Resolution.OPEN, newer_facts__gt=0)
+        return queryset
 
 
 class PredictionAdminForm(forms.ModelForm):
@@ -55,8 +86,8 @@ class PredictionAdminForm(forms.ModelForm):
 @admin.register(Prediction)
 class PredictionAdmin(admin.ModelAdmin):
     form = PredictionAdminForm
-    list_display = ["claim", "season", "is_question", "resolution", "created_at"]
-    list_filter = ["resolution", "season__show"]
+    list_display = ["claim", "season", "is_question", "resolution", "newer_facts", "created_at"]
+    list_filter = [MaySettleFilter, "resolution", "season__show"]
     list_select_related = ["season__show"]
     search_fields = ["claim", "criteria"]
     fields = SHOWN
@@ -64,6 +95,24 @@ class PredictionAdmin(admin.ModelAdmin):
     @admin.display(description=_("question"), boolean=True)
     def is_question(self, obj):
         return obj.is_question
+
+    def get_queryset(self, request):
+        newer = _facts_since().order_by().values("season").annotate(n=Count("pk")).values("n")
+        return super().get_queryset(request).annotate(newer_facts=Coalesce(Subquery(newer), 0))
+
+    @admin.display(description=_("newer facts"), ordering="newer_facts")
+    def newer_facts(self, obj):
+        return obj.newer_facts
+
+    @admin.display(description=_("facts about its season since it was stated"))
+    def facts_since(self, obj):
+        facts = Fact.objects.filter(season=obj.season_id, updated_at__gt=obj.created_at)
+        return (
+            format_html_join(
+                ", ", "“{}” ({})", ((fact.question, fact.updated_at.date()) for fact in facts)
+            )
+            or "–"
+        )
 
     def _editor(self, request) -> bool:
         return request.user.has_perm("guide.add_prediction")

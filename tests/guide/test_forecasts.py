@@ -529,3 +529,17 @@ def test_a_theory_with_predictions_has_no_outcome_to_type_in_the_admin(aired):
     assert "outcome" in change_form_fields(client.get(url))
     PredictionFactory(season=aired, theory=theory)
     assert "outcome" not in change_form_fields(client.get(url))
+
+
+def test_moderators_are_offered_what_a_new_fact_may_settle(question, coming):
+    client = staff("Moderators")
+    changelist = reverse("admin:guide_prediction_changelist")
+    offered = client.get(changelist, {"facts_since": "yes"}).context["cl"].result_count
+    assert offered == 0
+    FactFactory(season=coming, question="Was a premiere date announced?")
+    response = client.get(changelist, {"facts_since": "yes"})
+    assert list(response.context["cl"].result_list) == [question]
+    page = client.get(admin_change(question)).text
+    assert "“Was a premiere date announced?”" in page
+    services.resolve_prediction(moderator=None, prediction=question, resolution=Resolution.ANNULLED)
+    assert client.get(changelist, {"facts_since": "yes"}).context["cl"].result_count == 0
