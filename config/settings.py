@@ -228,6 +228,10 @@ RATE_LIMITS = {
     "prediction": (10, 3600),  # a theory author stating a claim
 }
 
+# A font file for share cards (guide.cards) that draws every script fans write in, e.g.
+# Noto Sans CJK for Korean names; empty, Pillow's own font draws the cards in English.
+CARD_FONT = env.str("CARD_FONT", default="")
+
 # The forecasters' leaderboard ranks fans with at least this many scored forecasts.
 LEADERBOARD_MIN_FORECASTS = env.int("LEADERBOARD_MIN_FORECASTS", default=5)
 

@@ -1103,7 +1103,15 @@ class ForecastRecord:
     reveals: dict[int, int]
 
 
-def forecasters(*, show=None, minimum: int) -> QuerySet:
+def called_it(prediction) -> ForecastScore | None:
+    """The author's scored forecast on their own claim that came true: what its share
+    card shows (guide.cards); None for a question, or a claim that did not come true."""
+    if prediction.theory_id is None or prediction.resolution != "yes":
+        return None
+    return ForecastScore.objects.filter(prediction=prediction, user_id=prediction.author_id).first()
+
+
+def forecasters(*, show=None, minimum: int) -> list[dict]:
     """Fans with at least `minimum` scored forecasts (on `show`'s predictions, if given),
     best mean peer score first, then best (lowest) mean Brier: each annotated `scored`,
     `mean_peer` and `mean_brier`. Peer scores say who beat the crowd on the same

@@ -45,6 +45,7 @@ urlpatterns = [
         name="prediction_create",
     ),
     path("predictions/<int:pk>/", predictions.prediction_detail, name="prediction"),
+    path("predictions/<int:pk>/card.png", predictions.prediction_card, name="prediction_card"),
     path("questions/", predictions.question_list, name="question_list"),
     path("theories/<int:pk>/", theories.theory_detail, name="theory_short"),
     path("theories/<int:pk>/<slug:slug>/", theories.theory_detail, name="theory"),

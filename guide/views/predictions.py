@@ -6,17 +6,20 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from core.errors import rate_limited
 from core.forms import typed_text
-from core.seo import PageMeta
-from guide import permissions, selectors, services
+from core.seo import PageMeta, absolute
+from guide import cards, permissions, selectors, services
 from guide.forms import ForecastForm, PredictionForm
-from guide.models import Theory
+from guide.models import Prediction, Theory
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -63,6 +66,10 @@ def prediction_detail(request, pk):
             "closes": closes,
             "locked": closes is not None and now >= closes,
             "page_meta": PageMeta(
+                image=absolute(request, reverse("guide:prediction_card", args=[prediction.pk]))
+                if selectors.called_it(prediction)
+                else "",
+                image_alt=_("A share card: who called it, how sure they were, and when."),
                 title=_("Prediction: %(claim)s") % {"claim": prediction.claim}
                 if prediction.claim_season is None
                 else _("A prediction about %(show)s season %(number)s")
@@ -134,4 +141,19 @@ def question_list(request):
                 description=_("Questions about coming seasons that every fan can forecast."),
             ),
         },
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def prediction_card(request, pk):
+    """The share card of a claim that came true (guide.cards), as a PNG."""
+    prediction = get_object_or_404(
+        Prediction.objects.visible_to(request.user).select_related("season__show", "author"),
+        pk=pk,
+    )
+    score = selectors.called_it(prediction)
+    if score is None:
+        raise Http404
+    return HttpResponse(
+        cards.called_it_png(prediction=prediction, score=score), content_type="image/png"
     )

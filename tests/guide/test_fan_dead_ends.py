@@ -113,6 +113,7 @@ def url_of(name: str, world) -> str:
         "guide:report_comment": [world["their_comment"].pk],
         "guide:theory_history": [theirs.pk],
         "guide:prediction": [world["question"].pk],
+        "guide:prediction_card": [world["question"].pk],
         "guide:prediction_create": [world["mine"].pk],
         "guide:comment_history": [world["their_comment"].pk],
         "guide:feed_show_theories": [show.slug],

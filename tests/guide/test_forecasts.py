@@ -543,3 +543,95 @@ def test_moderators_are_offered_what_a_new_fact_may_settle(question, coming):
     assert "“Was a premiere date announced?”" in page
     services.resolve_prediction(moderator=None, prediction=question, resolution=Resolution.ANNULLED)
     assert client.get(changelist, {"facts_since": "yes"}).context["cl"].result_count == 0
+
+
+# "Called it" ---------------------------------------------------------------------------------
+
+
+def called(coming, resolution=Resolution.YES):
+    author = UserFactory(display_name="Minji")
+    theory = TheoryFactory(author=author, season=coming, spoiler_season=1)
+    prediction = services.state_prediction(
+        user=author,
+        theory=theory,
+        claim="Cheong-san returns with the hunger",
+        criteria="Seen alive in any episode",
+        percent=72,
+    )
+    services.resolve_prediction(
+        moderator=None, prediction=prediction, resolution=resolution, source_url="https://x"
+    )
+    prediction.refresh_from_db()
+    return prediction
+
+
+def test_a_claim_that_came_true_has_a_share_card(coming):
+    import io
+
+    from PIL import Image
+
+    prediction = called(coming)
+    card = reverse("guide:prediction_card", args=[prediction.pk])
+    response = Client().get(card)
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+    page = Client().get(prediction.get_absolute_url()).text
+    head = page[: page.index("</head>")]
+    assert f'<meta property="og:image" content="http://testserver{card}">' in head
+
+
+def test_the_card_says_who_called_it_and_never_the_claim(coming):
+    from guide.cards import called_it_lines
+
+    prediction = called(coming)
+    score = selectors.called_it(prediction)
+    said = " ".join(line.text for line in called_it_lines(prediction=prediction, score=score))
+    assert "Called it" in said
+    assert "Minji gave it 72%" in said
+    assert "season 2" in said
+    assert "Cheong-san" not in said
+    assert "Seen alive" not in said
+
+
+@pytest.mark.parametrize("resolution", [Resolution.NO, Resolution.ANNULLED])
+def test_only_a_claim_that_came_true_has_a_card(coming, resolution):
+    prediction = called(coming, resolution)
+    card = reverse("guide:prediction_card", args=[prediction.pk])
+    assert Client().get(card).status_code == HTTPStatus.NOT_FOUND
+    assert "og:image" not in Client().get(prediction.get_absolute_url()).text
+
+
+def test_a_question_has_no_card(question):
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.YES, source_url="https://x"
+    )
+    card = reverse("guide:prediction_card", args=[question.pk])
+    assert Client().get(card).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_without_a_card_font_a_card_is_english_and_leaves_out_a_name_it_cannot_draw(
+    coming, settings
+):
+    from django.utils import translation
+
+    from guide.cards import called_it_lines, called_it_png, drawn_lines
+
+    settings.CARD_FONT = ""
+    prediction = called(coming)
+    prediction.author.display_name = "김민지"
+    score = selectors.called_it(prediction)
+    said = " ".join(line.text for line in called_it_lines(prediction=prediction, score=score))
+    assert "김민지" not in said
+    assert "A fan gave it 72%" in said
+    with translation.override("ko"):
+        drawn = drawn_lines(prediction=prediction, score=score)
+        assert drawn[0].text == "Called it"  # Pillow's own font draws no Hangul
+        assert called_it_png(prediction=prediction, score=score)[:8] == b"\x89PNG\r\n\x1a\n"
+        settings.CARD_FONT = "any font"  # with a font for it, the reader's language
+        assert drawn_lines(prediction=prediction, score=score)[0].text == "맞혔다"
+        settings.CARD_FONT = ""
+        response = Client(headers={"accept-language": "ko"}).get(
+            reverse("guide:prediction_card", args=[prediction.pk])
+        )
+    assert response.status_code == HTTPStatus.OK

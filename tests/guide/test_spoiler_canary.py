@@ -105,6 +105,7 @@ NOT_READER_PAGES = {
     "theory_create",
     "theory_edit",
     "prediction_create",  # the author's form for a claim: names only the show and season
+    "prediction_card",  # a PNG that never draws a claim (tests/guide/test_forecasts.py)
     "theory_delete",
     "comment_edit",
     "comment_delete",
