@@ -587,7 +587,7 @@ def calibration_chart(buckets, label):
     """`{% calibration_chart record.calibration label %}`: a dot for each bucket of stated
     probability that has forecasts, at how often those came true, beside the diagonal a
     perfectly calibrated forecaster would sit on. The page gives a table as well."""
-    size, pad = 200, 16
+    size, pad = 220, 28  # room for the axes' names
     inner = size - 2 * pad
 
     def at(share: float) -> float:
@@ -604,5 +604,6 @@ def calibration_chart(buckets, label):
         "pad": pad,
         "far": size - pad,
         "inner": inner,
+        "middle": size // 2,
         "dots": dots,
     }
