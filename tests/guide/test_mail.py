@@ -778,3 +778,23 @@ def test_a_decision_mail_quotes_nothing(theory, author, moderator):
     mailing.mail_news(mailing.about_decision(action.pk))
     (message,) = to(author)
     assert message.body.startswith(f"{message.subject}\n\nRead it: http://testserver/")
+
+
+def test_a_line_read_or_mailed_already_is_not_mailed(theory, author, post):
+    """A fan who read the reply in their inbox gets no mail of it; a mailed line is
+    mailed once."""
+    said = post(theory, author, "Hm")
+    services.choose_mail(user=author, choices=dict.fromkeys(NotificationKind.values, "instant"))
+    replies = [
+        services.post_comment(author=UserFactory(), theory=theory, body=body, parent=said)
+        for body in ("read first", "mailed once")
+    ]
+    for reply in replies:
+        services.deliver_comment(comment_id=reply.pk)
+    Notification.objects.filter(comment=replies[0]).update(read_at=timezone.now())
+    assert mailing.mail_news(mailing.about_comment(replies[0].pk)) == 0
+    assert mailing.mail_news(mailing.about_comment(replies[1].pk)) == 1
+    assert mailing.mail_news(mailing.about_comment(replies[1].pk)) == 0
+    # Nor does the digest take them up again: the one read, or the one mailed.
+    services.choose_mail(user=author, choices=dict.fromkeys(NotificationKind.values, "daily"))
+    assert mailing.send_digests() == 0
