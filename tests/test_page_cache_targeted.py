@@ -417,6 +417,8 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "resolve_prediction": lambda: services.resolve_prediction(
                 moderator=moderator, prediction=question, resolution="no", source_url="https://x"
             ),
+            "rescore_prediction": lambda: services.rescore_prediction(prediction=question),
+            "rescore_season": lambda: services.rescore_season(season=world["season"]),
         },
         account_services: {
             "update_profile": lambda: account_services.update_profile(
@@ -441,6 +443,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
         "hold_fan_by_id",
         "pending_change",
         "mentioned_fans",
+        "derived_outcome",
     }
     for module, calls in writes.items():
         public = set(own_functions(module))
