@@ -130,8 +130,10 @@ def test_calibration_buckets_at_the_ends():
     assert (buckets[1].forecasts, buckets[1].came_true) == (1, 1)
     assert (buckets[-1].forecasts, buckets[-1].came_true, buckets[-1].stated) == (2, 1, 95)
     assert buckets[-1].observed == 50
-    with pytest.raises(ValueError, match="divides 100"):
-        calibration([], width=7)
+    for width in (7, 0, -10):
+        with pytest.raises(ValueError, match=r"^A bucket's width divides 100\.$"):
+            calibration([], width=width)
+    assert len(calibration([(37, 1, 1)], width=1)) == 100  # a bucket for each per cent
 
 
 def test_calibration_adds_tallies_of_the_same_bucket():
