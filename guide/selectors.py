@@ -1019,22 +1019,25 @@ def crowds(prediction_ids) -> dict[int, Crowd]:
 
 def predictions_of(theory: Theory) -> list[Prediction]:
     """A theory's predictions, each with its `crowd`."""
-    found = list(theory.predictions.select_related("season").order_by("created_at", "pk"))
-    for prediction, crowd in zip(found, crowds(p.pk for p in found).values(), strict=True):
-        prediction.crowd = crowd
-    return found
+    return _with_crowds(theory.predictions.select_related("season").order_by("created_at", "pk"))
 
 
 def questions(*, user) -> list[Prediction]:
     """The community questions, open ones first, newest first, each with its `crowd`."""
-    found = list(
+    return _with_crowds(
         Prediction.objects.visible_to(user)
         .questions()
         .select_related("season__show")
         .order_by(Case(When(resolution="open", then=0), default=1), "-created_at", "-pk")
     )
-    for prediction, crowd in zip(found, crowds(p.pk for p in found).values(), strict=True):
-        prediction.crowd = crowd
+
+
+def _with_crowds(predictions) -> list[Prediction]:
+    """The predictions, each with its `crowd`, read for all of them at once."""
+    found = list(predictions)
+    by_pk = crowds(prediction.pk for prediction in found)
+    for prediction in found:
+        prediction.crowd = by_pk[prediction.pk]
     return found
 
 
