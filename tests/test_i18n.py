@@ -32,10 +32,7 @@ KO = {"accept-language": "ko"}
 EN = {"accept-language": "en"}
 
 # The header's main navigation, in each language.
-NAV = {
-    "ko": ["작품", "이론", "질문", "예측 순위"],
-    "en": ["Shows", "Theories", "Questions", "Leaderboard"],
-}
+NAV = {"ko": ["작품", "이론", "예측 순위"], "en": ["Shows", "Theories", "Leaderboard"]}
 
 
 def read_catalogue():
