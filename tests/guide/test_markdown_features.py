@@ -35,6 +35,13 @@ def test_strikethrough():
     assert render("Nam-ra ~~dies~~ lives") == "<p>Nam-ra <s>dies</s> lives</p>\n"
 
 
+def test_a_quote_is_its_marked_lines_and_ends_at_the_first_line_without_a_marker():
+    html = render("> Nam-ra said it\n> twice\nand then I replied")
+    assert html == (
+        "<blockquote>\n<p>Nam-ra said it<br>\ntwice</p>\n</blockquote>\n<p>and then I replied</p>\n"
+    )
+
+
 def test_fenced_code_block_keeps_its_text_and_escapes_it():
     html = render("Before\n\n```python\nif zombie:\n    run('<now>')\n```\n\nAfter")
     assert "<pre><code>if zombie:\n    run('&lt;now&gt;')\n</code></pre>" in html

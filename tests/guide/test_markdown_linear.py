@@ -91,6 +91,7 @@ def growth(measure: Callable[[str], int], fragment: str) -> float:
 @example(fragment="[![a](")
 @example(fragment="**_")
 @example(fragment=">1.  ")  # nests until the parser's depth limit, then the work is flat
+@example(fragment="*\n[\n> ")  # a quote's lazy lines: quadratic until quotes had none
 def test_markdown_work_grows_linearly(measure, fragment):
     assert growth(measure, fragment) <= GROWTH_LIMIT, fragment
 
