@@ -318,3 +318,9 @@ class PredictionForm(NoControlCharactersMixin, forms.Form):
         super().__init__(*args, **kwargs)
         last = max(season.show.latest_season_number, season.number)
         self.fields["spoiler_season"].choices = _spoiler_choices(last)
+
+
+class PredictionRewordForm(PredictionForm):
+    """The author rewords a claim: its probability changes on the claim's own page."""
+
+    percent = None

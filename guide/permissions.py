@@ -90,3 +90,15 @@ def can_forecast(user, prediction, *, now) -> bool:
     """Any signed-in fan forecasts any open prediction they can see, their own too: an
     author's probability is their first forecast."""
     return bool(user is not None and user.is_authenticated) and takes_forecasts(prediction, now=now)
+
+
+def can_reword(user, prediction, *, now) -> bool:
+    """A theory's author may reword their own claim while it takes forecasts; its older
+    wordings stay on its history page."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and prediction.theory_id is not None
+        and prediction.author_id == user.pk
+        and takes_forecasts(prediction, now=now)
+    )

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guide import ranking, scoring
+from core import fragments
+from guide import ranking, scoring, topics
 from guide.models import (
     Bookmark,
     Character,
@@ -187,11 +188,14 @@ def _counted_in_records(prefix: str = "") -> Q:
     ) & not_withdrawn(prefix)
 
 
-def with_prediction_records(users, *, show=None):
-    """Annotate each fan's record: confirmed, partly, debunked, open, and total score."""
+def with_prediction_records(users, *, show=None, season=None):
+    """Annotate each fan's record: confirmed, partly, debunked, open, and total score
+    (of `show`'s theories, or `season`'s, if given)."""
     scope = _counted_in_records("theories__")
     if show is not None:
         scope &= Q(theories__season__show=show)
+    if season is not None:
+        scope &= Q(theories__season=season)
 
     def count(outcome):
         return Count("theories", filter=scope & Q(theories__outcome=outcome))
@@ -213,9 +217,11 @@ def hit_rate(fan) -> int | None:
     return round(100 * (fan.confirmed + fan.partly / 2) / settled)
 
 
-def leaderboard(*, show=None):
+def leaderboard(*, show=None, season=None):
     """Fans with a settled theory, best record first: confirmed, then partly, then score."""
-    fans = with_prediction_records(get_user_model().objects.filter(is_active=True), show=show)
+    fans = with_prediction_records(
+        get_user_model().objects.filter(is_active=True), show=show, season=season
+    )
     return fans.filter(Q(confirmed__gt=0) | Q(partly__gt=0) | Q(debunked__gt=0)).order_by(
         "-confirmed", "-partly", "-total_score", "username"
     )[:LEADERBOARD_SIZE]
@@ -485,12 +491,22 @@ class Edit:
 
 @dataclass
 class History:
-    item: Theory | Comment
-    theory: Theory
+    item: Theory | Comment | Prediction
+    theory: Theory | None  # the item's theory; None for a community question
     page: Page  # of the edits, newest first
     edits: list[Edit]
     posted: Version | None  # the text as first posted, on the last page
     posted_at: datetime
+
+    @property
+    def kind(self) -> str:
+        """ "theory", "comment" or "prediction"."""
+        return self.item._meta.model_name
+
+    @property
+    def show(self):
+        owner = self.item if isinstance(self.item, Prediction) else self.theory
+        return owner.season.show
 
 
 def theory_history(*, pk: int, user, page: str | None) -> History:
@@ -512,10 +528,23 @@ def comment_history(*, pk: int, user, page: str | None) -> History:
     return _history(comment, theory, comment.revisions.all(), page)
 
 
-def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None) -> History:
-    current = Version(
-        getattr(item, "title", ""), item.body, item.spoiler_season, item.spoiler_season
+def prediction_history(*, pk: int, user, page: str | None) -> History:
+    """A prediction's rewordings (claim, criteria, spoiler tag), for anyone who may read
+    it: what each forecast on it was made under."""
+    prediction = get_object_or_404(
+        Prediction.objects.visible_to(user).select_related("season__show", "theory"), pk=pk
     )
+    return _history(prediction, prediction.theory, prediction.revisions.all(), page)
+
+
+def _current_version(item) -> Version:
+    if isinstance(item, Prediction):
+        return Version(item.claim, item.criteria, item.spoiler_season, item.claim_season)
+    return Version(getattr(item, "title", ""), item.body, item.spoiler_season, item.spoiler_season)
+
+
+def _history(item, theory: Theory | None, revisions: QuerySet, page_number: str | None) -> History:
+    current = _current_version(item)
     # Newest first by number: revisions are numbered in the order the edits were made.
     page = Paginator(revisions.order_by("-pk"), EDITS_PER_PAGE).get_page(page_number)
     rows = list(page.object_list)
@@ -526,10 +555,9 @@ def _history(item, theory: Theory, revisions: QuerySet, page_number: str | None)
         if rows and page.has_previous()
         else None
     )
-    owner = (theory, None) if item is theory else (None, item)
     for revision in (*rows, newer):  # each one's shield reads its item: the one here
         if revision is not None:
-            revision.theory, revision.comment = owner
+            setattr(revision, item._meta.model_name, item)
     after = _version(newer) if newer is not None else current
     edits = []
     for row in rows:
@@ -1052,24 +1080,33 @@ def prediction_page(*, pk: int, user) -> PredictionPage:
         ),
         pk=pk,
     )
-    forecasts = list(
-        Forecast.objects.filter(prediction=prediction).values_list(
-            "user_id", "percent", "created_at"
-        )
-    )
     mine, my_score = [], None
     if user.is_authenticated:
         mine = list(Forecast.objects.filter(prediction=prediction, user=user))
         my_score = ForecastScore.objects.filter(prediction=prediction, user=user).first()
-    current: dict[int, int] = {}
-    for user_id, percent, _at in forecasts:
-        current[user_id] = percent
+    crowd, trend = crowd_and_trend(prediction.pk)
     return PredictionPage(
-        prediction=prediction,
-        crowd=Crowd(scoring.crowd_median(current.values()), len(current)),
-        trend=crowd_trend(forecasts),
-        mine=mine,
-        my_score=my_score,
+        prediction=prediction, crowd=crowd, trend=trend, mine=mine, my_score=my_score
+    )
+
+
+def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:
+    """The crowd's median now and as it moved, read from every forecast made: kept in
+    the shared cache until the next forecast, rewording or resolution (they touch the
+    prediction's topic), so a page read costs one cache call however many fans forecast."""
+
+    def compute() -> tuple[Crowd, list[CrowdPoint]]:
+        forecasts = list(
+            Forecast.objects.filter(prediction_id=prediction_id).values_list(
+                "user_id", "percent", "created_at"
+            )
+        )
+        current = {user_id: percent for user_id, percent, _at in forecasts}
+        crowd = Crowd(scoring.crowd_median(current.values()), len(current))
+        return crowd, crowd_trend(forecasts)
+
+    return fragments.kept_value(
+        f"crowd:{prediction_id}", (topics.prediction(prediction_id),), compute
     )
 
 
@@ -1114,14 +1151,24 @@ def called_it(prediction) -> ForecastScore | None:
     return ForecastScore.objects.filter(prediction=prediction, user_id=prediction.author_id).first()
 
 
-def forecasters(*, show=None, minimum: int) -> list[dict]:
-    """Fans with at least `minimum` scored forecasts (on `show`'s predictions, if given),
-    best mean peer score first, then best (lowest) mean Brier: each annotated `scored`,
-    `mean_peer` and `mean_brier`. Peer scores say who beat the crowd on the same
-    questions, so posting many easy forecasts earns nothing."""
-    scores = ForecastScore.objects.all()
+def _counted_scores() -> Q:
+    """The scores a record counts: of predictions anyone may see, never of a hidden
+    theory's claims or of an unpublished show's."""
+    return Q(prediction__season__show__is_published=True) & (
+        Q(prediction__theory__isnull=True) | Q(prediction__theory__is_hidden=False)
+    )
+
+
+def forecasters(*, show=None, season=None, minimum: int) -> list[dict]:
+    """Fans with at least `minimum` scored forecasts (on `show`'s or `season`'s
+    predictions, if given), best mean peer score first, then best (lowest) mean Brier:
+    each annotated `scored`, `mean_peer` and `mean_brier`. Peer scores say who beat the
+    crowd on the same questions, so posting many easy forecasts earns nothing."""
+    scores = ForecastScore.objects.filter(_counted_scores())
     if show is not None:
         scores = scores.filter(prediction__season__show=show)
+    if season is not None:
+        scores = scores.filter(prediction__season=season)
     ranked = (
         scores.filter(user__is_active=True)
         .values("user")
@@ -1141,7 +1188,7 @@ def forecast_record(fan) -> ForecastRecord:
     calibration, from the stored scores (never recomputed): one read, a row for each
     per cent they stated (at most 99), however many forecasts they made."""
     by_percent = list(
-        ForecastScore.objects.filter(user=fan)
+        ForecastScore.objects.filter(_counted_scores(), user=fan)
         .values("percent")
         .annotate(
             made=Count("pk"),
@@ -1153,7 +1200,7 @@ def forecast_record(fan) -> ForecastRecord:
     )
     count = sum(row["made"] for row in by_percent)
     resolved_in = (
-        ForecastScore.objects.filter(user=fan)
+        ForecastScore.objects.filter(_counted_scores(), user=fan)
         .values_list("prediction__season__show_id")
         .annotate(
             latest=Max(

@@ -509,25 +509,30 @@ def _drop_emptied_stand_ins(comment_id: int | None) -> None:
         comment_id = above[0]
 
 
-_REVISED = ("title", "body", "spoiler_season")
+# What a Revision keeps of each kind of item: the item's field, and the revision's.
+_REVISED = {
+    Theory: {"title": "title", "body": "body", "spoiler_season": "spoiler_season"},
+    Comment: {"body": "body", "spoiler_season": "spoiler_season"},
+    Prediction: {"claim": "title", "criteria": "body", "spoiler_season": "spoiler_season"},
+}
 
 
-def _begin_edit(item: Theory | Comment, **new) -> datetime:
+def _begin_edit(item: Theory | Comment | Prediction, **new) -> datetime:
     """Lock the item's row for an edit that gives it the text `new`, keep the text it has
     now as a Revision when the edit changes it, and return the edit's time.
 
     Call inside the edit's transaction, before the write. Under the lock two edits at
     once take turns, so each keeps the text the other left, and revisions are numbered in
     the order the edits were made (the history pages order them by number)."""
-    fields = [name for name in _REVISED if name in new]
+    kept = _REVISED[type(item)]
+    fields = [name for name in kept if name in new]
     rows = type(item).objects.select_for_update(no_key=True).filter(pk=item.pk)
     old = rows.values(*fields, "created_at", "edited_at").get()
     now = timezone.now()
     if any(old[name] != new[name] for name in fields):
-        owner = {"theory": item} if isinstance(item, Theory) else {"comment": item}
         Revision.objects.create(
-            **owner,
-            **{name: old[name] for name in fields},
+            **{item._meta.model_name: item},
+            **{kept[name]: old[name] for name in fields},
             written_at=old["edited_at"] or old["created_at"],
             replaced_at=now,
         )
@@ -808,6 +813,51 @@ def state_prediction(
     return prediction
 
 
+@transaction.atomic
+def edit_prediction(
+    *, user, prediction: Prediction, claim: str, criteria: str, spoiler_season=None
+) -> Prediction:
+    """The theory's author rewords their claim, its criteria or its spoiler tag while it
+    still takes forecasts (ForecastsClosed after the lock); the wording it had stays on
+    its history page, so nobody's forecast can be made to mean something else unseen."""
+    hold_fan(user)
+    held = _hold_open_prediction(prediction.pk)
+    if not permissions.can_reword(user, held, now=timezone.now()):
+        raise PermissionError("Only the theory's author rewords its predictions.")
+    return _reword(held, claim=claim, criteria=criteria, spoiler_season=spoiler_season)
+
+
+@transaction.atomic
+def edit_question(*, prediction: Prediction, claim: str, criteria: str, spoiler_season=None):
+    """An editor rewords a community question (the admin): its claim and criteria until
+    it stops taking forecasts (ForecastsClosed), its spoiler tag at any time, as
+    shielding a text more is always safe."""
+    held = (
+        Prediction.objects.select_for_update(of=("self",))
+        .select_related("season")
+        .get(pk=prediction.pk)
+    )
+    if not held.is_question:
+        raise PermissionError("A theory's claims are its author's.")
+    reworded = (held.claim, held.criteria) != (claim, criteria)
+    if reworded and not permissions.takes_forecasts(held, now=timezone.now()):
+        raise ForecastsClosed
+    _reword(held, claim=claim, criteria=criteria, spoiler_season=spoiler_season)
+    for name in ("claim", "criteria", "spoiler_season", "edited_at"):
+        setattr(prediction, name, getattr(held, name))
+    return prediction
+
+
+def _reword(prediction: Prediction, **text) -> Prediction:
+    now = _begin_edit(prediction, **text)
+    fields = {**text, "edited_at": now}
+    for name, value in fields.items():
+        setattr(prediction, name, value)
+    prediction.save(update_fields=list(fields))
+    freshness.touch(*_prediction_topics(prediction))
+    return prediction
+
+
 def _prediction_topics(prediction: Prediction) -> tuple[str, ...]:
     found = (topics.prediction(prediction.pk),)
     return (*found, topics.theory(prediction.theory_id)) if prediction.theory_id else found
@@ -951,7 +1001,10 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
-    freshness.touch(*topics.fan_names(user.pk), topics.reader(user.pk))
+    forecast_on = Forecast.objects.filter(user=user).values_list("prediction_id", flat=True)
+    # Their forecasts go with them (CASCADE), and with them their part of each crowd.
+    crowds = [topics.prediction(pk) for pk in set(forecast_on)]
+    freshness.touch(*topics.fan_names(user.pk), topics.reader(user.pk), *crowds)
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()

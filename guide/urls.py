@@ -46,6 +46,12 @@ urlpatterns = [
     ),
     path("predictions/<int:pk>/", predictions.prediction_detail, name="prediction"),
     path("predictions/<int:pk>/card.png", predictions.prediction_card, name="prediction_card"),
+    path("predictions/<int:pk>/edit/", predictions.prediction_edit, name="prediction_edit"),
+    path(
+        "predictions/<int:pk>/history/",
+        community.prediction_history,
+        name="prediction_history",
+    ),
     path("questions/", predictions.question_list, name="question_list"),
     path("theories/<int:pk>/", theories.theory_detail, name="theory_short"),
     path("theories/<int:pk>/<slug:slug>/", theories.theory_detail, name="theory"),

@@ -19,7 +19,7 @@ from accounts import tokens as account_tokens
 from core import freshness, pagecache
 from core.pagecache import cache_for_visitors, depends_on, personal
 from guide import services
-from guide.models import Notification, Outcome, Report, SeasonStatus
+from guide.models import Notification, Outcome, Prediction, Report, SeasonStatus
 from tests.factories import (
     CharacterFactory,
     CommentFactory,
@@ -413,6 +413,15 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "forecast": lambda: services.forecast(user=fan, prediction=question, percent=40),
             "state_prediction": lambda: services.state_prediction(
                 user=fan, theory=mine, claim="It happens", criteria="On screen", percent=30
+            ),
+            "edit_prediction": lambda: services.edit_prediction(
+                user=fan,
+                prediction=Prediction.objects.get(theory=mine),
+                claim="It happens, on screen",
+                criteria="On screen",
+            ),
+            "edit_question": lambda: services.edit_question(
+                prediction=question, claim="Reworded", criteria="Anything"
             ),
             "resolve_prediction": lambda: services.resolve_prediction(
                 moderator=moderator, prediction=question, resolution="no", source_url="https://x"

@@ -73,6 +73,8 @@ class PredictionAdminForm(forms.ModelForm):
             self.add_error(
                 "claim", _("This season's forecasts are locked: its claims stay as they are.")
             )
+        elif instance.pk and instance.is_resolved and {"claim", "criteria"} & changed:
+            self.add_error("claim", _("It is resolved: its claim stays as it was settled."))
         resolution = cleaned.get("resolution")
         if resolution in (Resolution.YES, Resolution.NO) and not (
             cleaned.get("resolution_fact") or cleaned.get("resolution_source_url")
@@ -136,6 +138,15 @@ class PredictionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user
+        reworded = change and {"claim", "criteria", "spoiler_season"} & set(form.changed_data)
+        if reworded:
+            # Through the service, which keeps the wording it had on its history page.
+            services.edit_question(
+                prediction=obj,
+                claim=obj.claim,
+                criteria=obj.criteria,
+                spoiler_season=obj.spoiler_season,
+            )
         super().save_model(request, obj, form, change)
         if obj.is_resolved and "known_at" in form.changed_data:
             scored = services.rescore_prediction(prediction=obj)

@@ -567,8 +567,9 @@ class CommentVote(ConstraintErrorsByField, models.Model):
 
 
 class Revision(ConstraintErrorsByField, models.Model):
-    """A text a theory or a comment had until its author edited it: kept as it was, so
-    that a claim cannot be rewritten unseen. Rows are only ever added (services)."""
+    """A text a theory, a comment or a prediction had until it was edited: kept as it
+    was, so that a claim cannot be rewritten unseen. Rows are only ever added (services).
+    A prediction's claim is kept as the title, its criteria as the text."""
 
     constraint_fields = {"of_one_item": "theory"}
 
@@ -578,7 +579,15 @@ class Revision(ConstraintErrorsByField, models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
     )
-    title = models.CharField(_("title"), max_length=140, blank=True)  # a theory's only
+    prediction = models.ForeignKey(
+        "guide.Prediction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    # A theory's title or a prediction's claim; a comment has none.
+    title = models.CharField(_("title"), max_length=200, blank=True)
     body = models.TextField(_("text"), max_length=10_000)
     spoiler_season = models.PositiveSmallIntegerField(
         _("spoiler season"), null=True, blank=True, help_text=SPOILER_HELP
@@ -593,32 +602,43 @@ class Revision(ConstraintErrorsByField, models.Model):
         constraints = [
             _spoiler_season_constraint(),
             models.CheckConstraint(
-                condition=Q(theory__isnull=False, comment__isnull=True)
-                | Q(theory__isnull=True, comment__isnull=False),
+                condition=Q(theory__isnull=False, comment__isnull=True, prediction__isnull=True)
+                | Q(theory__isnull=True, comment__isnull=False, prediction__isnull=True)
+                | Q(theory__isnull=True, comment__isnull=True, prediction__isnull=False),
                 name="%(app_label)s_%(class)s_of_one_item",
-                violation_error_message=_("A revision belongs to a theory or a comment."),
+                violation_error_message=_(
+                    "A revision belongs to one theory, comment or prediction."
+                ),
             ),
         ]
-        indexes = [models.Index(fields=["theory", "-id"]), models.Index(fields=["comment", "-id"])]
+        indexes = [
+            models.Index(fields=["theory", "-id"]),
+            models.Index(fields=["comment", "-id"]),
+            models.Index(fields=["prediction", "-id"]),
+        ]
 
     def __str__(self):
         return _("Revision of %(item)s") % {"item": self.item}
 
     @property
-    def item(self) -> Theory | Comment:
-        return self.theory if self.theory_id else self.comment
-
-    @property
-    def theory_of_item(self) -> Theory:
-        return self.theory if self.theory_id else self.comment.theory
+    def item(self):
+        """The theory, comment or prediction this text was of."""
+        if self.theory_id:
+            return self.theory
+        return self.comment if self.comment_id else self.prediction
 
     @property
     def spoiler_show_id(self) -> int:
-        return self.theory_of_item.season.show_id
+        if self.comment_id:
+            return self.comment.theory.season.show_id
+        return self.item.season.show_id
 
     @property
     def shield_season(self) -> int | None:
-        """The later of this text's own spoiler tag and its item's tag now: a text its
-        author later tagged as a spoiler was one all along."""
-        tags = [tag for tag in (self.spoiler_season, self.item.spoiler_season) if tag]
+        """The later of this text's own spoiler tag and its item's shield now: a text
+        its author later tagged as a spoiler was one all along (a prediction's claim is
+        shielded by its theory's tag too)."""
+        item = self.item
+        now = item.claim_season if self.prediction_id else item.spoiler_season
+        tags = [tag for tag in (self.spoiler_season, now) if tag]
         return max(tags, default=None)

@@ -16,13 +16,17 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import rate_limited
 from core.forms import typed_text
+from core.pagecache import cache_for_visitors
 from core.seo import PageMeta, absolute
-from guide import cards, permissions, selectors, services
-from guide.forms import ForecastForm, PredictionForm
+from guide import cards, permissions, selectors, services, topics
+from guide.forms import ForecastForm, PredictionForm, PredictionRewordForm
 from guide.models import Prediction, Theory
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+# A fan's page holds their own forecasts and form: cached for visitors only. The claim's
+# theory may be hidden or retagged meanwhile: those touch THEORIES.
+@cache_for_visitors(topics=lambda pk, **_: [topics.prediction(pk), topics.THEORIES])
 def prediction_detail(request, pk):
     """The claim, its criteria, the crowd and how it moved, the reader's own forecasts,
     and the resolution; a signed-in fan forecasts here (POST)."""
@@ -63,6 +67,7 @@ def prediction_detail(request, pk):
             "prediction": prediction,
             "form": form,
             "may_forecast": may_forecast,
+            "may_reword": permissions.can_reword(request.user, prediction, now=now),
             "closes": closes,
             "locked": closes is not None and now >= closes,
             "page_meta": PageMeta(
@@ -92,41 +97,100 @@ def prediction_create(request, pk):
     )
     if theory.author_id != request.user.pk or not permissions.is_open(theory):
         raise PermissionDenied
-    open_for_claims = permissions.forecasts_open_for(theory.season, now=timezone.now())
     form = PredictionForm(request.POST if request.method == "POST" else None, season=theory.season)
-    if request.method == "POST" and open_for_claims and form.is_valid():
-        kept = typed_text(form, "claim", "criteria")
-        if limited := rate_limited(request, action="prediction", kept=kept):
-            return limited
-        try:
-            prediction = services.state_prediction(
-                user=request.user,
-                theory=theory,
-                claim=form.cleaned_data["claim"],
-                criteria=form.cleaned_data["criteria"],
-                percent=form.cleaned_data["percent"],
-                spoiler_season=form.cleaned_data["spoiler_season"],
-            )
-        except services.ForecastsClosed:
-            open_for_claims = False
-        else:
-            messages.success(request, _("Your prediction is stated."))
-            return redirect(prediction)
-    return render(
+
+    def save(data):
+        return services.state_prediction(
+            user=request.user,
+            theory=theory,
+            claim=data["claim"],
+            criteria=data["criteria"],
+            percent=data["percent"],
+            spoiler_season=data["spoiler_season"],
+        )
+
+    return _claim_form(
         request,
-        "guide/prediction_form.html",
-        {
+        form,
+        is_open=permissions.forecasts_open_for(theory.season, now=timezone.now()),
+        action="prediction",
+        save=save,
+        success=_("Your prediction is stated."),
+        template="guide/prediction_form.html",
+        context={
             "theory": theory,
-            "form": form,
-            "open_for_claims": open_for_claims,
             "page_meta": PageMeta(
                 title=_("State a prediction"),
                 description=_("A claim your theory's season will settle, and how likely it is."),
                 robots="noindex",
             ),
         },
-        status=HTTPStatus.BAD_REQUEST if form.errors or not open_for_claims else HTTPStatus.OK,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def prediction_edit(request, pk):
+    """A theory's author rewords their claim before the season's lock; every wording it
+    had stays on its history page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    prediction = get_object_or_404(
+        Prediction.objects.visible_to(request.user).select_related("season__show", "theory"),
+        pk=pk,
+    )
+    if prediction.is_question or prediction.author_id != request.user.pk:
+        raise PermissionDenied
+    initial = {name: getattr(prediction, name) for name in ("claim", "criteria", "spoiler_season")}
+    form = PredictionRewordForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        season=prediction.season,
+    )
+
+    def save(data):
+        return services.edit_prediction(
+            user=request.user,
+            prediction=prediction,
+            claim=data["claim"],
+            criteria=data["criteria"],
+            spoiler_season=data["spoiler_season"],
+        )
+
+    return _claim_form(
+        request,
+        form,
+        is_open=permissions.can_reword(request.user, prediction, now=timezone.now()),
+        action="edit",
+        save=save,
+        success=_("Your changes are saved."),
+        template="guide/prediction_edit.html",
+        context={
+            "prediction": prediction,
+            "page_meta": PageMeta(
+                title=_("Reword a prediction"),
+                description=_("Change the claim before its season's forecasts lock."),
+                robots="noindex",
+            ),
+        },
+    )
+
+
+def _claim_form(request, form, *, is_open, action, save, success, template, context):
+    """A claim's form, to state or to reword it: saved (by `save`, from the cleaned
+    data) while its season takes forecasts; on any refusal the page keeps what was typed."""
+    if request.method == "POST" and is_open and form.is_valid():
+        kept = typed_text(form, "claim", "criteria")
+        if limited := rate_limited(request, action=action, kept=kept):
+            return limited
+        try:
+            prediction = save(form.cleaned_data)
+        except services.ForecastsClosed:
+            is_open = False
+        else:
+            messages.success(request, success)
+            return redirect(prediction)
+    status = HTTPStatus.BAD_REQUEST if form.errors or not is_open else HTTPStatus.OK
+    return render(request, template, {**context, "form": form, "is_open": is_open}, status=status)
 
 
 def question_list(request):

@@ -78,6 +78,9 @@ def world(fan, other_fan):
         "other_fan": other_fan,
         "fan": fan,
         "line": NotificationFactory(recipient=fan),
+        "my_claim": services.state_prediction(
+            user=fan, theory=mine, claim="On-jo returns", criteria="On screen", percent=60
+        ),
         "question": PredictionFactory(season=season),
     }
 
@@ -115,6 +118,8 @@ def url_of(name: str, world) -> str:
         "guide:prediction": [world["question"].pk],
         "guide:prediction_card": [world["question"].pk],
         "guide:prediction_create": [world["mine"].pk],
+        "guide:prediction_edit": [world["my_claim"].pk],
+        "guide:prediction_history": [world["question"].pk],
         "guide:comment_history": [world["their_comment"].pk],
         "guide:feed_show_theories": [show.slug],
         "guide:feed_season_theories": [show.slug, season.number],

@@ -6,7 +6,9 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +34,7 @@ from tests.factories import (
 )
 from tests.kit.admin_forms import change_form_fields
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
+from tests.kit.html import Page, assert_open, assert_shielded
 
 pytestmark = pytest.mark.django_db
 
@@ -362,22 +365,49 @@ def test_editors_ask_questions_but_do_not_resolve(coming):
     assert question.claim == "Will season 2 premiere before 2027?"
 
 
-def test_the_prediction_page_reads_as_many_queries_however_many_forecasts(question):
+def test_the_prediction_page_reads_as_many_queries_however_many_forecasts(
+    question, django_capture_on_commit_callbacks
+):
     fan = UserFactory()
     services.forecast(user=fan, prediction=question, percent=30)
     client = signed_in(fan)
     url = question.get_absolute_url()
 
     def more():
-        for _ in range(20):
-            services.forecast(user=UserFactory(), prediction=question, percent=60)
-        services.forecast(user=fan, prediction=question, percent=45)
+        with django_capture_on_commit_callbacks(execute=True):  # as each write commits
+            for _ in range(20):
+                services.forecast(user=UserFactory(), prediction=question, percent=60)
+            services.forecast(user=fan, prediction=question, percent=45)
 
     assert_queries_do_not_grow(
         lambda: {"fan": count_queries(client, url), "visitor": count_queries(Client(), url)},
         more,
         "prediction page",
     )
+
+
+def test_the_crowd_is_read_once_and_again_after_each_forecast(
+    question, django_capture_on_commit_callbacks
+):
+    first, second = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.forecast(user=first, prediction=question, percent=20)
+    url = question.get_absolute_url()
+    assert "20%" in Client().get(url).text
+    # Kept: the next reader's page reads no forecast.
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(url)
+    assert queries and not [q for q in queries if "guide_forecast" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.forecast(user=second, prediction=question, percent=40)
+    page = Client().get(url).text
+    assert "30%" in page and "median of 2 fans" in page
+    # A fan who leaves takes their forecast out of the crowd at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.forget_fan(user=second)
+        second.delete()
+    page = Client().get(url).text
+    assert "20%" in page and "median of 1 fan" in page
 
 
 def test_a_profiles_scores_are_behind_a_reveal_until_their_season_is_watched(coming, aired):
@@ -492,6 +522,49 @@ def test_the_forecasters_leaderboard_ranks_by_peer_score_above_a_minimum(coming,
     assert table.index("/u/sharp/") < table.index("/u/dull/")
     assert "/u/newcomer/" not in table
     assert "at least 2 scored forecasts" in page
+
+
+def test_the_leaderboard_ranks_each_season_on_its_own(aired, coming, settings):
+    settings.LEADERBOARD_MIN_FORECASTS = 1
+    sharp, dull = UserFactory(username="sharp"), UserFactory(username="dull")
+    before_it_aired = datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC)
+    # Season 1: dull called it; season 2: sharp did.
+    for season, (right, wrong) in ((aired, (dull, sharp)), (coming, (sharp, dull))):
+        prediction = PredictionFactory(season=season)
+        ForecastFactory(prediction=prediction, user=right, percent=90, created_at=before_it_aired)
+        ForecastFactory(prediction=prediction, user=wrong, percent=20, created_at=before_it_aired)
+        services.resolve_prediction(
+            moderator=None, prediction=prediction, resolution=Resolution.YES, source_url="x:"
+        )
+    url = reverse("guide:leaderboard")
+
+    def ranked(query: str) -> list[str]:
+        page = Client().get(url + query).text
+        table = page[page.index('id="forecasters-title"') : page.index('id="theories-title"')]
+        return re.findall(r'href="/u/(\w+)/"', table)
+
+    assert ranked("?show=forecast-high&season=1") == ["dull", "sharp"]
+    assert ranked("?show=forecast-high&season=2") == ["sharp", "dull"]
+    assert len(ranked("?show=forecast-high")) == 2
+    page = Client().get(url + "?show=forecast-high&season=2").text
+    assert "Prediction leaderboard: Forecast High · Season 2" in page
+    assert 'href="?show=forecast-high&amp;season=1"' in page
+    for bad in ("?season=1", "?show=forecast-high&season=9", "?show=forecast-high&season=x"):
+        assert Client().get(url + bad).status_code == HTTPStatus.NOT_FOUND, bad
+
+
+def test_a_hidden_theorys_claims_score_nobody_on_the_leaderboard(coming, settings):
+    settings.LEADERBOARD_MIN_FORECASTS = 1
+    theory = TheoryFactory(season=coming)
+    prediction = PredictionFactory(season=coming, theory=theory, author=theory.author)
+    services.forecast(user=UserFactory(username="spammer"), prediction=prediction, percent=95)
+    services.resolve_prediction(
+        moderator=None, prediction=prediction, resolution=Resolution.YES, source_url="x:"
+    )
+    assert [row["fan"].username for row in selectors.forecasters(minimum=1)] == ["spammer"]
+    theory.is_hidden = True
+    theory.save()
+    assert selectors.forecasters(minimum=1) == []
 
 
 @pytest.mark.parametrize(
@@ -635,3 +708,169 @@ def test_without_a_card_font_a_card_is_english_and_leaves_out_a_name_it_cannot_d
             reverse("guide:prediction_card", args=[prediction.pk])
         )
     assert response.status_code == HTTPStatus.OK
+
+
+# Rewording before the lock ----------------------------------------------------------------
+
+
+@pytest.fixture
+def stated(coming):
+    """A theory author's claim, with their forecast and another fan's."""
+    author = UserFactory(username="haneul")
+    theory = TheoryFactory(author=author, season=coming)
+    prediction = services.state_prediction(
+        user=author,
+        theory=theory,
+        claim="Cheong-san returns",
+        criteria="Yes if he appears alive in season 2.",
+        percent=40,
+    )
+    services.forecast(user=UserFactory(), prediction=prediction, percent=70)
+    return prediction
+
+
+def reword(client, prediction, **fields):
+    data = {"claim": prediction.claim, "criteria": prediction.criteria, "spoiler_season": ""}
+    return client.post(reverse("guide:prediction_edit", args=[prediction.pk]), {**data, **fields})
+
+
+def history_of(prediction, client=None) -> str:
+    url = reverse("guide:prediction_history", args=[prediction.pk])
+    return (client or Client()).get(url).text
+
+
+def test_the_author_rewords_before_the_lock_and_the_old_wording_is_shown(stated):
+    client = signed_in(stated.author)
+    page = client.get(stated.get_absolute_url()).text
+    assert reverse("guide:prediction_edit", args=[stated.pk]) in page
+    response = reword(client, stated, claim="Cheong-san returns as a hybrid")
+    assert response.url == stated.get_absolute_url()
+    stated.refresh_from_db()
+    assert stated.claim == "Cheong-san returns as a hybrid"
+    assert stated.edited_at is not None
+    # Anyone reading the claim finds the edit from its page, and what it replaced.
+    assert (
+        reverse("guide:prediction_history", args=[stated.pk])
+        in Client().get(stated.get_absolute_url()).text
+    )
+    history = history_of(stated)
+    assert "<del>Cheong-san returns</del>" in history
+    assert "<ins>Cheong-san returns as a hybrid</ins>" in history
+    assert "Yes if he appears alive in season 2." in history  # the criteria as first posted
+    # The forecasts made under the first wording stay as they were.
+    assert stated.forecasts.count() == 2
+
+
+def test_every_rewording_is_kept_in_order(stated):
+    client = signed_in(stated.author)
+    reword(client, stated, criteria="Yes if he is alive on screen.")
+    stated.refresh_from_db()
+    reword(client, stated, criteria="Yes if he is alive on screen, not in a flashback.")
+    kept = list(stated.revisions.order_by("pk").values_list("title", "body"))
+    assert kept == [
+        ("Cheong-san returns", "Yes if he appears alive in season 2."),
+        ("Cheong-san returns", "Yes if he is alive on screen."),
+    ]
+    # Saving the same words again keeps no empty edit.
+    stated.refresh_from_db()
+    reword(client, stated)
+    assert stated.revisions.count() == 2
+
+
+def test_nobody_but_the_author_rewords(stated):
+    other = reword(signed_in(UserFactory()), stated, claim="Someone else's words")
+    assert other.status_code == HTTPStatus.FORBIDDEN
+    assert reword(Client(), stated, claim="A visitor's words").status_code == HTTPStatus.FOUND
+    with pytest.raises(PermissionError):
+        services.edit_prediction(
+            user=UserFactory(), prediction=stated, claim="x", criteria="y", spoiler_season=None
+        )
+    stated.refresh_from_db()
+    assert stated.claim == "Cheong-san returns"
+    assert not stated.revisions.exists()
+
+
+def test_no_rewording_after_the_lock_or_the_resolution(stated, coming):
+    client = signed_in(stated.author)
+    coming.forecasts_lock_at = NOW - datetime.timedelta(minutes=1)
+    coming.save()
+    response = reword(client, stated, claim="Rewritten after the trailer")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "takes no more changes" in response.text
+    assert (
+        reverse("guide:prediction_edit", args=[stated.pk])
+        not in client.get(stated.get_absolute_url()).text
+    )
+    coming.forecasts_lock_at = None
+    coming.save()
+    services.resolve_prediction(
+        moderator=None, prediction=stated, resolution=Resolution.NO, source_url="https://x.org"
+    )
+    with pytest.raises(services.ForecastsClosed):
+        services.edit_prediction(
+            user=stated.author, prediction=stated, claim="x", criteria="y", spoiler_season=None
+        )
+    stated.refresh_from_db()
+    assert stated.claim == "Cheong-san returns"
+
+
+def test_a_rewording_with_errors_keeps_what_was_typed(stated):
+    response = reword(signed_in(stated.author), stated, claim="A new claim", criteria="")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "A new claim" in response.text
+    assert 'class="errorlist' in response.text
+    stated.refresh_from_db()
+    assert stated.claim == "Cheong-san returns"
+
+
+def test_an_earlier_wording_that_gave_away_a_season_stays_shielded(stated, aired):
+    client = signed_in(stated.author)
+    reword(client, stated, claim="Nam-ra's hybrid sister returns", spoiler_season="1")
+    stated.refresh_from_db()
+    reword(client, stated, claim="Someone returns", spoiler_season="")
+    reader = UserFactory()
+    WatchProgress.objects.create(user=reader, show=stated.season.show, seasons_watched=0)
+    assert_shielded(Page(history_of(stated, signed_in(reader))), "Nam-ra's hybrid sister returns")
+    WatchProgress.objects.filter(user=reader).update(seasons_watched=1)
+    assert_open(Page(history_of(stated, signed_in(reader))), "Nam-ra's hybrid sister returns")
+
+
+def test_an_editor_rewords_a_question_in_the_admin_and_the_history_keeps_it(question, coming):
+    client = staff("Editors")
+    form = change_form_fields(client.get(admin_change(question)))
+    response = client.post(admin_change(question), {**form, "claim": "Season 2 is out in 2026"})
+    assert response.status_code == HTTPStatus.FOUND
+    question.refresh_from_db()
+    assert question.claim == "Season 2 is out in 2026"
+    assert list(question.revisions.values_list("title", flat=True)) == [
+        "Season 2 premieres before 2027"
+    ]
+    assert "<del>Season 2 premieres before 2027</del>" in history_of(question)
+    # Once resolved, the claim stays as it was settled.
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.NO, source_url="https://x.org"
+    )
+    form = change_form_fields(client.get(admin_change(question)))
+    response = client.post(admin_change(question), {**form, "claim": "Changed after it settled"})
+    assert response.status_code == HTTPStatus.OK
+    assert "stays as it was settled" in response.text
+
+
+def test_the_history_page_reads_as_many_queries_however_many_edits(stated):
+    url = reverse("guide:prediction_history", args=[stated.pk])
+    client = signed_in(stated.author)
+
+    def more(n):
+        for i in range(n):  # each a new wording
+            stated.refresh_from_db()
+            services.edit_prediction(
+                user=stated.author,
+                prediction=stated,
+                claim=f"Cheong-san returns, take {Forecast.objects.count()}-{i}",
+                criteria=stated.criteria,
+            )
+
+    more(1)
+    assert_queries_do_not_grow(
+        lambda: count_queries(client, url), grow=lambda: more(30), label="history"
+    )

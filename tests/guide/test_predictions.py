@@ -337,13 +337,14 @@ def test_leaderboard_queries_do_not_grow(aired, upcoming, django_assert_max_num_
     add_fans(0, 2)
     client.get(reverse("guide:leaderboard"))
     assert_queries_do_not_grow(
-        lambda: (count(), count(show="hyosan-record")),
+        lambda: (count(), count(show="hyosan-record"), count(show="hyosan-record", season=1)),
         lambda: add_fans(2, 25),
-        "leaderboard (overall, per show) 2 -> 27 fans",
+        "leaderboard (overall, per show, per season) 2 -> 27 fans",
     )
     assert len(ranking(client)) == 27
-    # The show, the fans by their theories, the forecasters by their scores.
-    with django_assert_max_num_queries(4):
+    # The shows, the show, its seasons (the tabs), the fans by their theories, the
+    # forecasters by their scores.
+    with django_assert_max_num_queries(5):
         client.get(reverse("guide:leaderboard"), {"show": "hyosan-record"})
 
 

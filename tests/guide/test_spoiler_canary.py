@@ -106,6 +106,7 @@ NOT_READER_PAGES = {
     "theory_edit",
     "prediction_create",  # the author's form for a claim: names only the show and season
     "prediction_card",  # a PNG that never draws a claim (tests/guide/test_forecasts.py)
+    "prediction_edit",  # the author's form for their own claim
     "theory_delete",
     "comment_edit",
     "comment_delete",
@@ -278,6 +279,11 @@ def world(db):
         PredictionFactory(season=theory.season, theory=theory, author=author, **resolved)
         for theory in theories
     ]
+    # Their earlier wordings, untagged: shielded as the claim now is.
+    rows["guide.Revision"] += [
+        Revision.objects.create(prediction=prediction, title="t", body="b", written_at=posted)
+        for prediction in rows["guide.Prediction"]
+    ]
     missing = {label for label, instances in rows.items() if not instances}
     assert not missing, f"no canary rows for {missing}: build some in this world"
     return {
@@ -340,9 +346,14 @@ def page_addresses(world) -> dict[str, list[str]]:
         "leaderboard": [
             reverse("guide:leaderboard"),
             reverse("guide:leaderboard") + f"?show={slug}",
+            *(reverse("guide:leaderboard") + f"?show={slug}&season={n}" for n in SEASONS),
         ],
         "moderation_log": [reverse("guide:moderation_log")],
         "prediction": [prediction.get_absolute_url() for prediction in world["predictions"]],
+        "prediction_history": [
+            reverse("guide:prediction_history", args=[prediction.pk])
+            for prediction in world["predictions"]
+        ],
         "question_list": [reverse("guide:question_list")],
         "search": [reverse("guide:search") + f"?q={PREFIX}"],
         "feed_theories": [reverse("guide:feed_theories")],
@@ -517,6 +528,7 @@ def test_every_reader_page_type_is_rendered():
         "leaderboard",
         "moderation_log",
         "prediction",
+        "prediction_history",
         "question_list",
         "search",
         "feed_theories",

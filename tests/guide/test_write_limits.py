@@ -138,6 +138,7 @@ READ_ONLY = {
     "guide:theory_list", "guide:theory", "guide:theory_short", "guide:leaderboard",
     "guide:moderation_log", "guide:question_list", "guide:prediction_card",
     "guide:theory_history", "guide:comment", "guide:comment_history",
+    "guide:prediction_history",
     "guide:inbox", "guide:saved", "guide:following", "guide:fan_names", "guide:search",
     "guide:feed_theories",
     "guide:feed_show_theories", "guide:feed_season_theories", "guide:feed_season_facts",
@@ -160,7 +161,7 @@ LIMITED_ELSEWHERE = {
 }
 
 
-def write_routes(season, theory, comment, other_theory, other_comment, line, prediction):
+def write_routes(season, theory, comment, other_theory, other_comment, line, prediction, claim):
     """Each fan-facing write: (route, its arguments, valid form data, its limit)."""
     text = {"title": "A title", "body": "A body.", "spoiler_season": ""}
     return {
@@ -201,6 +202,11 @@ def write_routes(season, theory, comment, other_theory, other_comment, line, pre
             {"claim": "She returns", "criteria": "On screen", "percent": 30},
             "prediction",
         ),
+        "guide:prediction_edit": (
+            [claim.pk],
+            {"claim": "She returns for good", "criteria": "On screen"},
+            "edit",
+        ),
     }
 
 
@@ -216,6 +222,7 @@ def writes(fan, season):
         CommentFactory(theory=other_theory),
         NotificationFactory(recipient=fan),
         PredictionFactory(season=season),
+        PredictionFactory(season=season, theory=theory, author=fan),
     )
 
 
