@@ -291,7 +291,9 @@ class ForecastForm(forms.Form):
             "max_value": _("Nobody is that sure: give a number from 1 to 99."),
             "invalid": _("Give a whole number from 1 to 99."),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        # Text with a numeric keyboard, not a number box: a browser empties a number box
+        # holding letters, and the fan would lose what they typed.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
 

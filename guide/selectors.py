@@ -1029,9 +1029,9 @@ class Crowd:
 
 @dataclass
 class PredictionPage:
+    """A prediction's page but its crowd, which every reader shares (crowd_and_trend)."""
+
     prediction: Prediction
-    crowd: Crowd
-    trend: list[CrowdPoint]
     mine: list[Forecast]  # the reader's forecasts, oldest first; the last is current
     my_score: ForecastScore | None
 
@@ -1084,10 +1084,7 @@ def prediction_page(*, pk: int, user) -> PredictionPage:
     if user.is_authenticated:
         mine = list(Forecast.objects.filter(prediction=prediction, user=user))
         my_score = ForecastScore.objects.filter(prediction=prediction, user=user).first()
-    crowd, trend = crowd_and_trend(prediction.pk)
-    return PredictionPage(
-        prediction=prediction, crowd=crowd, trend=trend, mine=mine, my_score=my_score
-    )
+    return PredictionPage(prediction=prediction, mine=mine, my_score=my_score)
 
 
 def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:

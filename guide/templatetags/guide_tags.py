@@ -550,22 +550,61 @@ def machine_time(value) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
+@register.simple_tag(takes_context=True)
+def crowd_section(context, prediction):
+    """`{% crowd_section prediction %}`: the crowd's median, its chart and the same as a
+    table (includes/crowd.html), the same for every reader in a language: shared through
+    core.fragments and kept until the prediction's next forecast touches its topic. The
+    forecasts are read only when the piece is rendered again."""
+    pk = prediction.pk
+    piece = Fragment(
+        key=f"crowd:{pk}:{get_language()}",
+        topics=(topics.prediction(pk),),
+        context={"crowd": _LazyCrowd(pk)},
+    )
+    return render_many(context, "includes/crowd.html", [piece])[0]
+
+
+class _LazyCrowd:
+    """The crowd and its trend, read on first use (selectors.crowd_and_trend)."""
+
+    def __init__(self, prediction_id: int):
+        self.prediction_id = prediction_id
+        self._read = None
+
+    def _get(self):
+        if self._read is None:
+            self._read = selectors.crowd_and_trend(self.prediction_id)
+        return self._read
+
+    @property
+    def now(self):
+        return self._get()[0]
+
+    @property
+    def trend(self):
+        return self._get()[1]
+
+
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 320, 130, 14
 
 
 @register.inclusion_tag("includes/crowd_chart.html")
 def crowd_chart(trend, label):
-    """`{% crowd_chart page.trend label %}`: the crowd's median as it moved, an SVG line
-    from 0 to 100 % over the days that had forecasts (selectors.crowd_trend). The page
-    gives the same points as a table for readers who cannot see it."""
+    """`{% crowd_chart crowd.trend label %}`: the crowd's median as it moved, an SVG line
+    from 0 to 100 % over time (the days that had forecasts, placed by their date, the
+    first and last named under it: selectors.crowd_trend). The page gives the same points
+    as a table for readers who cannot see it."""
     inner_w, inner_h = CHART_WIDTH - 2 * CHART_PAD, CHART_HEIGHT - 2 * CHART_PAD
-    steps = max(len(trend) - 1, 1)
+    first, last = (trend[0].at, trend[-1].at) if trend else (None, None)
+    span = (last - first).total_seconds() if trend else 0
+
+    def x(point) -> float:
+        share = (point.at - first).total_seconds() / span if span else 0.5
+        return round(CHART_PAD + inner_w * share, 1)
+
     points = [
-        (
-            round(CHART_PAD + inner_w * (i / steps if len(trend) > 1 else 0.5), 1),
-            round(CHART_PAD + inner_h * (1 - point.median / 100), 1),
-        )
-        for i, point in enumerate(trend)
+        (x(point), round(CHART_PAD + inner_h * (1 - point.median / 100), 1)) for point in trend
     ]
     return {
         "label": label,
@@ -573,6 +612,8 @@ def crowd_chart(trend, label):
         "height": CHART_HEIGHT,
         "polyline": " ".join(f"{x},{y}" for x, y in points),
         "last": points[-1] if points else None,
+        "first_day": first if span else None,
+        "last_day": last if span else None,
         "gridlines": [
             {"y": round(CHART_PAD + inner_h * (1 - share / 100), 1), "share": share}
             for share in (0, 50, 100)

@@ -25,7 +25,7 @@ def forecast(page, percent: int) -> None:
 
 
 def test_a_fan_forecasts_changes_it_and_sees_their_scores(new_context, site):
-    question = Prediction.objects.questions().get()
+    question = Prediction.objects.questions().get(resolution="open")  # the open one
     before = question.forecasts.filter(current=True).count()
     fan = UserFactory(username="forecasting_fan")
     page = new_context().new_page()

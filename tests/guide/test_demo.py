@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from accounts.models import User
-from guide import services
+from guide import selectors, services
 from guide.demo import data
 from guide.models import (
     Character,
@@ -427,6 +427,14 @@ def test_leaderboard_has_a_clear_order():
             record[1] += 1
     ranked = sorted(records.values(), reverse=True)
     assert ranked[0] > ranked[1] > ranked[2]
+
+
+def test_the_forecasters_table_ranks_several_fans_in_a_clear_order(settings):
+    load_demo()
+    ranked = selectors.forecasters(minimum=settings.LEADERBOARD_MIN_FORECASTS)
+    assert len(ranked) >= 3
+    peers = [row["mean_peer"] for row in ranked]
+    assert peers == sorted(set(peers), reverse=True)  # no tie to explain
 
 
 def test_comments():

@@ -115,6 +115,8 @@ def test_a_bad_probability_is_refused_next_to_the_field(question, typed):
     response = client.post(question.get_absolute_url(), {"percent": typed})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert 'id="id_percent_error"' in response.text
+    # In a text box (numeric keyboard): a number box would drop letters on its own.
+    assert f'type="text" name="percent" value="{typed}"' in response.text or not typed
     assert not Forecast.objects.exists()
 
 
@@ -397,17 +399,20 @@ def test_the_crowd_is_read_once_and_again_after_each_forecast(
     # Kept: the next reader's page reads no forecast.
     with CaptureQueriesContext(connection) as queries:
         Client().get(url)
-    assert queries and not [q for q in queries if "guide_forecast" in q["sql"]]
+    assert queries
+    assert not [q for q in queries if "guide_forecast" in q["sql"]]
     with django_capture_on_commit_callbacks(execute=True):
         services.forecast(user=second, prediction=question, percent=40)
     page = Client().get(url).text
-    assert "30%" in page and "median of 2 fans" in page
+    assert "30%" in page
+    assert "median of 2 fans" in page
     # A fan who leaves takes their forecast out of the crowd at once.
     with django_capture_on_commit_callbacks(execute=True):
         services.forget_fan(user=second)
         second.delete()
     page = Client().get(url).text
-    assert "20%" in page and "median of 1 fan" in page
+    assert "20%" in page
+    assert "median of 1 fan" in page
 
 
 def test_a_profiles_scores_are_behind_a_reveal_until_their_season_is_watched(coming, aired):
@@ -874,3 +879,23 @@ def test_the_history_page_reads_as_many_queries_however_many_edits(stated):
     assert_queries_do_not_grow(
         lambda: count_queries(client, url), grow=lambda: more(30), label="history"
     )
+
+
+def test_the_crowd_chart_places_each_day_by_its_date_and_names_the_first_and_last():
+    from guide.selectors import CrowdPoint
+    from guide.templatetags.guide_tags import CHART_PAD, CHART_WIDTH, crowd_chart
+
+    day = datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+    trend = [
+        CrowdPoint(day, 20, 1),
+        CrowdPoint(day + datetime.timedelta(days=1), 30, 2),
+        CrowdPoint(day + datetime.timedelta(days=30), 40, 3),
+    ]
+    chart = crowd_chart(trend, "The crowd")
+    xs = [float(point.split(",")[0]) for point in chart["polyline"].split()]
+    assert (xs[0], xs[2]) == (CHART_PAD, CHART_WIDTH - CHART_PAD)
+    assert xs[1] - xs[0] == pytest.approx((xs[2] - xs[0]) / 30, abs=0.1)  # one day of thirty
+    assert (chart["first_day"], chart["last_day"]) == (trend[0].at, trend[-1].at)
+    alone = crowd_chart(trend[:1], "The crowd")
+    assert alone["first_day"] is None
+    assert alone["polyline"] == f"{CHART_WIDTH / 2},{alone['last'][1]}"
