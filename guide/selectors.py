@@ -1071,13 +1071,10 @@ def _with_crowds(predictions) -> list[Prediction]:
 
 def prediction_page(*, pk: int, user) -> PredictionPage:
     prediction = get_object_or_404(
-        Prediction.objects.visible_to(user).select_related(
-            "season__show",
-            "theory__author",
-            "theory__season",
-            "author",
-            "resolution_fact__season__show",
-        ),
+        Prediction.objects.visible_to(user)
+        .select_related("season__show", "theory", "author", "resolution_fact__season__show")
+        # The page links the theory and reads its tag and state, never its text.
+        .defer("theory__body", "theory__body_html", "theory__search_text", "theory__excerpt"),
         pk=pk,
     )
     mine, my_score = [], None
