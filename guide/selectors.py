@@ -1034,6 +1034,8 @@ class PredictionPage:
     prediction: Prediction
     mine: list[Forecast]  # the reader's forecasts, oldest first; the last is current
     my_score: ForecastScore | None
+    # A theory's claim: its author's forecasts, oldest first, which a share card quotes.
+    stated: list[Forecast]
 
 
 def crowds(prediction_ids) -> dict[int, Crowd]:
@@ -1081,7 +1083,10 @@ def prediction_page(*, pk: int, user) -> PredictionPage:
     if user.is_authenticated:
         mine = list(Forecast.objects.filter(prediction=prediction, user=user))
         my_score = ForecastScore.objects.filter(prediction=prediction, user=user).first()
-    return PredictionPage(prediction=prediction, mine=mine, my_score=my_score)
+    stated = []
+    if prediction.theory_id is not None and prediction.author_id is not None:
+        stated = list(Forecast.objects.filter(prediction=prediction, user=prediction.author_id))
+    return PredictionPage(prediction=prediction, mine=mine, my_score=my_score, stated=stated)
 
 
 def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:

@@ -657,6 +657,11 @@ def test_a_claim_that_came_true_has_a_share_card(coming):
     page = Client().get(prediction.get_absolute_url()).text
     head = page[: page.index("</head>")]
     assert f'<meta property="og:image" content="http://testserver{card}">' in head
+    # What the card says is on the page, for anyone to check: the author's 72 %, when.
+    stated = page[page.index('id="stated-title"') :]
+    made = prediction.forecasts.get(user=prediction.author).created_at
+    assert "<strong>72%</strong>" in stated
+    assert f'datetime="{timezone.localtime(made).isoformat(timespec="seconds")}"' in stated
 
 
 def test_the_card_says_who_called_it_and_never_the_claim(coming):
