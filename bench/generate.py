@@ -31,9 +31,20 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # Bump when the shape of the generated data changes: run.py then regenerates its cache.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 # At --scale 1; --scale N makes N times as many of each.
-SIZES = {"fans": 2_000, "theories": 10_000, "votes": 100_000, "comments": 20_000}
+SIZES = {
+    "fans": 2_000,
+    "theories": 10_000,
+    "votes": 100_000,
+    "comments": 20_000,
+    "predictions": 1_000,
+    "forecasts": 100_000,
+}
+# Of the predictions, these many in a thousand are the editors' questions; the rest are
+# claims of popular theories. About one forecast in this many is a changed mind.
+QUESTIONS_PER_MILLE = 30
+CHANGED_MIND = 8
 FAN_PREFIX = "benchfan"
 FAN_PASSWORD = "bench-only-password-5d1c"  # noqa: S105 - throwaway accounts in a throwaway DB
 SEARCH_WORDS = ["cure", "rooftop", "Nam-ra", "military", "school"]
@@ -340,6 +351,136 @@ def _create_comments(
     _insert(Comment, map(comment, targets), keep=False)
 
 
+def _create_predictions(
+    rng: random.Random, setting: Setting, plans: list, theories: list, count: int
+) -> list:
+    """Claims of the most popular theories and a few questions, each tied to its season;
+    those of a season that is out are resolved (yes or no, against a source)."""
+    from guide.models import Prediction, Resolution
+
+    questions = count * QUESTIONS_PER_MILLE // 1000
+    by_popularity = sorted(range(len(plans)), key=lambda i: -plans[i].weight)
+    claimed = [i for i in by_popularity if not plans[i].theory.is_hidden][: count - questions]
+
+    def resolved(season) -> dict:
+        if season not in setting.released:
+            return {}
+        return {
+            "resolution": rng.choice([Resolution.YES, Resolution.NO]),
+            "resolved_at": datetime(2022, 2, 15, tzinfo=UTC),
+            "resolution_source_url": "https://www.netflix.com/title/81237994",
+        }
+
+    def question(number: int) -> Prediction:
+        season = rng.choice(setting.seasons)
+        return Prediction(
+            season=season,
+            claim=f"Will {rng.choice(setting.names)} be in season {season.number}? (#{number})",
+            criteria="Yes if the character appears on screen in any episode of the season.",
+            created_at=datetime(2021, 6, 1, tzinfo=UTC),
+            **resolved(season),
+        )
+
+    def claim(index: int) -> Prediction:
+        theory, plan = theories[index], plans[index]
+        name = plan.characters[0].name if plan.characters else rng.choice(setting.names)
+        season = next(s for s in setting.seasons if s.pk == theory.season_id)
+        return Prediction(
+            season=season,
+            theory_id=theory.pk,
+            author_id=theory.author_id,
+            claim=f"{name} is back in season {season.number}",
+            criteria="Yes if they appear alive on screen in the season.",
+            spoiler_season=theory.spoiler_season,
+            # A claim on a season that is out was stated half a year before it came out.
+            created_at=_before_release(season) - timedelta(days=180)
+            if season in setting.released
+            else theory.created_at,
+            **resolved(season),
+        )
+
+    rows = [question(n) for n in range(questions)] + [claim(i) for i in claimed]
+    return _insert(Prediction, rows)
+
+
+def _before_release(season) -> datetime:
+    """Forecasts on a season that is out were made before it came out (bench data starts
+    after season 1's release): a moment in the half year before its release day."""
+    if season.release_date is None:
+        return datetime.now(UTC)
+    return datetime.combine(season.release_date, datetime.min.time(), tzinfo=UTC) - timedelta(
+        days=1
+    )
+
+
+def _create_forecasts(
+    rng: random.Random, setting: Setting, predictions: list, fans: list, count: int
+) -> int:
+    """`count` forecasts by fan and prediction (popular predictions draw most), a few of
+    them changed minds (the older row no longer current); the resolved predictions' last
+    forecasts are scored, as resolving them on the site would (guide.scoring)."""
+    from guide import scoring
+    from guide.models import Forecast, ForecastScore, Resolution
+
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 0.6 for rank in range(len(predictions))))
+    pairs: set[tuple[int, int]] = set()
+    target = count * CHANGED_MIND // (CHANGED_MIND + 1)
+    while len(pairs) < target:
+        picked = rng.choices(range(len(predictions)), cum_weights=weights, k=target - len(pairs))
+        pairs.update((p, rng.randrange(len(fans))) for p in picked)
+    rows, last = [], {}
+    for p, f in sorted(pairs):
+        prediction = predictions[p]
+        start = prediction.created_at
+        end = _before_release(prediction.season) if prediction.resolution != "open" else None
+        end = end or datetime.now(UTC)
+        when = start + (end - start) * rng.random() * 0.9
+        percent = rng.randint(5, 95)
+        if rng.random() < 1 / CHANGED_MIND:
+            rows.append(
+                Forecast(
+                    prediction_id=prediction.pk,
+                    user_id=fans[f].pk,
+                    percent=percent,
+                    created_at=when,
+                    current=False,
+                )
+            )
+            when += (end - when) * rng.random() * 0.5
+            percent = max(1, min(99, percent + rng.randint(-30, 30)))
+        rows.append(
+            Forecast(
+                prediction_id=prediction.pk, user_id=fans[f].pk, percent=percent, created_at=when
+            )
+        )
+        last[p, f] = (percent, when)
+    _insert(Forecast, rows, keep=False)
+    by_prediction: dict[int, list] = {}
+    for (p, f), kept in last.items():
+        if predictions[p].resolution in (Resolution.YES, Resolution.NO):
+            by_prediction.setdefault(p, []).append((f, *kept))
+    scores = []
+    for p, counted in by_prediction.items():
+        happened = predictions[p].resolution == Resolution.YES
+        peers = scoring.peer_scores([scoring.fraction(pc) for _f, pc, _w in counted], happened)
+        for (f, percent, when), peer in zip(counted, peers, strict=True):
+            chance = scoring.fraction(percent)
+            scores.append(
+                ForecastScore(
+                    prediction_id=predictions[p].pk,
+                    user_id=fans[f].pk,
+                    percent=percent,
+                    made_at=when,
+                    happened=happened,
+                    brier=scoring.brier(chance, happened),
+                    log_score=scoring.log_score(chance, happened),
+                    peer_score=peer,
+                )
+            )
+    _insert(ForecastScore, scores, keep=False)
+    return len(rows)
+
+
 def _insert(model, rows, *, keep: bool = True) -> list:
     """bulk_create a batch at a time from an iterable, so that only one batch of unsaved
     rows is in memory; the saved rows (with their ids) are returned when `keep`."""
@@ -390,6 +531,9 @@ def generate(scale: int = 1) -> dict:
         step("votes")
         _create_comments(rng, setting, popularity, theories, fans, size["comments"])
         step("comments")
+        predictions = _create_predictions(rng, setting, plans, theories, size["predictions"])
+        size["forecasts"] = _create_forecasts(rng, setting, predictions, fans, size["forecasts"])
+        step("forecasts")
     step("commit")
     _analyze()
     step("analyze")
@@ -443,7 +587,7 @@ def discover() -> dict:
     from django.db.models import Count
 
     from guide.demo import SHOW_SLUG
-    from guide.models import Season, Theory, WatchProgress
+    from guide.models import Prediction, Season, Theory, WatchProgress
 
     public = Theory.objects.published().filter(is_hidden=False)
     top = list(public.order_by("-hot", "-pk").values_list("pk", "slug")[:500])
@@ -472,8 +616,21 @@ def discover() -> dict:
         .order_by("user_id")
         .values_list("user__username", flat=True)
     )
+    # The predictions with the most forecasts first, as their readers would find them.
+    predictions = list(
+        Prediction.objects.filter(season__show=season.show)
+        .annotate(n=Count("forecasts"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    scopes = ["", f"?show={SHOW_SLUG}"] + [
+        f"?show={SHOW_SLUG}&season={number}"
+        for number in Season.objects.filter(show=season.show).values_list("number", flat=True)
+    ]
     return {
         "season_path": season.get_absolute_url(),
+        "prediction_paths": [f"/predictions/{pk}/" for pk in predictions],
+        "leaderboard_paths": [f"/leaderboard/{scope}" for scope in scopes],
         "season_id": season.pk,
         "theory_paths": [f"/theories/{pk}/{slug or '-'}/" for pk, slug in top],
         "vote_targets": vote_targets,

@@ -140,6 +140,7 @@ def _paths() -> dict:
     c = CONFIG
     popular_theory = _popular(c["theory_paths"])
     popular_fan = _popular(c["profile_users"])
+    popular_prediction = _popular(c["prediction_paths"])
     return {
         "home": lambda: "/",
         "season guide": lambda: c["season_path"],
@@ -152,13 +153,20 @@ def _paths() -> dict:
         "theory page": popular_theory,
         "profile": lambda: f"/u/{popular_fan()}/",
         "search": lambda: f"/search/?q={random.choice(c['search_words'])}",
+        "prediction page": popular_prediction,
+        # Every scope in turn: all shows, the show, each of its seasons.
+        "leaderboard": lambda: random.choice(c["leaderboard_paths"]),
     }
+
+
+# Pages the visitors' mix leaves out, so that it stays the mix earlier runs measured.
+NOT_IN_MIX = {"theories deep", "prediction page", "leaderboard"}
 
 
 def _mixed(paths: dict):
     """Visitors' own mix: theory pages (popular ones most) three times as often as any
-    other page. The deep page of the list stays out, as the mix was before it existed."""
-    paths = {name: pick for name, pick in paths.items() if name != "theories deep"}
+    other page. The pages added since it was first measured stay out (NOT_IN_MIX)."""
+    paths = {name: pick for name, pick in paths.items() if name not in NOT_IN_MIX}
     picks = list(paths.values())
     weights = [3 if name == "theory page" else 1 for name in paths]
     return lambda: random.choices(picks, weights=weights)[0]()
