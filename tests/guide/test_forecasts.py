@@ -21,6 +21,7 @@ from guide.models import (
     Prediction,
     Resolution,
     SeasonStatus,
+    Theory,
     WatchProgress,
 )
 from tests.factories import (
@@ -881,9 +882,12 @@ def test_the_history_page_reads_as_many_queries_however_many_edits(stated):
             )
 
     more(1)
-    assert_queries_do_not_grow(
+    counted = assert_queries_do_not_grow(
         lambda: count_queries(client, url), grow=lambda: more(30), label="history"
     )
+    # The fan's session and account, the prediction with its show and theory in one, the
+    # edits counted and a page of them, and the seasons the shield reads.
+    assert counted == 6
 
 
 def test_the_crowd_chart_places_each_day_by_its_date_and_names_the_first_and_last():
@@ -904,3 +908,172 @@ def test_the_crowd_chart_places_each_day_by_its_date_and_names_the_first_and_las
     alone = crowd_chart(trend[:1], "The crowd")
     assert alone["first_day"] is None
     assert alone["polyline"] == f"{CHART_WIDTH / 2},{alone['last'][1]}"
+
+
+def test_a_fans_page_holds_their_own_forecasts_on_this_claim_and_no_one_elses(question, coming):
+    fan, other = UserFactory(), UserFactory()
+    elsewhere = PredictionFactory(season=coming, claim="Somewhere else")
+    services.forecast(user=fan, prediction=elsewhere, percent=11)
+    services.resolve_prediction(
+        moderator=None, prediction=elsewhere, resolution=Resolution.NO, source_url="x:"
+    )
+    services.forecast(user=other, prediction=question, percent=77)
+    services.forecast(user=fan, prediction=question, percent=33)
+    page = selectors.prediction_page(pk=question.pk, user=fan)
+    assert [f.percent for f in page.mine] == [33]
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.YES, source_url="x:"
+    )
+    text = signed_in(fan).get(question.get_absolute_url()).text
+    assert "You said 33%" in text
+    assert "77%</strong>" not in text  # the other fan's forecast is theirs alone
+
+
+def test_each_prediction_keeps_its_own_crowd(question, coming):
+    other = PredictionFactory(season=coming, claim="Another claim")
+    services.forecast(user=UserFactory(), prediction=question, percent=10)
+    services.forecast(user=UserFactory(), prediction=other, percent=90)
+    assert "10%" in Client().get(question.get_absolute_url()).text
+    assert "90%" in Client().get(other.get_absolute_url()).text
+
+
+def test_a_claims_history_is_titled_by_its_theory_and_pages_back_to_the_first_wording(stated):
+    theory = stated.theory
+    for n in range(21):  # one page and one more
+        stated.refresh_from_db()
+        services.edit_prediction(
+            user=stated.author, prediction=stated, claim=f"Reworded {n}", criteria="Same"
+        )
+    url = reverse("guide:prediction_history", args=[stated.pk])
+    first = Client().get(url).text
+    assert f"Edit history of a prediction in {theory.headline}" in first
+    assert "Cheong-san returns" not in first
+    assert "<strong>Cheong-san returns</strong>" in Client().get(url, {"page": 2}).text
+
+
+def test_a_hidden_theorys_author_still_reads_their_claims_history(stated):
+    Theory.objects.filter(pk=stated.theory_id).update(is_hidden=True)
+    url = reverse("guide:prediction_history", args=[stated.pk])
+    assert Client().get(url).status_code == HTTPStatus.NOT_FOUND
+    assert signed_in(stated.author).get(url).status_code == HTTPStatus.OK
+
+
+def test_a_settled_claims_page_reads_a_fixed_number_of_queries(coming, django_assert_num_queries):
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    prediction = services.state_prediction(
+        user=author, theory=theory, claim="It happens", criteria="On screen", percent=60
+    )
+    fact = FactFactory(season=coming)
+    services.resolve_prediction(
+        moderator=None, prediction=prediction, resolution=Resolution.YES, fact=fact
+    )
+    client = signed_in(author)
+    client.get(prediction.get_absolute_url())  # the crowd and the released seasons, kept
+    # The fan's session and account; the prediction; the fact, its season and show; the
+    # fan's forecasts, score and stated ones; their marks and progress.
+    with django_assert_num_queries(11):
+        assert client.get(prediction.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+def test_a_claim_tagged_a_spoiler_now_is_shielded_in_its_history_and_its_tag_change_shown(
+    stated, aired
+):
+    reword(signed_in(stated.author), stated, claim="Nam-ra's sister returns", spoiler_season="1")
+    url = reverse("guide:prediction_history", args=[stated.pk])
+    unwatched = UserFactory()
+    WatchProgress.objects.create(user=unwatched, show=stated.season.show, seasons_watched=0)
+    assert_shielded(Page(signed_in(unwatched).get(url)), "Nam-ra's sister returns")
+    watched = signed_in(stated.author).get(url).text
+    assert "Spoiler tag: <del>none</del> → <ins>season 1</ins>" in watched
+
+
+def test_a_spoiler_claim_never_reworded_is_shielded_in_its_history(coming, aired):
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    prediction = services.state_prediction(
+        user=author,
+        theory=theory,
+        claim="Nam-ra's sister returns",
+        criteria="On screen",
+        percent=50,
+        spoiler_season=1,
+    )
+    unwatched = UserFactory()
+    WatchProgress.objects.create(user=unwatched, show=coming.show, seasons_watched=0)
+    url = reverse("guide:prediction_history", args=[prediction.pk])
+    assert_shielded(Page(signed_in(unwatched).get(url)), "Nam-ra's sister returns")
+
+
+def score_of(fan, prediction, *, peer, brier, happened=True, percent=60):
+    return ForecastScore.objects.create(
+        prediction=prediction,
+        user=fan,
+        percent=percent,
+        made_at=NOW,
+        happened=happened,
+        brier=brier,
+        log_score=-0.5,
+        peer_score=peer,
+    )
+
+
+def test_forecasters_rank_by_peer_score_then_brier_then_who_came_first(coming):
+    prediction = PredictionFactory(season=coming, resolution=Resolution.YES)
+    first, second, third, best = (UserFactory(username=n) for n in ("f1", "f2", "f3", "best"))
+    # Stored out of order: the ranking is the rule's, not the rows'.
+    score_of(third, prediction, peer=10.0, brier=0.1)
+    score_of(first, prediction, peer=10.0, brier=0.3)
+    score_of(second, prediction, peer=10.0, brier=0.1)
+    score_of(best, prediction, peer=20.0, brier=0.5)  # beat the crowd most, worst Brier
+    ranked = [row["fan"].username for row in selectors.forecasters(minimum=1)]
+    assert ranked == ["best", "f2", "f3", "f1"]
+
+
+def test_a_fans_record_counts_what_came_true_and_no_hidden_claim(coming):
+    fan = UserFactory()
+    for happened in (True, False):
+        score_of(fan, PredictionFactory(season=coming), peer=1.0, brier=0.2, happened=happened)
+    theory = TheoryFactory(season=coming, is_hidden=True)
+    hidden = PredictionFactory(season=coming, theory=theory, author=theory.author)
+    score_of(fan, hidden, peer=50.0, brier=0.0)
+    record = selectors.forecast_record(fan)
+    assert record.forecasts == 2
+    assert record.mean_peer == 1.0
+    (bucket,) = [b for b in record.calibration if b.forecasts]
+    assert (bucket.forecasts, bucket.came_true) == (2, 1)
+
+
+def test_the_theories_table_of_a_season_counts_that_seasons_theories_only(aired, coming):
+    fan = UserFactory(username="seasoned")
+    TheoryFactory(author=fan, season=aired, outcome="confirmed", upvotes=3, score=3)
+    TheoryFactory(author=fan, season=coming, outcome="debunked", upvotes=1, score=1)
+    TheoryFactory(author=fan, season=aired, outcome="confirmed", is_hidden=True)  # never
+    (row,) = selectors.leaderboard(show=aired.show, season=aired)
+    assert (row.confirmed, row.debunked, row.total_score) == (1, 0, 3)
+    (row,) = selectors.leaderboard(show=aired.show, season=coming)
+    assert (row.confirmed, row.debunked, row.total_score) == (0, 1, 1)
+    (row,) = selectors.leaderboard(show=aired.show)
+    assert (row.confirmed, row.debunked, row.total_score) == (1, 1, 4)
+
+
+def test_a_records_reveal_covers_the_latest_season_its_counted_scores_give_away(aired, coming):
+    fan = UserFactory()
+    show = aired.show
+    # A season-1 question; a season-1 claim tagged season 2; a claim of a theory tagged 2.
+    score_of(fan, PredictionFactory(season=aired), peer=1.0, brier=0.2)
+    assert selectors.forecast_record(fan).reveals == {show.pk: 1}
+    score_of(fan, PredictionFactory(season=aired, spoiler_season=2), peer=1.0, brier=0.2)
+    assert selectors.forecast_record(fan).reveals == {show.pk: 2}
+    other = UserFactory()
+    theory = TheoryFactory(season=aired, spoiler_season=2)
+    score_of(other, PredictionFactory(season=aired, theory=theory), peer=1.0, brier=0.2)
+    assert selectors.forecast_record(other).reveals == {show.pk: 2}
+    # Neither another fan's scores nor a hidden claim's move a fan's reveal.
+    elsewhere = SeasonFactory(show=ShowFactory(), number=1)
+    score_of(other, PredictionFactory(season=elsewhere), peer=1.0, brier=0.2)
+    loner = UserFactory()
+    score_of(loner, PredictionFactory(season=aired), peer=1.0, brier=0.2)
+    hidden = TheoryFactory(season=aired, spoiler_season=2, is_hidden=True)
+    score_of(loner, PredictionFactory(season=aired, theory=hidden), peer=1.0, brier=0.2)
+    assert selectors.forecast_record(loner).reveals == {show.pk: 1}
