@@ -1077,3 +1077,14 @@ def test_a_records_reveal_covers_the_latest_season_its_counted_scores_give_away(
     hidden = TheoryFactory(season=aired, spoiler_season=2, is_hidden=True)
     score_of(loner, PredictionFactory(season=aired, theory=hidden), peer=1.0, brier=0.2)
     assert selectors.forecast_record(loner).reveals == {show.pk: 1}
+
+
+def test_the_authors_forecasts_are_theirs_on_this_claim_and_a_question_has_none(stated, question):
+    editor = UserFactory()
+    Prediction.objects.filter(pk=question.pk).update(author=editor)  # as the admin saves it
+    services.forecast(user=editor, prediction=question, percent=25)
+    services.forecast(user=stated.author, prediction=question, percent=15)
+    page = Client().get(stated.get_absolute_url()).text
+    listed = page[page.index('id="stated-title"') : page.index('id="my-forecast-title"')]
+    assert re.findall(r"<strong>(\d+)%</strong>", listed) == ["40"]  # not 70 (another fan's)
+    assert 'id="stated-title"' not in Client().get(question.get_absolute_url()).text
