@@ -41,6 +41,14 @@ def public_pages() -> dict[str, tuple[str, HTTPStatus]]:
         "questions": (reverse("guide:question_list"), HTTPStatus.OK),
         "question": (question.get_absolute_url(), HTTPStatus.OK),
         "resolved prediction": (settled.get_absolute_url(), HTTPStatus.OK),
+        "a claim's history": (
+            reverse("guide:prediction_history", args=[settled.pk]),
+            HTTPStatus.OK,
+        ),
+        "a season's leaderboard": (
+            reverse("guide:leaderboard") + f"?show={show.slug}&season=1",
+            HTTPStatus.OK,
+        ),
         "forecaster's profile": (
             reverse("accounts:profile", args=[settled.author.username]),
             HTTPStatus.OK,
