@@ -19,7 +19,6 @@ goes on, so its key need not hold the reader's own parts.
 """
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -79,23 +78,6 @@ def render_many(
     if rendered:
         cache.set_many(rendered, FRAGMENT_SECONDS)
     return pieces
-
-
-def kept_value[T](key: str, topics: tuple[str, ...], compute: Callable[[], T]) -> T:
-    """A value every reader shares (numbers, dates: no HTML), kept like a piece: computed
-    once and used while none of `topics` nor freshness.SITE has moved. The versions are
-    read before `compute` reads the data, so a write that lands in between leaves the
-    value stored under versions it has already moved: it is never used."""
-    topics = (freshness.SITE, *topics)
-    stored = f"{_PREFIX}value:{key}"
-    found = cache.get_many([stored, *freshness.keys_of(topics)])
-    current = freshness.from_cache_values(topics, found)
-    entry = found.get(stored)
-    if entry is not None and _fresh(entry["versions"], current):
-        return entry["value"]
-    value = compute()
-    cache.set(stored, {"value": value, "versions": current}, FRAGMENT_SECONDS)
-    return value
 
 
 def _fresh(recorded: dict, current: dict) -> bool:

@@ -20,8 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import fragments
-from guide import ranking, scoring, topics
+from guide import ranking, scoring
 from guide.models import (
     Bookmark,
     Character,
@@ -1093,23 +1092,17 @@ def prediction_page(*, pk: int, user) -> PredictionPage:
 
 
 def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:
-    """The crowd's median now and as it moved, read from every forecast made: kept in
-    the shared cache until the next forecast, rewording or resolution (they touch the
-    prediction's topic), so a page read costs one cache call however many fans forecast."""
-
-    def compute() -> tuple[Crowd, list[CrowdPoint]]:
-        forecasts = list(
-            Forecast.objects.filter(prediction_id=prediction_id).values_list(
-                "user_id", "percent", "created_at"
-            )
+    """The crowd's median now and as it moved, read from every forecast made. Pages show
+    it through the crowd piece ({% crowd_section %}), which keeps it rendered until the
+    next forecast, so it is read once per language, not per page view."""
+    forecasts = list(
+        Forecast.objects.filter(prediction_id=prediction_id).values_list(
+            "user_id", "percent", "created_at"
         )
-        current = {user_id: percent for user_id, percent, _at in forecasts}
-        crowd = Crowd(scoring.crowd_median(current.values()), len(current))
-        return crowd, crowd_trend(forecasts)
-
-    return fragments.kept_value(
-        f"crowd:{prediction_id}", (topics.prediction(prediction_id),), compute
     )
+    current = {user_id: percent for user_id, percent, _at in forecasts}
+    crowd = Crowd(scoring.crowd_median(current.values()), len(current))
+    return crowd, crowd_trend(forecasts)
 
 
 def crowd_trend(forecasts: list[tuple[int, int, datetime]]) -> list[CrowdPoint]:
