@@ -102,7 +102,7 @@ def signup(request):
 
 @cache_for_visitors(topics=[topics.THEORIES], params=pagination.QUERY_PARAMS, fans=True)
 def profile(request, username):
-    fan = selectors.fan_with_record(username)
+    fan = selectors.active_fan(username)
     theories = selectors.theories_by(fan, reader=request.user)
     if moved := pagination.legacy_redirect(request, theories, per_page=PROFILE_THEORIES):
         return moved
@@ -117,8 +117,6 @@ def profile(request, username):
             "fan": fan,
             "page": page,
             "theories": page.items,
-            "hit_rate": selectors.hit_rate(fan),
-            "forecasts": selectors.forecast_record(fan),
             "page_meta": PageMeta(
                 title=title,
                 description=_("%(name)s's theories and prediction record on Next Season.")

@@ -15,9 +15,11 @@ version each topic had when it was named, and is served only while none of them,
 freshness.SITE, has moved; so a write makes stale just the pages that show what it
 changed. A topic named before the view reads what it covers (those the decorator
 names) can never miss a write; one named only after (a commenter, known from the
-comment) may miss a write that lands during that very render, for VISITOR_PAGE_SECONDS
-at most. Votes move no topic, as they come in floods: counts on a cached page (votes,
-and comments on theory cards) may be up to VISITOR_PAGE_SECONDS old, never older.
+comment) may miss a write that lands during that very render, for as long as the page
+is kept. Votes move no topic, as they come in floods: counts on a cached page (votes,
+and comments on theory cards) may be up to VISITOR_PAGE_SECONDS old, never older. A page
+that shows no such counts may be kept longer (`seconds`); what changes on it with time
+alone, not by a write (a lock time), keeps it no later than that moment (`lasts_until`).
 
 The CSRF token is the one per-visitor piece of a page. A page rendered here gets a
 random placeholder, new for each render, wherever {% csrf_token %} would put the token
@@ -45,6 +47,7 @@ from django.http import HttpResponse, QueryDict
 from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
@@ -68,6 +71,7 @@ class _Render:
     for_fans: bool = False
     versions: dict[str, str | None] = field(default_factory=dict)
     holes: list[tuple[str, object, dict[str, str]]] = field(default_factory=list)
+    seconds: float = VISITOR_PAGE_SECONDS
 
 
 def cache_for_visitors(
@@ -76,13 +80,15 @@ def cache_for_visitors(
     params=(),
     fans: bool = False,
     fans_own_params=(),
+    seconds: int = VISITOR_PAGE_SECONDS,
 ):
     """Cache a view's pages for visitors, and with `fans` for signed-in fans as well.
 
     `topics`: what the page shows (core.freshness), or a function of the view's keyword
     arguments that says so; `params`: the names of the query parameters the view reads.
     A view shared with fans renders whatever is a fan's own through `personal`; a fan
-    whose address carries one of `fans_own_params` gets a page of their own.
+    whose address carries one of `fans_own_params` gets a page of their own. `seconds`:
+    how long a page is kept, for pages whose every part moves with a topic (no counts).
     """
     if any(isinstance(names, str) for names in (topics, params, fans_own_params)):
         raise TypeError("Name topics and query parameters in a list, not a string.")
@@ -102,6 +108,7 @@ def cache_for_visitors(
                 audience,
                 [freshness.SITE, *shown],
                 lambda: view(request, *args, **kwargs),
+                seconds,
             )
 
         wrapper.shared_with_fans = fans
@@ -119,6 +126,15 @@ def depends_on(request, *topics: str) -> None:
     new = [topic for topic in topics if topic not in render.versions]
     if new:
         render.versions.update(freshness.versions(new))
+
+
+def lasts_until(request, moment) -> None:
+    """The page being rendered changes at `moment` (an aware datetime) with no write to
+    say so: it is kept no later. Does nothing unless the page is being rendered for the
+    cache."""
+    render = getattr(request, _RENDERING, None)
+    if render is not None:
+        render.seconds = min(render.seconds, (moment - timezone.now()).total_seconds())
 
 
 def csrf_placeholder(request) -> str | None:
@@ -232,7 +248,7 @@ def _page_key(request, audience: str) -> str:
 # Serving and storing ---------------------------------------------------------------------
 
 
-def _serve(request, audience: str, topics: list[str], render_view):
+def _serve(request, audience: str, topics: list[str], render_view, seconds: int):
     key = _page_key(request, audience)
     found = cache.get_many([key, *freshness.keys_of(topics)])
     current = freshness.from_cache_values(topics, found)
@@ -240,7 +256,7 @@ def _serve(request, audience: str, topics: list[str], render_view):
     if entry is not None and _still_fresh(entry["versions"], current):
         return _from_entry(request, entry)
     for_fans = audience.startswith(_FAN)
-    return _render_and_store(request, key, current, render_view, for_fans=for_fans)
+    return _render_and_store(request, key, current, render_view, for_fans=for_fans, seconds=seconds)
 
 
 def _still_fresh(recorded: dict, current: dict) -> bool:
@@ -280,8 +296,15 @@ def _filled(request, body: bytes, holes: list, prefix: str) -> bytes:
     return hole.sub(lambda match: filled[int(match.group(1))], body)
 
 
-def _render_and_store(request, key: str, versions: dict, render_view, *, for_fans: bool):
-    render = _Render(placeholder=secrets.token_hex(16), for_fans=for_fans, versions=dict(versions))
+def _render_and_store(
+    request, key: str, versions: dict, render_view, *, for_fans: bool, seconds: int
+):
+    render = _Render(
+        placeholder=secrets.token_hex(16),
+        for_fans=for_fans,
+        versions=dict(versions),
+        seconds=seconds,
+    )
     setattr(request, _RENDERING, render)
     try:
         response = render_view()
@@ -299,8 +322,8 @@ def _render_and_store(request, key: str, versions: dict, render_view, *, for_fan
         "holes": render.holes,
         "hole_prefix": render.hole_prefix,
     }
-    if _storable(request, response):
-        cache.set(key, entry, VISITOR_PAGE_SECONDS)
+    if _storable(request, response) and render.seconds >= 1:
+        cache.set(key, entry, int(render.seconds))
     response.content = _personalised(request, entry)
     return response
 

@@ -5,6 +5,7 @@ One chooser fills them all, with one query for the page (selectors.marks_of): a 
 key is (kind, item id, *what the kind's rule needs), and the rule picks its form.
 """
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -47,6 +48,18 @@ def _fan_follow(fan, followed: dict, pk: int, *, forms: dict) -> str:
     return "" if pk == fan.pk else _yes_or_no(fan, followed, pk, forms=forms)
 
 
+def _forecast(fan, current: dict, pk: int, part: str, mark: str, *, forms: dict) -> str:
+    """A prediction page's parts that are the fan's (guide_tags.prediction_own): their
+    forecasts, the form and their score, read only when they have forecast on it."""
+    if pk not in current:
+        return forms.get("new", "")
+    if part == "form":
+        return forms["change"].replace(mark, str(int(current[pk])))
+    if part == "history":
+        return forecast_history(selectors.own_forecasts(fan, [pk])[pk])
+    return forecast_score(selectors.own_scores(fan, [pk]).get(pk))
+
+
 def _unread(fan, counted: dict, pk: int, *, forms: dict) -> str:
     return inbox_link(counted[0])  # a count always answers, 0 when nothing is unread
 
@@ -60,8 +73,21 @@ _RULES = {
     "follow_fan": _fan_follow,
     "save_theory": _yes_or_no,
     "save_comment": _yes_or_no,
+    "forecast": _forecast,
     selectors.UNREAD: _unread,
 }
+
+
+def forecast_history(forecasts) -> str:
+    """A fan's forecasts on a prediction, oldest first, with times."""
+    if not forecasts:
+        return ""
+    return render_to_string("includes/forecast_history.html", {"forecasts": forecasts})
+
+
+def forecast_score(score) -> str:
+    """What a fan's forecast on a resolved prediction scored, explained."""
+    return render_to_string("includes/my_score.html", {"score": score}) if score else ""
 
 
 def inbox_link(unread: int) -> str:

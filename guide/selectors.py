@@ -104,7 +104,12 @@ _MARKS = {
     "follow_fan": (FanFollow, "fan", None),
     "save_theory": (Bookmark, "theory", None),
     "save_comment": (Bookmark, "comment", None),
+    # The per cent of the fan's current forecast on a prediction (its history: own_forecasts).
+    "forecast": (Forecast, "prediction", "percent"),
 }
+# Kinds whose table also keeps rows that are no longer the fan's mark: only the rows whose
+# boolean column here is true count.
+_MARK_ONLY_WHERE = {"forecast": "current"}
 UNREAD = "unread"  # the count of the fan's unread inbox lines, asked for with no items
 
 
@@ -144,9 +149,11 @@ def _marks_select(code: int, kind: str, items: int) -> str:
     owner = quote(meta.get_field("user").column)
     mark = quote(meta.get_field(value).column) if value else "1"
     listed = ", ".join(["%s"] * items)
+    only = _MARK_ONLY_WHERE.get(kind)
+    also = f" AND {quote(meta.get_field(only).column)}" if only else ""
     return (
         f"SELECT {column}, {mark}, {code} FROM {quote(meta.db_table)}"  # noqa: S608
-        f" WHERE {owner} = %s AND {column} IN ({listed})"
+        f" WHERE {owner} = %s AND {column} IN ({listed}){also}"
     )
 
 
@@ -226,12 +233,16 @@ def leaderboard(*, show=None, season=None):
     )[:LEADERBOARD_SIZE]
 
 
-def fan_with_record(username: str):
-    """An active fan by name, with the attributes with_prediction_records annotates.
+def active_fan(username: str):
+    """An active fan by name (their profile), else 404."""
+    return get_object_or_404(get_user_model().objects.filter(is_active=True), username=username)
+
+
+def with_theory_record(fan):
+    """The fan, given the attributes with_prediction_records annotates.
 
     One fan's record is read as a few rows, one per outcome, from their theories alone:
     the leaderboard's aggregate, asked of one fan, groups by every column of the fan."""
-    fan = get_object_or_404(get_user_model().objects.filter(is_active=True), username=username)
     rows = (
         Theory.objects.filter(_counted_in_records(), author=fan)
         .values_list("outcome")
@@ -1070,7 +1081,9 @@ def _with_crowds(predictions) -> list[Prediction]:
     return found
 
 
-def prediction_page(*, pk: int, user) -> PredictionPage:
+def prediction_page(*, pk: int, user, own: bool = True) -> PredictionPage:
+    """The prediction `user` may see, with their own forecasts and score unless `own` is
+    false (a page shared with fans reads each fan's as it is served: own_forecasts)."""
     prediction = get_object_or_404(
         Prediction.objects.visible_to(user)
         .select_related("season__show", "theory", "author")
@@ -1082,13 +1095,28 @@ def prediction_page(*, pk: int, user) -> PredictionPage:
         pk=pk,
     )
     mine, my_score = [], None
-    if user.is_authenticated:
-        mine = list(Forecast.objects.filter(prediction=prediction, user=user))
-        my_score = ForecastScore.objects.filter(prediction=prediction, user=user).first()
+    if own and user.is_authenticated:
+        mine = own_forecasts(user, [prediction.pk]).get(prediction.pk, [])
+        if prediction.is_resolved:
+            my_score = own_scores(user, [prediction.pk]).get(prediction.pk)
     stated = []
     if prediction.theory_id is not None and prediction.author_id is not None:
         stated = list(Forecast.objects.filter(prediction=prediction, user=prediction.author_id))
     return PredictionPage(prediction=prediction, mine=mine, my_score=my_score, stated=stated)
+
+
+def own_forecasts(user, prediction_ids: Iterable[int]) -> dict[int, list[Forecast]]:
+    """{prediction id: the fan's forecasts on it, oldest first; the last is current}."""
+    mine: dict[int, list[Forecast]] = {}
+    for forecast in Forecast.objects.filter(prediction__in=prediction_ids, user=user):
+        mine.setdefault(forecast.prediction_id, []).append(forecast)
+    return mine
+
+
+def own_scores(user, prediction_ids: Iterable[int]) -> dict[int, ForecastScore]:
+    """{prediction id: the fan's score on it}, for those of `prediction_ids` scored."""
+    scores = ForecastScore.objects.filter(prediction__in=prediction_ids, user=user)
+    return {score.prediction_id: score for score in scores}
 
 
 def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:

@@ -202,11 +202,11 @@ def test_votes_leave_every_cached_page_alone(
 # The mechanism (core.freshness and core.pagecache), on a view of its own ------------------
 
 
-def counting_view(shown: dict, *, topics=("thing",), during=None):
+def counting_view(shown: dict, *, topics=("thing",), during=None, **cached):
     """A cached view that returns shown["text"] and counts its renders."""
     shown.setdefault("renders", 0)
 
-    @cache_for_visitors(topics=topics)
+    @cache_for_visitors(topics=topics, **cached)
     def view(request):
         shown["renders"] += 1
         text = shown["text"]
@@ -513,17 +513,56 @@ def test_a_render_that_changed_the_session_is_not_kept(rf):
     assert shown["renders"] == 2
 
 
-def test_pages_are_kept_for_the_visitor_page_seconds(rf, monkeypatch):
+@pytest.fixture
+def page_timeouts(monkeypatch) -> list:
+    """The timeout of each page stored from now on."""
     kept = []
     set_in_cache = cache.set
 
     def recording_set(key, value, timeout=None, *args, **kwargs):
-        kept.append((key, timeout))
+        if key.startswith("pages:"):
+            kept.append(timeout)
         return set_in_cache(key, value, timeout, *args, **kwargs)
 
     monkeypatch.setattr(pagecache.cache, "set", recording_set)
-    view = counting_view({"text": "x"})
+    return kept
+
+
+def test_pages_are_kept_for_the_visitor_page_seconds(rf, page_timeouts):
+    counting_view({"text": "x"})(rf.get("/"))
+    assert page_timeouts == [pagecache.VISITOR_PAGE_SECONDS]
+
+
+def test_a_page_without_counts_is_kept_as_long_as_its_view_says(rf, page_timeouts):
+    counting_view({"text": "x"}, seconds=600)(rf.get("/"))
+    assert page_timeouts == [600]
+
+
+def test_a_page_that_changes_at_a_moment_is_kept_no_later(rf, page_timeouts):
+    moment = timezone.now() + timedelta(seconds=100)
+    shown = {"text": "x"}
+    view = counting_view(shown, seconds=600, during=lambda r: pagecache.lasts_until(r, moment))
     view(rf.get("/"))
-    assert [timeout for key, timeout in kept if key.startswith("pages:")] == [
-        pagecache.VISITOR_PAGE_SECONDS
-    ]
+    assert len(page_timeouts) == 1
+    assert 98 <= page_timeouts[0] <= 100
+
+
+def test_a_page_that_changes_within_a_second_is_not_kept(rf, page_timeouts):
+    moment = timezone.now() + timedelta(milliseconds=500)
+    shown = {"text": "x"}
+    view = counting_view(shown, during=lambda r: pagecache.lasts_until(r, moment))
+    view(rf.get("/"))
+    view(rf.get("/"))
+    assert page_timeouts == []
+    assert shown["renders"] == 2
+
+
+def test_a_prediction_page_is_kept_until_its_forecasts_lock(page_timeouts):
+    season = SeasonFactory(forecasts_lock_at=timezone.now() + timedelta(minutes=2))
+    prediction = PredictionFactory(season=season)
+    assert Client().get(prediction.get_absolute_url()).status_code == HTTPStatus.OK
+    assert len(page_timeouts) == 1
+    assert 110 <= page_timeouts[0] <= 120
+    unlocked = PredictionFactory(season=SeasonFactory())
+    assert Client().get(unlocked.get_absolute_url()).status_code == HTTPStatus.OK
+    assert page_timeouts[1] > pagecache.VISITOR_PAGE_SECONDS

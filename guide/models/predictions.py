@@ -178,6 +178,9 @@ class Forecast(ConstraintErrorsByField, models.Model):
         indexes = [
             models.Index(fields=["prediction", "created_at"]),
             models.Index(fields=["user", "-created_at"]),
+            # A fan's forecasts on one prediction (their mark, their history on its page),
+            # found without reading everyone else's on a popular one.
+            models.Index(fields=["user", "prediction", "created_at"]),
         ]
 
     def __str__(self):

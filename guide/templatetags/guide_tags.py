@@ -3,6 +3,8 @@
 import hashlib
 import json
 import re
+import secrets
+from functools import cached_property
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from core import pagecache
 from core.fragments import Fragment, render_many
 from guide import marks, news, permissions, selectors, spoilers, topics
-from guide.forms import watch_choices, watch_label
+from guide.forms import ForecastForm, watch_choices, watch_label
 from guide.models import COMMENT_KINDS
 from guide.textfold import fold_with_positions
 
@@ -326,6 +328,76 @@ def choose_by_author(request, holes) -> list[str]:
 
 
 @register.simple_tag(takes_context=True)
+def prediction_own(context, part: str):
+    """What is the reader's own on a prediction's page: `{% prediction_own "history" %}`
+    (their forecasts), "form" (the form to forecast, from their current forecast),
+    "score" (their score once resolved), "reword" (the author's link to reword their
+    claim). On a page shared with fans, a hole guide.marks fills for each fan (the
+    reword link, choose_by_author)."""
+    prediction, request = context["prediction"], context.get("request")
+    if pagecache.rendering_for_fans(request):
+        return _prediction_hole(context, part, prediction, request)
+    page, user = context["page"], context.get("user")
+    if part == "reword":
+        return _reword_link(prediction.pk) if context["may_reword"] else ""
+    if part == "score":
+        return marks.forecast_score(page.my_score)
+    if part == "history":
+        return marks.forecast_history(page.mine)
+    return _forecast_form(
+        context,
+        form=context["form"],
+        changing=bool(page.mine),
+        signed_in=bool(user is not None and user.is_authenticated),
+    )
+
+
+def _prediction_hole(context, part: str, prediction, request):
+    if part == "reword":
+        # Its author may reword it while it takes forecasts; nobody else ever.
+        if not permissions.can_reword(prediction.author, prediction, now=timezone.now()):
+            return ""
+        variants = {"mine": _reword_link(prediction.pk), "theirs": ""}
+        return pagecache.personal(request, _AUTHOR_CHOOSER, prediction.author_id, variants)
+    variants, mark = {}, ""
+    if part == "form":
+        # The form as a fan with no forecast gets it, and as one changing theirs, with a
+        # mark where their current forecast goes.
+        mark = secrets.token_hex(8)
+        variants = {
+            "new": _forecast_form(context, form=ForecastForm(), changing=False, signed_in=True),
+            "change": _forecast_form(
+                context,
+                form=ForecastForm(initial={"percent": mark}),
+                changing=True,
+                signed_in=True,
+            ),
+        }
+    hole = marks.hole("forecast", prediction.pk, part, mark)
+    return pagecache.personal(request, marks.CHOOSER, hole, variants)
+
+
+def _reword_link(pk: int) -> str:
+    return format_html(
+        '· <a href="{}">{}</a>', reverse("guide:prediction_edit", args=[pk]), _("Reword")
+    )
+
+
+def _forecast_form(context, **own) -> str:
+    """The form (or why there is none), for includes/forecast_form.html."""
+    return render_to_string(
+        "includes/forecast_form.html",
+        {
+            "may_forecast": context["may_forecast"],
+            "resolved": context["prediction"].is_resolved,
+            "here": context.get("here"),
+            "csrf_token": context.get("csrf_token"),
+            **own,
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
 def follow_season_button(context, season):
     """`{% follow_season_button season %}`: Follow this season's new theories, or stop
     (Season.with_follow_of), for a signed-in fan."""
@@ -563,6 +635,41 @@ def crowd_section(context, prediction):
         context={"crowd": _LazyCrowd(pk)},
     )
     return render_many(context, "includes/crowd.html", [piece])[0]
+
+
+@register.simple_tag(takes_context=True)
+def fan_record(context, fan):
+    """`{% fan_record fan %}`: a fan's prediction record and forecasts on their profile
+    (includes/fan_record.html), shared through core.fragments by every reader in a
+    language who has watched as far (the scores may give seasons away), and kept until
+    a theory or a resolution moves THEORIES. The record is read only when the piece is
+    rendered again."""
+    watched = ",".join(f"{show}.{seasons}" for show, seasons in sorted(_progress(context).items()))
+    piece = Fragment(
+        key=f"record:{fan.pk}:{get_language()}:{watched}",
+        topics=(topics.THEORIES,),
+        context={"record": _LazyRecord(fan)},
+    )
+    return render_many(context, "includes/fan_record.html", [piece])[0]
+
+
+class _LazyRecord:
+    """A fan's theory record, hit rate and forecast record, each read on first use."""
+
+    def __init__(self, fan):
+        self._fan = fan
+
+    @cached_property
+    def theories(self):
+        return selectors.with_theory_record(self._fan)
+
+    @cached_property
+    def hit_rate(self) -> int | None:
+        return selectors.hit_rate(self.theories)
+
+    @cached_property
+    def forecasts(self) -> selectors.ForecastRecord:
+        return selectors.forecast_record(self._fan)
 
 
 class _LazyCrowd:

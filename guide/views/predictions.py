@@ -16,27 +16,38 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import rate_limited
 from core.forms import typed_text
-from core.pagecache import cache_for_visitors
+from core.pagecache import cache_for_visitors, lasts_until, rendering_for_fans
 from core.seo import PageMeta, absolute
 from guide import cards, permissions, selectors, services, topics
 from guide.forms import ForecastForm, PredictionForm, PredictionRewordForm
 from guide.models import Prediction, Theory
 
+# Writes and the lock make a prediction's page stale; this bounds how long one is kept.
+PREDICTION_PAGE_SECONDS = 600
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
-# A fan's page holds their own forecasts and form: cached for visitors only. The claim's
-# theory may be hidden or retagged meanwhile: those touch THEORIES.
-@cache_for_visitors(topics=lambda pk, **_: [topics.prediction(pk), topics.THEORIES])
+# Shared with fans, whose own forecasts, form and score are holes filled as the page is
+# served ({% prediction_own %}). The claim's theory may be hidden or retagged meanwhile:
+# those touch THEORIES. It shows no counts that age out, so it is kept until a write
+# moves one of its topics, or its forecasts lock.
+@cache_for_visitors(
+    topics=lambda pk, **_: [topics.prediction(pk), topics.THEORIES],
+    fans=True,
+    seconds=PREDICTION_PAGE_SECONDS,
+)
 def prediction_detail(request, pk):
     """The claim, its criteria, the crowd and how it moved, the reader's own forecasts,
     and the resolution; a signed-in fan forecasts here (POST)."""
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    page = selectors.prediction_page(pk=pk, user=request.user)
+    page = selectors.prediction_page(pk=pk, user=request.user, own=not rendering_for_fans(request))
     prediction = page.prediction
     now = timezone.now()
     may_forecast = permissions.can_forecast(request.user, prediction, now=now)
     closes = prediction.season.forecasts_close_at
+    if closes is not None and now < closes:
+        lasts_until(request, closes)  # the form goes, and "lock" becomes "locked"
     current = page.mine[-1].percent if page.mine else None
     form = ForecastForm(initial={"percent": current})
     status = HTTPStatus.OK

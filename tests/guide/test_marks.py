@@ -12,7 +12,9 @@ from guide import selectors, services
 from guide.models import Notification
 from tests.factories import (
     CommentFactory,
+    ForecastFactory,
     NotificationFactory,
+    PredictionFactory,
     SeasonFactory,
     TheoryFactory,
     UserFactory,
@@ -33,6 +35,8 @@ def _item(kind: str):
         return SeasonFactory().show
     if kind == "follow_fan":
         return UserFactory()
+    if kind == "forecast":
+        return PredictionFactory()
     raise AssertionError(f"a kind of mark this test does not know: {kind}")
 
 
@@ -44,6 +48,10 @@ def _mark(kind: str, user, item) -> int:
     if kind == "comment_vote":
         services.cast_comment_vote(user=user, comment=item, value=1)
         return 1
+    if kind == "forecast":  # the mark is the current forecast, wherever the table keeps it
+        ForecastFactory(user=user, prediction=item, percent=45, current=True)
+        ForecastFactory(user=user, prediction=item, percent=30, current=False)
+        return 45
     marking = {
         "follow": lambda: services.follow(user=user, theory=item),
         "follow_season": lambda: services.follow_season(user=user, season=item),

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from guide import services
 from guide.models import ModerationAction, ModerationKind, Outcome, SeasonStatus, Theory
 from tests.factories import (
     CharacterFactory,
@@ -215,6 +216,25 @@ def test_profile_shows_record_and_hit_rate(fan, aired, upcoming, client):
     assert record["Total score"] == "7"
 
 
+def test_a_profiles_record_moves_at_once_when_a_theory_is_settled(
+    fan, aired, moderator, client, django_capture_on_commit_callbacks
+):
+    """The record is a piece kept for every reader (core.fragments) until THEORIES moves:
+    settling a theory moves it, so the next reader of the profile sees the new record."""
+    (open_theory,) = theories(fan, aired, Outcome.OPEN)
+    url = reverse("accounts:profile", args=["fan"])
+    assert _record(html(client.get(url)))["Confirmed"] == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_outcome(
+            moderator=moderator,
+            theory=open_theory,
+            outcome=Outcome.CONFIRMED,
+            source_url="https://example.com/finale",
+        )
+    record = _record(html(Client().get(url)))
+    assert (record["Confirmed"], record["Still open"], record["Hit rate"]) == ("1", "0", "100%")
+
+
 def test_profile_without_settled_theories_has_no_hit_rate(fan, upcoming, client):
     theories(fan, upcoming, Outcome.OPEN)
     record = _record(html(client.get(reverse("accounts:profile", args=["fan"]))))
@@ -224,7 +244,7 @@ def test_profile_without_settled_theories_has_no_hit_rate(fan, upcoming, client)
 
 def test_a_profile_counts_what_the_leaderboard_counts(fan, aired, upcoming, client):
     """One rule says which theories a record counts; the profile reads one fan's record
-    on its own (guide.selectors.fan_with_record), the leaderboard all of them at once."""
+    on its own (guide.selectors.with_theory_record), the leaderboard all of them at once."""
     from django.utils import timezone
 
     from guide.selectors import with_prediction_records

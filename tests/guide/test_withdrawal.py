@@ -311,12 +311,12 @@ def test_a_withdrawn_theory_leaves_listings_search_feeds_and_the_sitemap(world):
 
 
 def test_a_withdrawn_theory_leaves_the_prediction_records(world):
-    before = selectors.fan_with_record(world.fan.username)
+    before = selectors.with_theory_record(world.fan)
     assert (before.still_open, before.total_score) == (1, 1)  # the world's theory, +1
 
     withdraw(world.theory)
 
-    after = selectors.fan_with_record(world.fan.username)
+    after = selectors.with_theory_record(world.fan)
     assert (after.still_open, after.total_score) == (0, 0)
     assert after.confirmed == before.confirmed == 1  # the settled theory still counts
     leader = next(fan for fan in selectors.leaderboard() if fan.pk == world.fan.pk)
