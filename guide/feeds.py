@@ -1,12 +1,19 @@
-"""Atom feeds. Feed readers have no spoiler setting, so spoiler-tagged items are shielded."""
+"""Atom feeds, and each show's calendar. Feed readers and calendar apps have no spoiler
+setting, so spoiler-tagged items are shielded."""
 
+from datetime import timedelta
+
+import icalendar
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.seo import absolute
+from guide import selectors
 from guide.models import Season, Show, Theory
 
 FEED_SIZE = 30
@@ -130,3 +137,64 @@ class SeasonFactsFeed(Feed):
 
     def item_updateddate(self, fact):
         return fact.updated_at
+
+
+def show_calendar(request, slug):
+    """A show's calendar (RFC 5545) for calendar apps to subscribe to: an all-day event
+    for each dated season premiere and each dated episode. An episode is named by its
+    number alone: its title tells what happens in its season."""
+    show = get_object_or_404(Show.objects.published(), slug=slug)
+    seasons, episodes = selectors.dated_releases(show)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Next Season//calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    name = _("%(show)s on Next Season") % {"show": show.title}
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)  # the name most calendar apps read
+    calendar.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    calendar.add("url", absolute(request, show.get_absolute_url()))
+    host = request.get_host()
+    for season in seasons:
+        summary = _("%(show)s season %(n)s premieres") % {"show": show.title, "n": season.number}
+        calendar.add_component(
+            _all_day_event(
+                uid=f"season-{season.pk}@{host}",
+                on=season.release_date,
+                summary=summary,
+                url=absolute(request, season.get_absolute_url()),
+                stamp=season.updated_at,
+            )
+        )
+    for episode in episodes:
+        summary = _("%(show)s season %(season)s, episode %(n)s") % {
+            "show": show.title,
+            "season": episode.season.number,
+            "n": episode.number,
+        }
+        calendar.add_component(
+            _all_day_event(
+                uid=f"episode-{episode.pk}@{host}",
+                on=episode.release_date,
+                summary=summary,
+                url=absolute(request, episode.get_absolute_url()),
+                stamp=episode.season.updated_at,
+            )
+        )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{show.slug}.ics"'
+    return response
+
+
+def _all_day_event(*, uid: str, on, summary: str, url: str, stamp) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)  # when the editors last changed it: the same calendar twice
+    event.add("dtstart", on)
+    event.add("dtend", on + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("url", url)
+    event.add("description", url)  # apps that show no URL field show this
+    event.add("transp", "TRANSPARENT")  # a premiere does not make anyone busy
+    return event

@@ -317,6 +317,18 @@ class SeasonGuide:
     theories: QuerySet
 
 
+def dated_releases(show) -> tuple[list[Season], list[Episode]]:
+    """A show's seasons and episodes that have a release date, in order (its calendar),
+    each episode with its season: two reads, however many there are."""
+    seasons = list(show.seasons.filter(release_date__isnull=False).order_by("number"))
+    episodes = list(
+        Episode.objects.filter(season__show=show, release_date__isnull=False)
+        .select_related("season__show")
+        .order_by("season__number", "number")
+    )
+    return seasons, episodes
+
+
 def season_guide(*, slug: str, number: int, user) -> SeasonGuide:
     """Everything the season guide shows: facts, a dated timeline, cast, top theories."""
     season = get_object_or_404(

@@ -96,7 +96,7 @@ def for_show(request, show, seasons, characters) -> PageMeta:
     )
 
 
-def for_season(request, season, cast) -> PageMeta:
+def for_season(request, season, cast, episodes=()) -> PageMeta:
     show = season.show
     image, alt = _poster(request, show)
     title = _("Everything we know about %(show)s season %(n)s") % {
@@ -140,6 +140,8 @@ def for_season(request, season, cast) -> PageMeta:
         data["numberOfEpisodes"] = season.episode_count
     if season.release_date:
         data["startDate"] = season.release_date.isoformat()
+    if episodes:
+        data["episode"] = [_episode(request, episode) for episode in episodes]
     return PageMeta(
         title=title,
         description=short(description),
@@ -147,6 +149,22 @@ def for_season(request, season, cast) -> PageMeta:
         image_alt=alt,
         structured_data=[data],
     )
+
+
+def _episode(request, episode) -> dict:
+    """An episode as structured data, named by its number: its title tells what happens
+    in its season, and what search engines read is no reader's."""
+    data = {
+        "@type": "TVEpisode",
+        "episodeNumber": episode.number,
+        "name": _("Episode %(n)s") % {"n": episode.number},
+        "url": absolute(request, episode.get_absolute_url()),
+    }
+    if episode.release_date:
+        data["datePublished"] = episode.release_date.isoformat()
+    if episode.runtime:
+        data["timeRequired"] = f"PT{episode.runtime}M"  # ISO 8601 duration
+    return data
 
 
 def for_character(request, character) -> PageMeta:

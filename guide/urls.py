@@ -7,7 +7,8 @@ from guide.views import community, inbox, pages, predictions, reader, search, th
 app_name = "guide"
 
 # Feeds are cached for visitors like pages: theory feeds show cards and excerpts; the
-# facts feed shows editors' content only, which every cached page depends on anyway.
+# facts feed and the calendar show editors' content only, which every cached page
+# depends on anyway.
 theory_feed = cache_for_visitors(topics=[topics.THEORIES, topics.THEORY_TEXTS])
 facts_feed = cache_for_visitors(topics=[])
 
@@ -92,4 +93,5 @@ urlpatterns = [
         facts_feed(feeds.SeasonFactsFeed()),
         name="feed_season_facts",
     ),
+    path("shows/<slug:slug>/calendar.ics", facts_feed(feeds.show_calendar), name="show_calendar"),
 ]

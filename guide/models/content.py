@@ -243,13 +243,19 @@ class Season(ConstraintErrorsByField, Timestamped):
         return self.status == SeasonStatus.RELEASED
 
     @property
+    def premieres_at(self) -> datetime | None:
+        """The start of its release day, in the site's time zone: a date is all a
+        platform announces."""
+        if self.release_date is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.release_date, time.min))
+
+    @property
     def forecasts_close_at(self) -> datetime | None:
         """When its predictions stop taking forecasts: the editors' lock time, or the
         start of its release day if that comes first: nobody forecasts what they may
         have watched. None: open until each is resolved."""
-        moments = [self.forecasts_lock_at]
-        if self.release_date is not None:  # a released season always has one
-            moments.append(timezone.make_aware(datetime.combine(self.release_date, time.min)))
+        moments = [self.forecasts_lock_at, self.premieres_at]  # a released season has a date
         return min((moment for moment in moments if moment is not None), default=None)
 
 

@@ -622,6 +622,32 @@ def machine_time(value) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
+@register.simple_tag
+def countdown(season):
+    """`{% countdown season %}`: how long until the season's release day begins ("in 12
+    days"), as a <time> that site.js keeps current while the page is open, by the same
+    steps: days beyond two days, hours beyond two hours, then minutes. Nothing without a
+    date to come."""
+    starts = season.premieres_at
+    if starts is None or season.is_released:
+        return ""
+    minutes = (starts - timezone.now()).total_seconds() / 60
+    if minutes <= 0:
+        return ""
+    if minutes > 2 * 24 * 60:
+        days = int(minutes / (24 * 60) + 0.5)  # rounded half up, as JavaScript rounds
+        left = ngettext("in %(n)s day", "in %(n)s days", days) % {"n": days}
+    elif minutes > 2 * 60:
+        hours = int(minutes / 60 + 0.5)
+        left = ngettext("in %(n)s hour", "in %(n)s hours", hours) % {"n": hours}
+    else:
+        whole = int(minutes + 0.5)
+        left = ngettext("in %(n)s minute", "in %(n)s minutes", whole) % {"n": whole}
+    return format_html(
+        '<time class="countdown" datetime="{}" data-countdown>{}</time>', starts.isoformat(), left
+    )
+
+
 @register.simple_tag(takes_context=True)
 def crowd_section(context, prediction):
     """`{% crowd_section prediction %}`: the crowd's median, its chart and the same as a

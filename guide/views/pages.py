@@ -89,7 +89,7 @@ def season_detail(request, slug, number):
             "returning_cast": guide.returning_cast,
             "new_cast": guide.new_cast,
             "theories": guide.theories,
-            "page_meta": seo.for_season(request, guide.season, cast),
+            "page_meta": seo.for_season(request, guide.season, cast, guide.episodes),
         },
     )
 

@@ -124,6 +124,7 @@ def url_of(name: str, world) -> str:
         "guide:feed_show_theories": [show.slug],
         "guide:feed_season_theories": [show.slug, season.number],
         "guide:feed_season_facts": [show.slug, season.number],
+        "guide:show_calendar": [show.slug],
         "accounts:profile": [world["other_fan"].username],
         "sitemap_section": ["theories"],
         "guide:unsubscribe": [mailing.unsubscribe_token(fan.pk, "reply")],

@@ -14,6 +14,7 @@ from PIL import Image
 from guide import services
 from tests.factories import (
     CommentFactory,
+    EpisodeFactory,
     ShowFactory,
     TheoryFactory,
     UserFactory,
@@ -222,6 +223,36 @@ def test_season_guide_is_a_tv_season_with_its_cast(client, world):
             "@type": "PerformanceRole",
             "roleName": "Nam On-jo",
             "actor": {"@type": "Person", "name": "Park Ji-hu"},
+        },
+    ]
+
+
+def test_a_season_guide_lists_its_episodes_as_tv_episodes_named_by_number(client, world):
+    """Each episode's number, date, runtime and place on the page; its title never: it
+    tells what happens in the season, and search engines read no reader's shield."""
+    EpisodeFactory(
+        season=world.s1,
+        number=1,
+        title="The rooftop holds",
+        release_date=datetime.date(2022, 1, 28),
+        runtime=64,
+    )
+    EpisodeFactory(season=world.s1, number=2, title="Quiet corridor", runtime=None)
+    data = structured(client, world.s1.get_absolute_url(), "TVSeason")
+    assert data["episode"] == [
+        {
+            "@type": "TVEpisode",
+            "episodeNumber": 1,
+            "name": "Episode 1",
+            "url": f"{ORIGIN}{world.s1.get_absolute_url()}#episode-1",
+            "datePublished": "2022-01-28",
+            "timeRequired": "PT64M",
+        },
+        {
+            "@type": "TVEpisode",
+            "episodeNumber": 2,
+            "name": "Episode 2",
+            "url": f"{ORIGIN}{world.s1.get_absolute_url()}#episode-2",
         },
     ]
 

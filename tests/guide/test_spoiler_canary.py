@@ -360,6 +360,7 @@ def page_addresses(world) -> dict[str, list[str]]:
         "feed_show_theories": [reverse("guide:feed_show_theories", args=[slug])],
         "feed_season_theories": [feed("guide:feed_season_theories", s) for s in SEASONS],
         "feed_season_facts": [feed("guide:feed_season_facts", s) for s in SEASONS],
+        "show_calendar": [reverse("guide:show_calendar", args=[slug])],
         "sitemap": [reverse("sitemap")]
         + [reverse("sitemap_section", args=[section]) for section in SITEMAPS],
     }
@@ -535,6 +536,7 @@ def test_every_reader_page_type_is_rendered():
         "feed_show_theories",
         "feed_season_theories",
         "feed_season_facts",
+        "show_calendar",
     }
     assert names - NOT_READER_PAGES == covered, "a new page: add it to page_addresses()"
 

@@ -142,6 +142,7 @@ READ_ONLY = {
     "guide:inbox", "guide:saved", "guide:following", "guide:fan_names", "guide:search",
     "guide:feed_theories",
     "guide:feed_show_theories", "guide:feed_season_theories", "guide:feed_season_facts",
+    "guide:show_calendar",
     "accounts:profile", "accounts:password_change_done", "accounts:password_reset_done",
     "accounts:password_reset_complete",
 }  # fmt: skip
