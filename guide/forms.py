@@ -1,6 +1,7 @@
 """Forms for fans' writing, votes, reports, filters and the spoiler setting."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
@@ -84,8 +85,16 @@ class TheoryForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
 
     class Meta:
         model = Theory
-        fields = ["season", "title", "body", "characters", "spoiler_season", "spoiler_free_title"]
-        labels = {"body": _("Your theory")}
+        fields = [
+            "season",
+            "title",
+            "body",
+            "language",
+            "characters",
+            "spoiler_season",
+            "spoiler_free_title",
+        ]
+        labels = {"body": _("Your theory"), "language": _("Written in")}
         help_texts = {
             "body": _("Markdown: *emphasis*, **strong**, lists, > quotes and links."),
             "title": _("One line that states the prediction."),
@@ -123,9 +132,15 @@ class TheoryForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
         )
         self.fields["characters"].label_from_instance = lambda c: f"{c.name} ({c.show.title})"
         self.fields["title"].widget.attrs.update(maxlength=140)
+        # A form posted without one (a page from before the field, a script) keeps the
+        # theory's language, English for a new one.
+        self.fields["language"].required = False
         # Seasons of any published show: the chosen show's own limit is checked in clean().
         last = Season.objects.published().aggregate(last=Max("number"))["last"] or 0
         self.fields["spoiler_season"].choices = _spoiler_choices(last)
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean(self):
         cleaned = super().clean()
@@ -207,6 +222,9 @@ class TheoryFilterForm(forms.Form):
     season = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     character = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     outcome = forms.ChoiceField(choices=[("", _("Any outcome"))] + Outcome.choices, required=False)
+    language = forms.ChoiceField(
+        choices=[("", _("Any language")), *settings.LANGUAGES], required=False
+    )
 
     def clean_sort(self):
         return self.cleaned_data["sort"] or TheoryOrder.HOT

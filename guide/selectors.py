@@ -289,6 +289,8 @@ def theory_listing(*, user, filters: dict) -> tuple[QuerySet, dict]:
         theories = theories.about(chosen["character"])
     if filters.get("outcome"):
         theories = theories.filter(outcome=filters["outcome"])
+    if filters.get("language"):
+        theories = theories.filter(language=filters["language"])
     return theories.ordered(filters.get("sort") or TheoryOrder.HOT), chosen
 
 

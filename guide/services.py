@@ -307,6 +307,7 @@ def post_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
     spoiler_free_title: str = "",
+    language: str = "en",
 ) -> Theory:
     hold_fan(author)
     freshness.touch(topics.THEORIES, topics.THEORY_TEXTS)
@@ -317,7 +318,7 @@ def post_theory(
         "spoiler_free_title": spoiler_free_title,
     }
     theory = Theory.objects.create(
-        author=author, season=season, **text, **theory_text_fields(**text)
+        author=author, season=season, language=language, **text, **theory_text_fields(**text)
     )
     theory.characters.set(characters)
     # A new theory starts with no votes; its hot rank is its age alone.
@@ -337,8 +338,11 @@ def edit_theory(
     characters: list[Character] | tuple = (),
     spoiler_season: int | None = None,
     spoiler_free_title: str = "",
+    language: str | None = None,
 ) -> Theory:
-    freshness.touch(*_edit_topics(theory, title, spoiler_season, characters))
+    """A fan's new wording of their theory; `language` None keeps the one it has."""
+    language = language or theory.language
+    freshness.touch(*_edit_topics(theory, title, spoiler_season, characters, language))
     if theory.is_frozen:
         raise FrozenError
     if _hold_open_theory(theory.pk) is not None:
@@ -350,7 +354,7 @@ def edit_theory(
         "spoiler_season": spoiler_season,
         "spoiler_free_title": spoiler_free_title,
     }
-    fields = {**text, **theory_text_fields(**text), "edited_at": now}
+    fields = {**text, **theory_text_fields(**text), "language": language, "edited_at": now}
     for name, value in fields.items():
         setattr(theory, name, value)
     theory.save(update_fields=list(fields))
@@ -539,11 +543,17 @@ def _begin_edit(item: Theory | Comment | Prediction, **new) -> datetime:
     return now
 
 
-def _edit_topics(theory: Theory, title: str, spoiler_season, characters) -> tuple[str, ...]:
+def _edit_topics(
+    theory: Theory, title: str, spoiler_season, characters, language: str
+) -> tuple[str, ...]:
     """An edit changes the theory's page and its text; the listings only when its card
-    changes (title, spoiler tag) or where it is listed (its characters)."""
+    changes (title, spoiler tag, language) or where it is listed (its characters)."""
     edited = (topics.theory(theory.pk), topics.THEORY_TEXTS)
-    card = (theory.title, theory.spoiler_season) != (title, spoiler_season)
+    card = (theory.title, theory.spoiler_season, theory.language) != (
+        title,
+        spoiler_season,
+        language,
+    )
     listed = set(theory.characters.values_list("pk", flat=True)) != {c.pk for c in characters}
     return (*edited, topics.THEORIES) if card or listed else edited
 

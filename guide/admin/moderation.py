@@ -237,6 +237,7 @@ class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [
         "outcome",
+        "language",
         "is_hidden",
         WithdrawnListFilter,
         ("season", SeasonListFilter),

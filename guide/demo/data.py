@@ -582,6 +582,7 @@ SEASON_1_VERDICTS_AT = _at(2022, 2, 4, 10, 0)
 # Theories: keyed by (season number, title). "author" is a fan's username, "characters"
 # are character slugs. "approval" (per cent) steers the demo fans' deterministic votes.
 THEORY_DEFAULTS: Record = {
+    "language": "en",
     "characters": [],
     "spoiler_season": None,
     "spoiler_free_title": "",
@@ -734,6 +735,25 @@ THEORIES: list[Record] = [
         "approval": 40,
     },
     # Season 2: open until it airs. Most of them build on how season 1 ended.
+    {
+        # A fan who writes in Korean: the list's language filter and the pages' lang marks.
+        "season": 2,
+        "language": "ko",
+        "title": "시즌 2는 학교 밖 격리 구역에서 시작해요",
+        "spoiler_free_title": "시즌 2의 첫 무대에 대한 예측",
+        "author": "seoul_night_owl",
+        "created_at": _at(2022, 8, 21, 23, 40),
+        "characters": ["nam-on-jo"],
+        "spoiler_season": 1,
+        "body": (
+            "시즌 1은 효산시 전체가 봉쇄되는 데서 끝났어요. 살아남은 아이들이 다시 학교로 "
+            "돌아갈 이유는 별로 없어 보여요.\n\n"
+            "그래서 저는 다음 시즌이 군이 관리하는 격리 구역에서 시작할 거라고 봐요. "
+            "감염 여부를 가리는 검사 장면으로 문을 열면 새 인물과 새 갈등을 한꺼번에 "
+            "보여 줄 수 있으니까요."
+        ),
+        "approval": 70,
+    },
     {
         "season": 2,
         "title": "Cheong-san comes back, but not as the boy On-jo knew",

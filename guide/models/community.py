@@ -171,6 +171,11 @@ class Theory(ConstraintErrorsByField, models.Model):
         ),
     )
     slug = models.SlugField(_("slug"), max_length=160, blank=True)
+    # What the fan wrote it in, one of the site's languages: lists filter by it and pages
+    # mark it (lang), so a screen reader reads Korean as Korean on an English page.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     body = models.TextField(_("theory"), max_length=10_000)
     body_html = models.TextField(editable=False, blank=True)
     # Title, headline and body folded for search (guide.textfold), kept by guide.services; on

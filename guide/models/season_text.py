@@ -51,8 +51,9 @@ SEASON_TEXT: dict[str, SeasonText] = {
             "outcome_note": "outcome_season",
             "outcome_source_url": "outcome_season",
         },
-        # The headline exists to be shown instead of the title; the slug comes from it.
-        spoiler_free=frozenset({"spoiler_free_title", "slug"}),
+        # The headline exists to be shown instead of the title; the slug comes from it;
+        # the language it is written in tells nothing of what happens.
+        spoiler_free=frozenset({"spoiler_free_title", "slug", "language"}),
     ),
     "guide.Comment": SeasonText(
         reveals={"body": "spoiler_season", "body_html": "spoiler_season"},

@@ -203,11 +203,12 @@ def theory_create(request):
                 characters=list(data["characters"]),
                 spoiler_season=data["spoiler_season"],
                 spoiler_free_title=data["spoiler_free_title"],
+                language=data["language"],
             )
             messages.success(request, _("Your theory is posted."))
             return redirect(theory)
         return _theory_form_page(request, form, status=HTTPStatus.BAD_REQUEST)
-    initial = {}
+    initial = {"language": getattr(request, "LANGUAGE_CODE", "en")}  # what the fan reads
     if (season_id := request.GET.get("season", "")) and season_id.isascii() and season_id.isdigit():
         initial["season"] = season_id
     return _theory_form_page(request, TheoryForm(initial=initial))
@@ -241,6 +242,7 @@ def theory_edit(request, pk):
                 characters=list(data["characters"]),
                 spoiler_season=data["spoiler_season"],
                 spoiler_free_title=data["spoiler_free_title"],
+                language=data["language"],
             )
             messages.success(request, _("Your changes are saved."))
             return redirect(theory)

@@ -192,7 +192,7 @@ def test_the_theory_page_head_carries_the_headline_for_everyone(world, watched):
         assert TITLE not in head
         body = open_part(page.split("</head>")[1])
         if watched == 1:
-            assert re.search(rf'<h1 id="theory-title">{TITLE}</h1>', body)
+            assert re.search(rf'<h1 id="theory-title" lang="en">{TITLE}</h1>', body)
         else:
             assert re.search(rf'<h1 id="theory-title">{HEADLINE}</h1>', body)
             assert TITLE not in body
