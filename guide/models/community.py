@@ -313,6 +313,12 @@ class Theory(ConstraintErrorsByField, models.Model):
         return gettext("A spoiler theory about %(season)s") % {"season": self.season}
 
     @property
+    def headline_language(self) -> str | None:
+        """The language the headline is in: the fan's when they wrote it, else None (the
+        generic one is the page's)."""
+        return self.language if not self.spoiler_season or self.spoiler_free_title else None
+
+    @property
     def outcome_season(self) -> int:
         """The season a verdict on this theory (outcome, note, source) gives away."""
         return max(self.season.number, self.spoiler_season or 0)

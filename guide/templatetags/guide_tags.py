@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import math
 import re
 import secrets
 from functools import cached_property
@@ -624,10 +625,11 @@ def machine_time(value) -> str:
 
 @register.simple_tag
 def countdown(season):
-    """`{% countdown season %}`: how long until the season's release day begins ("in 12
-    days"), as a <time> that site.js keeps current while the page is open, by the same
-    steps: days beyond two days, hours beyond two hours, then minutes. Nothing without a
-    date to come."""
+    """`{% countdown season %}`: how long until the season's release day begins (" (in 12
+    days)"), as a <time> that site.js keeps current while the page is open, by the same
+    steps: whole days beyond two days (the calendar's count), hours beyond two hours,
+    then minutes, each rounded up; it goes when the day comes. Nothing without a date to
+    come."""
     starts = season.premieres_at
     if starts is None or season.is_released:
         return ""
@@ -635,16 +637,18 @@ def countdown(season):
     if minutes <= 0:
         return ""
     if minutes > 2 * 24 * 60:
-        days = int(minutes / (24 * 60) + 0.5)  # rounded half up, as JavaScript rounds
+        days = math.ceil(minutes / (24 * 60))
         left = ngettext("in %(n)s day", "in %(n)s days", days) % {"n": days}
     elif minutes > 2 * 60:
-        hours = int(minutes / 60 + 0.5)
+        hours = math.ceil(minutes / 60)
         left = ngettext("in %(n)s hour", "in %(n)s hours", hours) % {"n": hours}
     else:
-        whole = int(minutes + 0.5)
+        whole = math.ceil(minutes)
         left = ngettext("in %(n)s minute", "in %(n)s minutes", whole) % {"n": whole}
     return format_html(
-        '<time class="countdown" datetime="{}" data-countdown>{}</time>', starts.isoformat(), left
+        '<span> (<time class="countdown" datetime="{}" data-countdown>{}</time>)</span>',
+        starts.isoformat(),
+        left,
     )
 
 

@@ -160,12 +160,13 @@ function mentionBox(area) {
 
 document.querySelectorAll("textarea[data-mentions]").forEach(mentionBox);
 
-// Countdowns ({% countdown %}) kept current, in the server's steps and the page's language.
+// Countdowns ({% countdown %}): the server's steps, in the page's language.
 document.querySelectorAll("time[data-countdown]").forEach((time) => {
   const say = new Intl.RelativeTimeFormat(document.documentElement.lang);
   setInterval(() => {
     const m = (Date.parse(time.dateTime) - Date.now()) / 6e4;
-    time.textContent = m > 2880 ? say.format(Math.round(m / 1440), "day")
-      : m > 120 ? say.format(Math.round(m / 60), "hour") : say.format(Math.max(0, Math.round(m)), "minute");
+    if (m <= 0) return time.parentNode.remove();
+    time.textContent = m > 2880 ? say.format(Math.ceil(m / 1440), "day")
+      : m > 120 ? say.format(Math.ceil(m / 60), "hour") : say.format(Math.ceil(m), "minute");
   }, 6e4);
 });

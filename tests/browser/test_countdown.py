@@ -58,4 +58,8 @@ def test_a_countdown_counts_on_while_the_page_is_open(
     page.clock.fast_forward(35 * HOUR + 9 * MINUTE)  # under two hours: minutes
     page.clock.run_for(MINUTE)
     expect(left).to_have_text(minutes_left)
+    page.clock.fast_forward(HOUR)  # the day has come: the countdown goes
+    page.clock.run_for(MINUTE)
+    expect(page.locator("time[data-countdown]")).to_have_count(0)
+    expect(page.locator(".at-a-glance")).not_to_contain_text("()")
     assert not context.watch.errors

@@ -162,4 +162,11 @@ def test_the_season_guide_and_the_home_page_count_down_to_a_dated_premiere(show,
     season = show.seasons.get(number=2)
     for url in (season.get_absolute_url(), reverse("guide:home"), show.get_absolute_url()):
         body = client.get(url).content.decode()
-        assert "data-countdown>in 40 days</time>" in body or "in 39 days" in body, url
+        assert "data-countdown>in 40 days</time>)</span>" in body, url
+
+
+def test_a_countdown_counts_calendar_days_as_a_fan_would():
+    """Ten days before the date is "in 10 days" all day long, not 9 after noon."""
+    season = SeasonFactory(status=SeasonStatus.COMING_SOON, release_date=_in_days(10))
+    late_in_the_day = season.premieres_at - datetime.timedelta(days=9, hours=1)
+    assert ">in 10 days</time>" in _at(season, late_in_the_day)

@@ -194,7 +194,7 @@ def test_the_theory_page_head_carries_the_headline_for_everyone(world, watched):
         if watched == 1:
             assert re.search(rf'<h1 id="theory-title" lang="en">{TITLE}</h1>', body)
         else:
-            assert re.search(rf'<h1 id="theory-title">{HEADLINE}</h1>', body)
+            assert re.search(rf'<h1 id="theory-title" lang="en">{HEADLINE}</h1>', body)
             assert TITLE not in body
 
 

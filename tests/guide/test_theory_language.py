@@ -104,3 +104,16 @@ def test_an_edit_that_names_no_language_keeps_the_one_it_has(season):
     theory = TheoryFactory(season=season, language="ko")
     services.edit_theory(theory=theory, title="새 제목", body=theory.body)
     assert Theory.objects.get(pk=theory.pk).language == "ko"
+
+
+def test_a_fans_spoiler_free_headline_is_marked_in_their_language(client, season):
+    """The headline a visitor who has not watched sees is the fan's own words too."""
+    TheoryFactory(
+        season=season,
+        title=KOREAN_TITLE,
+        spoiler_season=1,
+        spoiler_free_title="시즌 2의 첫 무대에 대한 예측",
+        language="ko",
+    )
+    listed = client.get(URL).content.decode()
+    assert '<span lang="ko">시즌 2의 첫 무대에 대한 예측</span>' in listed
