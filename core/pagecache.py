@@ -322,8 +322,9 @@ def _render_and_store(
         "holes": render.holes,
         "hole_prefix": render.hole_prefix,
     }
-    if _storable(request, response) and render.seconds >= 1:
-        cache.set(key, entry, int(render.seconds))
+    seconds = int(render.seconds)  # whole seconds: a page with less left is not kept
+    if _storable(request, response) and seconds > 0:
+        cache.set(key, entry, seconds)
     response.content = _personalised(request, entry)
     return response
 

@@ -547,6 +547,17 @@ def test_a_page_that_changes_at_a_moment_is_kept_no_later(rf, page_timeouts):
     assert 98 <= page_timeouts[0] <= 100
 
 
+def test_a_page_with_a_second_and_more_left_is_kept_for_that_second(rf, page_timeouts):
+    moment = timezone.now() + timedelta(milliseconds=1900)
+    view = counting_view({"text": "x"}, during=lambda r: pagecache.lasts_until(r, moment))
+    view(rf.get("/"))
+    assert page_timeouts == [1]
+
+
+def test_lasts_until_does_nothing_outside_a_render_for_the_cache(rf):
+    pagecache.lasts_until(rf.get("/"), timezone.now() + timedelta(minutes=5))  # no error
+
+
 def test_a_page_that_changes_within_a_second_is_not_kept(rf, page_timeouts):
     moment = timezone.now() + timedelta(milliseconds=500)
     shown = {"text": "x"}

@@ -170,3 +170,21 @@ def test_a_countdown_counts_calendar_days_as_a_fan_would():
     season = SeasonFactory(status=SeasonStatus.COMING_SOON, release_date=_in_days(10))
     late_in_the_day = season.premieres_at - datetime.timedelta(days=9, hours=1)
     assert ">in 10 days</time>" in _at(season, late_in_the_day)
+
+
+def test_a_calendar_holds_its_own_shows_dates_only_in_order(show, client):
+    other = ShowFactory(title="Another Show", slug="another-show")
+    elsewhere = SeasonFactory(show=other, number=1, release_date=_in_days(3))
+    EpisodeFactory(season=elsewhere, number=1, release_date=_in_days(3))
+    later = show.seasons.get(number=2)
+    EpisodeFactory(season=later, number=2, release_date=_in_days(47))  # written first
+    EpisodeFactory(season=later, number=1, release_date=_in_days(40))
+    found = [str(event["summary"]) for event in calendar_of(client, show).walk("VEVENT")]
+    assert not [summary for summary in found if "Another Show" in summary]
+    episodes = [summary for summary in found if "episode" in summary]
+    assert episodes == [
+        "All Of Us Are Dead season 1, episode 1",
+        "All Of Us Are Dead season 1, episode 2",
+        "All Of Us Are Dead season 2, episode 1",
+        "All Of Us Are Dead season 2, episode 2",
+    ]

@@ -27,6 +27,7 @@ from guide.models import (
 from tests.factories import (
     FactFactory,
     ForecastFactory,
+    ForecastScoreFactory,
     PredictionFactory,
     SeasonFactory,
     ShowFactory,
@@ -1088,3 +1089,24 @@ def test_the_authors_forecasts_are_theirs_on_this_claim_and_a_question_has_none(
     listed = page[page.index('id="stated-title"') : page.index('id="my-forecast-title"')]
     assert re.findall(r"<strong>(\d+)%</strong>", listed) == ["40"]  # not 70 (another fan's)
     assert 'id="stated-title"' not in Client().get(question.get_absolute_url()).text
+
+
+def test_a_fans_own_forecasts_and_scores_are_read_for_the_predictions_asked_only():
+    fan = UserFactory()
+    asked, other = PredictionFactory(), PredictionFactory()
+    mine = ForecastFactory(prediction=asked, user=fan, percent=40)
+    ForecastFactory(prediction=other, user=fan, percent=70)
+    ForecastFactory(prediction=asked, percent=10)  # another fan's
+    assert selectors.own_forecasts(fan, [asked.pk]) == {asked.pk: [mine]}
+    score = ForecastScoreFactory(prediction=asked, user=fan)
+    ForecastScoreFactory(prediction=other, user=fan)
+    ForecastScoreFactory(prediction=asked)
+    assert selectors.own_scores(fan, [asked.pk]) == {asked.pk: score}
+
+
+def test_staff_read_a_prediction_whose_forecasts_lock_later(editor_client):
+    """Staff pages are rendered for them alone, never for the cache: the lock still
+    shapes nothing but the page."""
+    season = SeasonFactory(forecasts_lock_at=timezone.now() + datetime.timedelta(hours=3))
+    response = editor_client.get(PredictionFactory(season=season).get_absolute_url())
+    assert response.status_code == HTTPStatus.OK

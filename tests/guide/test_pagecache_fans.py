@@ -448,6 +448,26 @@ def test_a_fan_who_never_forecast_gets_a_shared_prediction_page_for_two_queries(
         page = reader.get(url)
     assert not rendered(page)
     assert len(queries) == 2, [query["sql"][:60] for query in queries.captured_queries]
-    assert "<li>" not in own_forecast(page)  # no history
+    assert re.search(r"</h2>\s*<form", own_forecast(page))  # no history, nothing else
     assert 'name="percent"' in own_forecast(page)
     assert "Change my forecast" not in own_forecast(page)
+
+
+def test_a_fan_who_never_forecast_reads_no_history_or_score_on_a_settled_prediction(
+    world, moderator, settings
+):
+    services.resolve_prediction(
+        moderator=moderator,
+        prediction=world.claim,
+        resolution="yes",
+        source_url="https://example.com/season-2",
+    )
+    url = world.claim.get_absolute_url()
+    fan_at(world, world.other_fan, 1).get(url)
+    newcomer = fan_at(world, UserFactory(username="newcomer"), 1)
+    page = newcomer.get(url)
+    assert not rendered(page)
+    assert re.search(r"</h2>\s*<p class=\"muted\">", own_forecast(page))
+    assert "You said" not in page.text
+    settings.VISITOR_PAGE_CACHE = False
+    assert comparable(page.text) == comparable(newcomer.get(url).text)
