@@ -1,8 +1,11 @@
 """A signed-in fan's own marks on a page shared with fans (core.pagecache): their votes,
-follows, saves and unread count, each a hole the page keeps with every form it may take.
+follows, saves, forecasts and unread count, each a hole the page keeps with every form
+it may take.
 
 One chooser fills them all, with one query for the page (selectors.marks_of): a hole's
-key is (kind, item id, *what the kind's rule needs), and the rule picks its form.
+key is (kind, item id, *what the kind's rule needs), and the rule picks its form. Only a
+fan who forecast on a prediction costs its page more: their history (and score, once it
+is resolved) is read when their mark says there is one.
 """
 
 from django.template.loader import render_to_string
