@@ -422,13 +422,20 @@ def test_on_a_shared_prediction_page_each_fan_reads_their_own_forecasts_and_form
     assert 'value="40"' in own_forecast(again)
 
 
-def test_on_a_shared_settled_prediction_page_each_fan_reads_their_own_score(world, moderator):
+@pytest.fixture
+def settled_claim(world, moderator):
+    """The world's claim, resolved yes: both fans' forecasts are scored."""
     services.resolve_prediction(
         moderator=moderator,
         prediction=world.claim,
         resolution="yes",
         source_url="https://example.com/season-2",
     )
+    return world.claim
+
+
+@pytest.mark.usefixtures("settled_claim")
+def test_on_a_shared_settled_prediction_page_each_fan_reads_their_own_score(world):
     url = world.claim.get_absolute_url()
     assert "You said 70%" in fan_at(world, world.fan, 1).get(url).text
     page = fan_at(world, world.other_fan, 1).get(url)
@@ -453,15 +460,10 @@ def test_a_fan_who_never_forecast_gets_a_shared_prediction_page_for_two_queries(
     assert "Change my forecast" not in own_forecast(page)
 
 
+@pytest.mark.usefixtures("settled_claim")
 def test_a_fan_who_never_forecast_reads_no_history_or_score_on_a_settled_prediction(
-    world, moderator, settings
+    world, settings
 ):
-    services.resolve_prediction(
-        moderator=moderator,
-        prediction=world.claim,
-        resolution="yes",
-        source_url="https://example.com/season-2",
-    )
     url = world.claim.get_absolute_url()
     fan_at(world, world.other_fan, 1).get(url)
     newcomer = fan_at(world, UserFactory(username="newcomer"), 1)
