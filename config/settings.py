@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks_db",
+    "corsheaders",
+    "ninja",  # the API docs' page and its script, served from our own static files
     "accounts",
     "core",
     "guide",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     # Uploaded images, with DEBUG off too: before sessions and languages, like WhiteNoise.
     "core.media.MediaFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers the read API's preflights and marks its answers readable from any origin.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -226,7 +230,19 @@ RATE_LIMITS = {
     "unsubscribe": (30, 3600),  # per client address: links in mail work without signing in
     "forecast": (60, 600),  # stating or changing a probability
     "prediction": (10, 3600),  # a theory author stating a claim
+    # per client address: the read API (guide.api), cached answers included
+    "api": (env.int("API_RATE_LIMIT", default=600), 60),
 }
+
+# The read API (guide.api) is public and read-only: any origin may GET it, never with
+# cookies, and may read the headers a careful client needs.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Link")
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # A font file for share cards (guide.cards) that draws every script fans write in, e.g.
 # Noto Sans CJK for Korean names; empty, Pillow's own font draws the cards in English.

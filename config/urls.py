@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import crawlers, health
-from guide import sitemaps
+from guide import api, sitemaps
 from guide.views.reader import set_language
 
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("favicon.ico", crawlers.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls()),
+    path("api/<path:rest>", api.not_found),
     path("", include("accounts.urls")),
     path("", include("guide.urls")),
 ]

@@ -60,7 +60,8 @@ class PrivateForFansMiddleware:
     """Whatever a signed-in fan gets is theirs: `Cache-Control: private` on every response.
 
     No shared cache (a proxy, a CDN) may keep a page that carries a fan's name, votes or
-    messages. Pages that hold account details also say no-store (accounts.urls).
+    messages. Pages that hold account details also say no-store (accounts.urls). The read
+    API's answers (core.api) are the same for everyone, signed in or not, and say so.
     """
 
     def __init__(self, get_response):
@@ -68,7 +69,7 @@ class PrivateForFansMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self._signed_in(request):
+        if not getattr(response, "same_for_everyone", False) and self._signed_in(request):
             patch_cache_control(response, private=True)
         return response
 

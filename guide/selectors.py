@@ -13,7 +13,19 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Avg, Case, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -42,6 +54,7 @@ from guide.models import (
     Notification,
     NotificationKind,
     Outcome,
+    Person,
     Prediction,
     Report,
     ReportStatus,
@@ -1260,4 +1273,107 @@ def forecast_record(fan) -> ForecastRecord:
         calibration=scoring.calibration(
             (row["percent"], row["made"], row["came_true"]) for row in by_percent
         ),
+    )
+
+
+# The read API (guide.api) -----------------------------------------------------------------
+# Public data only, as a visitor reads it: published shows, no hidden or withdrawn theory.
+# Each list is in a total order of indexed fields, for keyset pages (core.pagination).
+
+
+def api_shows() -> QuerySet:
+    return Show.objects.published().order_by("title", "pk")
+
+
+def api_show(slug: str) -> Show:
+    return get_object_or_404(
+        api_shows().prefetch_related(Prefetch("seasons", Season.objects.order_by("number"))),
+        slug=slug,
+    )
+
+
+def api_season(slug: str, number: int) -> Season:
+    seasons = Season.objects.published().select_related("show")
+    return get_object_or_404(
+        seasons.prefetch_related(Prefetch("episodes", Episode.objects.order_by("number"))),
+        show__slug=slug,
+        number=number,
+    )
+
+
+def api_facts(season: Season, *, kind: str | None = None) -> QuerySet:
+    facts = Fact.objects.filter(season=season).select_related("season__show", "quoted_person")
+    if kind:
+        facts = facts.filter(kind=kind)
+    return facts.order_by("order", "pk")
+
+
+def api_fact(pk: int) -> Fact:
+    return get_object_or_404(
+        Fact.objects.published().select_related("season__show", "quoted_person"), pk=pk
+    )
+
+
+def api_people() -> QuerySet:
+    return Person.objects.filter(roles__show__is_published=True).distinct().order_by("name", "pk")
+
+
+def api_person(slug: str) -> Person:
+    roles = Character.objects.published().select_related("show").order_by("show__title", "pk")
+    return get_object_or_404(api_people().prefetch_related(Prefetch("roles", roles)), slug=slug)
+
+
+def api_characters(show: Show) -> QuerySet:
+    return (
+        Character.objects.filter(show=show)
+        .select_related("show", "actor")
+        .order_by("billing_order", "name", "pk")
+    )
+
+
+def api_character(slug: str, character: str) -> Character:
+    statuses = CharacterStatus.objects.select_related("season").order_by("season__number")
+    return get_object_or_404(
+        Character.objects.published()
+        .select_related("show", "actor")
+        .prefetch_related(Prefetch("statuses", statuses)),
+        show__slug=slug,
+        slug=character,
+    )
+
+
+def api_theories(
+    *,
+    show: Show | None,
+    season: int | None = None,
+    character: Character | None = None,
+    outcome: str | None = None,
+    language: str | None = None,
+    order: str = TheoryOrder.HOT,
+) -> QuerySet:
+    """The theories anyone may see listed, narrowed as the theory list narrows them."""
+    theories = (
+        Theory.objects.visible_to(None)
+        .standing()
+        .select_related("author", "season__show")
+        .with_comment_count(None)
+        .prefetch_related(Prefetch("characters", Character.objects.only("slug", "show_id")))
+    )
+    if show is not None:
+        theories = theories.filter(season__show=show)
+    if season is not None:
+        theories = theories.filter(season__number=season)
+    if character is not None:
+        theories = theories.about(character)
+    if outcome:
+        theories = theories.filter(outcome=outcome)
+    if language:
+        theories = theories.filter(language=language)
+    return theories.ordered(order)
+
+
+def api_theory(pk: int) -> Theory:
+    claims = Prediction.objects.filter(theory_id=pk).select_related("season").order_by("pk")
+    return get_object_or_404(
+        api_theories(show=None).prefetch_related(Prefetch("predictions", claims)), pk=pk
     )

@@ -1,0 +1,73 @@
+"""The read API, /api/v1/: the guide's public data as JSON, for other tools to build on.
+
+django-ninja types each operation (guide.api.operations), writes the OpenAPI 3.1
+document at /api/v1/openapi.json and serves its interactive docs at /api/v1/docs from
+our own static files. core.api gives every answer its cache, rate limit, ETag and
+problem details; the handlers here make every error a problem too.
+"""
+
+import logging
+from http import HTTPStatus
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from core import api as public
+from guide.api.operations import router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Next Season API",
+    version="1",
+    description=(
+        "Read-only: shows, seasons, episodes, people, characters, sourced facts, fans' "
+        "theories with their predictions, and fans' public records. No key, no cookies; "
+        "any origin may call it. Season-tagged text needs `watched`."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", router)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, error: ValidationError):
+    fields = [
+        {"field": ".".join(str(part) for part in each.get("loc", ())), "message": each.get("msg")}
+        for each in error.errors
+    ]
+    return public.problem(
+        request, HTTPStatus.BAD_REQUEST, "A parameter is not valid.", errors=fields
+    )
+
+
+@api.exception_handler(HttpError)
+def refused(request, error: HttpError):
+    return public.problem(request, error.status_code, str(error))
+
+
+@api.exception_handler(Http404)
+def missing(request, error: Http404):
+    return public.problem(request, HTTPStatus.NOT_FOUND, "Nothing public lives at this address.")
+
+
+@api.exception_handler(Exception)
+def failed(request, error: Exception):
+    logger.exception("The API failed on %s", request.path, exc_info=error)
+    return public.problem(request, HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+def not_found(request, rest: str = ""):
+    return public.problem(request, HTTPStatus.NOT_FOUND, "There is no such API address.")
+
+
+def urls():
+    """The API's URL patterns, each answering its errors as problems. An address under
+    /api/ that is none of them goes to `not_found` (config.urls), not to an HTML page."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = public.as_problems(pattern.callback)
+    return patterns, app_name, namespace
