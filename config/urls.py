@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from core import crawlers, health
 from guide import api, sitemaps
@@ -15,7 +15,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls()),
-    path("api/<path:rest>", api.not_found),
+    re_path(r"^api/", api.not_found),  # any other address under it, newlines and all
     path("", include("accounts.urls")),
     path("", include("guide.urls")),
 ]

@@ -18,7 +18,27 @@ from guide.api.operations import router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ReadAPI(NinjaAPI):
+    """Names each operation as its function is named, and documents errors as what
+    they are: problem details."""
+
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    if int(status) >= 400 and "content" in answer:
+                        answer["content"] = {
+                            public.PROBLEM_CONTENT_TYPE: answer["content"].pop("application/json")
+                        }
+        return schema
+
+
+api = ReadAPI(
     title="Next Season API",
     version="1",
     description=(
@@ -60,7 +80,7 @@ def failed(request, error: Exception):
     return public.problem(request, HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
-def not_found(request, rest: str = ""):
+def not_found(request):
     return public.problem(request, HTTPStatus.NOT_FOUND, "There is no such API address.")
 
 

@@ -68,7 +68,8 @@ def read(
         cached = public.public_read(
             params=params, topics=topics_of, seconds=seconds, max_age=max_age
         )
-        registered = router.get(path, response=response, url_name=operation.__name__, **options)
+        answers = {200: response, frozenset({400, 404, 429}): schemas.Problem}
+        registered = router.get(path, response=answers, url_name=operation.__name__, **options)
         return registered(decorate_view(cached)(operation))
 
     return register
@@ -353,40 +354,76 @@ def _theory(theory, watched) -> dict:
     }
 
 
+Order = Annotated[TheoryOrder, Query(TheoryOrder.HOT, description="hot, top or new")]
+Language = Annotated[
+    str | None, Query(None, max_length=10, description="The language it is written in: en, ko.")
+]
+
+
+def _theory_page(request, watched, cursor, limit, **narrowed) -> dict:
+    listed = selectors.api_theories(**narrowed)
+    return page_of(
+        request, listed, cursor=cursor, limit=limit, item=lambda each: _theory(each, watched)
+    )
+
+
 @read(
     "/theories",
     response=schemas.TheoryPage,
     topics_of=lambda: (topics.THEORIES, topics.THEORY_TEXTS),
     seconds=THEORY_SECONDS,
     max_age=THEORY_MAX_AGE,
-    summary="Fans' theories",
+    summary="Fans' theories about every show",
 )
 def theories(
     request,
-    show: Annotated[str | None, Query(None, description="A show's slug.")] = None,
-    season: Annotated[int | None, Query(None, ge=1, description="Needs show.")] = None,
-    character: Annotated[str | None, Query(None, description="A slug; needs show.")] = None,
     outcome: Outcome | None = None,
-    language: Annotated[str | None, Query(None, max_length=10)] = None,
-    order: TheoryOrder = TheoryOrder.HOT,
+    language: Language = None,
+    order: Order = TheoryOrder.HOT,
     watched: Watched = None,
     cursor: Cursor = None,
     limit: Limit = 20,
 ):
-    if (season or character) and not show:
-        raise HttpError(400, "Name the show (show=<slug>) to filter by season or character.")
-    chosen = selectors.api_show(show) if show else None
-    about = selectors.api_character(show, character) if character else None
-    listed = selectors.api_theories(
-        show=chosen,
+    return _theory_page(
+        request, watched, cursor, limit, show=None, outcome=outcome, language=language, order=order
+    )
+
+
+@read(
+    "/shows/{slug}/theories",
+    response=schemas.TheoryPage,
+    topics_of=lambda slug: (topics.THEORIES, topics.THEORY_TEXTS),
+    seconds=THEORY_SECONDS,
+    max_age=THEORY_MAX_AGE,
+    summary="Fans' theories about a show, a season or a character",
+)
+def show_theories(
+    request,
+    slug: str,
+    season: Annotated[
+        int | None, Query(None, ge=1, le=99, description="The season it predicts.")
+    ] = None,
+    character: Annotated[
+        str | None, Query(None, max_length=200, description="A character's slug.")
+    ] = None,
+    outcome: Outcome | None = None,
+    language: Language = None,
+    order: Order = TheoryOrder.HOT,
+    watched: Watched = None,
+    cursor: Cursor = None,
+    limit: Limit = 20,
+):
+    return _theory_page(
+        request,
+        watched,
+        cursor,
+        limit,
+        show=selectors.api_show(slug),
         season=season,
-        character=about,
+        character=selectors.api_character(slug, character) if character else None,
         outcome=outcome,
         language=language,
         order=order,
-    )
-    return page_of(
-        request, listed, cursor=cursor, limit=limit, item=lambda each: _theory(each, watched)
     )
 
 

@@ -246,6 +246,25 @@ class FanOut(Schema):
     )
 
 
+# Errors ------------------------------------------------------------------------------------
+
+
+class ProblemField(Schema):
+    field: str = Field(description="where: query.<name> or path.<name>")
+    message: str
+
+
+class Problem(Schema):
+    """Problem details (RFC 9457), as core.api.problem writes them."""
+
+    type: str = Field(description="about:blank: the title is the status's own phrase")
+    title: str
+    status: int
+    instance: str = Field(description="the address asked for")
+    detail: str | None = None
+    errors: list[ProblemField] | None = Field(None, description="each parameter not valid")
+
+
 # Lists ------------------------------------------------------------------------------------
 
 

@@ -169,20 +169,22 @@ def test_theory_filters(client, show):
     settled = TheoryFactory(season=one, outcome=Outcome.DEBUNKED)
     other_show = TheoryFactory()
 
-    def ids(**params):
-        return {each["id"] for each in get(client, "/theories", **params).json()["items"]}
+    def ids(path="/theories", **params):
+        return {each["id"] for each in get(client, path, **params).json()["items"]}
 
     assert ids() == {about.pk, settled.pk, other_show.pk}
-    assert ids(show="hyosan") == {about.pk, settled.pk}
-    assert ids(show="hyosan", season=1) == {settled.pk}
-    assert ids(show="hyosan", character="su-hyeok") == {about.pk}
     assert ids(outcome="debunked") == {settled.pk}
     assert ids(language="ko") == {about.pk}
-    for wrong in ({"season": 1}, {"character": "su-hyeok"}, {"outcome": "maybe"}):
-        answer = get(client, "/theories", **wrong)
+    assert ids("/shows/hyosan/theories") == {about.pk, settled.pk}
+    assert ids("/shows/hyosan/theories", season=1) == {settled.pk}
+    assert ids("/shows/hyosan/theories", character="su-hyeok") == {about.pk}
+    assert ids("/shows/hyosan/theories", outcome="open", language="ko") == {about.pk}
+    for wrong in ({"season": 0}, {"outcome": "maybe"}, {"order": "best"}):
+        answer = get(client, "/shows/hyosan/theories", **wrong)
         assert answer.status_code == HTTPStatus.BAD_REQUEST, wrong
         assert answer.json()["status"] == 400
-    assert get(client, "/theories", show="nope").status_code == HTTPStatus.NOT_FOUND
+    for missing in ("/shows/nope/theories", "/shows/hyosan/theories?character=nobody"):
+        assert client.get(API + missing).status_code == HTTPStatus.NOT_FOUND
 
 
 @pytest.mark.parametrize("order", ["hot", "top", "new"])
@@ -305,7 +307,7 @@ def test_query_counts_stay_flat_as_the_data_grows(client, show):
         "/shows/hyosan/characters",
         "/shows/hyosan/characters/counted-character",
         "/theories",
-        "/theories?show=hyosan&character=counted-character",
+        "/shows/hyosan/theories?character=counted-character",
         f"/theories/{theory.pk}",
         "/fans/counted",
     ]
@@ -330,6 +332,7 @@ def test_every_operation_is_in_this_file(client):
         "/api/v1/shows/{slug}/characters",
         "/api/v1/shows/{slug}/characters/{character}",
         "/api/v1/theories",
+        "/api/v1/shows/{slug}/theories",
         "/api/v1/theories/{pk}",
         "/api/v1/fans/{username}",
     }
