@@ -10,6 +10,7 @@ import logging
 from http import HTTPStatus
 
 from django.http import Http404
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
@@ -85,9 +86,10 @@ def not_found(request):
 
 
 def urls():
-    """The API's URL patterns, each answering its errors as problems. An address under
-    /api/ that is none of them goes to `not_found` (config.urls), not to an HTML page."""
+    """The API's URL patterns, each answering GET only and its errors as problems. An
+    address under /api/ that is none of them goes to `not_found` (config.urls), not to
+    an HTML page."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = public.as_problems(pattern.callback)
+        pattern.callback = public.as_problems(require_GET(pattern.callback))
     return patterns, app_name, namespace

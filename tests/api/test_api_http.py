@@ -1,6 +1,7 @@
 """The read API as HTTP: conditional GET, caching headers, the shared copy and when it
 goes stale, CORS from any origin without cookies, and the per-address rate limit."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -177,3 +178,14 @@ def test_facts_of_a_season_stay_fresh_after_an_editor_adds_one(client, show):
     FactFactory(season=season, question="Second?")
     services_touch_site()
     assert len(client.get(f"{API}/shows/hyosan/seasons/1/facts").json()["items"]) == 2
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_every_address_of_the_api_refuses_to_write(client, show, method):
+    document = client.get(f"{API}/openapi.json").json()
+    addresses = [re.sub(r"{\w+}", "1", path) for path in document["paths"]]
+    addresses += [f"{API}/openapi.json", f"{API}/docs"]
+    for address in addresses:
+        answer = getattr(client, method)(address)
+        assert answer.status_code == HTTPStatus.METHOD_NOT_ALLOWED, address
+        assert answer["Content-Type"] == "application/problem+json"

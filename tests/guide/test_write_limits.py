@@ -145,6 +145,10 @@ READ_ONLY = {
     "guide:show_calendar",
     "accounts:profile", "accounts:password_change_done", "accounts:password_reset_done",
     "accounts:password_reset_complete",
+    # The read API: GET only, any other method a 405 (tests/api/test_api_http.py).
+    "api:api-root", "api:openapi-json", "api:openapi-view", "api:shows", "api:show",
+    "api:season", "api:facts", "api:fact", "api:people", "api:person", "api:characters",
+    "api:character", "api:theories", "api:show_theories", "api:theory", "api:fan",
 }  # fmt: skip
 # Writes that cost no database row, or are limited by other means.
 LIMITED_ELSEWHERE = {
