@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +62,28 @@ class User(ConstraintErrorsByField, AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+
+def storages_exports():
+    """The private storage of fans' exports (settings.STORAGES["exports"])."""
+    return storages["exports"]
+
+
+class DataExport(models.Model):
+    """A fan's export too large to make during a request: made by the task worker
+    (accounts.tasks.prepare_export), kept in the private "exports" storage, which has no
+    address of its own; its owner downloads it through accounts.views.download_export."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    file = models.FileField(storage=storages_exports, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self):
+        return f"{self.user} · {self.requested_at:%Y-%m-%d %H:%M}"

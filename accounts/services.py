@@ -1,12 +1,21 @@
 """Every write to an account: atomic, keyword-only. Mail goes out once the write commits."""
 
-from django.db import IntegrityError, transaction
+import secrets
 
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from accounts import export as export_module
 from accounts import mail, tokens
-from accounts.models import User
+from accounts.models import DataExport, User
 from core import freshness
 from guide import services as guide_services
 from guide import topics
+
+# An export waits for the task worker (accounts.tasks enqueues it): sent with export_id.
+export_ready = Signal()
 
 
 class AddressTaken(Exception):
@@ -109,4 +118,49 @@ def delete_account(*, user) -> None:
     """
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
     guide_services.forget_fan(user=user)
+    _forget_exports(user)
     user.delete()
+
+
+# Exports -----------------------------------------------------------------------------------
+
+
+def _forget_exports(user) -> None:
+    """Earlier exports go, their files once the transaction commits (a rollback keeps
+    both)."""
+    for earlier in DataExport.objects.filter(user=user):
+        name, storage = earlier.file.name, earlier.file.storage
+        if name:
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        earlier.delete()
+
+
+@transaction.atomic
+def queue_export(*, user) -> DataExport:
+    """A new export for the task worker to make (accounts.tasks), in place of any
+    earlier one: a fan keeps one file, the latest."""
+    _forget_exports(user)
+    export = DataExport.objects.create(user=user)
+    transaction.on_commit(lambda: export_ready.send(sender=DataExport, export_id=export.pk))
+    return export
+
+
+def prepare_export(*, export_id: int) -> bool:
+    """Make the file of an export still waiting; False if there is none to make (made
+    already, or replaced by a newer request). The archive is made outside any
+    transaction: it may take a while, and holds no lock meanwhile."""
+    export = (
+        DataExport.objects.filter(pk=export_id, ready_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if export is None:
+        return False
+    content = export_module.archive(export.user)
+    name = export.file.storage.save(f"{secrets.token_hex(16)}.zip", ContentFile(content))
+    made = DataExport.objects.filter(pk=export.pk, ready_at__isnull=True).update(
+        file=name, size=len(content), ready_at=timezone.now()
+    )
+    if not made:  # replaced or made meanwhile: this file is no one's
+        export.file.storage.delete(name)
+    return bool(made)

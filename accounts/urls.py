@@ -91,6 +91,8 @@ urlpatterns = [
     path("accounts/settings/", views.account_settings, name="settings"),
     path("accounts/email/", views.change_email, name="change_email"),
     path("accounts/email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("accounts/export/", views.export_data, name="export"),
+    path("accounts/export/<int:pk>/", views.download_export, name="download_export"),
     path("accounts/delete/", views.delete_account, name="delete"),
     path("u/<username:username>/", views.profile, name="profile"),
 ]

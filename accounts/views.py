@@ -1,19 +1,23 @@
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import services, tokens
+from accounts import export, services, tokens
 from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
+from accounts.models import DataExport
 from core import pagination
 from core.errors import rate_limited, too_many_requests
 from core.forms import typed_text
-from core.navigation import redirect_back
+from core.navigation import action, redirect_back
 from core.network import client_address
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta, robots_for_page
@@ -158,8 +162,48 @@ def account_settings(request):
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "progress_forms": progress_forms},
+        {
+            "form": form,
+            "progress_forms": progress_forms,
+            "latest_export": request.user.exports.first(),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _data_section(request) -> str:
+    return reverse("accounts:settings") + "#data-title"
+
+
+@action(page=_data_section)
+def export_data(request):
+    """Everything the fan wrote or chose, as a ZIP: at once when small, else made by the
+    task worker and offered on the settings page when ready."""
+    if limited := rate_limited(request, action="export"):
+        return limited
+    user = request.user
+    if export.item_count(user) <= settings.EXPORT_INLINE_ROWS:
+        response = HttpResponse(export.archive(user), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{export.file_name(user)}"'
+        return response
+    services.queue_export(user=user)
+    messages.info(
+        request,
+        _("Your file is being prepared. Come back to this page in a few minutes to download it."),
+    )
+    return redirect(_data_section(request))
+
+
+@login_required
+@require_GET
+def download_export(request, pk: int):
+    """A prepared export, to its owner only: anyone else finds nothing here."""
+    made = get_object_or_404(DataExport, pk=pk, user=request.user, ready_at__isnull=False)
+    return FileResponse(
+        made.file.open("rb"),
+        as_attachment=True,
+        filename=f"next-season-{request.user.username}-{made.ready_at:%Y%m%d}.zip",
+        content_type="application/zip",
     )
 
 

@@ -230,6 +230,7 @@ RATE_LIMITS = {
     "unsubscribe": (30, 3600),  # per client address: links in mail work without signing in
     "forecast": (60, 600),  # stating or changing a probability
     "prediction": (10, 3600),  # a theory author stating a claim
+    "export": (5, 3600),  # a fan downloading all their data
     # per client address: the read API (guide.api), cached answers included
     "api": (env.int("API_RATE_LIMIT", default=600), 60),
 }
@@ -281,7 +282,15 @@ STORAGES = {
         "OPTIONS": env.json("STORAGE_OPTIONS", default={}),
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Fans' data exports: private, so never under MEDIA_ROOT (served to anyone); only
+    # their owner downloads one, through accounts.views.download_export.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("EXPORTS_ROOT", default=BASE_DIR / "exports")},
+    },
 }
+# A fan's export with more rows than this is made by the task worker, not in the request.
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=2000)
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -144,7 +144,7 @@ READ_ONLY = {
     "guide:feed_show_theories", "guide:feed_season_theories", "guide:feed_season_facts",
     "guide:show_calendar",
     "accounts:profile", "accounts:password_change_done", "accounts:password_reset_done",
-    "accounts:password_reset_complete",
+    "accounts:password_reset_complete", "accounts:download_export",
     # The read API: GET only, any other method a 405 (tests/api/test_api_http.py).
     "api:api-root", "api:openapi-json", "api:openapi-view", "api:shows", "api:show",
     "api:season", "api:facts", "api:fact", "api:people", "api:person", "api:characters",
@@ -201,6 +201,7 @@ def write_routes(season, theory, comment, other_theory, other_comment, line, pre
             {"display_name": "Fan", "bio": "", "email": "fan@example.org"},
             "settings",
         ),
+        "accounts:export": ([], {}, "export"),
         "guide:prediction": ([prediction.pk], {"percent": 40}, "forecast"),
         "guide:prediction_create": (
             [theory.pk],
