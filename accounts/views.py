@@ -6,7 +6,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +15,7 @@ from accounts import export, services, tokens
 from accounts.forms import DeleteAccountForm, EmailChangeForm, ProfileForm, SignUpForm
 from accounts.models import DataExport
 from core import pagination
-from core.errors import rate_limited, too_many_requests
+from core.errors import page_not_found, rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import action, redirect_back
 from core.network import client_address
@@ -198,7 +198,9 @@ def export_data(request):
 @require_GET
 def download_export(request, pk: int):
     """A prepared export, to its owner only: anyone else finds nothing here."""
-    made = get_object_or_404(DataExport, pk=pk, user=request.user, ready_at__isnull=False)
+    made = DataExport.objects.filter(pk=pk, user=request.user, ready_at__isnull=False).first()
+    if made is None:  # answered here, not raised, so that never_cache marks it too
+        return page_not_found(request)
     return FileResponse(
         made.file.open("rb"),
         as_attachment=True,

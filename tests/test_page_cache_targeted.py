@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts import tokens as account_tokens
+from accounts.models import DataExport
 from core import freshness, pagecache
 from core.pagecache import cache_for_visitors, depends_on, personal
 from guide import services
@@ -443,6 +444,10 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
                 token=account_tokens.make(user_id=fan.pk, address="moved@example.org")
             ),
             "delete_account": lambda: account_services.delete_account(user=leaving),
+            "queue_export": lambda: account_services.queue_export(user=fan),
+            "prepare_export": lambda: account_services.prepare_export(
+                export_id=DataExport.objects.create(user=fan).pk
+            ),
         },
     }
     # Reads, or a lock other writes take first: none of them changes what a page shows.

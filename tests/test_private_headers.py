@@ -76,7 +76,7 @@ def test_a_fans_redirects_and_rate_limit_pages_are_private(fan_client, world, se
 
 def _account_urls() -> list[tuple[str, dict]]:
     """Every page of the accounts app but the public profile, with made-up arguments."""
-    made_up = {"uidb64": "MQ", "token": "set-password", "username": "fan"}
+    made_up = {"uidb64": "MQ", "token": "set-password", "username": "fan", "pk": 1}
     found = []
     for pattern in account_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)

@@ -1,4 +1,5 @@
-"""What every guide model shares: choices constraints, timestamps, images with alt text."""
+"""What every guide model shares: choices constraints, timestamps, images with alt text,
+natural keys."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -61,6 +62,30 @@ def _spoiler_season_constraint() -> models.CheckConstraint:
         name="%(app_label)s_%(class)s_spoiler_season_positive",
         violation_error_message=SPOILER_SEASON_POSITIVE,
     )
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    """Rows found by their natural key (the model's `natural_key_lookups`): how a show's
+    content moves between sites (guide.transfer) without the database's ids."""
+
+    def get_by_natural_key(self, *values):
+        lookups = self.model.natural_key_lookups
+        return self.get(**dict(zip(lookups, values, strict=True)))
+
+
+class NaturalKey:
+    """A model named by fields that mean something (a slug, a number within its show)."""
+
+    natural_key_lookups: tuple[str, ...] = ()
+
+    def natural_key(self) -> tuple:
+        values = []
+        for lookup in self.natural_key_lookups:
+            value = self
+            for step in lookup.split("__"):
+                value = getattr(value, step)
+            values.append(value)
+        return tuple(values)
 
 
 class Timestamped(models.Model):

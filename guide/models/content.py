@@ -17,6 +17,8 @@ from guide import permissions, spoilers
 from guide.models.base import (
     SPOILER_HELP,
     ImageWithAltMixin,
+    NaturalKey,
+    NaturalKeyQuerySet,
     Timestamped,
     _choices_constraint,
     _spoiler_season_constraint,
@@ -28,7 +30,7 @@ from guide.uploads import RandomName, UploadedImageField, validate_image
 # Shows and seasons -----------------------------------------------------------------
 
 
-class ShowQuerySet(models.QuerySet):
+class ShowQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -46,8 +48,9 @@ class ShowQuerySet(models.QuerySet):
         return self.annotate(followed=models.Exists(follows))
 
 
-class Show(ImageWithAltMixin, Timestamped):
+class Show(NaturalKey, ImageWithAltMixin, Timestamped):
     image_field_name = "poster"
+    natural_key_lookups = ("slug",)
 
     title = models.CharField(_("title"), max_length=200)
     original_title = models.CharField(_("original title"), max_length=200, blank=True)
@@ -131,7 +134,7 @@ class SeasonStatus(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
-class SeasonQuerySet(models.QuerySet):
+class SeasonQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(show__is_published=True)
 
@@ -151,8 +154,9 @@ class SeasonQuerySet(models.QuerySet):
         return self.exclude(status=SeasonStatus.RELEASED)
 
 
-class Season(ConstraintErrorsByField, Timestamped):
+class Season(NaturalKey, ConstraintErrorsByField, Timestamped):
     constraint_fields = {"released_has_date": "release_date"}
+    natural_key_lookups = ("show__slug", "number")
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
@@ -259,7 +263,7 @@ class Season(ConstraintErrorsByField, Timestamped):
         return min((moment for moment in moments if moment is not None), default=None)
 
 
-class Episode(ConstraintErrorsByField, models.Model):
+class Episode(NaturalKey, ConstraintErrorsByField, models.Model):
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -270,6 +274,8 @@ class Episode(ConstraintErrorsByField, models.Model):
         blank=True,
         help_text=_("What happens. Shown only to readers who have watched the season."),
     )
+    natural_key_lookups = ("season__show__slug", "season__number", "number")
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["season", "number"]
@@ -320,7 +326,7 @@ class Episode(ConstraintErrorsByField, models.Model):
 # People and characters ---------------------------------------------------------------
 
 
-class Person(Timestamped):
+class Person(NaturalKey, Timestamped):
     name = models.CharField(_("name"), max_length=200)
     native_name = models.CharField(
         _("name in original script"), max_length=200, blank=True, help_text=_("e.g. 한국어")
@@ -337,6 +343,8 @@ class Person(Timestamped):
         help_text=_("Other spellings and romanisations, one per line. Used by search."),
     )
     bio = models.TextField(_("bio"), blank=True)
+    natural_key_lookups = ("slug",)
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -351,7 +359,7 @@ class Person(Timestamped):
         return character.get_absolute_url() if character else reverse("guide:show_list")
 
 
-class CharacterQuerySet(models.QuerySet):
+class CharacterQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(show__is_published=True)
 
@@ -364,8 +372,9 @@ class CharacterRole(models.TextChoices):
     SUPPORTING = "supporting", _("Supporting cast")
 
 
-class Character(ConstraintErrorsByField, ImageWithAltMixin, Timestamped):
+class Character(NaturalKey, ConstraintErrorsByField, ImageWithAltMixin, Timestamped):
     image_field_name = "portrait"
+    natural_key_lookups = ("show__slug", "slug")
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="characters")
     name = models.CharField(_("name"), max_length=200)
@@ -438,12 +447,15 @@ class CharacterState(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class CharacterStatus(ConstraintErrorsByField, models.Model):
+class CharacterStatus(NaturalKey, ConstraintErrorsByField, models.Model):
     """Where a character stands at the end of a season; also says they appear in it.
 
     The status and its note are spoilers (see `spoiler_season`), so readers who have not
     watched the season they give away see them shielded.
     """
+
+    natural_key_lookups = ("character__show__slug", "character__slug", "season__number")
+    objects = NaturalKeyQuerySet.as_manager()
 
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="statuses")
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="character_statuses")
@@ -515,14 +527,15 @@ class Milestone(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
-class FactQuerySet(models.QuerySet):
+class FactQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(season__show__is_published=True)
 
 
-class Fact(ConstraintErrorsByField, Timestamped):
+class Fact(NaturalKey, ConstraintErrorsByField, Timestamped):
     """One thing we know about a season, as a question and answer, with its source."""
 
+    natural_key_lookups = ("season__show__slug", "season__number", "question")
     constraint_fields = {"milestone_dated": "happened_on"}
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="facts")

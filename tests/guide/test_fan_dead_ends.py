@@ -12,6 +12,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import services as account_services
+from accounts.models import DataExport
 from guide import mailing, services
 from guide.models import Comment, SeasonStatus, Vote
 from tests.factories import (
@@ -43,6 +45,7 @@ ACTION_ROUTES = {
     "guide:set_progress",
     "guide:theme",
     "accounts:logout",
+    "accounts:export",
     "set_language",
 }
 
@@ -83,7 +86,14 @@ def world(fan, other_fan):
             user=fan, theory=mine, claim="On-jo returns", criteria="On screen", percent=60
         ),
         "question": PredictionFactory(season=season),
+        "export": _ready_export(fan),
     }
+
+
+def _ready_export(fan) -> DataExport:
+    waiting = DataExport.objects.create(user=fan)
+    account_services.prepare_export(export_id=waiting.pk)
+    return waiting
 
 
 def url_of(name: str, world) -> str:
@@ -127,6 +137,7 @@ def url_of(name: str, world) -> str:
         "guide:feed_season_facts": [show.slug, season.number],
         "guide:show_calendar": [show.slug],
         "accounts:profile": [world["other_fan"].username],
+        "accounts:download_export": [world["export"].pk],
         "sitemap_section": ["theories"],
         "guide:unsubscribe": [mailing.unsubscribe_token(fan.pk, "reply")],
         # A link that no longer works still answers a page, never a 405.

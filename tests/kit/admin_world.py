@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult, get_date_max
 from PIL import Image
 
+from accounts.models import DataExport
 from tests import factories
 
 REGISTERED = dict(admin.site._registry)
@@ -84,6 +85,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
         question,
         factories.ForecastFactory(prediction=question),
         factories.ForecastScoreFactory(prediction=question),
+        DataExport.objects.create(user=theory.author, size=2048),
         DBTaskResult.objects.create(
             args_kwargs={"args": [comment.pk], "kwargs": {}},
             task_path="guide.tasks.deliver_comment",
