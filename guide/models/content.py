@@ -455,7 +455,6 @@ class CharacterStatus(NaturalKey, ConstraintErrorsByField, models.Model):
     """
 
     natural_key_lookups = ("character__show__slug", "character__slug", "season__number")
-    objects = NaturalKeyQuerySet.as_manager()
 
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="statuses")
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="character_statuses")
@@ -463,6 +462,8 @@ class CharacterStatus(NaturalKey, ConstraintErrorsByField, models.Model):
         _("status"), max_length=20, choices=CharacterState, default=CharacterState.UNKNOWN
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["season__number", "character__billing_order"]

@@ -9,7 +9,10 @@ from guide import transfer
 
 
 class Command(BaseCommand):
-    help = "Import a show's content from export_show's ZIP: new rows are created, existing ones updated."
+    help = (
+        "Import a show's content from export_show's ZIP: new rows are created, existing "
+        "ones updated."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("input", type=Path, help="the ZIP file export_show wrote")
