@@ -34,7 +34,16 @@ PAGES = [
     "search",
     "prediction page",
     "leaderboard",
+    # The read API (guide.api): the same answer for everyone, so visitors only. "Cached":
+    # a few addresses, as a tool polling the popular theories asks them; "uncached":
+    # addresses that (almost) never repeat, so each is made afresh.
+    "api list",
+    "api detail",
+    "api list uncached",
+    "api detail uncached",
 ]
+# What no signed-in fan reads differently: no fan phase for it.
+VISITORS_ONLY = {"api list", "api detail", "api list uncached", "api detail uncached"}
 # The same visitors' mix, read only and then while fans write (bench/locustfile.py).
 MIXED = ["visitors", "visitors, fans writing"]
 # Pages stay cached 30 s (core.pagecache). The mixed phases warm up at least that long,
@@ -43,7 +52,7 @@ MIXED = ["visitors", "visitors, fans writing"]
 # (hundreds of theories and profiles), recorded as a running site serves them rather
 # than with every page cold.
 STEADY_WARMUP = 30.0
-POPULAR = ["theory page", "profile", "prediction page"]
+POPULAR = ["theory page", "profile", "prediction page", "api detail"]
 # Who reads each page: visitors (not signed in) and signed-in fans, whose phase is named
 # with FAN before the page (bench/locustfile.py).
 READERS = ["visitors", "fans"]
@@ -53,7 +62,12 @@ FAN = "fan: "
 def page_phases(pages: list[str], readers: list[str]) -> list[str]:
     """Each page read by each kind of reader, a page's visitors and fans side by side."""
     prefixes = {"visitors": "", "fans": FAN}
-    return [prefixes[kind] + page for page in pages for kind in READERS if kind in readers]
+    return [
+        prefixes[kind] + page
+        for page in pages
+        for kind in READERS
+        if kind in readers and not (kind == "fans" and page in VISITORS_ONLY)
+    ]
 
 
 @dataclass

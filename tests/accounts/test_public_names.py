@@ -207,7 +207,7 @@ def _text(html: str) -> str:
 @pytest.mark.django_db
 def test_the_username_stands_beside_a_display_name(client):
     author = UserFactory(username="real_author", display_name="Zombie Scholar")
-    season = SeasonFactory(show=ShowFactory(), status=SeasonStatus.ANNOUNCED)
+    season = SeasonFactory(show=ShowFactory(), number=1, status=SeasonStatus.ANNOUNCED)
     theory = services.post_theory(author=author, season=season, title="A theory", body="Text")
     services.post_comment(author=author, theory=theory, body="A comment")
     released = SeasonFactory(
