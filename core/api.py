@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from functools import wraps
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -131,7 +132,9 @@ def _fresh(request, response: HttpResponse, versions: dict, max_age: int) -> Htt
 
 
 def _key(request, params: tuple[str, ...]) -> str:
-    query = "&".join(f"{name}={request.GET.get(name)}" for name in params if name in request.GET)
+    # Every value of each name, in order: whichever one the operation reads, two requests
+    # share a copy only when they carry the same values.
+    query = urlencode([(name, request.GET.getlist(name)) for name in params], doseq=True)
     digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
     return f"{_KEY_PREFIX}{digest}"
 

@@ -11,6 +11,7 @@ from core import freshness
 from guide import services
 from guide.models import SeasonStatus
 from tests.factories import (
+    EpisodeFactory,
     FactFactory,
     ReleasedSeasonFactory,
     SeasonFactory,
@@ -189,3 +190,16 @@ def test_every_address_of_the_api_refuses_to_write(client, show, method):
         answer = getattr(client, method)(address)
         assert answer.status_code == HTTPStatus.METHOD_NOT_ALLOWED, address
         assert answer["Content-Type"] == "application/problem+json"
+
+
+def test_a_repeated_parameter_never_shares_a_copy_with_one_value(client, show):
+    """Whichever of two `watched` values the operation reads, the copy it makes is never
+    served to a caller who sent only the other."""
+    EpisodeFactory(season=show.seasons.get(number=1), title="The outbreak")
+    path = f"{API}/shows/hyosan/seasons/1"
+    both = client.get(f"{path}?watched=1&watched=0").json()["episodes"][0]["title"]
+    for alone in ("0", "1"):
+        client.get(f"{path}?watched=1&watched=0")  # stored, if it were keyed on one
+        title = client.get(f"{path}?watched={alone}").json()["episodes"][0]["title"]
+        expected = "The outbreak" if alone == "1" else {"spoiler_season": 1}
+        assert title == expected, (alone, both)
