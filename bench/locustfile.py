@@ -156,27 +156,28 @@ def _paths() -> dict:
         "prediction page": popular_prediction,
         # Every scope in turn: all shows, the show, each of its seasons.
         "leaderboard": lambda: random.choice(c["leaderboard_paths"]),
-        **_api_paths(c, popular_theory),
+        **_api_paths(c),
     }
 
 
-def _api_paths(c: dict, popular_theory) -> dict:
+def _api_paths(c: dict) -> dict:
     """The read API: a tool's polling of the popular lists and theories, then addresses
     that hardly ever repeat (every theory, at any watch level, any page size)."""
     show = c["season_path"].split("/")[2]
     theory_ids = [path.split("/")[2] for path in c["theory_paths"]]
-    lists = [
-        f"/api/v1/theories?order={order}&watched=1" for order in ("hot", "top", "new")
-    ] + [f"/api/v1/shows/{show}/theories?season=2&watched=1"]
+    lists = [f"/api/v1/theories?order={order}&watched=1" for order in ("hot", "top", "new")] + [
+        f"/api/v1/shows/{show}/theories?season=2&watched=1"
+    ]
 
-    def any_list() -> str:
+    def any_list() -> str:  # 600 addresses of a default page, each met once in a while
         where = random.choice(["/api/v1/theories", f"/api/v1/shows/{show}/theories"])
         order = random.choice(["hot", "top", "new"])
-        return f"{where}?order={order}&limit={random.randint(1, 100)}&watched={random.randint(0, 99)}"
+        return f"{where}?order={order}&watched={random.randint(0, 99)}"
 
+    polled = theory_ids[:20]  # a tool following the most popular theories
     return {
         "api list": lambda: random.choice(lists),
-        "api detail": lambda: f"/api/v1/theories/{popular_theory().split('/')[2]}?watched=1",
+        "api detail": lambda: f"/api/v1/theories/{random.choice(polled)}?watched=1",
         "api list uncached": any_list,
         "api detail uncached": lambda: (
             f"/api/v1/theories/{random.choice(theory_ids)}?watched={random.randint(0, 99)}"

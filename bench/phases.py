@@ -52,7 +52,7 @@ MIXED = ["visitors", "visitors, fans writing"]
 # (hundreds of theories and profiles), recorded as a running site serves them rather
 # than with every page cold.
 STEADY_WARMUP = 30.0
-POPULAR = ["theory page", "profile", "prediction page", "api detail"]
+POPULAR = ["theory page", "profile", "prediction page"]
 # Who reads each page: visitors (not signed in) and signed-in fans, whose phase is named
 # with FAN before the page (bench/locustfile.py).
 READERS = ["visitors", "fans"]

@@ -23,7 +23,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    StringAgg,
+    Subquery,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower
@@ -1351,13 +1354,15 @@ def api_theories(
     language: str | None = None,
     order: str = TheoryOrder.HOT,
 ) -> QuerySet:
-    """The theories anyone may see listed, narrowed as the theory list narrows them."""
+    """The theories anyone may see listed, narrowed as the theory list narrows them:
+    the columns a list shows, never the texts (up to 10,000 characters each)."""
     theories = (
         Theory.objects.visible_to(None)
         .standing()
         .select_related("author", "season__show")
+        .only(*_API_THEORY_COLUMNS)
         .with_comment_count(None)
-        .prefetch_related(Prefetch("characters", Character.objects.only("slug", "show_id")))
+        .annotate(character_slugs=_character_slugs())
     )
     if show is not None:
         theories = theories.filter(season__show=show)
@@ -1372,8 +1377,46 @@ def api_theories(
     return theories.ordered(order)
 
 
+def _character_slugs() -> Subquery:
+    """A theory's characters' slugs, space-separated in no set order (SQLite cannot order
+    an aggregate), in its own row: no second query and no character objects for a page
+    of theories."""
+    about = Theory.characters.through.objects.filter(theory_id=OuterRef("pk"))
+    return Subquery(
+        about.order_by()
+        .values("theory_id")
+        .annotate(slugs=StringAgg("character__slug", Value(" ")))
+        .values("slugs")
+    )
+
+
+_API_THEORY_COLUMNS = (
+    *(
+        f"{prefix}{name}"
+        for prefix, names in {
+            "": ("slug", "title", "spoiler_free_title", "language", "spoiler_season", "outcome"),
+            "author__": ("username",),
+            "season__": ("number", "show_id"),
+            "season__show__": ("slug",),
+        }.items()
+        for name in names
+    ),
+    "is_hidden",
+    "withdrawn_at",
+    "created_at",
+    "edited_at",
+    "upvotes",
+    "downvotes",
+    "score",
+)
+
+
 def api_theory(pk: int) -> Theory:
+    """A theory with its texts and its claims."""
     claims = Prediction.objects.filter(theory_id=pk).select_related("season").order_by("pk")
     return get_object_or_404(
-        api_theories(show=None).prefetch_related(Prefetch("predictions", claims)), pk=pk
+        api_theories(show=None)
+        .only(*_API_THEORY_COLUMNS, "body", "outcome_note")
+        .prefetch_related(Prefetch("predictions", claims)),
+        pk=pk,
     )

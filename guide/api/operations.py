@@ -341,7 +341,7 @@ def _theory(theory, watched) -> dict:
         "headline": theory.spoiler_free_title,
         "title": shown(theory, "title", watched),
         "language": theory.language,
-        "characters": [each.slug for each in theory.characters.all()],
+        "characters": sorted((theory.character_slugs or "").split()),
         "spoiler_season": theory.spoiler_season,
         "outcome": _verdict(theory, "outcome", watched),
         "author": theory.author.username if theory.author else None,

@@ -197,7 +197,9 @@ class TheoryOut(Schema):
     headline: str = Field(description="a title that gives nothing away, shown to everyone")
     title: str | Withheld
     language: str
-    characters: list[str] = Field(description="slugs of the characters it is about")
+    characters: list[str] = Field(
+        description="slugs of the characters it is about, in alphabetical order"
+    )
     spoiler_season: int | None
     outcome: str | Withheld = Field(description=_one_of(Outcome))
     author: str | None = Field(description="the author's username; null once they left")

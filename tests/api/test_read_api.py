@@ -336,3 +336,36 @@ def test_every_operation_is_in_this_file(client):
         "/api/v1/theories/{pk}",
         "/api/v1/fans/{username}",
     }
+
+
+def test_pages_walk_ten_thousand_theories_exactly_once_in_flat_queries(client, show, settings):
+    """The bench's scale: 10,000 theories, a hundred a page, every page the same cost."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guide.models import Theory
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": (100_000, 60)}
+    season, author = show.seasons.get(number=2), UserFactory(username="prolific")
+    Theory.objects.bulk_create(
+        Theory(
+            author=author,
+            season=season,
+            title=f"Theory {n}",
+            body="Text",
+            hot=n % 97,
+            created_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+            + datetime.timedelta(minutes=n // 3),
+        )
+        for n in range(10_000)
+    )
+    seen, counts, address = [], set(), f"{API}/theories?order=new&limit=100"
+    while address:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(address).json()
+        counts.add(len(queries))
+        seen += [each["id"] for each in page["items"]]
+        address = page["next"]
+    assert len(seen) == 10_000
+    assert len(set(seen)) == 10_000
+    assert len(counts) == 1, counts
