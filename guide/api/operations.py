@@ -75,18 +75,24 @@ def read(
     return register
 
 
-def page_of(request, queryset, *, cursor: str | None, limit: int, item) -> dict:
+def page_of(request, queryset, *, cursor: str | None, limit: int, item, rows=None) -> dict:
     """A keyset page (core.pagination) of `queryset`, each row through `item`, with the
-    address of the next page. A cursor this site did not make is the caller's error."""
+    address of the next page. `rows`, given the page's ids, reads the rows `item` needs
+    where `queryset` holds only what orders them. A cursor this site did not make is the
+    caller's error."""
     page = pagination.keyset_page(queryset, per_page=limit, after=cursor)
     if page.malformed:
         raise HttpError(400, "The cursor is not one this API gave: start from the first page.")
+    found = page.items
+    if rows is not None:
+        full = rows([each.pk for each in found])
+        found = [full[each.pk] for each in found]
     following = None
     if page.next_cursor:
         query = request.GET.copy()
         query["cursor"] = page.next_cursor
         following = absolute(f"{request.path}?{query.urlencode()}")
-    return {"items": [item(row) for row in page.items], "next": following}
+    return {"items": [item(row) for row in found], "next": following}
 
 
 def modified(response: HttpResponse, *instances) -> None:
@@ -361,9 +367,13 @@ Language = Annotated[
 
 
 def _theory_page(request, watched, cursor, limit, **narrowed) -> dict:
-    listed = selectors.api_theories(**narrowed)
     return page_of(
-        request, listed, cursor=cursor, limit=limit, item=lambda each: _theory(each, watched)
+        request,
+        selectors.api_theories(**narrowed),
+        cursor=cursor,
+        limit=limit,
+        item=lambda each: _theory(each, watched),
+        rows=selectors.api_theories_in,
     )
 
 
