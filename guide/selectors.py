@@ -1299,6 +1299,13 @@ def api_show(slug: str) -> Show:
     )
 
 
+def api_listed_show(slug: str) -> Show:
+    """A published show, for a list of its theories: its id, slug and `season_ids`."""
+    show = get_object_or_404(Show.objects.published().only("pk", "slug"), slug=slug)
+    show.season_ids = list(Season.objects.filter(show_id=show.pk).values_list("pk", flat=True))
+    return show
+
+
 def api_season(slug: str, number: int) -> Season:
     seasons = Season.objects.published().select_related("show")
     return get_object_or_404(
@@ -1368,7 +1375,7 @@ def api_theories(
         # The show is published (the caller found it so). Its seasons' ids are matched
         # without their index: by it, SQLite sorted every theory of the show for a page;
         # walking the order's own index stops at the page's end.
-        seasons = [each.pk for each in show.seasons.all()]  # prefetched by api_show
+        seasons = show.season_ids  # api_listed_show
         theories = (
             Theory.objects.filter(is_hidden=False)
             .standing()

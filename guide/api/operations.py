@@ -428,7 +428,7 @@ def show_theories(
         watched,
         cursor,
         limit,
-        show=selectors.api_show(slug),
+        show=selectors.api_listed_show(slug),
         season=season,
         character=selectors.api_character(slug, character) if character else None,
         outcome=outcome,
