@@ -1406,7 +1406,7 @@ def _not_by_index(column: str) -> Func:
 def api_theories_in(pks: list[int]) -> dict[int, Theory]:
     """The columns a list shows of these theories, never their texts (up to 10,000
     characters each), with their comment counts and characters, by id."""
-    return _api_theory_rows().in_bulk(pks)
+    return _api_theory_rows().order_by().in_bulk(pks)
 
 
 @functools.cache
