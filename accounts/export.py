@@ -92,7 +92,26 @@ def _rows(model: type[Model], rows) -> list[dict]:
         for each in model._meta.concrete_fields
         if each.name not in DERIVED and not each.primary_key
     ]
-    return serializers.serialize("python", rows, fields=fields)
+    # Shows, seasons and characters by their slugs and numbers, fans by their usernames:
+    # what a reader elsewhere can make sense of. A theory another row names keeps its
+    # id, which is its "pk" among the fan's theories and in its address on the site.
+    return serializers.serialize("python", rows, fields=fields, use_natural_foreign_keys=True)
+
+
+def _natural_paths(model: type[Model]) -> list[str]:
+    """The joins that serializing `model`'s foreign keys by natural key reads: each key,
+    and what its target's natural key follows (a season's show), so that no row costs a
+    query of its own."""
+    paths = []
+    for field in model._meta.concrete_fields:
+        target = field.related_model if field.many_to_one else None
+        if target is None or not hasattr(target, "natural_key"):
+            continue
+        paths.append(field.name)
+        for lookup in getattr(target, "natural_key_lookups", ()):
+            if "__" in lookup:
+                paths.append(f"{field.name}__{lookup.rsplit('__', 1)[0]}")
+    return paths
 
 
 def data_of(user) -> dict:
@@ -105,6 +124,8 @@ def data_of(user) -> dict:
     for label, field in OWN_ROWS.items():
         model = apps.get_model(label)
         rows = model._default_manager.filter(**{field: user}).order_by("pk")
+        if paths := _natural_paths(model):
+            rows = rows.select_related(*paths)
         data[label] = _rows(model, rows)
     revision = apps.get_model("guide.Revision")
     earlier = revision.objects.filter(
@@ -114,13 +135,17 @@ def data_of(user) -> dict:
     return data
 
 
-def theory_markdown(row: dict) -> str:
-    """One theory, as its author wrote it, in Markdown with a short header."""
-    fields = row["fields"]
-    lines = [f"# {fields['title']}", ""]
-    if fields.get("spoiler_free_title"):
-        lines += [f"*{fields['spoiler_free_title']}*", ""]
-    lines += [f"Posted {fields['created_at']:%Y-%m-%d}", "", fields["body"].rstrip(), ""]
+def theory_markdown(theory) -> str:
+    """One theory, as its author wrote it, in Markdown with a short header: its show and
+    the season it predicts, when it was posted, and what it gives away."""
+    season = theory.season
+    lines = [f"# {theory.title}", ""]
+    if theory.spoiler_free_title:
+        lines += [f"*{theory.spoiler_free_title}*", ""]
+    about = f"{season.show.title}, season {season.number} · posted {theory.created_at:%Y-%m-%d}"
+    if theory.spoiler_season:
+        about += f" · spoils season {theory.spoiler_season}"
+    lines += [about, "", theory.body.rstrip(), ""]
     return "\n".join(lines)
 
 
@@ -132,9 +157,10 @@ def archive(user) -> bytes:
         bundle.writestr(
             "data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
         )
-        for row in data["guide.Theory"]:
-            name = slugify(row["fields"]["title"], allow_unicode=True)[:60] or "theory"
-            bundle.writestr(f"theories/{row['pk']}-{name}.md", theory_markdown(row))
+        theories = apps.get_model("guide.Theory").objects.filter(author=user)
+        for theory in theories.select_related("season__show").order_by("pk"):
+            name = slugify(theory.title, allow_unicode=True)[:60] or "theory"
+            bundle.writestr(f"theories/{theory.pk}-{name}.md", theory_markdown(theory))
     return buffer.getvalue()
 
 

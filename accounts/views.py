@@ -166,6 +166,7 @@ def account_settings(request):
             "form": form,
             "progress_forms": progress_forms,
             "latest_export": request.user.exports.first(),
+            "export_limit": settings.RATE_LIMITS["export"][0],
         },
         status=400 if form.errors else 200,
     )
@@ -186,11 +187,7 @@ def export_data(request):
         response = HttpResponse(export.archive(user), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{export.file_name(user)}"'
         return response
-    services.queue_export(user=user)
-    messages.info(
-        request,
-        _("Your file is being prepared. Come back to this page in a few minutes to download it."),
-    )
+    services.queue_export(user=user)  # the data section says how it stands
     return redirect(_data_section(request))
 
 

@@ -13,11 +13,18 @@ from django.http import Http404
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from core import api as public
 from guide.api.operations import router
 
 logger = logging.getLogger(__name__)
+
+
+class Renderer(JSONRenderer):
+    """UTF-8 as it is: Korean names read as Korean, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class ReadAPI(NinjaAPI):
@@ -50,6 +57,7 @@ api = ReadAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    renderer=Renderer(),
 )
 api.add_router("", router)
 

@@ -344,7 +344,9 @@ def _theory(theory, watched) -> dict:
         "url": absolute(theory.get_absolute_url()),
         "show": theory.season.show.slug,
         "season": theory.season.number,
-        "headline": theory.spoiler_free_title,
+        "headline": (
+            theory.title if not theory.spoiler_season else theory.spoiler_free_title or None
+        ),
         "title": shown(theory, "title", watched),
         "language": theory.language,
         "characters": sorted((theory.character_slugs or "").split()),

@@ -194,7 +194,11 @@ class TheoryOut(Schema):
     url: str
     show: str
     season: int = Field(description="the season it predicts")
-    headline: str = Field(description="a title that gives nothing away, shown to everyone")
+    headline: str | None = Field(
+        description="a title that gives nothing away, for everyone: the title itself when "
+        "the theory is not spoiler-tagged, else its author's spoiler-free headline (null "
+        "when it has none)"
+    )
     title: str | Withheld
     language: str
     characters: list[str] = Field(

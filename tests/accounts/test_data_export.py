@@ -114,6 +114,10 @@ def test_a_fan_gets_every_row_of_theirs_and_none_of_anyone_else(fan, fan_client)
     assert len(markdown) == 1
     text = bundle.read(markdown[0]).decode()
     assert text.startswith("# Title by fan\n")
+    season = rows[fan.pk]["guide.Theory"].season
+    assert f"{season.show.title}, season {season.number}" in text
+    assert theory["season"] == [season.show.slug, season.number]
+    assert theory["author"] == ["fan"]
     assert rows[fan.pk]["guide.Theory"].body in text
     assert "someone_else" not in json.dumps(data["guide.Comment"])
 

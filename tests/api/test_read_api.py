@@ -150,7 +150,7 @@ def test_a_theory_with_its_claims_and_verdicts_behind_the_shield(client, show):
         resolved_at=datetime.datetime(2022, 2, 1, tzinfo=datetime.UTC),
     )
     blind = get(client, f"/theories/{theory.pk}").json()
-    assert blind["headline"] == "A guess about the class president"
+    assert blind["headline"] == "Nam-ra lives"  # untagged: its title gives nothing away
     assert blind["title"] == "Nam-ra lives"  # untagged: the title tells nothing
     assert blind["outcome"] == {"spoiler_season": 1}
     assert blind["outcome_note"] == {"spoiler_season": 1}
@@ -369,3 +369,13 @@ def test_pages_walk_ten_thousand_theories_exactly_once_in_flat_queries(client, s
     assert len(seen) == 10_000
     assert len(set(seen)) == 10_000
     assert len(counts) == 1, counts
+
+
+def test_a_headline_never_gives_a_season_away(client, show):
+    season = show.seasons.get(number=2)
+    headed = TheoryFactory(
+        season=season, title="Nam-ra dies", spoiler_season=1, spoiler_free_title="A dark turn"
+    )
+    bare = TheoryFactory(season=season, title="Cheong-san lives", spoiler_season=1)
+    assert get(client, f"/theories/{headed.pk}").json()["headline"] == "A dark turn"
+    assert get(client, f"/theories/{bare.pk}").json()["headline"] is None
