@@ -1300,8 +1300,8 @@ def api_show(slug: str) -> Show:
 
 
 def api_listed_show(slug: str) -> Show:
-    """A published show, for a list of its theories: its id, slug and `season_ids`."""
-    show = get_object_or_404(Show.objects.published().only("pk", "slug"), slug=slug)
+    """A published show, for a list of its theories: its id and `season_ids`."""
+    show = get_object_or_404(Show.objects.published().only("pk"), slug=slug)
     show.season_ids = list(Season.objects.filter(show_id=show.pk).values_list("pk", flat=True))
     return show
 

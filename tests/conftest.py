@@ -20,6 +20,15 @@ predictions_migration = importlib.import_module("guide.migrations.0028_predictio
 
 
 @pytest.fixture(autouse=True)
+def _querysets_built_afresh():
+    """A QuerySet a selector builds once per process (functools.cache) is built again for
+    each test: what a test changes in the code it calls (a mutant, a patch) takes effect."""
+    from guide import selectors
+
+    selectors._api_theory_rows.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and cached pages live in the cache, which outlives a test."""
     cache.clear()

@@ -200,6 +200,7 @@ def _fact(fact, watched) -> dict:
         "question": shown(fact, "question", watched),
         "answer": shown(fact, "answer", watched),
         "quote": shown(fact, "quote", watched),
+        "quoted_person": _person_summary(fact.quoted_person),
         "kind": fact.kind,
         "milestone": fact.milestone,
         "happened_on": fact.happened_on,

@@ -167,6 +167,7 @@ class FactOut(Schema):
     question: str | Withheld
     answer: str | Withheld
     quote: str | Withheld
+    quoted_person: PersonSummary | None = Field(description="who said the quotation")
     kind: str = Field(description=_one_of(FactKind))
     milestone: str = Field(description="empty, or the timeline milestone it marks")
     happened_on: date | None

@@ -19,6 +19,7 @@ from tests.factories import (
     EpisodeFactory,
     FactFactory,
     ForecastScoreFactory,
+    PersonFactory,
     PredictionFactory,
     ReleasedSeasonFactory,
     SeasonFactory,
@@ -379,3 +380,53 @@ def test_a_headline_never_gives_a_season_away(client, show):
     bare = TheoryFactory(season=season, title="Cheong-san lives", spoiler_season=1)
     assert get(client, f"/theories/{headed.pk}").json()["headline"] == "A dark turn"
     assert get(client, f"/theories/{bare.pk}").json()["headline"] is None
+
+
+def test_lists_keep_the_order_editors_gave(client, show):
+    """Facts by their order, characters by billing, people by name: never by id."""
+    season = show.seasons.get(number=1)
+    later = FactFactory(season=season, question="Second?", order=2)
+    first = FactFactory(season=season, question="First?", order=1)
+    facts = get(client, "/shows/hyosan/seasons/1/facts").json()["items"]
+    assert [each["id"] for each in facts] == [first.pk, later.pk]
+    zed = CharacterFactory(show=show, slug="zed", name="Zed", billing_order=1)
+    amy = CharacterFactory(show=show, slug="amy", name="Amy", billing_order=2)
+    abe = CharacterFactory(show=show, slug="abe", name="Abe", billing_order=2)
+    listed = get(client, "/shows/hyosan/characters").json()["items"]
+    assert [each["slug"] for each in listed] == [zed.slug, abe.slug, amy.slug]
+    names = [each["name"] for each in get(client, "/people", limit=100).json()["items"]]
+    assert names == sorted(names)
+    assert len(names) == 3
+
+
+def test_a_person_lists_only_published_roles_by_show_title(client, show, django_assert_num_queries):
+    actor = PersonFactory(slug="one-actor")
+    CharacterFactory(show=ShowFactory(title="Zombie Detective"), actor=actor, slug="z")
+    CharacterFactory(show=show, actor=actor, slug="h")
+    CharacterFactory(show=ShowFactory(title="A draft", is_published=False), actor=actor)
+    with django_assert_num_queries(2):  # the person, and their roles with their shows
+        roles = get(client, "/people/one-actor").json()["roles"]
+    assert [(each["show"], each["character"]) for each in roles] == [
+        ("hyosan", "h"),
+        ("zombie-detective", "z"),
+    ]
+
+
+def test_a_fact_names_who_is_quoted_in_one_query(client, show, django_assert_num_queries):
+    fact = FactFactory(
+        season=show.seasons.get(number=1),
+        quoted_person=PersonFactory(slug="the-director", name="The Director"),
+        quote="We will be back.",
+    )
+    with django_assert_num_queries(1):
+        answer = get(client, f"/facts/{fact.pk}").json()
+    assert answer["quoted_person"]["slug"] == "the-director"
+    assert answer["show"] == "hyosan"
+    with django_assert_num_queries(3):  # the season, its episodes, its facts: none a fact
+        get(client, "/shows/hyosan/seasons/1/facts")
+
+
+def test_a_problem_is_about_blank_and_never_reused(client):
+    answer = client.get(API + "/nowhere")
+    assert answer.json()["type"] == "about:blank"
+    assert answer["Cache-Control"] == "public, max-age=0"
