@@ -9,6 +9,8 @@ import datetime
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guide import services
@@ -196,7 +198,9 @@ def test_keyset_pages_walk_every_theory_once_in_order(client, show, order):
         type(theory).objects.filter(pk=theory.pk).update(hot=step % 4, wilson=step % 3 / 10)
     seen, address, pages = [], f"{API}/theories?order={order}&limit=10", 0
     while address:
-        page = client.get(address).json()
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(address).json()
+        assert len(queries) == 2  # the page's ids by the order's index, then its rows
         seen += [each["id"] for each in page["items"]]
         address, pages = page["next"], pages + 1
     assert pages == 5
@@ -312,11 +316,13 @@ def test_query_counts_stay_flat_as_the_data_grows(client, show):
         f"/theories/{theory.pk}",
         "/fans/counted",
     ]
-    assert_queries_do_not_grow(
+    counts = assert_queries_do_not_grow(
         lambda: {path: count_queries(client, API + path) for path in addresses},
         grow,
         "API answers",
     )
+    # And what each costs, pinned: a join or a prefetch lost is a query more.
+    assert list(counts.values()) == [1, 2, 2, 3, 1, 1, 2, 3, 2, 2, 6, 2, 4], counts
 
 
 def test_every_operation_is_in_this_file(client):
@@ -430,3 +436,61 @@ def test_a_problem_is_about_blank_and_never_reused(client):
     answer = client.get(API + "/nowhere")
     assert answer.json()["type"] == "about:blank"
     assert answer["Cache-Control"] == "public, max-age=0"
+
+
+def test_an_address_names_its_own_show(client, show):
+    """Season 1 of another show, its character of the same slug and its theories about
+    season 1 are not this show's."""
+    other = ShowFactory(slug="other-show")
+    theirs = ReleasedSeasonFactory(show=other, number=1)
+    EpisodeFactory(season=theirs, number=1, title="Not ours")
+    CharacterFactory(show=other, slug="twin", name="Their twin")
+    CharacterFactory(show=show, slug="twin", name="Our twin")
+    TheoryFactory(season=theirs)
+    ours = TheoryFactory(season=show.seasons.get(number=1))
+    episodes = get(client, "/shows/hyosan/seasons/1", watched=1).json()["episodes"]
+    assert [each["title"] for each in episodes] == ["The outbreak"]
+    assert get(client, "/shows/hyosan/characters/twin").json()["name"] == "Our twin"
+    listed = get(client, "/shows/hyosan/theories", season=1).json()["items"]
+    assert [each["id"] for each in listed] == [ours.pk]
+    assert [each["slug"] for each in get(client, "/shows").json()["items"]] == [
+        "hyosan",
+        "other-show",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("order", "key"), [("hot", "hot"), ("top", "wilson"), ("new", "created_at")]
+)
+def test_each_order_is_its_own(client, show, order, key):
+    season = show.seasons.get(number=2)
+    for step in range(6):
+        theory = TheoryFactory(season=season)
+        type(theory).objects.filter(pk=theory.pk).update(
+            hot=(step * 7) % 5,
+            wilson=(step * 3) % 4 / 10,
+            created_at=datetime.datetime(2026, 1, 1 + (step * 5) % 6, tzinfo=datetime.UTC),
+        )
+    from guide.models import Theory
+
+    expected = (
+        list(Theory.objects.order_by(f"-{key}", "-pk").values_list("pk", flat=True))
+        if key != "wilson"
+        else list(Theory.objects.order_by("-wilson", "-score", "-pk").values_list("pk", flat=True))
+    )
+    for path in ("/theories", "/shows/hyosan/theories"):
+        listed = [each["id"] for each in get(client, path, order=order).json()["items"]]
+        assert listed == expected, (path, order)
+
+
+def test_a_page_reads_the_rows_of_its_own_theories_only(client, show):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    TheoryFactory.create_batch(5, season=show.seasons.get(number=2))
+    with CaptureQueriesContext(connection) as queries:
+        page = get(client, "/theories", limit=2).json()
+    ids = sorted(each["id"] for each in page["items"])
+    rows = queries.captured_queries[-1]["sql"]
+    assert "comment_count" in rows
+    assert f"IN ({ids[0]}, {ids[1]})" in rows or f"IN ({ids[1]}, {ids[0]})" in rows
