@@ -91,35 +91,48 @@ def opened(response) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(content))
 
 
-def test_a_fan_gets_every_row_of_theirs_and_none_of_anyone_else(fan, fan_client):
-    other = UserFactory(username="someone_else")
-    rows = everything_of(fan, other)
+@pytest.fixture
+def downloaded(fan, fan_client):
+    """The fan's rows, another fan's beside them, and the ZIP the fan downloads."""
+    rows = everything_of(fan, UserFactory(username="someone_else"))
     response = fan_client.post(reverse("accounts:export"))
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="next-season-fan-')
     bundle = opened(response)
-    data = json.loads(bundle.read("data.json"))
+    return rows[fan.pk], bundle, json.loads(bundle.read("data.json"))
+
+
+def test_a_fan_gets_every_row_of_theirs_and_none_of_anyone_else(downloaded):
+    mine, _bundle, data = downloaded
     assert data["format"] == "next-season-export/1"
     assert data["account"]["username"] == "fan"
     assert "password" not in json.dumps(data)
-    for label, mine in rows[fan.pk].items():
-        assert [row["pk"] for row in data[label]] == [mine.pk], label
+    for label, row in mine.items():
+        assert [each["pk"] for each in data[label]] == [row.pk], label
         assert data[label][0]["model"] == label.lower()
-    theory = data["guide.Theory"][0]["fields"]
-    assert theory["body"] == rows[fan.pk]["guide.Theory"].body
+    assert "someone_else" not in json.dumps(data["guide.Comment"])
+
+
+def test_theories_come_whole_with_earlier_texts_and_readable_names(downloaded):
+    mine, _bundle, data = downloaded
+    theory, season = data["guide.Theory"][0]["fields"], mine["guide.Theory"].season
+    assert theory["body"] == mine["guide.Theory"].body
     assert "body_html" not in theory
+    assert theory["season"] == [season.show.slug, season.number]
+    assert theory["author"] == ["fan"]
     assert [row["fields"]["body"] for row in data["guide.Revision"]] == ["Earlier words"]
+
+
+def test_each_theory_is_also_markdown(downloaded):
+    mine, bundle, _data = downloaded
     markdown = [name for name in bundle.namelist() if name.startswith("theories/")]
     assert len(markdown) == 1
     text = bundle.read(markdown[0]).decode()
+    season = mine["guide.Theory"].season
     assert text.startswith("# Title by fan\n")
-    season = rows[fan.pk]["guide.Theory"].season
     assert f"{season.show.title}, season {season.number}" in text
-    assert theory["season"] == [season.show.slug, season.number]
-    assert theory["author"] == ["fan"]
-    assert rows[fan.pk]["guide.Theory"].body in text
-    assert "someone_else" not in json.dumps(data["guide.Comment"])
+    assert mine["guide.Theory"].body in text
 
 
 def test_a_large_export_is_made_by_the_worker_and_offered_to_its_owner(
