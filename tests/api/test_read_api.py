@@ -275,7 +275,12 @@ def test_other_methods_are_refused_as_problems(client, show):
     answer = client.post(API + "/shows")
     assert answer.status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert answer["Allow"] == "GET"
-    assert answer.json()["status"] == 405
+    assert answer.json() == {
+        "type": "about:blank",
+        "title": "Method Not Allowed",
+        "status": 405,
+        "instance": API + "/shows",
+    }
     assert client.get("/api/v2/shows").json()["status"] == 404
 
 
@@ -494,3 +499,28 @@ def test_a_page_reads_the_rows_of_its_own_theories_only(client, show):
     rows = queries.captured_queries[-1]["sql"]
     assert "comment_count" in rows
     assert f"IN ({ids[0]}, {ids[1]})" in rows or f"IN ({ids[1]}, {ids[0]})" in rows
+
+
+def test_a_listed_theory_names_its_characters(client, show):
+    theory = TheoryFactory(season=show.seasons.get(number=2))
+    theory.characters.set(
+        [CharacterFactory(show=show, slug="su-hyeok"), CharacterFactory(show=show, slug="nam-ra")]
+    )
+    TheoryFactory(season=show.seasons.get(number=2))  # about no one
+    listed = {each["id"]: each["characters"] for each in get(client, "/theories").json()["items"]}
+    assert listed[theory.pk] == ["nam-ra", "su-hyeok"]
+    assert sorted(map(len, listed.values())) == [0, 2]
+
+
+def test_shows_and_people_are_listed_by_name(client, show):
+    ShowFactory(title="Zeta", slug="zeta")
+    ShowFactory(title="Alpha", slug="alpha")
+    assert [each["slug"] for each in get(client, "/shows").json()["items"]] == [
+        "alpha",
+        "hyosan",
+        "zeta",
+    ]
+    for name in ("Zoe", "Min", "Ahn"):
+        CharacterFactory(show=show, actor=PersonFactory(name=name, slug=name.lower()))
+    names = [each["name"] for each in get(client, "/people").json()["items"]]
+    assert names == ["Ahn", "Min", "Zoe"]
