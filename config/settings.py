@@ -102,7 +102,8 @@ TEMPLATES = [
 
 # Databases ------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_is_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if _is_sqlite:
     # Concurrent writers: WAL lets readers run beside a writer, IMMEDIATE takes the write
     # lock at BEGIN (no upgrade deadlocks), and the timeout waits for it instead of failing.
     DATABASES["default"]["OPTIONS"] = {
@@ -115,13 +116,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON;"
         ),
     }
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if env.bool("DATABASE_POOL", default=False) and not _is_sqlite:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 4}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if env.bool("DATABASE_POOL", default=False):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 4}
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
-    else:
-        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Kept open between requests, SQLite's too: opening one (its pragmas, and the dozens
+    # of functions Django registers on it) cost more than some whole pages.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

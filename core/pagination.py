@@ -23,6 +23,7 @@ marked `malformed`, for the view to say so.
 import base64
 import binascii
 import datetime
+import functools
 import json
 import math
 from collections.abc import Sequence
@@ -244,7 +245,10 @@ def _values_of(payload, keys: Sequence[_Key]) -> list | None:
 
 
 def _cursor_of(row, keys: Sequence[_Key], order: bytes) -> str:
-    return sign_cursor([_to_json(key.kind, getattr(row, key.attname)) for key in keys], order)
+    """The cursor just past `row`: a model instance, or a dict of a `.values()` QuerySet
+    that holds the order's columns (no instance to build for a page of ids)."""
+    read = row.__getitem__ if isinstance(row, dict) else functools.partial(getattr, row)
+    return sign_cursor([_to_json(key.kind, read(key.attname)) for key in keys], order)
 
 
 def order_name(queryset: QuerySet) -> bytes:

@@ -111,6 +111,18 @@ def test_walking_visits_every_row_once_in_order_and_back(theories, order, per_pa
     assert [pks(page) for page in back] == [pks(page) for page in forward]
 
 
+@pytest.mark.parametrize("order", ["hot", "top", "new", "text"])
+def test_dicts_of_the_order_columns_walk_as_instances_do(theories, order):
+    """A lean list pages `.values()` of its order's columns: the same pages, the same
+    cursors, and no instance built."""
+    instances = ORDERS[order](theories)
+    lean = instances.values("pk", "hot", "wilson", "score", "created_at", "title", "id")
+    by_instance, by_dict = walk_forward(instances, 4), walk_forward(lean, 4)
+    assert [[row["pk"] for row in page] for page in by_dict] == [pks(p) for p in by_instance]
+    assert [page.next_cursor for page in by_dict] == [p.next_cursor for p in by_instance]
+    assert all(isinstance(row, dict) for page in by_dict for row in page)
+
+
 def test_ties_are_broken_by_pk(theories):
     """Rows equal in every ranked field come in pk order, split over pages."""
     TheoryFactory.create_batch(5, season=theories.first().season, hot=1e9, created_at=BASE)

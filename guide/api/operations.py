@@ -78,15 +78,15 @@ def read(
 def page_of(request, queryset, *, cursor: str | None, limit: int, item, rows=None) -> dict:
     """A keyset page (core.pagination) of `queryset`, each row through `item`, with the
     address of the next page. `rows`, given the page's ids, reads the rows `item` needs
-    where `queryset` holds only what orders them. A cursor this site did not make is the
-    caller's error."""
+    where `queryset` holds only what orders them (dicts of `.values()`, with "pk"). A
+    cursor this site did not make is the caller's error."""
     page = pagination.keyset_page(queryset, per_page=limit, after=cursor)
     if page.malformed:
         raise HttpError(400, "The cursor is not one this API gave: start from the first page.")
     found = page.items
     if rows is not None:
-        full = rows([each.pk for each in found])
-        found = [full[each.pk] for each in found]
+        full = rows([each["pk"] for each in found])
+        found = [full[each["pk"]] for each in found]
     following = None
     if page.next_cursor:
         query = request.GET.copy()
@@ -343,7 +343,7 @@ def _theory(theory, watched) -> dict:
     return {
         "id": theory.pk,
         "url": absolute(theory.get_absolute_url()),
-        "show": theory.season.show.slug,
+        "show": theory.show_slug,
         "season": theory.season.number,
         "headline": (
             theory.title if not theory.spoiler_season else theory.spoiler_free_title or None
@@ -353,7 +353,7 @@ def _theory(theory, watched) -> dict:
         "characters": sorted((theory.character_slugs or "").split()),
         "spoiler_season": theory.spoiler_season,
         "outcome": _verdict(theory, "outcome", watched),
-        "author": theory.author.username if theory.author else None,
+        "author": theory.author_name,
         "created_at": theory.created_at,
         "edited_at": theory.edited_at,
         "upvotes": theory.upvotes,
