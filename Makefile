@@ -76,16 +76,21 @@ bench: install messages
 bench-fanout: install messages
 	$(PY) bench/fanout.py
 
-# Mutation testing (mutmut, configured in pyproject.toml) of the rule and service modules:
-# a fresh run each time, on SQLite, with its log in mutants/run.log; the score per module
-# and the surviving mutants go to mutation-report.txt. Takes over two hours (README, Tests).
-# A partial run: make mutation MUTANTS='guide.ranking.*'
+# Mutation testing (mutmut, configured in pyproject.toml) of the rule and service modules,
+# on SQLite, with its log in mutants/run.log; the score per module and the surviving
+# mutants go to mutation-report.txt. A whole run takes over two hours (README, Tests), so
+# it resumes: mutmut keeps each verdict in mutants/ as it comes and tests again only the
+# mutants of functions that changed since, and those named in MUTANTS. Stop it at any
+# time and run it again to go on; the report sums the time of every sitting.
+# A partial run: make mutation MUTANTS='guide.ranking.*'   Start over: make mutation FRESH=1
 mutation: install messages
-	rm -rf mutants && mkdir mutants
+	@if [ -n "$(FRESH)" ]; then rm -rf mutants; fi
+	@mkdir -p mutants
 	@start=$$(date +%s); \
-	env -u DATABASE_URL $(BIN)/mutmut run --max-children 2 $(MUTANTS) > mutants/run.log 2>&1 \
-		|| { tail -n 40 mutants/run.log; exit 1; }; \
-	$(PY) -m tests.mutation.report --seconds $$(( $$(date +%s) - start ))
+	env -u DATABASE_URL $(BIN)/mutmut run --max-children 2 $(MUTANTS) >> mutants/run.log 2>&1; \
+	status=$$?; echo $$(( $$(date +%s) - start )) >> mutants/seconds; \
+	if [ $$status -ne 0 ]; then tail -n 40 mutants/run.log; exit 1; fi; \
+	$(PY) -m tests.mutation.report --seconds $$(awk '{ total += $$1 } END { print total }' mutants/seconds)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache mutants mutation-report.txt
