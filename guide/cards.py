@@ -1,9 +1,12 @@
-"""Share cards: the 1200×630 PNG a link preview shows for a prediction that came true.
+"""Share cards: the 1200×630 PNG a link preview shows for a season guide, a character, a
+theory, and a prediction that came true.
 
-A card is seen by whoever a link is shared with, whatever they have watched, so it never
-shows the claim or its criteria: it says who called it, how sure they were and when,
-that it came true, and which season it is about (a spoiler for that season is said, not
-shown). Drawn with Pillow and kept in the cache until what it says changes. Pillow's own font
+A card is seen by whoever a link is shared with, whatever they have watched, so it shows
+only what spoils nothing: a theory's spoiler-free headline, never its title when tagged
+or its verdict; a character's name and actor, never their fate; a prediction's who, how
+sure and when, never its claim or criteria (a spoiler for a season is said, not shown).
+Drawn with Pillow and kept in the cache under what it says: a new count, title, date or
+language draws a new one. Pillow's own font
 draws Latin letters only: settings.CARD_FONT names a font file with more scripts (e.g.
 Noto Sans CJK for Korean); without one, cards are drawn in English and a name in
 another script is left out.
@@ -17,8 +20,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
@@ -72,6 +76,98 @@ def called_it_lines(*, prediction, score) -> list[CardLine]:
     ]
 
 
+def season_lines(*, season, theories: int, facts: int) -> list[CardLine]:
+    release = (
+        _("out %(date)s") % {"date": date_format(season.release_date, "DATE_FORMAT")}
+        if season.release_date
+        else _("no release date yet")
+    )
+    return [
+        CardLine(_title(season.show.title), 72, _INK),
+        CardLine(_("Season %(n)s") % {"n": season.number}, 96, _ACCENT),
+        CardLine(f"{season.get_status_display()} · {release}", 40, _INK),
+        CardLine(
+            ngettext("%(n)s fan theory", "%(n)s fan theories", theories) % {"n": _count(theories)}
+            + " · "
+            + ngettext("%(n)s sourced fact", "%(n)s sourced facts", facts) % {"n": _count(facts)},
+            36,
+            _MUTED,
+        ),
+    ]
+
+
+def _count(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def character_lines(*, character, theories: int) -> list[CardLine]:
+    show, actor = character.show, character.actor
+    lines = [CardLine(_title(character.name), 96, _ACCENT)]
+    if character.native_name and _drawable(character.native_name):
+        lines.append(CardLine(character.native_name, 48, _INK))
+    lines.append(
+        CardLine(
+            _("Played by %(actor)s in %(show)s")
+            % {"actor": _title(actor.name), "show": _title(show.title)}
+            if actor
+            else _("In %(show)s") % {"show": _title(show.title)},
+            40,
+            _INK,
+        )
+    )
+    lines.append(
+        CardLine(
+            ngettext("%(n)s fan theory about them", "%(n)s fan theories about them", theories)
+            % {"n": _count(theories)},
+            36,
+            _MUTED,
+        )
+    )
+    return lines
+
+
+def theory_lines(*, theory, comments: int) -> list[CardLine]:
+    """Its headline (never a tagged title), what it is about, its votes and comments;
+    never its verdict, which tells how its season went."""
+    season = theory.season
+    about = _("A theory about %(show)s season %(n)s") % {
+        "show": _title(season.show.title),
+        "n": season.number,
+    }
+    author = theory.author.public_name if theory.author_id else ""
+    lines = [
+        CardLine(_title(theory.headline), 64, _ACCENT),
+        CardLine(about, 36, _INK),
+        CardLine(
+            ngettext("%(n)s up", "%(n)s up", theory.upvotes) % {"n": _count(theory.upvotes)}
+            + " · "
+            + ngettext("%(n)s down", "%(n)s down", theory.downvotes)
+            % {"n": _count(theory.downvotes)}
+            + " · "
+            + ngettext("%(n)s comment", "%(n)s comments", comments) % {"n": _count(comments)},
+            36,
+            _INK,
+        ),
+    ]
+    if theory.spoiler_season:
+        lines.append(
+            CardLine(
+                _("Spoilers for season %(n)s, behind a shield") % {"n": theory.spoiler_season},
+                32,
+                _MUTED,
+            )
+        )
+    if author and _drawable(author):
+        lines.append(CardLine(_("by %(fan)s") % {"fan": author}, 32, _MUTED))
+    return lines
+
+
+def _title(text: str) -> str:
+    """A name or title as the font can draw it: without CARD_FONT, one in another script
+    is told by a placeholder rather than drawn as boxes."""
+    return text if _drawable(text) else "…"
+
+
 def render(lines: list[CardLine]) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(image)
@@ -108,19 +204,21 @@ def _fit(draw, text: str, font, width: int) -> str:
     return text.rstrip() + "…"
 
 
-def drawn_lines(*, prediction, score) -> list[CardLine]:
-    """What the card says, in the reader's language if the font draws it, else English."""
+def drawn_lines(say, **about) -> list[CardLine]:
+    """What `say(**about)` says, in the reader's language if the font draws it, else in
+    English."""
     drawn_in = contextlib.nullcontext() if settings.CARD_FONT else translation.override("en")
     with drawn_in:
-        return called_it_lines(prediction=prediction, score=score)
+        return say(**about)
 
 
-def called_it_png(*, prediction, score) -> bytes:
-    """The card, kept under what it says: a new name, date or language draws a new one."""
-    lines = drawn_lines(prediction=prediction, score=score)
-    key = "card:called-it:" + hashlib.blake2b(repr(lines).encode(), digest_size=16).hexdigest()
-    png = cache.get(key)
-    if png is None:
-        png = render(lines)
-        cache.set(key, png, CARD_SECONDS)
-    return png
+def png(say, **about) -> bytes:
+    """The card of `say(**about)`, kept under what it says: a new count, name, date or
+    language draws a new one."""
+    lines = drawn_lines(say, **about)
+    key = "card:" + hashlib.blake2b(repr(lines).encode(), digest_size=16).hexdigest()
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = render(lines)
+        cache.set(key, drawn, CARD_SECONDS)
+    return drawn

@@ -1284,6 +1284,40 @@ def forecast_record(fan) -> ForecastRecord:
     )
 
 
+# Share cards (guide.cards) ----------------------------------------------------------------
+# What anyone a link is shared with may see, as a visitor: the same card for every reader.
+
+
+def season_card(slug: str, number: int) -> tuple[Season, int, int]:
+    """A published season, with its theories and its facts counted."""
+    season = get_object_or_404(
+        Season.objects.published().select_related("show"), show__slug=slug, number=number
+    )
+    theories = Theory.objects.visible_to(None).standing().filter(season=season).count()
+    return season, theories, Fact.objects.filter(season=season).count()
+
+
+def character_card(slug: str, character: str) -> tuple[Character, int]:
+    """A published character, with the theories about them counted."""
+    found = get_object_or_404(
+        Character.objects.published().select_related("show", "actor"),
+        show__slug=slug,
+        slug=character,
+    )
+    return found, Theory.objects.visible_to(None).standing().about(found).count()
+
+
+def theory_card(pk: int) -> Theory:
+    """A theory anyone may see, with its comments counted (`comment_count`)."""
+    return get_object_or_404(
+        Theory.objects.visible_to(None)
+        .standing()
+        .select_related("season__show", "author")
+        .with_comment_count(None),
+        pk=pk,
+    )
+
+
 # The read API (guide.api) -----------------------------------------------------------------
 # Public data only, as a visitor reads it: published shows, no hidden or withdrawn theory.
 # Each list is in a total order of indexed fields, for keyset pages (core.pagination).

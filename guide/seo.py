@@ -98,7 +98,6 @@ def for_show(request, show, seasons, characters) -> PageMeta:
 
 def for_season(request, season, cast, episodes=()) -> PageMeta:
     show = season.show
-    image, alt = _poster(request, show)
     title = _("Everything we know about %(show)s season %(n)s") % {
         "show": show.title,
         "n": season.number,
@@ -142,13 +141,18 @@ def for_season(request, season, cast, episodes=()) -> PageMeta:
         data["startDate"] = season.release_date.isoformat()
     if episodes:
         data["episode"] = [_episode(request, episode) for episode in episodes]
+    card = reverse("guide:season_card", args=[show.slug, season.number])
     return PageMeta(
         title=title,
         description=short(description),
-        image=image,
-        image_alt=alt,
+        image=absolute(request, card),
+        image_alt=_share_card_alt(title),
         structured_data=[data],
     )
+
+
+def _share_card_alt(title: str) -> str:
+    return _("Share card: %(title)s") % {"title": title}
 
 
 def _episode(request, episode) -> dict:
@@ -189,13 +193,13 @@ def for_character(request, character) -> PageMeta:
             "name": actor.name,
             **({"alternateName": actor.native_name} if actor.native_name else {}),
         }
-    image = absolute(request, character.portrait.url) if character.portrait else ""
+    card = reverse("guide:character_card", args=[show.slug, character.slug])
     return PageMeta(
         title=title,
         description=short(character.description),
         og_type="profile",
-        image=image,
-        image_alt=character.portrait_alt,
+        image=absolute(request, card),
+        image_alt=_share_card_alt(title),
         structured_data=[data],
     )
 
@@ -251,6 +255,12 @@ def for_theory(request, theory, comment_count: int) -> PageMeta:
         data["dateModified"] = theory.edited_at.isoformat()
     if not theory.spoiler_season:
         data["text"] = theory.excerpt
+    card = reverse("guide:theory_card", args=[theory.pk])
     return PageMeta(
-        title=headline, description=description, og_type="article", structured_data=[data]
+        title=headline,
+        description=description,
+        og_type="article",
+        image=absolute(request, card),
+        image_alt=_share_card_alt(headline),
+        structured_data=[data],
     )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("shows/", pages.show_list, name="show_list"),
     path("shows/<slug:slug>/", pages.show_detail, name="show"),
     path("shows/<slug:slug>/season-<int:number>/", pages.season_detail, name="season"),
+    path("shows/<slug:slug>/season-<int:number>/card.png", pages.season_card, name="season_card"),
     path(
         "shows/<slug:slug>/season-<int:number>/follow/",
         inbox.follow_season,
@@ -27,10 +28,16 @@ urlpatterns = [
         pages.character_detail,
         name="character",
     ),
+    path(
+        "shows/<slug:slug>/characters/<slug:character>/card.png",
+        pages.character_card,
+        name="character_card",
+    ),
     path("theories/", theories.theory_list, name="theory_list"),
     path("theories/new/", theories.theory_create, name="theory_create"),
     # Action routes come before the slugged detail route, which would swallow them.
     path("theories/<int:pk>/edit/", theories.theory_edit, name="theory_edit"),
+    path("theories/<int:pk>/card.png", theories.theory_card, name="theory_card"),
     path("theories/<int:pk>/delete/", theories.theory_delete, name="theory_delete"),
     path("theories/<int:pk>/vote/", theories.vote, name="vote"),
     path("theories/<int:pk>/comments/", theories.comment_create, name="comment_create"),

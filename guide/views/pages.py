@@ -1,12 +1,14 @@
 """The guide's public pages: home, shows, season guides and characters."""
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from core.pagecache import cache_for_visitors
 from core.seo import PageMeta
-from guide import selectors, seo, topics
+from guide import cards, selectors, seo, topics
 from guide.models import Character, Season, Show, Theory
 
 HOME_THEORIES = 8
@@ -119,4 +121,26 @@ def character_detail(request, slug, character):
             "other_roles": other_roles,
             "page_meta": seo.for_character(request, character),
         },
+    )
+
+
+# Share cards (guide.cards): public, the same for everyone, reused by link previews for an
+# hour; the server keeps each drawing until what it says changes.
+
+
+@cache_control(public=True, max_age=3600)
+def season_card(request, slug, number):
+    season, theories, facts = selectors.season_card(slug, number)
+    return HttpResponse(
+        cards.png(cards.season_lines, season=season, theories=theories, facts=facts),
+        content_type="image/png",
+    )
+
+
+@cache_control(public=True, max_age=3600)
+def character_card(request, slug, character):
+    found, theories = selectors.character_card(slug, character)
+    return HttpResponse(
+        cards.png(cards.character_lines, character=found, theories=theories),
+        content_type="image/png",
     )

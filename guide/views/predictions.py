@@ -230,5 +230,6 @@ def prediction_card(request, pk):
     if score is None:
         raise Http404
     return HttpResponse(
-        cards.called_it_png(prediction=prediction, score=score), content_type="image/png"
+        cards.png(cards.called_it_lines, prediction=prediction, score=score),
+        content_type="image/png",
     )

@@ -7,10 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from core import pagination
@@ -19,7 +26,7 @@ from core.forms import typed_text
 from core.navigation import action, redirect_back
 from core.pagecache import cache_for_visitors, depends_on, rendering_for_fans
 from core.throttle import check_rate
-from guide import permissions, selectors, seo, services, topics
+from guide import cards, permissions, selectors, seo, services, topics
 from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
 from guide.models import Character, Comment, CommentOrder, Season, Theory, TheoryOrder
 
@@ -94,6 +101,16 @@ def theory_detail(request, pk, slug=None):
         target = theory.get_absolute_url() + (f"?{query}" if query else "")
         return HttpResponsePermanentRedirect(target)
     return _theory_page(request, theory, CommentForm(last_season=theory.show_last_season))
+
+
+@cache_control(public=True, max_age=3600)
+def theory_card(request, pk):
+    """The theory's share card (guide.cards): its headline, never a tagged title."""
+    theory = selectors.theory_card(pk)
+    return HttpResponse(
+        cards.png(cards.theory_lines, theory=theory, comments=theory.comment_count),
+        content_type="image/png",
+    )
 
 
 def _vote_prompt(request, theory) -> dict | None:

@@ -700,7 +700,7 @@ def test_without_a_card_font_a_card_is_english_and_leaves_out_a_name_it_cannot_d
 ):
     from django.utils import translation
 
-    from guide.cards import called_it_lines, called_it_png, drawn_lines
+    from guide.cards import called_it_lines, drawn_lines, png
 
     settings.CARD_FONT = ""
     prediction = called(coming)
@@ -710,11 +710,11 @@ def test_without_a_card_font_a_card_is_english_and_leaves_out_a_name_it_cannot_d
     assert "김민지" not in said
     assert "A fan gave it 72%" in said
     with translation.override("ko"):
-        drawn = drawn_lines(prediction=prediction, score=score)
+        drawn = drawn_lines(called_it_lines, prediction=prediction, score=score)
         assert drawn[0].text == "Called it"  # Pillow's own font draws no Hangul
-        assert called_it_png(prediction=prediction, score=score)[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png(called_it_lines, prediction=prediction, score=score)[:8] == b"\x89PNG\r\n\x1a\n"
         settings.CARD_FONT = "any font"  # with a font for it, the reader's language
-        assert drawn_lines(prediction=prediction, score=score)[0].text == "맞혔다"
+        assert drawn_lines(called_it_lines, prediction=prediction, score=score)[0].text == "맞혔다"
         settings.CARD_FONT = ""
         response = Client(headers={"accept-language": "ko"}).get(
             reverse("guide:prediction_card", args=[prediction.pk])

@@ -167,14 +167,21 @@ def test_a_later_page_of_a_cursor_list_is_followed_but_not_indexed(client, world
 
 
 def test_show_with_a_poster_has_an_og_image(client, world):
-    for url in (world.show.get_absolute_url(), world.s1.get_absolute_url()):
-        head = Page(get(client, url))
-        image = head.one_meta("og:image")
-        assert image.startswith(f"{ORIGIN}/"), image
-        assert image.endswith(".png")
-        assert image.removeprefix(ORIGIN) == world.show.poster.url
-        assert head.one_meta("og:image:alt") == "Students on the school roof"
-        assert head.one_meta("twitter:card") == "summary_large_image"
+    head = Page(get(client, world.show.get_absolute_url()))
+    image = head.one_meta("og:image")
+    assert image.startswith(f"{ORIGIN}/"), image
+    assert image.removeprefix(ORIGIN) == world.show.poster.url
+    assert head.one_meta("og:image:alt") == "Students on the school roof"
+    assert head.one_meta("twitter:card") == "summary_large_image"
+
+
+def test_a_season_guide_is_shared_with_its_own_card(client, world):
+    """Not the show's poster: the season's card (guide.cards), tests/guide/test_share_cards."""
+    head = Page(get(client, world.s1.get_absolute_url()))
+    card = reverse("guide:season_card", args=[world.show.slug, world.s1.number])
+    assert head.one_meta("og:image") == ORIGIN + card
+    assert head.one_meta("og:image:alt").startswith("Share card: ")
+    assert head.one_meta("twitter:card") == "summary_large_image"
 
 
 def test_show_without_a_poster_has_no_og_image(client, world):

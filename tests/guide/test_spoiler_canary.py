@@ -106,6 +106,11 @@ NOT_READER_PAGES = {
     "theory_edit",
     "prediction_create",  # the author's form for a claim: names only the show and season
     "prediction_card",  # a PNG that never draws a claim (tests/guide/test_forecasts.py)
+    # PNGs whose lines are checked against every season-tagged field there instead
+    # (tests/guide/test_share_cards.py).
+    "season_card",
+    "character_card",
+    "theory_card",
     "prediction_edit",  # the author's form for their own claim
     "theory_delete",
     "comment_edit",

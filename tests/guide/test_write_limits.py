@@ -137,6 +137,7 @@ READ_ONLY = {
     "guide:home", "guide:show_list", "guide:show", "guide:season", "guide:character",
     "guide:theory_list", "guide:theory", "guide:theory_short", "guide:leaderboard",
     "guide:moderation_log", "guide:question_list", "guide:prediction_card",
+    "guide:season_card", "guide:character_card", "guide:theory_card",
     "guide:theory_history", "guide:comment", "guide:comment_history",
     "guide:prediction_history",
     "guide:inbox", "guide:saved", "guide:following", "guide:fan_names", "guide:search",
