@@ -6,10 +6,9 @@ only what spoils nothing: a theory's spoiler-free headline, never its title when
 or its verdict; a character's name and actor, never their fate; a prediction's who, how
 sure and when, never its claim or criteria (a spoiler for a season is said, not shown).
 Drawn with Pillow and kept in the cache under what it says: a new count, title, date or
-language draws a new one. Pillow's own font
-draws Latin letters only: settings.CARD_FONT names a font file with more scripts (e.g.
-Noto Sans CJK for Korean); without one, cards are drawn in English and a name in
-another script is left out.
+language draws a new one. Pillow's own font draws Latin letters only: settings.CARD_FONT
+names a font file with more scripts (e.g. Noto Sans CJK for Korean); without one, cards
+are drawn in English and a name in another script is left out.
 """
 
 import contextlib
