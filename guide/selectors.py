@@ -1339,8 +1339,8 @@ def api_listed_show(slug: str) -> Show:
     query (a row per season; one without a season for a show that has none yet)."""
     rows = list(Show.objects.published().filter(slug=slug).values_list("pk", "seasons__pk"))
     if not rows:
-        raise Http404("No such show.")
-    show = Show(pk=rows[0][0], slug=slug)  # all a list's filters read of it
+        raise Http404
+    show = Show(pk=rows[0][0])  # all a list's filters read of it
     show.season_ids = [season for _, season in rows if season is not None]
     return show
 

@@ -188,3 +188,31 @@ def test_no_season_tagged_text_of_a_theory_or_a_characters_fates_reaches_a_card(
     assert "CANARY" not in written
     assert str(Outcome.CONFIRMED.label) not in written
     assert str(status.get_status_display()) not in written
+
+
+def test_each_card_is_its_own_items_and_read_in_a_fixed_number_of_queries(
+    season, django_assert_num_queries
+):
+    """Neighbours with the same slugs and numbers in another show, and another character in
+    the same show: each card finds its own. What it draws is read with it, not after."""
+    other = ShowFactory(title="Sweet Home", slug="sweet-home")
+    SeasonFactory(show=other, number=2)
+    CharacterFactory(show=other, slug="on-jo", name="Somebody else")
+    CharacterFactory(show=season.show, slug="su-hyeok", name="Lee Su-hyeok")
+    character = CharacterFactory(show=season.show, slug="on-jo", name="Nam On-jo")
+    theory = TheoryFactory(season=season, author=UserFactory(display_name="Seer"))
+    with django_assert_num_queries(3):
+        found, theories, facts = selectors.season_card("hyosan", 2)
+        assert "Hyosan High" in said(
+            cards.season_lines(season=found, theories=theories, facts=facts)
+        )
+    with django_assert_num_queries(2):
+        found, theories = selectors.character_card("hyosan", "on-jo")
+        text = said(cards.character_lines(character=found, theories=theories))
+    assert found == character
+    assert f"Nam On-jo Played by {character.actor.name} in Hyosan High" in text
+    with django_assert_num_queries(1):
+        found = selectors.theory_card(theory.pk)
+        text = said(cards.theory_lines(theory=found, comments=found.comment_count))
+    assert "Hyosan High season 2" in text
+    assert "by Seer" in text
