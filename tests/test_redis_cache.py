@@ -1,8 +1,11 @@
-"""The Redis cache backend keeps one client per connection pool (core/cache.py)."""
+"""The Redis cache backend (core/cache.py): one client per connection pool, and a
+window counter for the rate limits."""
 
 import os
 import socket
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache.backends.redis import RedisCacheClient
@@ -69,3 +72,39 @@ def test_values_round_trip_through_redis():
     assert backend.get_many([key, key + "-other"]) == {key: "x", key + "-other": "y"}
     backend.delete_many([key, key + "-other"])
     assert backend.get(key) is None
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CI") and not _redis_answers(),
+    reason="no Redis on this machine (CI always has one)",
+)
+def test_a_window_counter_counts_each_call_once_and_expires():
+    backend = _backend("redis://127.0.0.1:6379/14")
+    key, other = f"counter-{uuid.uuid4()}", f"counter-{uuid.uuid4()}"
+    assert [backend.count_in_window(key, 30) for _ in range(3)] == [1, 2, 3]
+    assert backend.count_in_window(other, 30) == 1
+    client = backend._cache.get_client(write=True)
+    # Started with its expiry, which later counts leave as it was.
+    assert 0 < client.ttl(backend.make_and_validate_key(key)) <= 30
+    assert client.ttl(backend.make_and_validate_key(other)) > 0
+    assert backend.get(key) == 3
+    backend.delete_many([key, other])
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CI") and not _redis_answers(),
+    reason="no Redis on this machine (CI always has one)",
+)
+def test_simultaneous_counts_each_get_their_own_number():
+    backend = _backend("redis://127.0.0.1:6379/14")
+    key = f"counter-{uuid.uuid4()}"
+    start = threading.Barrier(16)
+
+    def count(_):
+        start.wait()
+        return backend.count_in_window(key, 30)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        counts = list(pool.map(count, range(16)))
+    assert sorted(counts) == list(range(1, 17))
+    backend.delete(key)
