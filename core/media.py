@@ -29,6 +29,7 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
     ".webp": "image/webp",
+    ".avif": "image/avif",  # renditions (guide.renditions)
 }
 # Uploads stored before names followed the detected format end in ".img": their type
 # is read from their first bytes.

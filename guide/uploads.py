@@ -26,6 +26,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from guide import renditions
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -187,14 +189,29 @@ class UploadedImageField(models.ImageField):
 
     When a saved row no longer points at a file (it was replaced or cleared) and when a
     row is deleted (cascades included), its file is deleted from storage once the
-    transaction commits, unless some row of any model still points at it. A rolled-back
-    transaction deletes nothing. Files are kept by storage, not by the database, so this
-    is the field's own housekeeping rather than a business rule.
+    transaction commits, with its renditions, unless some row of any model still points
+    at it. A rolled-back transaction deletes nothing. Files are kept by storage, not by
+    the database, so this is the field's own housekeeping rather than a business rule.
+
+    `renditions_field` names the row's JSONField that records the image's responsive
+    renditions (guide.renditions): a new image empties it, and once the save commits a
+    background task draws them and fills it in.
 
     Migrations see a plain ImageField: none of this changes the schema.
     """
 
     attr_class = ReencodedImageFieldFile
+
+    def __init__(self, *args, renditions_field: str | None = None, **kwargs):
+        self.renditions_field = renditions_field
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        file = super().pre_save(model_instance, add)
+        stored = self._stored_names(model_instance).get(self.attname)
+        if self.renditions_field and self._current_name(model_instance) != stored:
+            setattr(model_instance, self.renditions_field, {})  # saved in the same write
+        return file
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ImageUploadFormField, **kwargs})
@@ -221,9 +238,19 @@ class UploadedImageField(models.ImageField):
             return (value.name or "") if value._committed else ""
         return value if isinstance(value, str) else ""
 
+    def _stored_widths(self, instance) -> dict:
+        return instance.__dict__.setdefault("_stored_file_widths", {})
+
     def _remember_stored_name(self, sender, instance, **kwargs):
         if self.attname in instance.__dict__:  # not deferred
-            self._stored_names(instance)[self.attname] = self._current_name(instance)
+            self._remember(instance)
+
+    def _remember(self, instance) -> None:
+        """Keep the name and width the row has in the database: their renditions are
+        deleted with the file."""
+        self._stored_names(instance)[self.attname] = self._current_name(instance)
+        if self.width_field:
+            self._stored_widths(instance)[self.attname] = instance.__dict__.get(self.width_field)
 
     def _forget_replaced_file(self, sender, instance, raw=False, using=None, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -231,26 +258,40 @@ class UploadedImageField(models.ImageField):
             return
         if self.attname not in instance.__dict__:
             return
-        stored = self._stored_names(instance)
         current = self._current_name(instance)
-        previous = stored.get(self.attname)
-        if previous and previous != current:
-            self._delete_when_unused(previous, using)
-        stored[self.attname] = current
+        previous = self._stored_names(instance).get(self.attname)
+        if previous != current:
+            if previous:
+                self._delete_when_unused(instance, previous, using)
+            if current and self.renditions_field:
+                self._draw_renditions(instance, current, using)
+        self._remember(instance)
 
     def _forget_deleted_file(self, sender, instance, using=None, **kwargs):
         names = {self._stored_names(instance).get(self.attname), self._current_name(instance)}
         for name in names - {None, ""}:
-            self._delete_when_unused(name, using)
+            self._delete_when_unused(instance, name, using)
 
-    def _delete_when_unused(self, name: str, using) -> None:
+    def _delete_when_unused(self, instance, name: str, using) -> None:
+        width = self._stored_widths(instance).get(self.attname)
         transaction.on_commit(
-            partial(_delete_if_unused, self.storage, name), using=using, robust=True
+            partial(_delete_if_unused, self.storage, name, [width] if width else []),
+            using=using,
+            robust=True,
+        )
+
+    def _draw_renditions(self, instance, name: str, using) -> None:
+        label = instance._meta.label
+        transaction.on_commit(
+            lambda: renditions.make_renditions.enqueue(label, instance.pk, self.name, name),
+            using=using,
+            robust=True,
         )
 
 
-def _delete_if_unused(storage, name: str) -> None:
-    """Delete a stored file, unless a row of any model still points at it."""
+def _delete_if_unused(storage, name: str, widths: list[int]) -> None:
+    """Delete a stored file and its renditions, unless a row of any model still points
+    at it."""
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField) and (
@@ -258,4 +299,5 @@ def _delete_if_unused(storage, name: str) -> None:
             ):
                 return
     storage.delete(name)
-    logger.info("Deleted %s: no row points at it any more.", name)
+    renditions.delete(storage, name, widths)
+    logger.info("Deleted %s and its renditions: no row points at it any more.", name)

@@ -22,6 +22,8 @@ STORAGES = {
         "OPTIONS": {"location": __import__("tempfile").mkdtemp(prefix="nextseason-exports-")},
     },
 }
+# Uploads and the demo's pictures in a folder of this run's own, never the project's.
+MEDIA_ROOT = __import__("tempfile").mkdtemp(prefix="nextseason-media-")
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tasks run when their transaction commits; tests/guide/test_worker.py runs the real
 # database backend and its worker.

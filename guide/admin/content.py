@@ -284,14 +284,19 @@ class SeasonAdmin(ContentAdmin):
     search_fields = ["show__title", "show__original_title", "title", "number"]
     autocomplete_fields = ["show"]
     date_hierarchy = "release_date"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["poster_preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["show", "number", "title", "status", "synopsis"]}),
         (_("Dates"), {"fields": ["renewal_announced_on", "release_date", "forecasts_lock_at"]}),
         (_("Episodes"), {"fields": ["episode_count", "typical_runtime"]}),
+        (_("Poster"), {"fields": ["poster", "poster_alt", "poster_preview"]}),
         (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines = [FactInline, EpisodeInline]
+
+    @admin.display(description=_("current poster"))
+    def poster_preview(self, obj):
+        return image_preview(obj.poster, obj.poster_alt, obj.poster_width, obj.poster_height)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -334,7 +339,7 @@ class PersonAdmin(ContentAdmin):
     search_fields = ["name", "native_name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]  # the role count's GROUP BY drops Meta.ordering
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["portrait_preview", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(role_count=Count("roles"))
@@ -342,6 +347,12 @@ class PersonAdmin(ContentAdmin):
     @admin.display(description=_("roles"), ordering="role_count")
     def role_count(self, obj):
         return obj.role_count
+
+    @admin.display(description=_("current portrait"))
+    def portrait_preview(self, obj):
+        return image_preview(
+            obj.portrait, obj.portrait_alt, obj.portrait_width, obj.portrait_height
+        )
 
 
 class CharacterStatusFormSet(BaseInlineFormSet):

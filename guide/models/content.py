@@ -93,10 +93,12 @@ class Show(NaturalKey, ImageWithAltMixin, Timestamped):
         blank=True,
         width_field="poster_width",
         height_field="poster_height",
+        renditions_field="poster_renditions",
     )
     poster_alt = models.CharField(_("poster description"), max_length=300, blank=True)
     poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
     is_published = models.BooleanField(_("published"), default=False)
     is_featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Shown first on the home page.")
@@ -154,9 +156,10 @@ class SeasonQuerySet(NaturalKeyQuerySet):
         return self.exclude(status=SeasonStatus.RELEASED)
 
 
-class Season(NaturalKey, ConstraintErrorsByField, Timestamped):
+class Season(NaturalKey, ConstraintErrorsByField, ImageWithAltMixin, Timestamped):
     constraint_fields = {"released_has_date": "release_date"}
     natural_key_lookups = ("show__slug", "number")
+    image_field_name = "poster"
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="seasons")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
@@ -188,6 +191,20 @@ class Season(NaturalKey, ConstraintErrorsByField, Timestamped):
             "predictions or changes their claims. Empty: open until each is resolved."
         ),
     )
+    poster = UploadedImageField(
+        _("poster"),
+        upload_to=RandomName("posters"),
+        validators=[validate_image],
+        blank=True,
+        width_field="poster_width",
+        height_field="poster_height",
+        renditions_field="poster_renditions",
+        help_text=_("Empty: pages show the show's poster."),
+    )
+    poster_alt = models.CharField(_("poster description"), max_length=300, blank=True)
+    poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = SeasonQuerySet.as_manager()
 
@@ -263,7 +280,9 @@ class Season(NaturalKey, ConstraintErrorsByField, Timestamped):
         return min((moment for moment in moments if moment is not None), default=None)
 
 
-class Episode(NaturalKey, ConstraintErrorsByField, models.Model):
+class Episode(NaturalKey, ConstraintErrorsByField, ImageWithAltMixin, models.Model):
+    image_field_name = "still"
+
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="episodes")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -274,6 +293,20 @@ class Episode(NaturalKey, ConstraintErrorsByField, models.Model):
         blank=True,
         help_text=_("What happens. Shown only to readers who have watched the season."),
     )
+    still = UploadedImageField(
+        _("still"),
+        upload_to=RandomName("stills"),
+        validators=[validate_image],
+        blank=True,
+        width_field="still_width",
+        height_field="still_height",
+        renditions_field="still_renditions",
+        help_text=_("A frame of the episode. Shown only with its synopsis."),
+    )
+    still_alt = models.CharField(_("still description"), max_length=300, blank=True)
+    still_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    still_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    still_renditions = models.JSONField(default=dict, blank=True, editable=False)
     natural_key_lookups = ("season__show__slug", "season__number", "number")
     objects = NaturalKeyQuerySet.as_manager()
 
@@ -326,7 +359,9 @@ class Episode(NaturalKey, ConstraintErrorsByField, models.Model):
 # People and characters ---------------------------------------------------------------
 
 
-class Person(NaturalKey, Timestamped):
+class Person(NaturalKey, ImageWithAltMixin, Timestamped):
+    image_field_name = "portrait"
+
     name = models.CharField(_("name"), max_length=200)
     native_name = models.CharField(
         _("name in original script"), max_length=200, blank=True, help_text=_("e.g. 한국어")
@@ -343,6 +378,19 @@ class Person(NaturalKey, Timestamped):
         help_text=_("Other spellings and romanisations, one per line. Used by search."),
     )
     bio = models.TextField(_("bio"), blank=True)
+    portrait = UploadedImageField(
+        _("portrait"),
+        upload_to=RandomName("portraits"),
+        validators=[validate_image],
+        blank=True,
+        width_field="portrait_width",
+        height_field="portrait_height",
+        renditions_field="portrait_renditions",
+    )
+    portrait_alt = models.CharField(_("portrait description"), max_length=300, blank=True)
+    portrait_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portrait_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portrait_renditions = models.JSONField(default=dict, blank=True, editable=False)
     natural_key_lookups = ("slug",)
     objects = NaturalKeyQuerySet.as_manager()
 
@@ -407,10 +455,12 @@ class Character(NaturalKey, ConstraintErrorsByField, ImageWithAltMixin, Timestam
         blank=True,
         width_field="portrait_width",
         height_field="portrait_height",
+        renditions_field="portrait_renditions",
     )
     portrait_alt = models.CharField(_("portrait description"), max_length=300, blank=True)
     portrait_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     portrait_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    portrait_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = CharacterQuerySet.as_manager()
 

@@ -32,7 +32,10 @@ SEASON_TEXT: dict[str, SeasonText] = {
     "guide.CharacterStatus": SeasonText(
         reveals={"status": "spoiler_season", "note": "spoiler_season"},
     ),
-    "guide.Episode": SeasonText(reveals={"title": "spoiler_season", "synopsis": "spoiler_season"}),
+    # A still is shown with the synopsis, and its description tells what it shows.
+    "guide.Episode": SeasonText(
+        reveals=dict.fromkeys(("title", "synopsis", "still_alt"), "spoiler_season")
+    ),
     "guide.Fact": SeasonText(
         reveals=dict.fromkeys(
             ("question", "answer", "quote", "source_name", "source_title", "source_url"),

@@ -9,22 +9,67 @@ from functools import cached_property
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.fragments import Fragment, render_many
-from guide import marks, news, permissions, selectors, spoilers, topics
+from guide import marks, news, permissions, renditions, selectors, spoilers, topics
 from guide.forms import ForecastForm, watch_choices, watch_label
 from guide.models import COMMENT_KINDS
 from guide.textfold import fold_with_positions
 
 register = template.Library()
+
+
+@register.simple_tag
+def picture(image, alt: str, *, sizes: str, css_class: str = "", eager: bool = False):
+    """An uploaded image as a responsive <picture>: its renditions (guide.renditions) by
+    width, AVIF first where it was made, WebP in the <img>, the upload itself as `src`
+    (all a browser gets before the renditions are drawn). Its own width and height keep
+    the layout still while it loads; below the fold (the default) it loads lazily.
+
+    `sizes`: how wide the page draws it, as the `sizes` attribute says it.
+    """
+    if not image:
+        return ""
+    field, row = image.field, image.instance
+    made = (getattr(row, field.renditions_field) or {}) if field.renditions_field else {}
+
+    def srcset(extension: str) -> str:
+        return ", ".join(
+            f"{field.storage.url(renditions.rendition_name(image.name, width, extension))} {width}w"
+            for width in made[extension]
+        )
+
+    sources = format_html_join(
+        "",
+        '<source type="image/{}" srcset="{}" sizes="{}">',
+        (
+            (ext, srcset(ext), sizes)
+            for ext in renditions.FORMATS
+            if ext != "webp" and made.get(ext)
+        ),
+    )
+    attrs = {"src": image.url}
+    if made.get("webp"):
+        attrs |= {"srcset": srcset("webp"), "sizes": sizes}
+    attrs |= {
+        "alt": alt,
+        "width": getattr(row, field.width_field),
+        "height": getattr(row, field.height_field),
+    }
+    if css_class:
+        attrs["class"] = css_class
+    attrs["loading"] = "eager" if eager else "lazy"
+    attrs["decoding"] = "async"
+    return format_html("<picture>{}<img{}></picture>", sources, flatatt(attrs))
 
 
 def _progress(context) -> dict[int, int]:

@@ -196,7 +196,16 @@ def world(db):
             # Unknown with a note: the rule for unreleased seasons looks back a season.
             CharacterStatusFactory(character=unsure, season=season, status="unknown"),
         ]
-        rows["guide.Episode"].append(EpisodeFactory(season=season, number=1))
+        # With a still, whose description is shown with it (no file is read to show it).
+        rows["guide.Episode"].append(
+            EpisodeFactory(
+                season=season,
+                number=1,
+                still=f"stills/canary-{number}.webp",
+                still_width=640,
+                still_height=360,
+            )
+        )
         rows["guide.Fact"] += [
             FactFactory(season=season, spoiler_season=tag, question=f"Q{number}{tag}")
             for tag in SEASONS
@@ -486,6 +495,7 @@ def test_a_new_season_bound_model_or_field_is_reported():
         season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="+")
         title = models.CharField(max_length=200)
         synopsis = models.TextField()
+        still_alt = models.CharField(max_length=300)
         guest_stars = models.TextField()
 
         class Meta:
