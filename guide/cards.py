@@ -40,7 +40,7 @@ def called_it_lines(*, prediction, score) -> list[CardLine]:
     """What the card says: `score` is the author's stored ForecastScore on it."""
     show, season = prediction.season.show, prediction.season
     author = prediction.author.public_name if prediction.author_id else _("A deleted fan")
-    if not _drawable(author):
+    if not drawable(author):
         author = _("A fan")
     return [
         CardLine(_("Called it"), 96, _ACCENT),
@@ -102,7 +102,7 @@ def _count(number: int) -> str:
 def character_lines(*, character, theories: int) -> list[CardLine]:
     show, actor = character.show, character.actor
     lines = [CardLine(_title(character.name), 96, _ACCENT)]
-    if character.native_name and _drawable(character.native_name):
+    if character.native_name and drawable(character.native_name):
         lines.append(CardLine(character.native_name, 48, _INK))
     lines.append(
         CardLine(
@@ -156,7 +156,7 @@ def theory_lines(*, theory, comments: int) -> list[CardLine]:
                 _MUTED,
             )
         )
-    if author and _drawable(author):
+    if author and drawable(author):
         lines.append(CardLine(_("by %(fan)s") % {"fan": author}, 32, _MUTED))
     return lines
 
@@ -164,7 +164,7 @@ def theory_lines(*, theory, comments: int) -> list[CardLine]:
 def _title(text: str) -> str:
     """A name or title as the font can draw it: without CARD_FONT, one in another script
     is told by a placeholder rather than drawn as boxes."""
-    return text if _drawable(text) else "…"
+    return text if drawable(text) else "…"
 
 
 def render(lines: list[CardLine]) -> bytes:
@@ -173,23 +173,24 @@ def render(lines: list[CardLine]) -> bytes:
     draw.rectangle((0, 0, 24, HEIGHT), fill=_ACCENT)
     y = 80
     for line in lines:
-        font = _font(line.size)
-        text = _fit(draw, line.text, font, WIDTH - 160)
-        draw.text((90, y), text, font=font, fill=line.colour)
+        typeface = font(line.size)
+        text = _fit(draw, line.text, typeface, WIDTH - 160)
+        draw.text((90, y), text, font=typeface, fill=line.colour)
         y += int(line.size * 1.6)
-    draw.text((90, HEIGHT - 80), "Next Season", font=_font(32), fill=_INK)
+    draw.text((90, HEIGHT - 80), "Next Season", font=font(32), fill=_INK)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
-def _font(size: int):
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The cards' font at `size` pixels: settings.CARD_FONT, else Pillow's own (Latin only)."""
     if settings.CARD_FONT:
         return ImageFont.truetype(settings.CARD_FONT, size)
     return ImageFont.load_default(size=size)
 
 
-def _drawable(text: str) -> bool:
+def drawable(text: str) -> bool:
     """Whether the font draws every letter: any with CARD_FONT, else Latin ones."""
     return bool(settings.CARD_FONT) or all(ord(letter) < 0x250 for letter in text)
 

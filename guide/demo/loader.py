@@ -12,10 +12,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import models
 
 from guide import markdown, selectors, services
-from guide.demo import data
+from guide.demo import data, pictures
 from guide.models import (
     Character,
     CharacterStatus,
@@ -42,6 +43,7 @@ class Tally:
         self.models: dict[type[models.Model], None] = {}  # in the order first loaded
         self.names: dict[type[models.Model], tuple[str, str]] = {}
         self.last = ""  # the outcome of the latest record()
+        self.pictures = 0  # drawn for rows that had none (load_pictures)
 
     def record(self, model: type[models.Model], outcome: str) -> None:
         self.models.setdefault(model)
@@ -64,9 +66,11 @@ class Tally:
             f"{totals[model]} {self._name(model, totals[model])}" for model in self.models
         )
         deleted = f", {self.deleted.total()} deleted" if self.deleted.total() else ""
+        drawn = f", {self.pictures} pictures drawn" if self.pictures else ""
         return (
             f"Demo loaded: {rows} ({self.created.total()} created, "
-            f"{self.updated.total()} updated{deleted}, {self.unchanged.total()} unchanged)."
+            f"{self.updated.total()} updated{deleted}, {self.unchanged.total()} unchanged"
+            f"{drawn})."
         )
 
     def _name(self, model: type[models.Model], count: int) -> str:
@@ -145,6 +149,71 @@ def load_seasons(show: Show, tally: Tally) -> dict[int, Season]:
             Season, tally, lookup={"show": show, "number": record["number"]}, values=values
         )
     return seasons
+
+
+def load_pictures(
+    show: Show,
+    seasons: dict[int, Season],
+    people: dict[str, Person],
+    characters: dict[str, Character],
+    tally: Tally,
+) -> None:
+    """Typographic posters and portraits (guide.demo.pictures) wherever a row has none:
+    the demo ships only pictures it may ship, and never replaces an editor's upload."""
+    palette = pictures.palette_for(show.title)
+    _attach(
+        show,
+        "poster",
+        pictures.poster(title=show.title, native_title=show.original_title, palette=palette),
+        f"Typographic poster: {show.title}, a school building under the moon.",
+        tally,
+    )
+    for number, season in seasons.items():
+        _attach(
+            season,
+            "poster",
+            pictures.poster(
+                title=show.title,
+                subtitle=f"Season {number}",
+                native_title=show.original_title,
+                palette=pictures.palette_for(f"{show.title} {number}"),
+            ),
+            f"Typographic poster: {show.title}, season {number}.",
+            tally,
+        )
+    for person in people.values():
+        _attach(
+            person,
+            "portrait",
+            pictures.portrait(
+                name=person.name,
+                native_name=person.native_name,
+                palette=pictures.palette_for(person.name),
+            ),
+            f"Typographic portrait: the initials of {person.name}.",
+            tally,
+        )
+    for character in characters.values():
+        _attach(
+            character,
+            "portrait",
+            pictures.portrait(
+                name=character.name,
+                native_name=character.native_name,
+                palette=pictures.palette_for(character.name),
+            ),
+            f"Typographic portrait: the initials of {character.name}.",
+            tally,
+        )
+
+
+def _attach(row: models.Model, field: str, image: bytes, alt: str, tally: Tally) -> None:
+    if getattr(row, field):
+        return
+    getattr(row, field).save("demo.webp", ContentFile(image), save=False)
+    setattr(row, f"{field}_alt", alt)
+    row.save()  # its renditions are drawn once the load commits (guide.renditions)
+    tally.pictures += 1
 
 
 def load_character_statuses(
@@ -342,6 +411,7 @@ def load() -> Tally:
     people = load_people(tally)
     characters = load_characters(show, people, tally)
     seasons = load_seasons(show, tally)
+    load_pictures(show, seasons, people, characters, tally)
     load_character_statuses(characters, seasons, tally)
     load_facts(seasons, people, tally)
     fans = load_fans(tally)
