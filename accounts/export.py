@@ -6,7 +6,8 @@ tests/accounts/test_data_export.py fails when a new one is neither. Each row is 
 as Django's serializer writes it ({"model", "pk", "fields"}), so nothing a field holds is
 lost or renamed; derived columns (the rendered HTML, search text, ranks) are left out, as
 the fan's words are there in full. Earlier texts of their theories, comments and claims
-come with them (Revision has no user of its own). Their theories are also written as
+come with them (Revision has no user of its own), and so do the pictures they showed with
+their theories, as rows and as the files themselves. Their theories are also written as
 Markdown, one file each, readable anywhere.
 """
 
@@ -56,7 +57,10 @@ NOT_THEIRS = {
     ("admin.LogEntry", "user"): "staff's edits in the admin",
 }
 # Columns computed from the fan's own words or from others' votes: the words are kept.
-DERIVED = {"body_html", "search_text", "excerpt", "hot", "wilson", "username_skeleton"}
+DERIVED = {
+    *("body_html", "search_text", "excerpt", "hot", "wilson", "username_skeleton"),
+    "image_renditions",  # drawn again from the picture
+}
 # Of the account itself: never its password's hash.
 ACCOUNT_FIELDS = (
     "username",
@@ -132,7 +136,13 @@ def data_of(user) -> dict:
         Q(theory__author=user) | Q(comment__author=user) | Q(prediction__author=user)
     ).order_by("pk")
     data["guide.Revision"] = _rows(revision, earlier)
+    pictures = _pictures_of(user)
+    data["guide.TheoryImage"] = _rows(pictures.model, pictures.order_by("pk"))
     return data
+
+
+def _pictures_of(user):
+    return apps.get_model("guide.TheoryImage").objects.filter(theory__author=user)
 
 
 def theory_markdown(theory) -> str:
@@ -150,7 +160,8 @@ def theory_markdown(theory) -> str:
 
 
 def archive(user) -> bytes:
-    """The fan's ZIP: data.json, and theories/<id>-<slug>.md for each theory."""
+    """The fan's ZIP: data.json, theories/<id>-<slug>.md for each theory, and under
+    pictures/ each picture they showed, by the name data.json gives it."""
     data = data_of(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
@@ -161,6 +172,9 @@ def archive(user) -> bytes:
         for theory in theories.select_related("season__show").order_by("pk"):
             name = slugify(theory.title, allow_unicode=True)[:60] or "theory"
             bundle.writestr(f"theories/{theory.pk}-{name}.md", theory_markdown(theory))
+        for picture in _pictures_of(user).order_by("pk"):
+            with picture.image.open("rb") as stored:  # as data.json names it
+                bundle.writestr(f"pictures/{picture.image.name}", stored.read())
     return buffer.getvalue()
 
 

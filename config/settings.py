@@ -232,6 +232,7 @@ RATE_LIMITS = {
     "unsubscribe": (30, 3600),  # per client address: links in mail work without signing in
     "forecast": (60, 600),  # stating or changing a probability
     "prediction": (10, 3600),  # a theory author stating a claim
+    "image": (20, 86400),  # pictures a fan adds to their theories
     "export": (5, 3600),  # a fan downloading all their data
     # per client address: the read API (guide.api), cached answers included
     "api": (env.int("API_RATE_LIMIT", default=600), 60),
@@ -302,6 +303,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024  # form fields only: Django leaves file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_IMAGE_UPLOAD_BYTES = 3 * 1024 * 1024
+# A fan's picture for their theory (a screenshot, a panel) needs less than a poster.
+MAX_THEORY_IMAGE_BYTES = 2 * 1024 * 1024
 # The whole body, files included: one image, the form's fields and the multipart framing
 # around them. core.middleware.BoundedRequestBodyMiddleware answers a larger
 # Content-Length with a 413 without reading the body.

@@ -21,6 +21,7 @@ from guide.models import (
     SeasonStatus,
     Show,
     Theory,
+    TheoryImage,
     TheoryOrder,
 )
 
@@ -195,6 +196,34 @@ class CommentForm(PreviewMixin, NoControlCharactersMixin, forms.ModelForm):
         """`last_season`: the highest season number of the theory's show."""
         super().__init__(*args, **kwargs)
         self.fields["spoiler_season"].choices = _spoiler_choices(last_season)
+
+
+class TheoryImageForm(NoControlCharactersMixin, forms.ModelForm):
+    """A picture for a fan's theory, checked and re-encoded as an editor's upload is
+    (guide.uploads), with a smaller size limit, and always described."""
+
+    class Meta:
+        model = TheoryImage
+        fields = ["image", "alt"]
+        labels = {"image": _("Picture")}
+        widgets = {"image": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = _(
+            "A screenshot or a webtoon panel: JPEG, PNG or WebP, at most %(mb)s MB."
+        ) % {"mb": settings.MAX_THEORY_IMAGE_BYTES // (1024 * 1024)}
+
+    def clean_image(self):
+        # The upload as sent: the field has already re-encoded it.
+        sent = self.files.get(self.add_prefix("image"))
+        if sent is not None and sent.size > settings.MAX_THEORY_IMAGE_BYTES:
+            raise forms.ValidationError(
+                _("Pictures may be at most %(mb)s MB.")
+                % {"mb": settings.MAX_THEORY_IMAGE_BYTES // (1024 * 1024)},
+                code="too_big",
+            )
+        return self.cleaned_data["image"]
 
 
 class VoteForm(forms.Form):

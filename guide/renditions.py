@@ -99,8 +99,9 @@ def make_renditions(model: str, pk: int, field: str, name: str) -> dict[str, lis
     updated = model_class._default_manager.filter(pk=pk, **{field: name}).update(
         **{image_field.renditions_field: made}
     )
-    if updated:
-        freshness.touch(freshness.SITE)  # cached pages show the image: offer the new sizes
+    if updated:  # pages kept in the cache show the image: offer the new sizes
+        shown_on = getattr(row, "shown_on", None)
+        freshness.touch(*(shown_on() if shown_on else (freshness.SITE,)))
     else:
         delete(image_field.storage, name, [w for widths in made.values() for w in widths])
     logger.info("Drew %s for %s %s.", made, model, pk)

@@ -73,6 +73,7 @@ from guide.models import (
     Show,
     ShowFollow,
     Theory,
+    TheoryImage,
     TheoryOrder,
     Vote,
     VoteValue,
@@ -1305,6 +1306,11 @@ def character_card(slug: str, character: str) -> tuple[Character, int]:
         slug=character,
     )
     return found, Theory.objects.visible_to(None).standing().about(found).count()
+
+
+def theory_images(theory: Theory) -> list[TheoryImage]:
+    """A theory's pictures in the order they were added, hidden ones included."""
+    return list(TheoryImage.objects.filter(theory=theory))
 
 
 def theory_card(pk: int) -> Theory:

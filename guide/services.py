@@ -45,6 +45,7 @@ from guide.models import (
     Show,
     ShowFollow,
     Theory,
+    TheoryImage,
     Vote,
     WatchProgress,
 )
@@ -521,6 +522,54 @@ _REVISED = {
 }
 
 
+# A theory's pictures ----------------------------------------------------------------
+
+
+class TooManyImagesError(Exception):
+    """The theory already shows as many pictures as a theory may."""
+
+
+@transaction.atomic
+def add_theory_image(*, theory: Theory, image, alt: str) -> TheoryImage:
+    """Add a picture (an upload already checked and re-encoded) to the author's theory.
+
+    The theory's row is held while its pictures are counted, so two uploads at once
+    cannot both be the fourth. FrozenError once its season is out, as for its text.
+    """
+    hold_fan_by_id(theory.author_id)
+    freshness.touch(topics.theory(theory.pk))
+    if theory.is_frozen:
+        raise FrozenError
+    if _hold_open_theory(theory.pk) is not None:
+        raise WithdrawnError
+    if TheoryImage.objects.filter(theory=theory).count() >= TheoryImage.MAX_PER_THEORY:
+        raise TooManyImagesError
+    return TheoryImage.objects.create(theory=theory, image=image, alt=alt)
+
+
+@transaction.atomic
+def remove_theory_image(*, image: TheoryImage) -> None:
+    """The author takes a picture off their theory (its files go once nothing shows them)."""
+    freshness.touch(topics.theory(image.theory_id))
+    if image.theory.is_frozen:
+        raise FrozenError
+    image.delete()
+
+
+@transaction.atomic
+def set_image_hidden(*, moderator, image: TheoryImage, hidden: bool, reason: str = "") -> None:
+    """Hide or restore one picture of a theory, the theory itself untouched, logged."""
+    freshness.touch(topics.theory(image.theory_id), topics.MODERATION_LOG)
+    TheoryImage.objects.filter(pk=image.pk).update(is_hidden=hidden)
+    image.is_hidden = hidden
+    _log(
+        moderator=moderator,
+        kind=ModerationKind.HIDE if hidden else ModerationKind.RESTORE,
+        item=image,
+        reason=reason,
+    )
+
+
 def _begin_edit(item: Theory | Comment | Prediction, **new) -> datetime:
     """Lock the item's row for an edit that gives it the text `new`, keep the text it has
     now as a Revision when the edit changes it, and return the edit's time.
@@ -631,21 +680,25 @@ def save_report(
 def _label(item) -> str:
     if isinstance(item, Theory):
         return f"#{item.pk}"
-    return f"#{item.pk} (#{item.theory_id})"
+    return f"#{item.pk} (#{item.theory_id})"  # a comment or a picture, on its theory
 
 
 def _log(*, moderator, kind: str, reason: str, item=None, report_row=None, detail: str = ""):
     """Log a decision about `item`, or about the target of `report_row` (one is given)."""
     target = item if item is not None else report_row.target
+    if isinstance(target, TheoryImage):  # logged on its theory, whose season shields it
+        theory, target_kind = target.theory, ModerationTarget.IMAGE
+    elif isinstance(target, Theory):
+        theory, target_kind = target, ModerationTarget.THEORY
+    else:
+        theory, target_kind = None, ModerationTarget.COMMENT
     return ModerationAction.objects.create(
         moderator=moderator,
         kind=kind,
-        theory=target if isinstance(target, Theory) else None,
+        theory=theory,
         comment=target if isinstance(target, Comment) else None,
         report=report_row,
-        target_kind=ModerationTarget.THEORY
-        if isinstance(target, Theory)
-        else ModerationTarget.COMMENT,
+        target_kind=target_kind,
         target_label=_label(target),
         detail=detail,
         reason=reason,

@@ -39,6 +39,12 @@ urlpatterns = [
     path("theories/<int:pk>/edit/", theories.theory_edit, name="theory_edit"),
     path("theories/<int:pk>/card.png", theories.theory_card, name="theory_card"),
     path("theories/<int:pk>/delete/", theories.theory_delete, name="theory_delete"),
+    path("theories/<int:pk>/pictures/", theories.theory_images, name="theory_images"),
+    path(
+        "theories/<int:pk>/pictures/<int:image_pk>/remove/",
+        theories.theory_image_delete,
+        name="theory_image_delete",
+    ),
     path("theories/<int:pk>/vote/", theories.vote, name="vote"),
     path("theories/<int:pk>/comments/", theories.comment_create, name="comment_create"),
     path("theories/<int:pk>/report/", theories.report, {"kind": "theory"}, name="report_theory"),

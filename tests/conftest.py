@@ -17,6 +17,7 @@ from tests.factories import UserFactory
 groups_migration = importlib.import_module("guide.migrations.0002_groups")
 revisions_migration = importlib.import_module("guide.migrations.0016_moderators_view_revisions")
 predictions_migration = importlib.import_module("guide.migrations.0028_prediction_roles")
+pictures_migration = importlib.import_module("guide.migrations.0034_moderators_hide_pictures")
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +68,7 @@ def _staff_groups(request):
         groups_migration.create_groups(apps, None)
         revisions_migration.let_moderators_read_revisions(apps)
         predictions_migration.let_staff_handle_predictions(apps)
+        pictures_migration.let_moderators_hide_pictures(apps)
 
 
 @pytest.fixture

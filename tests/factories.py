@@ -44,6 +44,7 @@ from guide.models import (
     Show,
     ShowFollow,
     Theory,
+    TheoryImage,
     Vote,
     VoteValue,
     WatchProgress,
@@ -107,6 +108,19 @@ class EpisodeFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.LazyAttribute(lambda episode: f"Episode {episode.number}")
     runtime = 60
+
+
+class TheoryImageFactory(DjangoModelFactory):
+    """A stored name, as an upload leaves it; no file is read to show it."""
+
+    class Meta:
+        model = TheoryImage
+
+    theory = factory.SubFactory("tests.factories.TheoryFactory")
+    image = factory.Sequence(lambda n: f"theories/picture-{n}.webp")
+    image_width = 800
+    image_height = 600
+    alt = factory.Sequence(lambda n: f"Picture {n}")
 
 
 class PersonFactory(DjangoModelFactory):

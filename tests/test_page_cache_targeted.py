@@ -20,7 +20,7 @@ from accounts.models import DataExport
 from core import freshness, pagecache
 from core.pagecache import cache_for_visitors, depends_on, personal
 from guide import services
-from guide.models import Notification, Outcome, Prediction, Report, SeasonStatus
+from guide.models import Notification, Outcome, Prediction, Report, SeasonStatus, TheoryImage
 from tests.factories import (
     CharacterFactory,
     CommentFactory,
@@ -30,6 +30,7 @@ from tests.factories import (
     TheoryFactory,
     UserFactory,
 )
+from tests.kit.admin_world import image_upload
 from tests.kit.introspection import own_functions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -365,6 +366,19 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             ),
             "set_hidden": lambda: services.set_hidden(
                 moderator=moderator, item=world["b"], hidden=True, reason="spam"
+            ),
+            "add_theory_image": lambda: services.add_theory_image(
+                theory=mine, image=image_upload(), alt="A panel"
+            ),
+            "remove_theory_image": lambda: services.remove_theory_image(
+                image=TheoryImage.objects.filter(theory=mine).first()
+            ),
+            "set_image_hidden": lambda: services.set_image_hidden(
+                moderator=moderator,
+                image=TheoryImage.objects.create(
+                    theory=mine, image=image_upload(), alt="Another panel"
+                ),
+                hidden=True,
             ),
             "set_outcome": lambda: services.set_outcome(
                 moderator=moderator, theory=settled, outcome=Outcome.CONFIRMED

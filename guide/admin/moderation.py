@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from guide import permissions, services
+from guide.admin.content import image_preview
 from guide.models import (
     Bookmark,
     Comment,
@@ -30,6 +31,7 @@ from guide.models import (
     SentMail,
     ShowFollow,
     Theory,
+    TheoryImage,
     Vote,
     WatchProgress,
 )
@@ -282,6 +284,41 @@ class CommentAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(80)
+
+
+class TheoryImageModerationForm(ModerationForm):
+    class Meta:
+        model = TheoryImage
+        fields = ["is_hidden"]
+
+
+@admin.register(TheoryImage)
+class TheoryImageAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A fan's picture: a moderator may hide it alone, leaving its theory as it is."""
+
+    form = TheoryImageModerationForm
+    moderation_fields = ["is_hidden"]
+    list_display = ["__str__", "alt", "theory", "is_hidden", "created_at"]
+    list_filter = ["is_hidden"]
+    list_select_related = ["theory"]
+    search_fields = ["alt", "theory__title"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "preview"]
+
+    @admin.display(description=_("picture"))
+    def preview(self, obj):
+        return image_preview(obj.image, obj.alt, obj.image_width, obj.image_height)
+
+    def save_model(self, request, obj, form, change):
+        if "is_hidden" in form.changed_data:
+            services.set_image_hidden(
+                moderator=request.user,
+                image=obj,
+                hidden=obj.is_hidden,
+                reason=form.cleaned_data.get("moderation_reason", ""),
+            )
 
 
 ON_THE_LIST_AND_THE_PAGE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ConstraintErrorsByField
-from guide import permissions
+from guide import permissions, topics
 from guide.models.base import (
     SPOILER_HELP,
     _choices_constraint,
@@ -21,6 +21,7 @@ from guide.models.base import (
 from guide.models.content import Character, Season
 from guide.permissions import MODERATE_CODENAME
 from guide.textfold import fold
+from guide.uploads import RandomName, UploadedImageField, validate_image
 
 
 class Outcome(models.TextChoices):
@@ -334,6 +335,57 @@ class Theory(ConstraintErrorsByField, models.Model):
         if self.spoiler_season:
             return slugify(self.spoiler_free_title)[:160] or "spoiler-theory"
         return slugify(self.title)[:160] or "theory"
+
+
+class TheoryImage(models.Model):
+    """A picture a fan shows with their theory: a screenshot, a webtoon panel.
+
+    A theory has at most MAX_PER_THEORY, each described for readers who cannot see it.
+    It is part of what the theory says, so it is shielded with the theory's text, and
+    a moderator may hide one picture without hiding the theory.
+    """
+
+    MAX_PER_THEORY = 4
+
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="images")
+    image = UploadedImageField(
+        _("image"),
+        upload_to=RandomName("theories"),
+        validators=[validate_image],
+        width_field="image_width",
+        height_field="image_height",
+        renditions_field="image_renditions",
+    )
+    alt = models.CharField(
+        _("description"),
+        max_length=300,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["theory", "created_at", "pk"]
+        verbose_name = _("theory image")
+        verbose_name_plural = _("theory images")
+
+    def __str__(self):
+        return gettext("Image #%(pk)s on theory #%(theory)s") % {
+            "pk": self.pk,
+            "theory": self.theory_id,
+        }
+
+    @property
+    def spoiler_season(self) -> int | None:
+        """Shielded as its theory's text is."""
+        return self.theory.spoiler_season
+
+    def shown_on(self) -> tuple[str, ...]:
+        """The cached pages that show it (guide.renditions): its theory's, not the site."""
+        return (topics.theory(self.theory_id),)
 
 
 class VoteValue(models.IntegerChoices):

@@ -100,6 +100,7 @@ class Report(ConstraintErrorsByField, models.Model):
 class ModerationTarget(models.TextChoices):
     THEORY = "theory", _("theory")
     COMMENT = "comment", _("comment")
+    IMAGE = "image", _("image")
 
 
 class ModerationKind(models.TextChoices):
@@ -170,12 +171,12 @@ class ModerationAction(ConstraintErrorsByField, models.Model):
 
     @property
     def target_name(self) -> str:
-        """ "#12" for a theory, "#5 on theory #12" for a comment (guide.services writes the
-        labels as "#12" and "#5 (#12)")."""
+        """ "#12" for a theory, "#5 on theory #12" for a comment or a picture (guide.services
+        writes the labels as "#12" and "#5 (#12)")."""
         match = re.fullmatch(r"(#\d+) \((#\d+)\)", self.target_label)
-        if self.target_kind == ModerationTarget.COMMENT and match:
-            comment, theory = match.groups()
-            return _("%(comment)s on theory %(theory)s") % {"comment": comment, "theory": theory}
+        if self.target_kind in {ModerationTarget.COMMENT, ModerationTarget.IMAGE} and match:
+            item, theory = match.groups()
+            return _("%(comment)s on theory %(theory)s") % {"comment": item, "theory": theory}
         return self.target_label
 
     @property

@@ -58,6 +58,10 @@ SEASON_TEXT: dict[str, SeasonText] = {
         # the language it is written in tells nothing of what happens.
         spoiler_free=frozenset({"spoiler_free_title", "slug", "language"}),
     ),
+    # A fan's picture is part of what their theory says: shielded with its text.
+    "guide.TheoryImage": SeasonText(
+        reveals={"alt": "spoiler_season"}, show_id="theory.season.show_id"
+    ),
     "guide.Comment": SeasonText(
         reveals={"body": "spoiler_season", "body_html": "spoiler_season"},
         show_id="theory.season.show_id",

@@ -355,6 +355,7 @@ def own_actions(context, item):
         urls = {"edit_url": edit, "delete_url": delete, "report_url": report}
         if predict:
             urls["predict_url"] = reverse("guide:prediction_create", args=[item.pk])
+            urls["images_url"] = reverse("guide:theory_images", args=[item.pk])
         with context.push(mine=mine, may_change=may_change, **urls):
             return template.render(context)
 

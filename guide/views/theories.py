@@ -27,8 +27,23 @@ from core.navigation import action, redirect_back
 from core.pagecache import cache_for_visitors, depends_on, rendering_for_fans
 from core.throttle import check_rate
 from guide import cards, permissions, selectors, seo, services, topics
-from guide.forms import CommentForm, ReportForm, TheoryFilterForm, TheoryForm, VoteForm
-from guide.models import Character, Comment, CommentOrder, Season, Theory, TheoryOrder
+from guide.forms import (
+    CommentForm,
+    ReportForm,
+    TheoryFilterForm,
+    TheoryForm,
+    TheoryImageForm,
+    VoteForm,
+)
+from guide.models import (
+    Character,
+    Comment,
+    CommentOrder,
+    Season,
+    Theory,
+    TheoryImage,
+    TheoryOrder,
+)
 
 THEORIES_PER_PAGE = 20
 # Where the theory page asks a fan to cast the vote they chose before logging in, and
@@ -92,7 +107,9 @@ def theory_detail(request, pk, slug=None):
         Theory.objects.for_page(request.user, own_marks=own_marks)
         .with_last_season()
         .with_marks_of(request.user if own_marks else None)
-        .prefetch_related(Prefetch("characters", Character.objects.select_related("show"))),
+        .prefetch_related(
+            Prefetch("characters", Character.objects.select_related("show")), "images"
+        ),
         pk=pk,
     )
     if slug != theory.url_slug:
@@ -163,6 +180,7 @@ def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=No
             "comment_form_blank": not comment_form.is_bound and preview is None,
             "comment_preview": preview,
             "predictions": selectors.predictions_of(theory),
+            "images": theory.images.all(),
             "vote_prompt": _vote_prompt(request, theory),
             # A withdrawn theory's text is for the moderators, who may act on reports.
             "shows_withdrawn_text": permissions.is_moderator(request.user),
@@ -237,11 +255,8 @@ def theory_edit(request, pk):
     theory = get_object_or_404(
         Theory.objects.select_related("season__show"), pk=pk, author=request.user
     )
-    if not permissions.is_open(theory):
-        return _withdrawn_refused(request, theory)
-    if not permissions.can_edit(request.user, theory):
-        messages.error(request, _("This theory's season is out, so its text is now frozen."))
-        return redirect(theory)
+    if refused := _refuse_change(request, theory):
+        return refused
     if request.method == "POST":
         form = TheoryForm(request.POST, instance=theory)
         if form.wants_preview:
@@ -265,6 +280,85 @@ def theory_edit(request, pk):
             return redirect(theory)
         return _theory_form_page(request, form, theory, status=HTTPStatus.BAD_REQUEST)
     return _theory_form_page(request, TheoryForm(instance=theory), theory)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theory_images(request, pk):
+    """The author's pictures for their theory: up to four, each described, added one at
+    a time (a form that fails keeps the pictures already added)."""
+    theory = get_object_or_404(
+        Theory.objects.select_related("season__show"), pk=pk, author=request.user
+    )
+    if refused := _refuse_change(request, theory):
+        return refused
+    form, status = TheoryImageForm(), HTTPStatus.OK
+    if request.method == "POST":
+        form = TheoryImageForm(request.POST, request.FILES)
+        if form.is_valid():
+            if limited := rate_limited(request, action="image", kept=typed_text(form, "alt")):
+                return limited
+            try:
+                services.add_theory_image(
+                    theory=theory, image=form.cleaned_data["image"], alt=form.cleaned_data["alt"]
+                )
+            except services.TooManyImagesError:
+                form.add_error(None, _too_many_images())
+            else:
+                messages.success(request, _("Your picture is added."))
+                return redirect("guide:theory_images", pk)
+        status = HTTPStatus.BAD_REQUEST
+    images = selectors.theory_images(theory)
+    return render(
+        request,
+        "guide/theory_images.html",
+        {
+            "theory": theory,
+            "show": theory.season.show,
+            "form": form,
+            "images": images,
+            "room": TheoryImage.MAX_PER_THEORY - len(images),
+            "most": TheoryImage.MAX_PER_THEORY,
+        },
+        status=status,
+    )
+
+
+def _too_many_images() -> str:
+    return _("A theory shows at most %(most)s pictures: remove one to add another.") % {
+        "most": TheoryImage.MAX_PER_THEORY
+    }
+
+
+def _pictures_page(request, pk, image_pk) -> str:
+    return reverse("guide:theory_images", args=[pk])
+
+
+@action(page=_pictures_page)
+def theory_image_delete(request, pk, image_pk):
+    image = get_object_or_404(
+        TheoryImage.objects.select_related("theory__season__show"),
+        pk=image_pk,
+        theory_id=pk,
+        theory__author=request.user,
+    )
+    if refused := _refuse_change(request, image.theory):
+        return refused
+    if limited := rate_limited(request, action="delete"):
+        return limited
+    services.remove_theory_image(image=image)
+    messages.success(request, _("The picture is removed."))
+    return redirect("guide:theory_images", pk)
+
+
+def _refuse_change(request, theory):
+    """The answer when the author may no longer change the theory, else None."""
+    if not permissions.is_open(theory):
+        return _withdrawn_refused(request, theory)
+    if not permissions.can_edit(request.user, theory):
+        messages.error(request, _("This theory's season is out, so its text is now frozen."))
+        return redirect(theory)
+    return None
 
 
 @login_required

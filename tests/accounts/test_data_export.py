@@ -29,6 +29,7 @@ from guide.models import (
     Revision,
     SeasonFollow,
     ShowFollow,
+    TheoryImage,
     WatchProgress,
 )
 from tests.factories import (
@@ -41,6 +42,7 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.kit.admin_world import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +82,9 @@ def everything_of(fan, other):
                 user=who, show=season.show, seasons_watched=1
             ),
             "guide.MailPreference": MailPreference.objects.create(user=who),
+            "guide.TheoryImage": TheoryImage.objects.create(
+                theory=theory, image=image_upload(), alt=f"A panel shown by {who.username}"
+            ),
         }
     rows[fan.pk]["guide.FanFollow"] = FanFollow.objects.create(user=fan, fan=other)
     rows[other.pk]["guide.FanFollow"] = FanFollow.objects.create(user=other, fan=fan)
@@ -194,6 +199,20 @@ def test_visitors_are_asked_to_log_in_and_a_get_changes_nothing(client, fan, fan
     assert not DataExport.objects.filter(user=fan).exists()
 
 
+def test_the_pictures_come_as_files_under_the_names_their_rows_give(downloaded):
+    mine, bundle, data = downloaded
+    [row] = data["guide.TheoryImage"]
+    assert row["fields"]["alt"] == "A panel shown by fan"
+    assert "image_renditions" not in row["fields"]
+    stored = mine["guide.TheoryImage"].image
+    assert row["fields"]["image"] == stored.name
+    with stored.open("rb") as handle:
+        assert bundle.read(f"pictures/{stored.name}") == handle.read()
+    assert [name for name in bundle.namelist() if name.startswith("pictures/")] == [
+        f"pictures/{stored.name}"
+    ]
+
+
 def test_an_export_reads_a_few_queries_a_model_however_many_rows(
     fan, django_assert_max_num_queries
 ):
@@ -202,7 +221,7 @@ def test_an_export_reads_a_few_queries_a_model_however_many_rows(
         theory = TheoryFactory(author=fan, season=season)
         VoteFactory(user=fan, theory=theory)
         CommentFactory(author=fan, theory=theory)
-    models = len(export.OWN_ROWS) + 1  # and the revisions
+    models = len(export.OWN_ROWS) + 2  # and the revisions, and the pictures
     with django_assert_max_num_queries(models):
         export.data_of(fan)
 

@@ -26,6 +26,7 @@ from guide.models import (
     Season,
     Show,
     Theory,
+    TheoryImage,
 )
 from tests import factories
 from tests.kit.admin_forms import change_form_fields
@@ -49,13 +50,14 @@ ALLOWED = {
         ModerationAction: LOOK_AND_DECIDE,
         Revision: LOOK_AND_DECIDE,
         Prediction: LOOK_AND_DECIDE,  # resolving one
+        TheoryImage: LOOK_AND_DECIDE,  # hiding one picture of a theory
     },
 }
 # What each staff role may save on a change page. Moderators decide on reports with
 # buttons, and the log is written by the site: neither has anything to save.
 MAY_SAVE = {
     "editor": set(ALLOWED["editor"]),
-    "moderator": {Theory, Comment, Prediction},
+    "moderator": {Theory, Comment, Prediction, TheoryImage},
 }
 ROLES = ["editor", "moderator", "fan", "visitor"]
 

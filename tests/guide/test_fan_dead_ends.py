@@ -23,6 +23,7 @@ from tests.factories import (
     PredictionFactory,
     SeasonFactory,
     ShowFactory,
+    TheoryImageFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ ACTION_ROUTES = {
     "guide:inbox_read",
     "guide:inbox_open",
     "guide:comment_create",
+    "guide:theory_image_delete",
     "guide:set_progress",
     "guide:theme",
     "accounts:logout",
@@ -87,6 +89,7 @@ def world(fan, other_fan):
         ),
         "question": PredictionFactory(season=season),
         "export": _ready_export(fan),
+        "my_picture": TheoryImageFactory(theory=mine),
     }
 
 
@@ -112,6 +115,8 @@ def url_of(name: str, world) -> str:
         "guide:theory": [theirs.pk, theirs.slug],
         "guide:theory_edit": [world["mine"].pk],
         "guide:theory_delete": [world["mine"].pk],
+        "guide:theory_images": [world["mine"].pk],
+        "guide:theory_image_delete": [world["mine"].pk, world["my_picture"].pk],
         "guide:vote": [theirs.pk],
         "guide:comment_create": [theirs.pk],
         "guide:report_theory": [theirs.pk],

@@ -22,6 +22,7 @@ from tests.factories import (
     SeasonFactory,
     ShowFactory,
     TheoryFactory,
+    TheoryImageFactory,
     UserFactory,
     WatchProgressFactory,
 )
@@ -92,6 +93,7 @@ def grow(world, fan, n=50):
         CharacterStatusFactory(character=world.on_jo, season=season, status="alive")
         CharacterStatusFactory(character=world.nam_ra, season=season, status="dead")
         FactFactory(season=season, question="Hyosan question?")
+    TheoryImageFactory.create_batch(4, theory=world.theory)
     for i in range(n):
         character = CharacterFactory(
             show=show, name=f"Nam student {i}", slug=f"nam-student-{i}", actor=world.on_jo.actor
@@ -374,7 +376,7 @@ PAGES = {
     # Its characters with their show, its comments with one more for their replies, and
     # the count of a discussion's pages (its discussion spans two below;
     # test_a_discussion_on_one_page_is_not_counted).
-    "theory": (lambda w: w.theory.get_absolute_url(), 7),  # with its predictions
+    "theory": (lambda w: w.theory.get_absolute_url(), 8),  # with its predictions and pictures
     # A fan's comment page reads their watch progress too: the comments may be shielded.
     "comment": (lambda w: reverse("guide:comment", args=[w.comment.pk]), (4, 5)),
     # The fan, their record, their scored forecasts.

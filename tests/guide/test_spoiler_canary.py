@@ -65,6 +65,7 @@ from tests.factories import (
     SeasonFactory,
     ShowFactory,
     TheoryFactory,
+    TheoryImageFactory,
     UserFactory,
 )
 from tests.kit.shield import head_part, open_part
@@ -104,6 +105,9 @@ NOT_READER_PAGES = {
     "inbox_open",
     "theory_create",
     "theory_edit",
+    # The author's own pictures, as theory_edit shows them their own text; and its POST.
+    "theory_images",
+    "theory_image_delete",
     "prediction_create",  # the author's form for a claim: names only the show and season
     "prediction_card",  # a PNG that never draws a claim (tests/guide/test_forecasts.py)
     # PNGs whose lines are checked against every season-tagged field there instead
@@ -224,6 +228,7 @@ def world(db):
     ]
     for theory in theories:
         theory.characters.set([known, unsure])
+        rows["guide.TheoryImage"].append(TheoryImageFactory(theory=theory))
     plain = TheoryFactory(author=author, season=seasons[3], title="An open guess")
     rows["guide.Theory"] = theories
     for tag in SEASONS:

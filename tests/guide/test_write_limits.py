@@ -15,7 +15,9 @@ from tests.factories import (
     PredictionFactory,
     SeasonFactory,
     TheoryFactory,
+    TheoryImageFactory,
 )
+from tests.kit.admin_world import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -167,10 +169,18 @@ LIMITED_ELSEWHERE = {
 }
 
 
-def write_routes(season, theory, comment, other_theory, other_comment, line, prediction, claim):
+def write_routes(
+    season, theory, comment, other_theory, other_comment, line, prediction, claim, picture
+):
     """Each fan-facing write: (route, its arguments, valid form data, its limit)."""
     text = {"title": "A title", "body": "A body.", "spoiler_season": ""}
     return {
+        "guide:theory_images": (
+            [theory.pk],
+            {"image": image_upload(), "alt": "A panel of the webtoon"},
+            "image",
+        ),
+        "guide:theory_image_delete": ([theory.pk, picture.pk], {}, "delete"),
         "guide:theory_create": ([], {**text, "season": season.pk}, "theory"),
         "guide:theory_edit": ([theory.pk], text, "edit"),
         "guide:theory_delete": ([theory.pk], {}, "delete"),
@@ -230,6 +240,7 @@ def writes(fan, season):
         NotificationFactory(recipient=fan),
         PredictionFactory(season=season),
         PredictionFactory(season=season, theory=theory, author=fan),
+        TheoryImageFactory(theory=theory),
     )
 
 

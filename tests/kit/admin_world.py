@@ -60,6 +60,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
         status,
         factories.FactFactory(season=season, quoted_person=character.actor),
         theory,
+        factories.TheoryImageFactory(theory=theory),
         factories.VoteFactory(theory=theory),
         comment,
         factories.ReportFactory(theory=None, comment=comment),
