@@ -1290,3 +1290,27 @@ PREDICTIONS: list[Record] = [
         ],
     },
 ]
+
+
+# Pictures fans show with their theories: typographic title cards the demo draws itself
+# (guide.demo.pictures), found by their theory's season and title.
+THEORY_PICTURES: list[Record] = [
+    {
+        "theory": (2, "The survivors end up back at Hyosan High"),
+        "season": 1,
+        "episode": 1,
+        "alt": "A title card for season 1, episode 1: the day the outbreak began at Hyosan High.",
+    },
+    {
+        "theory": (2, "The survivors end up back at Hyosan High"),
+        "season": 1,
+        "episode": 12,
+        "alt": "A title card for season 1, episode 12, the last of the first season.",
+    },
+    {
+        "theory": (2, "Season 2 tells the story from the zombies' side"),
+        "season": 1,
+        "episode": 5,
+        "alt": "A title card for season 1, episode 5.",
+    },
+]

@@ -28,6 +28,7 @@ from guide.models import (
     Season,
     Show,
     Theory,
+    TheoryImage,
     Vote,
 )
 
@@ -205,6 +206,32 @@ def load_pictures(
             f"Typographic portrait: the initials of {character.name}.",
             tally,
         )
+
+
+def load_theory_pictures(theories: dict[tuple[int, str], Theory], tally: Tally) -> None:
+    """Fans' pictures on a few theories, drawn once: a theory that has pictures keeps them."""
+    show = Show.objects.get(slug=data.SHOW_SLUG)
+    for theory, records in _grouped(data.THEORY_PICTURES, theories).items():
+        if theory.images.exists():
+            continue
+        for record in records:
+            image = pictures.still(
+                show=show.title,
+                season=record["season"],
+                episode=record["episode"],
+                palette=pictures.palette_for(f"{record['season']}-{record['episode']}"),
+            )
+            TheoryImage.objects.create(
+                theory=theory, image=ContentFile(image, name="demo.webp"), alt=record["alt"]
+            )
+            tally.pictures += 1
+
+
+def _grouped(records, theories) -> dict[Theory, list]:
+    grouped: dict[Theory, list] = {}
+    for record in records:
+        grouped.setdefault(theories[record["theory"]], []).append(record)
+    return grouped
 
 
 def _attach(row: models.Model, field: str, image: bytes, alt: str, tally: Tally) -> None:
@@ -418,6 +445,7 @@ def load() -> Tally:
     theories = load_theories(seasons, characters, fans, tally)
     load_votes(theories, fans, tally)
     recount_stale(theories)
+    load_theory_pictures(theories, tally)
     load_comments(theories, fans, tally)
     load_predictions(seasons, theories, fans, tally)
     return tally

@@ -27,6 +27,7 @@ from guide.models import (
     SeasonStatus,
     Show,
     Theory,
+    TheoryImage,
     Vote,
 )
 from guide.selectors import vote_count_mismatches
@@ -70,6 +71,26 @@ def test_second_run_changes_nothing():
     assert snapshot() == before
     assert "0 created, 0 updated" in output
     assert "deleted" not in output
+
+
+def test_every_page_of_the_demo_has_its_pictures_drawn_once(django_capture_on_commit_callbacks):
+    """Posters, portraits and fans' theory pictures, typographic, each described; a
+    second run draws none again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = load_demo()
+    drawn = 1 + len(data.SEASONS) + len(data.PEOPLE) + len(data.CHARACTERS)
+    drawn += len(data.THEORY_PICTURES)
+    assert f"{drawn} pictures drawn" in first
+    show = Show.objects.get(slug=data.SHOW_SLUG)
+    rows = [show, *show.seasons.all(), *Person.objects.all(), *show.characters.all()]
+    for row in rows:
+        field = "poster" if isinstance(row, (Show, Season)) else "portrait"
+        assert getattr(row, field).name, row
+        assert getattr(row, f"{field}_alt").startswith("Typographic"), row
+        assert getattr(row, f"{field}_renditions")["webp"], row  # drawn once it committed
+    pictures = TheoryImage.objects.order_by("pk")
+    assert [p.alt for p in pictures] == [record["alt"] for record in data.THEORY_PICTURES]
+    assert "pictures drawn" not in load_demo()
 
 
 def test_snapshot_covers_fans_theories_votes_and_comments():
