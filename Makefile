@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 # The development server and the admin helper run in debug mode unless told otherwise.
 run admin messages: export DEBUG ?= true
 
-.PHONY: help run test test-fast lint admin bench bench-fanout mutation install check-python messages clean
+.PHONY: help run test test-fast lint admin bench bench-fanout lighthouse mutation install check-python messages clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve http://127.0.0.1:8000"
@@ -23,6 +23,7 @@ help:
 	@echo "make admin  - create a superuser"
 	@echo "make bench  - load test against gunicorn on a large generated dataset, then the fan-out"
 	@echo "make bench-fanout - replies to a theory with 1,000 followers: request time, worker rate"
+	@echo "make lighthouse - Lighthouse (mobile) 100 and axe 0 on the season guide and a theory with pictures"
 	@echo "make mutation - mutation testing of the rule and service modules (slow; not in CI)"
 
 check-python:
@@ -75,6 +76,14 @@ bench: install messages
 # A theory with 1,000 followers takes a burst of replies: request time and worker throughput.
 bench-fanout: install messages
 	$(PY) bench/fanout.py
+
+# Lighthouse (mobile; from npm with npx, Node.js 18.16+) and axe-core on the season guide
+# and the theory with the most pictures, served by gunicorn with the production settings
+# from a throwaway demo site: exit 1 below a median performance of 100 or on any axe
+# violation. Reports in test-artifacts/lighthouse/. Over TLS, as `make bench` serves it:
+# make lighthouse LIGHTHOUSE_ARGS="--tls"   More runs a page: LIGHTHOUSE_ARGS="--runs 5"
+lighthouse: install messages
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # Mutation testing (mutmut, configured in pyproject.toml) of the rule and service modules,
 # on SQLite, with its log in mutants/run.log; the score per module and the surviving
