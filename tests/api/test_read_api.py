@@ -176,6 +176,15 @@ def test_a_theory_with_its_claims_and_verdicts_behind_the_shield(client, show):
     assert blind["predictions"][0]["claim"] == claim.claim
     seen = get(client, f"/theories/{theory.pk}", watched=1).json()
     assert (seen["outcome"], seen["predictions"][0]["resolution"]) == ("confirmed", "yes")
+    # Its claims in the order they were stated, whatever their dates say.
+    later = PredictionFactory(
+        season=season,
+        theory=theory,
+        author=theory.author,
+        created_at=datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC),
+    )
+    claims = get(client, f"/theories/{theory.pk}").json()["predictions"]
+    assert [each["claim"] for each in claims] == [claim.claim, later.claim]
     assert seen["author"] == theory.author.username
 
 
@@ -315,7 +324,13 @@ def test_query_counts_stay_flat_as_the_data_grows(client, show):
             # Settled ones too: a verdict's spoiler season reads the theory's season.
             extra = TheoryFactory(season=two, author=fan, outcome=Outcome.CONFIRMED)
             extra.characters.set([character, CharacterFactory(show=show)])
-            PredictionFactory(season=two, theory=theory, author=fan)
+            PredictionFactory(
+                season=one,  # settled: its verdict's spoiler season reads its season
+                theory=theory,
+                author=fan,
+                resolution=Resolution.YES,
+                resolved_at=datetime.datetime(2022, 2, 1, tzinfo=datetime.UTC),
+            )
             FactFactory(season=one)
             EpisodeFactory(season=one)
             later = SeasonFactory(show=show, number=10 + step)

@@ -477,6 +477,33 @@ def test_moving_the_lock_or_the_leak_scores_again(question, coming):
     assert ForecastScore.objects.get().percent == 20
 
 
+def test_scoring_again_keeps_who_settled_it_and_against_what(question, coming):
+    moderator, fact = UserFactory(), FactFactory(season=coming)
+    ForecastFactory(prediction=question, user=UserFactory(), percent=70, created_at=at(2))
+    services.resolve_prediction(
+        moderator=moderator,
+        prediction=question,
+        resolution=Resolution.NO,
+        fact=fact,
+        source_url="https://example.org/renewal",
+        note="Announced on stage",
+    )
+    question.refresh_from_db()
+    assert services.rescore_prediction(prediction=question) == 1
+    question.refresh_from_db()
+    assert question.resolution == Resolution.NO
+    assert question.resolved_by == moderator
+    assert question.resolution_fact == fact
+    assert question.resolution_source_url == "https://example.org/renewal"
+    assert question.resolution_note == "Announced on stage"
+
+
+def test_an_open_prediction_has_nothing_to_score_again(question):
+    ForecastFactory(prediction=question, user=UserFactory(), percent=70, created_at=at(2))
+    assert services.rescore_prediction(prediction=question) == 0
+    assert not ForecastScore.objects.exists()
+
+
 def test_a_theory_others_forecast_on_is_withdrawn_not_deleted(coming):
     author = UserFactory()
     theory = TheoryFactory(author=author, season=coming)
