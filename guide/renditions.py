@@ -27,7 +27,8 @@ WIDTHS = (160, 320, 480, 640, 960, 1280)
 # Extension: Pillow's format name, its plugin's feature name and how to save. Smaller
 # files first: a page offers them in this order, and a browser takes the first it reads.
 FORMATS = {
-    "avif": ("AVIF", "avif", {"quality": 60}),
+    # Speed 8 of 10: a third of the default's encoding time for files about a fifth larger.
+    "avif": ("AVIF", "avif", {"quality": 60, "speed": 8}),
     "webp": ("WEBP", "webp", {"quality": 80, "method": 4}),
 }
 
