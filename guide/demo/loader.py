@@ -7,7 +7,9 @@ function; `load()` calls them in order. It opens no transaction of its own: the 
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -161,11 +163,15 @@ def load_pictures(
 ) -> None:
     """Typographic posters and portraits (guide.demo.pictures) wherever a row has none:
     the demo ships only pictures it may ship, and never replaces an editor's upload."""
-    palette = pictures.palette_for(show.title)
     _attach(
         show,
         "poster",
-        pictures.poster(title=show.title, native_title=show.original_title, palette=palette),
+        partial(
+            pictures.poster,
+            title=show.title,
+            native_title=show.original_title,
+            palette=pictures.palette_for(show.title),
+        ),
         f"Typographic poster: {show.title}, a school building under the moon.",
         tally,
     )
@@ -173,7 +179,8 @@ def load_pictures(
         _attach(
             season,
             "poster",
-            pictures.poster(
+            partial(
+                pictures.poster,
                 title=show.title,
                 subtitle=f"Season {number}",
                 native_title=show.original_title,
@@ -182,28 +189,17 @@ def load_pictures(
             f"Typographic poster: {show.title}, season {number}.",
             tally,
         )
-    for person in people.values():
+    for row in [*people.values(), *characters.values()]:
         _attach(
-            person,
+            row,
             "portrait",
-            pictures.portrait(
-                name=person.name,
-                native_name=person.native_name,
-                palette=pictures.palette_for(person.name),
+            partial(
+                pictures.portrait,
+                name=row.name,
+                native_name=row.native_name,
+                palette=pictures.palette_for(row.name),
             ),
-            f"Typographic portrait: the initials of {person.name}.",
-            tally,
-        )
-    for character in characters.values():
-        _attach(
-            character,
-            "portrait",
-            pictures.portrait(
-                name=character.name,
-                native_name=character.native_name,
-                palette=pictures.palette_for(character.name),
-            ),
-            f"Typographic portrait: the initials of {character.name}.",
+            f"Typographic portrait: the initials of {row.name}.",
             tally,
         )
 
@@ -234,10 +230,13 @@ def _grouped(records, theories) -> dict[Theory, list]:
     return grouped
 
 
-def _attach(row: models.Model, field: str, image: bytes, alt: str, tally: Tally) -> None:
+def _attach(
+    row: models.Model, field: str, draw: Callable[[], bytes], alt: str, tally: Tally
+) -> None:
+    """Give `row` a picture, drawn only when it has none."""
     if getattr(row, field):
         return
-    getattr(row, field).save("demo.webp", ContentFile(image), save=False)
+    getattr(row, field).save("demo.webp", ContentFile(draw()), save=False)
     setattr(row, f"{field}_alt", alt)
     row.save()  # its renditions are drawn once the load commits (guide.renditions)
     tally.pictures += 1
