@@ -27,31 +27,34 @@ def hole(kind: str, pk: int, *more) -> tuple:
 
 def choose(request, holes) -> list[str]:
     """The pagecache chooser for every mark of the page (marks.hole)."""
-    fan = request.user
+    # The fan's id, read once: request.user is a lazy proxy that costs on every read, and
+    # a busy page has a hundred holes.
+    fan_pk = request.user.pk
     wanted: dict[str, set[int]] = {}
     for (kind, pk, *_more), _forms in holes:
         wanted.setdefault(kind, set()).add(pk)
-    marks = selectors.marks_of(fan, wanted)
+    marks = selectors.marks_of(request.user, wanted)
     return [
-        _RULES[kind](fan, marks[kind], pk, *more, forms=forms) for (kind, pk, *more), forms in holes
+        _RULES[kind](fan_pk, marks[kind], pk, *more, forms=forms)
+        for (kind, pk, *more), forms in holes
     ]
 
 
-def _vote(fan, votes: dict, pk: int, author_pk, *, forms: dict) -> str:
+def _vote(fan_pk: int, votes: dict, pk: int, author_pk, *, forms: dict) -> str:
     """The widget as the fan voted, or the score alone on their own item."""
-    return forms["own"] if author_pk == fan.pk else forms[_VOTE_FORM_OF[votes.get(pk)]]
+    return forms["own"] if author_pk == fan_pk else forms[_VOTE_FORM_OF[votes.get(pk)]]
 
 
-def _yes_or_no(fan, marked: dict, pk: int, *, forms: dict) -> str:
+def _yes_or_no(fan_pk: int, marked: dict, pk: int, *, forms: dict) -> str:
     return forms["yes" if pk in marked else "no"]
 
 
-def _fan_follow(fan, followed: dict, pk: int, *, forms: dict) -> str:
+def _fan_follow(fan_pk: int, followed: dict, pk: int, *, forms: dict) -> str:
     """Nothing on the fan's own profile: one does not follow oneself."""
-    return "" if pk == fan.pk else _yes_or_no(fan, followed, pk, forms=forms)
+    return "" if pk == fan_pk else _yes_or_no(fan_pk, followed, pk, forms=forms)
 
 
-def _forecast(fan, current: dict, pk: int, part: str, mark: str, *, forms: dict) -> str:
+def _forecast(fan_pk: int, current: dict, pk: int, part: str, mark: str, *, forms: dict) -> str:
     """A prediction page's parts that are the fan's (guide_tags.prediction_own): their
     forecasts, the form and their score, read only when they have forecast on it."""
     if pk not in current:
@@ -59,11 +62,11 @@ def _forecast(fan, current: dict, pk: int, part: str, mark: str, *, forms: dict)
     if part == "form":
         return forms["change"].replace(mark, str(int(current[pk])))
     if part == "history":
-        return forecast_history(selectors.own_forecasts(fan, [pk])[pk])
-    return forecast_score(selectors.own_scores(fan, [pk]).get(pk))
+        return forecast_history(selectors.own_forecasts(fan_pk, [pk])[pk])
+    return forecast_score(selectors.own_scores(fan_pk, [pk]).get(pk))
 
 
-def _unread(fan, counted: dict, pk: int, *, forms: dict) -> str:
+def _unread(fan_pk: int, counted: dict, pk: int, *, forms: dict) -> str:
     return inbox_link(counted[0])  # a count always answers, 0 when nothing is unread
 
 

@@ -5,9 +5,12 @@ import os
 import socket
 import threading
 import uuid
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCacheClient
 
 from core.cache import RedisCache
@@ -45,6 +48,17 @@ def test_reads_spread_over_replicas_keep_a_client_each():
     assert reader.connection_pool.connection_kwargs["port"] == 6380
     assert writer.connection_pool.connection_kwargs["port"] == 6379
     assert backend._cache.get_client() is reader
+
+
+def test_keys_are_not_checked_for_memcached_which_redis_is_not():
+    """A fan's page reads forty keys, and Django checks each character by character for
+    what memcached would refuse; Redis refuses none of it, and other caches still warn."""
+    odd_key = "pages:" + "x" * 300 + " with spaces"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        assert _backend("redis://127.0.0.1:6379/3").make_and_validate_key(odd_key).endswith(odd_key)
+        with pytest.raises(CacheKeyWarning):
+            LocMemCache("checked", {}).make_and_validate_key(odd_key)
 
 
 def test_a_redis_cache_url_selects_this_backend():

@@ -129,3 +129,33 @@ def test_the_header_links_to_the_inbox_with_the_unread_count(fan_client, fan, un
         r"<header.*?</header>", fan_client.get(reverse("guide:show_list")).text, re.S
     )
     assert re.search(rf"(?<=>|\s){re.escape(link)}(?=<|\s)", header.group(0))
+
+
+def test_a_page_with_many_items_sends_the_same_query_as_one_with_few():
+    """PostgreSQL gets the items as one array, so the query's text and its number of
+    parameters do not grow with the page (psycopg parses a query with more than 50
+    parameters afresh every time); SQLite, without arrays, gets a parameter each. The
+    marks read are the same either way."""
+    fan = UserFactory()
+    theories = TheoryFactory.create_batch(3)
+    comments = CommentFactory.create_batch(120, theory=theories[0])
+    services.cast_vote(user=fan, theory=theories[1], value=1)
+    services.cast_comment_vote(user=fan, comment=comments[77], value=-1)
+    sent = []
+
+    def recording(execute, sql, params, many, context):
+        sent.append((sql, len(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(recording):
+        few = selectors.marks_of(fan, {"vote": [t.pk for t in theories], "comment_vote": [1]})
+        many = selectors.marks_of(
+            fan, {"vote": [t.pk for t in theories], "comment_vote": [c.pk for c in comments]}
+        )
+    assert few == {"vote": {theories[1].pk: 1}, "comment_vote": {}}
+    assert many == {"vote": {theories[1].pk: 1}, "comment_vote": {comments[77].pk: -1}}
+    (few_sql, few_params), (many_sql, many_params) = sent
+    if connection.vendor == "postgresql":
+        assert (few_sql, few_params) == (many_sql, many_params) == (few_sql, 4)
+    else:
+        assert (few_params, many_params) == (1 + 3 + 1 + 1, 1 + 3 + 1 + 120)
