@@ -18,8 +18,10 @@ names) can never miss a write; one named only after (a commenter, known from the
 comment) may miss a write that lands during that very render, for as long as the page
 is kept. Votes move no topic, as they come in floods: counts on a cached page (votes,
 and comments on theory cards) may be up to VISITOR_PAGE_SECONDS old, never older. A page
-that shows no such counts may be kept longer (`seconds`); what changes on it with time
-alone, not by a write (a lock time), keeps it no later than that moment (`lasts_until`).
+that shows no such counts may be kept longer (`seconds`), and so may a page shared with
+fans that shows them only in holes filled as it is served (`fan_seconds`); what changes
+on it with time alone, not by a write (a lock time), keeps it no later than that moment
+(`lasts_until`).
 
 The CSRF token is the one per-visitor piece of a page. A page rendered here gets a
 random placeholder, new for each render, wherever {% csrf_token %} would put the token
@@ -81,6 +83,7 @@ def cache_for_visitors(
     fans: bool = False,
     fans_own_params=(),
     seconds: int = VISITOR_PAGE_SECONDS,
+    fan_seconds: int | None = None,
 ):
     """Cache a view's pages for visitors, and with `fans` for signed-in fans as well.
 
@@ -89,6 +92,9 @@ def cache_for_visitors(
     A view shared with fans renders whatever is a fan's own through `personal`; a fan
     whose address carries one of `fans_own_params` gets a page of their own. `seconds`:
     how long a page is kept, for pages whose every part moves with a topic (no counts).
+    `fan_seconds`: how long a page shared with fans is kept, where it shows counts only
+    in holes filled as it is served; a render that shows them otherwise says so
+    (`shows_vote_counts`).
     """
     if any(isinstance(names, str) for names in (topics, params, fans_own_params)):
         raise TypeError("Name topics and query parameters in a list, not a string.")
@@ -103,12 +109,13 @@ def cache_for_visitors(
             if audience is None:
                 return view(request, *args, **kwargs)
             _keep_only(request, params)
+            for_fans = audience.startswith(_FAN) and fan_seconds is not None
             return _serve(
                 request,
                 audience,
                 [freshness.SITE, *shown],
                 lambda: view(request, *args, **kwargs),
-                seconds,
+                fan_seconds if for_fans else seconds,
             )
 
         wrapper.shared_with_fans = fans
@@ -135,6 +142,14 @@ def lasts_until(request, moment) -> None:
     render = getattr(request, _RENDERING, None)
     if render is not None:
         render.seconds = min(render.seconds, (moment - timezone.now()).total_seconds())
+
+
+def shows_vote_counts(request) -> None:
+    """The page being rendered shows what votes move outside the holes that fill it in
+    as served (an order by score): it is kept no longer than a visitor's page."""
+    render = getattr(request, _RENDERING, None)
+    if render is not None:
+        render.seconds = min(render.seconds, VISITOR_PAGE_SECONDS)
 
 
 def csrf_placeholder(request) -> str | None:

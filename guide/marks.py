@@ -6,6 +6,11 @@ One chooser fills them all, with one query for the page (selectors.marks_of): a 
 key is (kind, item id, *what the kind's rule needs), and the rule picks its form. Only a
 fan who forecast on a prediction costs its page more: their history (and score, once it
 is resolved) is read when their mark says there is one.
+
+The same query reads the counts votes move, which no topic follows: the forms of a vote
+hole, and of a theory's "3 up, 1 down", hold a token where a count goes, and the count
+goes in as it is when the page is served. A page whose only counts are in holes may be
+kept for as long as its topics stand still (core.pagecache's `fan_seconds`).
 """
 
 from django.template.loader import render_to_string
@@ -18,6 +23,15 @@ from guide import selectors
 CHOOSER = "guide.marks.choose"
 VOTE_FORMS = {"none": None, "up": 1, "down": -1}
 _VOTE_FORM_OF = {vote: name for name, vote in VOTE_FORMS.items()}
+# Where a hole's forms show a count. Only widgets of ours hold them, never a fan's text.
+SCORE, UPVOTES, DOWNVOTES = "@@score@@", "@@upvotes@@", "@@downvotes@@"
+# The counts each kind of hole shows: its token, and the count (selectors.LIVE_COUNTS).
+_COUNTS_SHOWN = {
+    "vote": {SCORE: "theory_score"},
+    "comment_vote": {SCORE: "comment_score"},
+    "theory_counts": {UPVOTES: "theory_upvotes", DOWNVOTES: "theory_downvotes"},
+}
+_NO_MARK = {"theory_counts"}  # holes that show counts only, no mark of the fan's
 
 
 def hole(kind: str, pk: int, *more) -> tuple:
@@ -32,12 +46,24 @@ def choose(request, holes) -> list[str]:
     fan_pk = request.user.pk
     wanted: dict[str, set[int]] = {}
     for (kind, pk, *_more), _forms in holes:
-        wanted.setdefault(kind, set()).add(pk)
+        for asked in (kind, *_COUNTS_SHOWN.get(kind, {}).values()):
+            if asked not in _NO_MARK:
+                wanted.setdefault(asked, set()).add(pk)
     marks = selectors.marks_of(request.user, wanted)
     return [
-        _RULES[kind](fan_pk, marks[kind], pk, *more, forms=forms)
+        _counted(_RULES[kind](fan_pk, marks.get(kind), pk, *more, forms=forms), kind, pk, marks)
         for (kind, pk, *more), forms in holes
     ]
+
+
+def _counted(html: str, kind: str, pk: int, marks: dict) -> str:
+    """The hole's chosen form with its counts as they are now; nothing if its item is
+    gone since the freshness check (a deleted comment's page is rendered again next)."""
+    for token, count in _COUNTS_SHOWN.get(kind, {}).items():
+        if pk not in marks[count]:
+            return ""
+        html = html.replace(token, str(marks[count][pk]))
+    return html
 
 
 def _vote(fan_pk: int, votes: dict, pk: int, author_pk, *, forms: dict) -> str:
@@ -66,6 +92,11 @@ def _forecast(fan_pk: int, current: dict, pk: int, part: str, mark: str, *, form
     return forecast_score(selectors.own_scores(fan_pk, [pk]).get(pk))
 
 
+def _counts(fan_pk: int, _marks: None, pk: int, *, forms: dict) -> str:
+    """A theory's "3 up, 1 down", the same for every fan (its counts go in as served)."""
+    return forms["counts"]
+
+
 def _unread(fan_pk: int, counted: dict, pk: int, *, forms: dict) -> str:
     return inbox_link(counted[0])  # a count always answers, 0 when nothing is unread
 
@@ -80,6 +111,7 @@ _RULES = {
     "save_theory": _yes_or_no,
     "save_comment": _yes_or_no,
     "forecast": _forecast,
+    "theory_counts": _counts,
     selectors.UNREAD: _unread,
 }
 

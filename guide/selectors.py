@@ -133,12 +133,22 @@ _MARKS = {
 # boolean column here is true count.
 _MARK_ONLY_WHERE = {"forecast": "current"}
 UNREAD = "unread"  # the count of the fan's unread inbox lines, asked for with no items
+# Counts of an item as they are now, anyone's to read, asked for beside the marks: votes
+# move no topic (core.pagecache), so a page shared with fans shows the counts votes move
+# through holes filled as it is served (guide.marks), and may be kept for longer.
+LIVE_COUNTS = {
+    "theory_score": (Theory, "score"),
+    "theory_upvotes": (Theory, "upvotes"),
+    "theory_downvotes": (Theory, "downvotes"),
+    "comment_score": (Comment, "score"),
+}
 
 
 def marks_of(user, wanted: dict[str, Iterable[int]]) -> dict[str, dict[int, int]]:
     """The fan's own marks on the items of a page shared with fans, in one query: for
     each kind in `wanted` (_MARKS, or UNREAD), {item id: the vote, or 1} for the items
-    of `wanted[kind]` the fan marked ({0: count} for UNREAD).
+    of `wanted[kind]` the fan marked ({0: count} for UNREAD); for a kind of LIVE_COUNTS,
+    {item id: its count now} for every item of `wanted[kind]` that still exists.
 
     Written in SQL: every page a signed-in fan reads asks it, and the ORM took thirty
     times longer to build the query than the database took to answer it."""
@@ -149,6 +159,9 @@ def marks_of(user, wanted: dict[str, Iterable[int]]) -> dict[str, dict[int, int]
         if kind == UNREAD:
             selects.append(_unread_select(code))
             params.append(user.pk)
+        elif ids and kind in LIVE_COUNTS:
+            selects.append(_count_select(code, kind, len(ids)))
+            params += _item_params(ids)
         elif ids:
             selects.append(_marks_select(code, kind, len(ids)))
             params += [user.pk, *_item_params(ids)]
@@ -175,6 +188,11 @@ def _arrays() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _among(items: int) -> str:
+    """The condition that a column is one of `items` items (_item_params)."""
+    return "= ANY(%s)" if _arrays() else f"IN ({', '.join(['%s'] * items)})"
+
+
 def _marks_select(code: int, kind: str, items: int) -> str:
     """(item, mark, code) for the fan's marks of `kind` on `items` items."""
     model, item, value = _MARKS[kind]
@@ -182,12 +200,22 @@ def _marks_select(code: int, kind: str, items: int) -> str:
     column = quote(meta.get_field(item).column)
     owner = quote(meta.get_field("user").column)
     mark = quote(meta.get_field(value).column) if value else "1"
-    listed = "= ANY(%s)" if _arrays() else f"IN ({', '.join(['%s'] * items)})"
     only = _MARK_ONLY_WHERE.get(kind)
     also = f" AND {quote(meta.get_field(only).column)}" if only else ""
     return (
         f"SELECT {column}, {mark}, {code} FROM {quote(meta.db_table)}"  # noqa: S608
-        f" WHERE {owner} = %s AND {column} {listed}{also}"
+        f" WHERE {owner} = %s AND {column} {_among(items)}{also}"
+    )
+
+
+def _count_select(code: int, kind: str, items: int) -> str:
+    """(item, count, code) for the LIVE_COUNTS count `kind` of `items` items."""
+    model, count = LIVE_COUNTS[kind]
+    meta, quote = model._meta, connection.ops.quote_name
+    pk, column = quote(meta.pk.column), quote(meta.get_field(count).column)
+    return (
+        f"SELECT {pk}, {column}, {code} FROM {quote(meta.db_table)}"  # noqa: S608
+        f" WHERE {pk} {_among(items)}"
     )
 
 

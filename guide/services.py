@@ -840,14 +840,16 @@ def forecast(*, user, prediction: Prediction, percent: int) -> Forecast:
     the history, no longer current; the same number again changes nothing."""
     scoring.fraction(percent)  # ValueError outside 1–99
     hold_fan(user)
-    _hold_open_prediction(prediction.pk)
+    held = _hold_open_prediction(prediction.pk)
     mine = Forecast.objects.filter(prediction_id=prediction.pk, user=user, current=True)
     kept = mine.first()
     if kept is not None and kept.percent == percent:
         return kept
     mine.update(current=False)
-    # The crowd on the theory's page ages out with the page, as its vote counts do.
-    freshness.touch(topics.prediction(prediction.pk))
+    # The crowd shows on the prediction's page and on its theory's, which fans keep for
+    # as long as its topics stand still.
+    claim_of = [topics.theory(held.theory_id)] if held.theory_id else []
+    freshness.touch(topics.prediction(prediction.pk), *claim_of)
     return Forecast.objects.create(prediction_id=prediction.pk, user=user, percent=percent)
 
 

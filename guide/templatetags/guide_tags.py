@@ -182,13 +182,15 @@ def comment_tree(context, comments, theory):
         # On a page shared with fans, each fan's own through holes (save_button, votes).
         saved = "each fan's own" if shared else comment.saved
         my_vote = "each fan's own" if shared else comment.my_vote
+        # Filled in as each page is served where the comment takes votes (guide.marks).
+        score = "as served" if shared and is_open else comment.score
         shown_values = (
             shielded_for(context, comment.spoiler_season, show.pk),
             signed_in,
             mine,
             saved,
             my_vote,
-            comment.score,
+            score,
             comment.readable,
             is_open,
             comment.edited_at,
@@ -281,6 +283,7 @@ def vote_widget(context, theory):
         "score_label": _("Score"),
         "up_label": _("Vote up theory %(title)s") % {"title": theory.pk},
         "down_label": _("Vote down theory %(title)s") % {"title": theory.pk},
+        "score": theory.score,
     }
 
     def widget(vote_open: bool, my_vote) -> SafeString:
@@ -289,12 +292,27 @@ def vote_widget(context, theory):
 
     request = context.get("request")
     if pagecache.rendering_for_fans(request) and permissions.is_open(theory):
+        shared["score"] = marks.SCORE  # the score as it is when the page is served
         variants = {"own": widget(False, None)}
         variants.update((name, widget(True, vote)) for name, vote in marks.VOTE_FORMS.items())
         hole = marks.hole("vote", theory.pk, theory.author_id)
         return pagecache.personal(request, marks.CHOOSER, hole, variants)
     may_vote = permissions.can_vote(user, theory) if signed_in else True
     return widget(may_vote, getattr(theory, "my_vote", None))
+
+
+@register.simple_tag(takes_context=True)
+def vote_counts(context, theory):
+    """`{% vote_counts theory %}`: "3 up, 1 down". On a page shared with fans, a hole
+    whose counts go in as each page is served (guide.marks), while the theory takes votes."""
+    line = _("%(up)s up, %(down)s down")
+    request = context.get("request")
+    if pagecache.rendering_for_fans(request) and permissions.is_open(theory):
+        variants = {"counts": line % {"up": marks.UPVOTES, "down": marks.DOWNVOTES}}
+        return pagecache.personal(
+            request, marks.CHOOSER, marks.hole("theory_counts", theory.pk), variants
+        )
+    return line % {"up": theory.upvotes, "down": theory.downvotes}
 
 
 @register.simple_tag(takes_context=True)
@@ -311,6 +329,7 @@ def comment_vote_widget(context, comment, takes_votes):
         "score_label": _("Score"),
         "up_label": _("Vote up comment %(id)s") % {"id": comment.pk},
         "down_label": _("Vote down comment %(id)s") % {"id": comment.pk},
+        "score": comment.score,
     }
 
     def widget(vote_open: bool, my_vote) -> SafeString:
@@ -319,6 +338,7 @@ def comment_vote_widget(context, comment, takes_votes):
 
     request = context.get("request")
     if takes_votes and pagecache.rendering_for_fans(request):
+        shared["score"] = marks.SCORE  # the score as it is when the page is served
         variants = {"own": widget(False, None)}
         variants.update((name, widget(True, vote)) for name, vote in marks.VOTE_FORMS.items())
         hole = marks.hole("comment_vote", comment.pk, comment.author_id)

@@ -24,7 +24,12 @@ from core import pagination
 from core.errors import rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import action, redirect_back
-from core.pagecache import cache_for_visitors, depends_on, rendering_for_fans
+from core.pagecache import (
+    cache_for_visitors,
+    depends_on,
+    rendering_for_fans,
+    shows_vote_counts,
+)
 from core.throttle import check_rate
 from guide import cards, permissions, selectors, seo, services, topics
 from guide.forms import (
@@ -94,11 +99,17 @@ def theory_list(request):
 
 
 # A fan back from logging in to vote (`?vote=`) is asked to confirm it: their own page.
+# Fans get its votes as served (guide.marks), so their shared copy is kept until a write
+# moves it: a comment, an edit, a forecast on one of its predictions.
+FAN_THEORY_PAGE_SECONDS = 600
+
+
 @cache_for_visitors(
     topics=lambda pk, **_: [topics.theory(pk)],
     params=["page", "sort"],
     fans=True,
     fans_own_params=["vote"],
+    fan_seconds=FAN_THEORY_PAGE_SECONDS,
 )
 def theory_detail(request, pk, slug=None):
     # On a page shared with fans, holes show each fan's own vote and marks.
@@ -156,6 +167,8 @@ def _order_query(order: str) -> str:
 
 def _theory_page(request, theory, comment_form, status=HTTPStatus.OK, preview=None):
     order = _comment_order(request)
+    if order == CommentOrder.TOP:
+        shows_vote_counts(request)  # comments in the order their scores were in
     page = selectors.discussion(
         theory=theory,
         user=request.user,

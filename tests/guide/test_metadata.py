@@ -288,6 +288,15 @@ def test_theory_page_is_a_discussion_post_with_its_votes(client, world):
     datetime.datetime.fromisoformat(data["datePublished"])
 
 
+def test_a_fans_theory_page_leaves_the_vote_counts_to_search_engines(client, world):
+    """A signed-in fan's copy is kept until a write moves it, and votes move none: its
+    counts show only where they go in as it is served, never in its structured data."""
+    client.force_login(world.fan)
+    data = structured(client, world.theory.get_absolute_url(), "DiscussionForumPosting")
+    assert "interactionStatistic" not in data
+    assert data["commentCount"] == 2
+
+
 def test_character_page_is_a_performance_role(client, world):
     character = world.on_jo
     data = structured(client, character.get_absolute_url(), "PerformanceRole")

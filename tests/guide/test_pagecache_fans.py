@@ -18,8 +18,10 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from core import pagecache
 from guide import services
 from guide.models import Theory
+from guide.views.theories import FAN_THEORY_PAGE_SECONDS
 from tests.factories import TheoryFactory, UserFactory
 from tests.kit.shield import open_part
 from tests.kit.worlds import NOT_ANSWERED, World, build_world, reader_client
@@ -473,3 +475,88 @@ def test_a_fan_who_never_forecast_reads_no_history_or_score_on_a_settled_predict
     assert "You said" not in page.text
     settings.VISITOR_PAGE_CACHE = False
     assert comparable(page.text) == comparable(newcomer.get(url).text)
+
+
+# A theory's page shared with fans shows what votes move (its score, its "3 up, 1 down",
+# its comments' scores) only in holes filled as it is served (guide.marks), so it is
+# kept until a write moves one of its topics, not for a visitor's thirty seconds.
+
+
+def _scores(html: str) -> list[str]:
+    return re.findall(r'<output class="vote-score"[^>]*>(-?\d+)</output>', html)
+
+
+def _counts_line(html: str) -> str:
+    return re.search(r"\d+ up, \d+ down", html).group(0)
+
+
+def test_votes_cast_after_a_fans_page_was_stored_show_on_it_at_once(world, settings):
+    url = world.theory.get_absolute_url()
+    fan_at(world, world.other_fan, 1).get(url)
+    reply = world.fan_comment.replies.get()
+    third = UserFactory()
+    services.cast_vote(user=world.other_fan, theory=world.theory, value=-1)
+    services.cast_vote(user=third, theory=world.theory, value=-1)
+    services.cast_comment_vote(user=world.fan, comment=reply, value=1)
+    services.cast_comment_vote(user=third, comment=world.fan_comment, value=-1)
+    reader = fan_at(world, world.fan, 1)
+    shared = reader.get(url)
+    assert not rendered(shared), "the page was rendered again, not shared"
+    world.theory.refresh_from_db()
+    reply.refresh_from_db()
+    world.fan_comment.refresh_from_db()
+    assert (world.theory.score, world.fan_comment.score, reply.score) == (-2, -1, 1)
+    # The theory, the world's first comment (no votes), the fan's comment, the reply.
+    assert _scores(shared.text) == ["-2", "0", "-1", "1"]
+    assert _counts_line(shared.text) == "0 up, 2 down"
+    assert "@@" not in shared.text
+    settings.VISITOR_PAGE_CACHE = False
+    alone = reader.get(url)
+    assert rendered(alone)
+    assert comparable(shared.text) == comparable(alone.text)
+
+
+class _KeptFor:
+    """The shared cache, noting for how long each page is kept."""
+
+    def __init__(self, cache_):
+        self.cache, self.seconds = cache_, []
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+    def set(self, key, value, timeout):
+        if key.startswith("pages:"):
+            self.seconds.append(timeout)
+        return self.cache.set(key, value, timeout)
+
+
+@pytest.mark.parametrize(
+    ("reader", "query", "seconds"),
+    [
+        ("visitor", "", pagecache.VISITOR_PAGE_SECONDS),
+        ("fan", "", FAN_THEORY_PAGE_SECONDS),
+        ("fan", "?sort=new", FAN_THEORY_PAGE_SECONDS),
+        # Comments in the order of their scores: the order ages as votes come.
+        ("fan", "?sort=top", pagecache.VISITOR_PAGE_SECONDS),
+    ],
+)
+def test_a_fans_theory_page_is_kept_until_a_write_and_a_visitors_for_thirty_seconds(
+    world, monkeypatch, reader, query, seconds
+):
+    kept = _KeptFor(cache)
+    monkeypatch.setattr(pagecache, "cache", kept)
+    client = Client() if reader == "visitor" else fan_at(world, world.fan, 1)
+    assert client.get(world.theory.get_absolute_url() + query).status_code == HTTPStatus.OK
+    assert kept.seconds == [seconds]
+
+
+def test_a_forecast_on_a_theorys_prediction_moves_its_page_for_fans(world):
+    url = world.theory.get_absolute_url()
+    fan_at(world, world.other_fan, 1).get(url)
+    reader = fan_at(world, world.fan, 1)
+    assert not rendered(reader.get(url))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # topics move on commit
+        services.forecast(user=UserFactory(), prediction=world.claim, percent=10)
+    again = reader.get(url)
+    assert rendered(again), "the page kept the crowd as it was before the forecast"
