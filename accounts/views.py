@@ -19,7 +19,7 @@ from core.errors import page_not_found, rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import action, redirect_back
 from core.network import client_address
-from core.pagecache import cache_for_visitors
+from core.pagecache import cache_for_visitors, depends_on
 from core.seo import PageMeta, robots_for_page
 from core.throttle import check_rate
 from guide import selectors, topics
@@ -104,13 +104,25 @@ def signup(request):
     )
 
 
-@cache_for_visitors(topics=[topics.THEORIES], params=pagination.QUERY_PARAMS, fans=True)
+# Fans get its votes as served (guide.marks), and its cards' comment counts move with
+# their theories' topics, so their shared copy is kept until a write moves it.
+FAN_PROFILE_SECONDS = 600
+
+
+@cache_for_visitors(
+    topics=[topics.THEORIES],
+    params=pagination.QUERY_PARAMS,
+    fans=True,
+    fan_seconds=FAN_PROFILE_SECONDS,
+)
 def profile(request, username):
     fan = selectors.active_fan(username)
     theories = selectors.theories_by(fan, reader=request.user)
     if moved := pagination.legacy_redirect(request, theories, per_page=PROFILE_THEORIES):
         return moved
     page = pagination.page_from_request(request, theories, per_page=PROFILE_THEORIES)
+    # A comment moves only its theory's topic (THEORIES moves with everything else).
+    depends_on(request, *(topics.theory(theory.pk) for theory in page.items))
     title = fan.public_name
     if not page.is_first:
         title = _("%(title)s, continued") % {"title": title}

@@ -18,6 +18,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.views import FAN_PROFILE_SECONDS
 from core import pagecache
 from guide import services
 from guide.models import Theory
@@ -531,24 +532,47 @@ class _KeptFor:
         return self.cache.set(key, value, timeout)
 
 
+def _theory_page(world) -> str:
+    return world.theory.get_absolute_url()
+
+
+def _profile(world) -> str:
+    return reverse("accounts:profile", args=[world.fan.username])
+
+
 @pytest.mark.parametrize(
-    ("reader", "query", "seconds"),
+    ("page", "reader", "query", "seconds"),
     [
-        ("visitor", "", pagecache.VISITOR_PAGE_SECONDS),
-        ("fan", "", FAN_THEORY_PAGE_SECONDS),
-        ("fan", "?sort=new", FAN_THEORY_PAGE_SECONDS),
+        (_theory_page, "visitor", "", pagecache.VISITOR_PAGE_SECONDS),
+        (_theory_page, "fan", "", FAN_THEORY_PAGE_SECONDS),
+        (_theory_page, "fan", "?sort=new", FAN_THEORY_PAGE_SECONDS),
         # Comments in the order of their scores: the order ages as votes come.
-        ("fan", "?sort=top", pagecache.VISITOR_PAGE_SECONDS),
+        (_theory_page, "fan", "?sort=top", pagecache.VISITOR_PAGE_SECONDS),
+        (_profile, "visitor", "", pagecache.VISITOR_PAGE_SECONDS),
+        (_profile, "fan", "", FAN_PROFILE_SECONDS),
     ],
 )
-def test_a_fans_theory_page_is_kept_until_a_write_and_a_visitors_for_thirty_seconds(
-    world, monkeypatch, reader, query, seconds
+def test_a_fans_page_is_kept_until_a_write_and_a_visitors_for_thirty_seconds(
+    world, monkeypatch, page, reader, query, seconds
 ):
     kept = _KeptFor(cache)
     monkeypatch.setattr(pagecache, "cache", kept)
-    client = Client() if reader == "visitor" else fan_at(world, world.fan, 1)
-    assert client.get(world.theory.get_absolute_url() + query).status_code == HTTPStatus.OK
+    client = Client() if reader == "visitor" else fan_at(world, world.other_fan, 1)
+    assert client.get(page(world) + query).status_code == HTTPStatus.OK
     assert kept.seconds == [seconds]
+
+
+def test_a_comment_on_a_fans_theory_moves_their_profile_for_fans(world):
+    url = _profile(world)
+    fan_at(world, world.fan, 1).get(url)
+    reader = fan_at(world, world.other_fan, 1)
+    before = card(reader.get(url), world.theory)
+    assert "3 comments" in before
+    with TestCase.captureOnCommitCallbacks(execute=True):  # topics move on commit
+        services.post_comment(author=UserFactory(), theory=world.theory, body="Fourth")
+    after = reader.get(url)
+    assert rendered(after), "the profile kept the count as it was before the comment"
+    assert "4 comments" in card(after, world.theory)
 
 
 def test_a_forecast_on_a_theorys_prediction_moves_its_page_for_fans(world):
