@@ -388,9 +388,9 @@ def own_actions(context, item):
 
 def choose_by_author(request, holes) -> list[str]:
     """The pagecache chooser for holes keyed by an author: "mine" for that author."""
+    reader_pk = request.user.pk  # once: the lazy user costs on every read
     return [
-        variants["mine" if author_pk == request.user.pk else "theirs"]
-        for author_pk, variants in holes
+        variants["mine" if author_pk == reader_pk else "theirs"] for author_pk, variants in holes
     ]
 
 
