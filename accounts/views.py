@@ -19,7 +19,7 @@ from core.errors import page_not_found, rate_limited, too_many_requests
 from core.forms import typed_text
 from core.navigation import action, redirect_back
 from core.network import client_address
-from core.pagecache import cache_for_visitors, depends_on
+from core.pagecache import cache_for_visitors, depends_on, rendering_for_fans
 from core.seo import PageMeta, robots_for_page
 from core.throttle import check_rate
 from guide import selectors, topics
@@ -121,8 +121,10 @@ def profile(request, username):
     if moved := pagination.legacy_redirect(request, theories, per_page=PROFILE_THEORIES):
         return moved
     page = pagination.page_from_request(request, theories, per_page=PROFILE_THEORIES)
-    # A comment moves only its theory's topic (THEORIES moves with everything else).
-    depends_on(request, *(topics.theory(theory.pk) for theory in page.items))
+    if rendering_for_fans(request):
+        # Kept until a write moves it: a comment moves only its theory's topic (THEORIES
+        # moves with everything else). A visitor's copy lasts as long as a count may age.
+        depends_on(request, *(topics.theory(theory.pk) for theory in page.items))
     title = fan.public_name
     if not page.is_first:
         title = _("%(title)s, continued") % {"title": title}
