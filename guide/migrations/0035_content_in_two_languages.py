@@ -16,7 +16,15 @@ TRANSLATED = {
 }
 
 
+def checked_at_once(schema_editor):
+    """PostgreSQL defers foreign key checks to the commit, and a table with such pending
+    checks cannot be altered in the same transaction: check the updates at once."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def english_from_existing_text(apps, schema_editor):
+    checked_at_once(schema_editor)
     for model_name, fields in TRANSLATED.items():
         model = apps.get_model("guide", model_name)
         for name in fields:
@@ -24,6 +32,7 @@ def english_from_existing_text(apps, schema_editor):
 
 
 def existing_text_from_english(apps, schema_editor):
+    checked_at_once(schema_editor)
     for model_name, fields in TRANSLATED.items():
         model = apps.get_model("guide", model_name)
         for name in fields:
@@ -187,7 +196,6 @@ class Migration(migrations.Migration):
             name='title_ko',
             field=models.CharField(max_length=200, null=True, verbose_name='title'),
         ),
-        migrations.RunPython(english_from_existing_text, existing_text_from_english),
         migrations.AddConstraint(
             model_name='fact',
             constraint=models.UniqueConstraint(fields=('season', 'question_en'), name='guide_fact_unique_question-en', violation_error_message='This season already has a fact with this question.'),
@@ -196,4 +204,5 @@ class Migration(migrations.Migration):
             model_name='fact',
             constraint=models.UniqueConstraint(fields=('season', 'question_ko'), name='guide_fact_unique_question-ko', violation_error_message='This season already has a fact with this question.'),
         ),
+        migrations.RunPython(english_from_existing_text, existing_text_from_english),
     ]

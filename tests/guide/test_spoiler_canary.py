@@ -580,6 +580,38 @@ def pages_for(pages: dict[str, list[str]], reader: str) -> dict[str, list[str]]:
     return {kind: urls for kind, urls in pages.items() if reader == "fan" or kind not in FANS_ONLY}
 
 
+@dataclass
+class Reading:
+    """What one reader's renders found: leaks, canaries shown openly, and anywhere."""
+
+    failures: list[str]
+    shown: set
+    seen: set
+    renders: int = 0
+
+
+def read_every_page(client, pages, canaries, reader: str, level) -> Reading:
+    """Every page this reader reaches, in each of the site's languages."""
+    reading = Reading(failures=[], shown=set(), seen=set())
+    for language, (page_type, urls) in itertools.product(
+        LANGUAGES, pages_for(pages, reader).items()
+    ):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == HTTPStatus.OK, (reader, level, url)
+            assert response["Content-Language"] == language, (language, url)
+            body = response.content.decode()
+            reading.renders += 1
+            found, shown_here = check_page(canaries, body, response["Content-Type"], level)
+            reading.failures += [
+                f"{reader} {level} {language} {page_type} {url}: {word}" for word in found
+            ]
+            reading.shown |= shown_here
+            reading.seen |= {c for c in canaries if c.word in body}
+    return reading
+
+
 def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
     canaries = world["canaries"]
     pages = page_addresses(world)
@@ -588,23 +620,11 @@ def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
     seen_anywhere: set[Canary] = set()
     for reader, level in itertools.product(READERS, LEVELS):
         client = reader_client(world, reader, level)
-        shown = shown_at.setdefault((reader, level), set())
-        for language, (page_type, urls) in itertools.product(
-            LANGUAGES, pages_for(pages, reader).items()
-        ):
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            for url in urls:
-                response = client.get(url)
-                assert response.status_code == HTTPStatus.OK, (reader, level, url)
-                assert response["Content-Language"] == language, (language, url)
-                body = response.content.decode()
-                renders += 1
-                found, shown_here = check_page(canaries, body, response["Content-Type"], level)
-                failures += [
-                    f"{reader} {level} {language} {page_type} {url}: {word}" for word in found
-                ]
-                shown |= shown_here
-                seen_anywhere |= {c for c in canaries if c.word in body}
+        reading = read_every_page(client, pages, canaries, reader, level)
+        failures += reading.failures
+        renders += reading.renders
+        shown_at[(reader, level)] = reading.shown
+        seen_anywhere |= reading.seen
 
     fields = {(c.model, c.field) for c in canaries}
     addresses = sum(len(urls) for urls in pages.values())
