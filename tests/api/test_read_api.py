@@ -111,7 +111,12 @@ def test_people_and_characters_with_aliases_and_shielded_statuses(client, show):
     detail = get(client, "/shows/hyosan/characters/nam-ra").json()
     assert detail["aliases"] == ["Namra", "최남라"]
     assert detail["statuses"] == [
-        {"season": 1, "status": {"spoiler_season": 1}, "note": {"spoiler_season": 1}}
+        {
+            "season": 1,
+            "status": {"spoiler_season": 1},
+            "note": {"spoiler_season": 1},
+            "note_ko": None,  # no Korean written: nothing to withhold
+        }
     ]
     seen = get(client, "/shows/hyosan/characters/nam-ra", watched=1).json()["statuses"][0]
     assert (seen["status"], seen["note"]) == ("half_zombie", "Bitten.")
