@@ -273,6 +273,8 @@ USE_I18N = True
 # editor must write; a reader whose language has no text reads the other one.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ko")}
+# Slugs are typed from the English title or name, whatever the editor's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 
 
 def _in_language(verbose_name, code):
