@@ -98,7 +98,7 @@ PEOPLE: list[Record] = [
         "name_ko": "이재규",
         "aliases": "Lee Jae-kyoo\nLee Jae-kyu\nLee Jae Gyu\nJ.Q. Lee\nJQ Lee\n이재규",
         "bio": "Director of All Of Us Are Dead.",
-        "bio_ko": "《지금 우리 학교는》을 연출한 감독이에요.",
+        "bio_ko": "《지금 우리 학교는》 연출을 맡은 감독이에요.",
     },
     {
         "slug": "yoon-chan-young",
@@ -498,8 +498,8 @@ FACTS: list[Record] = [
             "for Netflix."
         ),
         "answer_ko": (
-            "주동근 작가의 웹툰 《지금 우리 학교는》이 원작이에요. 130화에 걸쳐 연재된 작품을 "
-            "이재규 감독이 넷플릭스 시리즈로 옮겼어요."
+            "주동근 작가의 웹툰 《지금 우리 학교는》 원작 드라마예요. 130화에 걸쳐 연재된 "
+            "웹툰을 이재규 감독이 넷플릭스 시리즈로 옮겼어요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -558,8 +558,9 @@ FACTS: list[Record] = [
             "We will add the date here once it is announced."
         ),
         "answer_ko": (
-            "아직 공개일이 정해지지 않았어요. 저희가 인용한 기사가 쓰일 때까지 넷플릭스는 새 "
-            "시즌이 \u2018곧 공개\u2019된다고만 밝혔어요. 날짜가 발표되면 여기에 바로 더할게요."
+            "아직 공개일이 정해지지 않았어요. 저희가 인용한 기사가 쓰일 때까지 넷플릭스는 "
+            "새 시즌이 \u2018곧 공개\u2019 예정이라고만 밝혔어요. 날짜가 발표되면 여기에 "
+            "바로 더할게요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -598,7 +599,7 @@ FACTS: list[Record] = [
         ),
         "answer_ko": (
             "이재규 감독은 첫 시즌을 살아남으려는 인간들의 이야기라고 설명해요. 다음 시즌은 "
-            "\u2018좀비의 생존\u2019으로 눈을 돌릴 가능성이 크다고 내비쳤어요."
+            "\u2018좀비의 생존\u2019 쪽으로 눈을 돌릴 가능성이 크다고 내비쳤어요."
         ),
         "quote": QUOTE_SURVIVAL,
         "quoted_person": DIRECTOR,
