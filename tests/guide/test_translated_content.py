@@ -163,6 +163,15 @@ def test_the_fields_own_column_keeps_the_english_whoever_saves(guide):
     assert Show.objects.values_list("title", flat=True).get() == "Hyosan High"
 
 
+def test_a_facts_natural_key_is_its_english_question_in_any_language(guide):
+    fact = guide["fact"]
+    with translation.override("ko"):
+        assert fact.question == "언제 공개됐나요?"
+        key = fact.natural_key()
+        assert key == ("hyosan", 1, "When did it air?")
+        assert Fact.objects.get_by_natural_key(*key) == fact
+
+
 # Search ----------------------------------------------------------------------------------
 
 
