@@ -121,11 +121,17 @@ def test_an_english_reader_reads_the_english_and_the_rest_marked_korean(client, 
 
 
 def test_the_korean_title_names_the_page_for_link_previews(client, guide):
+    guide["show"].original_title = "효산고"
+    guide["show"].save()
     page = page_of(client.get(guide["show"].get_absolute_url(), headers=KOREAN))
     assert "효산고" in page.title
-    assert any(each.get("name") == "효산고" for each in page.json_ld())
+    [series] = [each for each in page.json_ld() if each["@type"] == "TVSeries"]
+    assert series["name"] == "효산고"
+    assert "alternateName" not in series  # the original title is the name already
     english = page_of(client.get(guide["show"].get_absolute_url(), headers=ENGLISH))
     assert "Hyosan High" in english.title
+    [series] = [each for each in english.json_ld() if each["@type"] == "TVSeries"]
+    assert (series["name"], series["alternateName"]) == ("Hyosan High", "효산고")
 
 
 def test_the_mark_says_which_language_each_text_falls_back_to(guide):
