@@ -383,8 +383,16 @@ def _theory(theory, watched) -> dict:
 
 
 Order = Annotated[TheoryOrder, Query(TheoryOrder.HOT, description="hot, top or new")]
+# A language tag's letters and hyphens: anything else (a NUL byte, which PostgreSQL
+# refuses in a query) is a bad parameter, not a server error.
 Language = Annotated[
-    str | None, Query(None, max_length=10, description="The language it is written in: en, ko.")
+    str | None,
+    Query(
+        None,
+        max_length=10,
+        pattern=r"^[A-Za-z-]+$",
+        description="The language it is written in: en, ko.",
+    ),
 ]
 
 

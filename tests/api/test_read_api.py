@@ -211,7 +211,7 @@ def test_theory_filters(client, show):
     assert ids("/shows/hyosan/theories", season=1) == {settled.pk}
     assert ids("/shows/hyosan/theories", character="su-hyeok") == {about.pk}
     assert ids("/shows/hyosan/theories", outcome="open", language="ko") == {about.pk}
-    for wrong in ({"season": 0}, {"outcome": "maybe"}, {"order": "best"}):
+    for wrong in ({"season": 0}, {"outcome": "maybe"}, {"order": "best"}, {"language": "k\x00o"}):
         answer = get(client, "/shows/hyosan/theories", **wrong)
         assert answer.status_code == HTTPStatus.BAD_REQUEST, wrong
         assert answer.json()["status"] == 400
