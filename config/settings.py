@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ else:
 SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which its translated fields extend
     "core.apps.SiteAdminConfig",  # django.contrib.admin on core.admin.BoundedAdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -267,6 +269,20 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Editors' content in both languages (guide/translation.py): English is the one an
+# editor must write; a reader whose language has no text reads the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ko")}
+# Slugs are typed from the English title or name, whatever the editor's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+
+
+def _in_language(verbose_name, code):
+    """An editor reads "title (Korean)", in their own language, beside "title (English)"."""
+    return format_lazy("{} ({})", verbose_name, dict(LANGUAGES)[code])
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = _in_language
 USE_TZ = True
 
 # Static files and uploads -------------------------------------------------------

@@ -2,7 +2,8 @@
 
 PostgreSQL ranks theories and facts with its full-text search; every database also
 matches names and aliases by case-insensitive substring, which covers Korean text and
-romanisations ("Namra", "Nam-ra", "남라") that a stemmer would not.
+romanisations ("Namra", "Nam-ra", "남라") that a stemmer would not. Editors' text is
+searched in every language it is written in, whatever the reader's.
 """
 
 import re
@@ -25,6 +26,7 @@ from django.db.models import (
 from django.db.models.lookups import Contains
 
 from guide.models import Character, Fact, Season, Show, Theory
+from guide.models.translated import columns_of
 from guide.textfold import accent_table, fold
 
 MAX_QUERY_LENGTH = 100
@@ -67,12 +69,23 @@ class Fold(Func):
         return super().as_sql(compiler, connection, function="LOWER", **extra_context)
 
 
-def _all_terms(fields: list[str], terms: list[str]):
-    """Every (folded) term must appear in at least one of the (folded) fields."""
+def _in_each_language(model, path: str) -> list[str]:
+    """The columns a field's text is in: each language's, for a translated field."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    prefix = "".join(f"{relation}__" for relation in relations)
+    return [prefix + column for column in columns_of(model, name).values()] or [path]
+
+
+def _all_terms(model, fields: list[str], terms: list[str]):
+    """Every (folded) term must appear in at least one of the (folded) fields, in any
+    language."""
+    columns = [column for path in fields for column in _in_each_language(model, path)]
     condition = Q()
     for term in terms:
         any_field = Q()
-        for name in fields:
+        for name in columns:
             any_field |= Q(Contains(Fold(F(name)), term))
         condition &= any_field
     return condition
@@ -181,6 +194,7 @@ def search(query: str, *, user) -> SearchResults:
     results.shows = list(
         Show.objects.published().filter(
             _all_terms(
+                Show,
                 ["title", "original_title", "synopsis", "source_title", "source_original_title"],
                 terms,
             )
@@ -189,13 +203,14 @@ def search(query: str, *, user) -> SearchResults:
     results.seasons = list(
         Season.objects.published()
         .select_related("show")
-        .filter(_all_terms(["title", "synopsis", "show__title"], terms))[:limit]
+        .filter(_all_terms(Season, ["title", "synopsis", "show__title"], terms))[:limit]
     )
     results.characters = list(
         Character.objects.published()
         .select_related("show", "actor")
         .filter(
             _all_terms(
+                Character,
                 [
                     "name",
                     "native_name",
@@ -211,7 +226,7 @@ def search(query: str, *, user) -> SearchResults:
     results.facts = list(
         Fact.objects.published()
         .select_related("season__show")
-        .filter(_all_terms(["question", "answer", "quote"], terms))[:limit]
+        .filter(_all_terms(Fact, ["question", "answer", "quote"], terms))[:limit]
     )
     listed = Theory.objects.for_listing(user)
     results.theories = RankedTheories(_ranked_theories(listed, terms), rows=listed)

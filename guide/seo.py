@@ -28,7 +28,7 @@ def _series_data(request, show, season_count: int) -> dict:
         "genre": show.genre_list,
         "numberOfSeasons": season_count,
     }
-    if show.original_title:
+    if show.original_title and show.original_title != show.title:  # a Korean page's name
         data["alternateName"] = show.original_title
     if show.creators:
         data["creator"] = [
@@ -191,7 +191,11 @@ def for_character(request, character) -> PageMeta:
         data["actor"] = {
             "@type": "Person",
             "name": actor.name,
-            **({"alternateName": actor.native_name} if actor.native_name else {}),
+            **(
+                {"alternateName": actor.native_name}
+                if actor.native_name and actor.native_name != actor.name
+                else {}
+            ),
         }
     card = reverse("guide:character_card", args=[show.slug, character.slug])
     return PageMeta(

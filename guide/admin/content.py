@@ -11,6 +11,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from core.admin import FreshPagesMixin
 from guide import services
@@ -50,9 +55,10 @@ def image_preview(image, alt: str, width: int | None, height: int | None):
 
 
 class ContentAdmin(
-    KeepStoredImagesMixin, ExplainedDeleteRefusalMixin, FreshPagesMixin, admin.ModelAdmin
+    KeepStoredImagesMixin, ExplainedDeleteRefusalMixin, FreshPagesMixin, TranslationAdmin
 ):
-    """Editors' content."""
+    """Editors' content: each translated field (guide/translation.py) is edited in
+    English and Korean side by side, where the field alone was."""
 
     # The one PROTECT relation: fans' theories keep their season (and so its show).
     delete_blockers = {
@@ -117,14 +123,14 @@ def warn_about_episode_counts(request, seasons) -> None:
 # Shows -------------------------------------------------------------------------------
 
 
-class SeasonInline(admin.TabularInline):
+class SeasonInline(TranslationTabularInline):
     model = Season
     fields = ["number", "title", "status", "release_date", "episode_count"]
     extra = 0
     show_change_link = True
 
 
-class CharacterInline(admin.TabularInline):
+class CharacterInline(TranslationTabularInline):
     model = Character
     # Portraits (with their required description) are edited on the character's page.
     fields = ["name", "slug", "native_name", "actor", "role", "billing_order"]
@@ -168,7 +174,13 @@ class ShowAdmin(ContentAdmin):
         "updated_at",
     ]
     list_filter = ["is_published", "is_featured", "platform"]
-    search_fields = ["title", "original_title", "source_title", "source_original_title"]
+    search_fields = [
+        "title",
+        "title_ko",
+        "original_title",
+        "source_title",
+        "source_original_title",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["title"]  # the season count's GROUP BY drops Meta.ordering
     readonly_fields = ["poster_preview", "created_at", "updated_at"]
@@ -230,7 +242,7 @@ class ShowAdmin(ContentAdmin):
 # Seasons and episodes ------------------------------------------------------------------
 
 
-class FactInline(admin.StackedInline):
+class FactInline(TranslationStackedInline):
     model = Fact
     fields = [
         ("question", "kind"),
@@ -247,7 +259,7 @@ class FactInline(admin.StackedInline):
     show_change_link = True
 
 
-class EpisodeInline(admin.TabularInline):
+class EpisodeInline(TranslationTabularInline):
     model = Episode
     fields = ["number", "title", "runtime", "release_date", "synopsis"]
     # One compact row per episode: a season has a dozen or so.
@@ -281,7 +293,14 @@ class SeasonAdmin(ContentAdmin):
     list_display_links = ["__str__"]
     list_filter = ["status", "show"]
     list_select_related = ["show"]
-    search_fields = ["show__title", "show__original_title", "title", "number"]
+    search_fields = [
+        "show__title",
+        "show__title_ko",
+        "show__original_title",
+        "title",
+        "title_ko",
+        "number",
+    ]
     autocomplete_fields = ["show"]
     date_hierarchy = "release_date"
     readonly_fields = ["poster_preview", "created_at", "updated_at"]
@@ -317,7 +336,7 @@ class EpisodeAdmin(ContentAdmin):
     list_display = ["__str__", "season", "number", "title", "runtime", "release_date"]
     list_filter = ["season__show"]
     list_select_related = ["season__show"]
-    search_fields = ["title", "season__show__title"]
+    search_fields = ["title", "title_ko", "season__show__title"]
     autocomplete_fields = ["season"]
     date_hierarchy = "release_date"
 
@@ -336,7 +355,7 @@ class EpisodeAdmin(ContentAdmin):
 @admin.register(Person)
 class PersonAdmin(ContentAdmin):
     list_display = ["name", "native_name", "slug", "role_count", "updated_at"]
-    search_fields = ["name", "native_name", "aliases"]
+    search_fields = ["name", "name_ko", "native_name", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["name"]  # the role count's GROUP BY drops Meta.ordering
     readonly_fields = ["portrait_preview", "created_at", "updated_at"]
@@ -371,7 +390,7 @@ class CharacterStatusFormSet(BaseInlineFormSet):
                 form.add_error("season", error)
 
 
-class CharacterStatusInline(admin.TabularInline):
+class CharacterStatusInline(TranslationTabularInline):
     model = CharacterStatus
     formset = CharacterStatusFormSet
     fields = ["season", "status", "note"]
@@ -396,7 +415,14 @@ class CharacterAdmin(ContentAdmin):
     list_display = ["name", "native_name", "show", "actor", "role", "billing_order"]
     list_filter = ["show", "role"]
     list_select_related = ["show", "actor"]
-    search_fields = ["name", "native_name", "aliases", "actor__name", "actor__native_name"]
+    search_fields = [
+        "name",
+        "name_ko",
+        "native_name",
+        "aliases",
+        "actor__name",
+        "actor__native_name",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["show", "actor"]
     readonly_fields = ["portrait_preview", "created_at", "updated_at"]
@@ -420,7 +446,7 @@ class CharacterStatusAdmin(ContentAdmin):
     list_display = ["character", "season", "status", "note"]
     list_filter = ["status", "season__show"]
     list_select_related = ["character", "season__show"]
-    search_fields = ["character__name", "character__native_name", "note"]
+    search_fields = ["character__name", "character__native_name", "note", "note_ko"]
     autocomplete_fields = ["character", "season"]
 
 
@@ -441,7 +467,15 @@ class FactAdmin(ContentAdmin):
     ]
     list_filter = ["kind", "milestone", "season__show"]
     list_select_related = ["season__show"]
-    search_fields = ["question", "answer", "quote", "source_name", "source_title"]
+    search_fields = [
+        "question",
+        "question_ko",
+        "answer",
+        "answer_ko",
+        "quote",
+        "source_name",
+        "source_title",
+    ]
     autocomplete_fields = ["season", "quoted_person"]
     date_hierarchy = "source_date"
     readonly_fields = ["created_at", "updated_at"]

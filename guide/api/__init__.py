@@ -6,10 +6,13 @@ our own static files. core.api gives every answer its cache, rate limit, ETag an
 problem details; the handlers here make every error a problem too.
 """
 
+import functools
 import logging
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import Http404
+from django.utils import translation
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -93,11 +96,24 @@ def not_found(request):
     return public.problem(request, HTTPStatus.NOT_FOUND, "There is no such API address.")
 
 
+def in_english(view):
+    """Every caller gets the same answer, whatever language their client asks for:
+    editors' text comes in English (the Korean of a translated field beside it, as
+    `<field>_ko`), so one stored copy and one ETag serve everyone."""
+
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return view(request, *args, **kwargs)
+
+    return answer
+
+
 def urls():
-    """The API's URL patterns, each answering GET only and its errors as problems. An
-    address under /api/ that is none of them goes to `not_found` (config.urls), not to
-    an HTML page."""
+    """The API's URL patterns, each answering GET only and its errors as problems, in
+    English. An address under /api/ that is none of them goes to `not_found`
+    (config.urls), not to an HTML page."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = public.as_problems(require_GET(pattern.callback))
+        pattern.callback = public.as_problems(require_GET(in_english(pattern.callback)))
     return patterns, app_name, namespace

@@ -17,7 +17,7 @@ from core import api as public
 from core import pagination
 from guide import selectors, spoilers, topics
 from guide.api import schemas
-from guide.api.schemas import absolute, image, shown
+from guide.api.schemas import absolute, image, korean, shown
 from guide.models import FactKind, Outcome, Resolution, Show, TheoryOrder
 
 router = Router()
@@ -108,6 +108,7 @@ def _season_summary(season) -> dict:
     return {
         "number": season.number,
         "title": season.title,
+        "title_ko": korean(season, "title"),
         "status": season.status,
         "release_date": season.release_date,
         "episode_count": season.episode_count,
@@ -119,6 +120,7 @@ def _show_summary(show: Show) -> dict:
     return {
         "slug": show.slug,
         "title": show.title,
+        "title_ko": korean(show, "title"),
         "original_title": show.original_title,
         "platform": show.platform,
         "poster": image(show.poster),
@@ -150,10 +152,13 @@ def show(request, response: HttpResponse, slug: str):
     return {
         **_show_summary(found),
         "tagline": found.tagline,
+        "tagline_ko": korean(found, "tagline"),
         "synopsis": found.synopsis,
+        "synopsis_ko": korean(found, "synopsis"),
         "creators": found.creators,
         "genres": found.genre_list,
         "content_advisories": found.content_advisories,
+        "content_advisories_ko": korean(found, "content_advisories"),
         "source_material": source,
         "seasons": [_season_summary(season) for season in seasons],
         "updated_at": found.updated_at,
@@ -172,6 +177,7 @@ def season(request, response: HttpResponse, slug: str, number: int, watched: Wat
         **_season_summary(found),
         "show": found.show.slug,
         "synopsis": found.synopsis,
+        "synopsis_ko": korean(found, "synopsis"),
         "renewal_announced_on": found.renewal_announced_on,
         "typical_runtime": found.typical_runtime,
         "forecasts_lock_at": found.forecasts_lock_at,
@@ -179,7 +185,9 @@ def season(request, response: HttpResponse, slug: str, number: int, watched: Wat
             {
                 "number": episode.number,
                 "title": shown(episode, "title", watched),
+                "title_ko": korean(episode, "title", watched),
                 "synopsis": shown(episode, "synopsis", watched),
+                "synopsis_ko": korean(episode, "synopsis", watched),
                 "runtime": episode.runtime,
                 "release_date": episode.release_date,
             }
@@ -198,7 +206,9 @@ def _fact(fact, watched) -> dict:
         "show": fact.season.show.slug,
         "season": fact.season.number,
         "question": shown(fact, "question", watched),
+        "question_ko": korean(fact, "question", watched),
         "answer": shown(fact, "answer", watched),
+        "answer_ko": korean(fact, "answer", watched),
         "quote": shown(fact, "quote", watched),
         "quoted_person": _person_summary(fact.quoted_person),
         "kind": fact.kind,
@@ -254,7 +264,12 @@ def fact(request, response: HttpResponse, pk: int, watched: Watched = None):
 def _person_summary(person) -> dict | None:
     if person is None:
         return None
-    return {"slug": person.slug, "name": person.name, "native_name": person.native_name}
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "name_ko": korean(person, "name"),
+        "native_name": person.native_name,
+    }
 
 
 @read("/people", response=schemas.PersonPage, summary="Cast and crew")
@@ -272,6 +287,7 @@ def person(request, response: HttpResponse, slug: str):
         **_person_summary(found),
         "aliases": [alias.strip() for alias in found.aliases.splitlines() if alias.strip()],
         "bio": found.bio,
+        "bio_ko": korean(found, "bio"),
         "roles": [
             {"show": role.show.slug, "character": role.slug, "name": role.name}
             for role in found.roles.all()
@@ -285,6 +301,7 @@ def _character_summary(character) -> dict:
         "show": character.show.slug,
         "slug": character.slug,
         "name": character.name,
+        "name_ko": korean(character, "name"),
         "native_name": character.native_name,
         "role": character.role,
         "actor": _person_summary(character.actor),
@@ -316,6 +333,7 @@ def character(request, response: HttpResponse, slug: str, character: str, watche
         **_character_summary(found),
         "aliases": found.alias_list,
         "description": found.description,
+        "description_ko": korean(found, "description"),
         "billing_order": found.billing_order,
         "portrait": image(found.portrait),
         "statuses": [
@@ -323,6 +341,7 @@ def character(request, response: HttpResponse, slug: str, character: str, watche
                 "season": status.season.number,
                 "status": shown(status, "status", watched),
                 "note": shown(status, "note", watched),
+                "note_ko": korean(status, "note", watched),
             }
             for status in found.statuses.all()
         ],
@@ -364,8 +383,16 @@ def _theory(theory, watched) -> dict:
 
 
 Order = Annotated[TheoryOrder, Query(TheoryOrder.HOT, description="hot, top or new")]
+# A language tag's letters and hyphens: anything else (a NUL byte, which PostgreSQL
+# refuses in a query) is a bad parameter, not a server error.
 Language = Annotated[
-    str | None, Query(None, max_length=10, description="The language it is written in: en, ko.")
+    str | None,
+    Query(
+        None,
+        max_length=10,
+        pattern=r"^[A-Za-z-]+$",
+        description="The language it is written in: en, ko.",
+    ),
 ]
 
 

@@ -4,6 +4,10 @@ Text that gives a season away is the shield's (guide.models.season_text names ev
 field and the season it reveals): for a caller who has not said they watched that season
 (`watched`), the text is replaced by `{"spoiler_season": N}`. `shown()` is that one rule;
 every schema reads season-tagged text through it.
+
+Every caller gets the same answer: editors' text is in English (in Korean where only
+that was written), and each field written in both languages has its Korean beside it as
+`<field>_ko`, null where there is none. `korean()` reads it, through the same shield.
 """
 
 from datetime import date, datetime
@@ -13,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guide import spoilers
 from guide.models import CharacterState, FactKind, Outcome, Resolution, SeasonStatus
-from guide.models.season_text import revealed_season
+from guide.models.season_text import SEASON_TEXT, revealed_season
+from guide.models.translated import columns_of
 
 
 class Schema(BaseModel):
@@ -41,6 +46,18 @@ def shown(instance, name: str, watched: int | None):
     return getattr(instance, name)
 
 
+def korean(instance, name: str, watched: int | None = None):
+    """The Korean of the translated field `name`: None where none is written, shielded as
+    the field is for a season-bound row."""
+    column = columns_of(type(instance), name)["ko"]
+    if getattr(instance, column) is None or instance._meta.label not in SEASON_TEXT:
+        return getattr(instance, column)
+    return shown(instance, column, watched)
+
+
+KOREAN = "in Korean; null where there is none"
+
+
 def _one_of(choices) -> str:
     return "One of: " + ", ".join(choices.values) + "."
 
@@ -59,6 +76,7 @@ def image(field) -> str | None:
 class SeasonSummary(Schema):
     number: int
     title: str
+    title_ko: str | None = Field(description=KOREAN)
     status: str = Field(description=_one_of(SeasonStatus))
     release_date: date | None
     episode_count: int | None
@@ -68,6 +86,7 @@ class SeasonSummary(Schema):
 class ShowSummary(Schema):
     slug: str
     title: str
+    title_ko: str | None = Field(description=KOREAN)
     original_title: str
     platform: str
     poster: str | None
@@ -84,10 +103,13 @@ class SourceMaterial(Schema):
 
 class ShowOut(ShowSummary):
     tagline: str
+    tagline_ko: str | None = Field(description=KOREAN)
     synopsis: str
+    synopsis_ko: str | None = Field(description=KOREAN)
     creators: str
     genres: list[str]
     content_advisories: str
+    content_advisories_ko: str | None = Field(description=KOREAN)
     source_material: SourceMaterial | None
     seasons: list[SeasonSummary]
     updated_at: datetime
@@ -96,7 +118,9 @@ class ShowOut(ShowSummary):
 class EpisodeOut(Schema):
     number: int
     title: str | Withheld
+    title_ko: str | Withheld | None = Field(description=KOREAN)
     synopsis: str | Withheld
+    synopsis_ko: str | Withheld | None = Field(description=KOREAN)
     runtime: int | None = Field(description="minutes")
     release_date: date | None
 
@@ -104,6 +128,7 @@ class EpisodeOut(Schema):
 class SeasonOut(SeasonSummary):
     show: str = Field(description="the show's slug")
     synopsis: str
+    synopsis_ko: str | None = Field(description=KOREAN)
     renewal_announced_on: date | None
     typical_runtime: int | None = Field(description="minutes")
     forecasts_lock_at: datetime | None
@@ -117,6 +142,7 @@ class SeasonOut(SeasonSummary):
 class PersonSummary(Schema):
     slug: str
     name: str
+    name_ko: str | None = Field(description=KOREAN)
     native_name: str
 
 
@@ -129,6 +155,7 @@ class Role(Schema):
 class PersonOut(PersonSummary):
     aliases: list[str]
     bio: str
+    bio_ko: str | None = Field(description=KOREAN)
     roles: list[Role]
     updated_at: datetime
 
@@ -137,12 +164,14 @@ class StatusOut(Schema):
     season: int
     status: str | Withheld = Field(description=_one_of(CharacterState))
     note: str | Withheld
+    note_ko: str | Withheld | None = Field(description=KOREAN)
 
 
 class CharacterSummary(Schema):
     show: str
     slug: str
     name: str
+    name_ko: str | None = Field(description=KOREAN)
     native_name: str
     role: str
     actor: PersonSummary | None
@@ -152,6 +181,7 @@ class CharacterSummary(Schema):
 class CharacterOut(CharacterSummary):
     aliases: list[str]
     description: str
+    description_ko: str | None = Field(description=KOREAN)
     billing_order: int
     portrait: str | None
     statuses: list[StatusOut]
@@ -173,7 +203,9 @@ class FactOut(Schema):
     show: str
     season: int
     question: str | Withheld
+    question_ko: str | Withheld | None = Field(description=KOREAN)
     answer: str | Withheld
+    answer_ko: str | Withheld | None = Field(description=KOREAN)
     quote: str | Withheld
     quoted_person: PersonSummary | None = Field(description="who said the quotation")
     kind: str = Field(description=_one_of(FactKind))

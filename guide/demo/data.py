@@ -45,7 +45,9 @@ SOURCES: list[Record] = [ARTICLE, PREMIERE_REPORT]
 SHOW: Record = {
     "title": "All Of Us Are Dead",
     "original_title": "지금 우리 학교는",
+    "title_ko": "지금 우리 학교는",
     "tagline": "One ordinary school day, a virus turns a Korean high school into a trap.",
+    "tagline_ko": "평범한 등굣날, 바이러스 하나가 고등학교를 빠져나갈 수 없는 덫으로 만들어요.",
     "synopsis": (
         "A mysterious infection breaks out at Hyosan High School and spreads faster than "
         "anyone can react. Within hours the corridors belong to the infected, and a "
@@ -55,6 +57,14 @@ SHOW: Record = {
         "Behind the horror sits a sharp school drama: rivalries, first crushes, "
         "friendships put under strain, and the pressures teenagers carry even on a "
         "normal day."
+    ),
+    "synopsis_ko": (
+        "효산고등학교에서 정체 모를 감염이 시작되더니, 손쓸 틈도 없이 번져 나가요. 몇 "
+        "시간 만에 복도는 감염자들 차지가 되고, 살아남은 반 친구 몇 명은 버틸 수 있는 "
+        "교실마다 문을 막고 숨어요. 바깥 마을과 연락이 끊기고 구조될 기미도 없는 가운데, "
+        "누구를 믿을지, 어떻게 안전한 곳까지 갈지 스스로 답을 찾아야 해요.\n\n"
+        "공포 뒤에는 날카로운 학원물이 있어요. 경쟁과 첫사랑, 흔들리는 우정, 그리고 "
+        "평범한 날에도 10대들이 짊어지는 압박까지 함께 그려요."
     ),
     "platform": "Netflix",
     "creators": "Lee Jae-gyu (director)",
@@ -70,6 +80,10 @@ SHOW: Record = {
         "peer pressure, intense academic pressure, sexual assault, suicide and revenge "
         "porn (intimate images shared without consent)."
     ),
+    "content_advisories_ko": (
+        "잔혹한 좀비물로, 폭력 묘사가 사실적이에요. 학교 폭력, 또래 압력, 극심한 입시 "
+        "압박, 성폭력, 자살, 그리고 동의 없이 퍼뜨린 사적인 영상(리벤지 포르노)도 다뤄요."
+    ),
     "is_published": True,
     "is_featured": True,
 }
@@ -81,13 +95,16 @@ PEOPLE: list[Record] = [
         "slug": "lee-jae-gyu",
         "name": "Lee Jae-gyu",
         "native_name": "이재규",
+        "name_ko": "이재규",
         "aliases": "Lee Jae-kyoo\nLee Jae-kyu\nLee Jae Gyu\nJ.Q. Lee\nJQ Lee\n이재규",
         "bio": "Director of All Of Us Are Dead.",
+        "bio_ko": "《지금 우리 학교는》 연출을 맡은 감독이에요.",
     },
     {
         "slug": "yoon-chan-young",
         "name": "Yoon Chan-young",
         "native_name": "윤찬영",
+        "name_ko": "윤찬영",
         "aliases": "Yoon Chan Young\nYun Chan-young\nYoon Chan-yeong\n윤찬영",
         "bio": "",
     },
@@ -95,6 +112,7 @@ PEOPLE: list[Record] = [
         "slug": "park-ji-hu",
         "name": "Park Ji-hu",
         "native_name": "박지후",
+        "name_ko": "박지후",
         "aliases": "Park Ji-hoo\nPark Ji Hu\nPark Jihu\n박지후",
         "bio": "",
     },
@@ -102,6 +120,7 @@ PEOPLE: list[Record] = [
         "slug": "jo-yi-hyun",
         "name": "Jo Yi-hyun",
         "native_name": "조이현",
+        "name_ko": "조이현",
         "aliases": "Cho Yi-hyun\nCho Yi Hyun\nJo Yi Hyun\nJo I-hyeon\n조이현",
         "bio": "",
     },
@@ -109,6 +128,7 @@ PEOPLE: list[Record] = [
         "slug": "park-solomon",
         "name": "Park Solomon",
         "native_name": "박솔로몬",
+        "name_ko": "박솔로몬",
         "aliases": "Lomon\n박솔로몬\n로몬",
         "bio": "",
     },
@@ -116,6 +136,7 @@ PEOPLE: list[Record] = [
         "slug": "yoo-in-soo",
         "name": "Yoo In-soo",
         "native_name": "유인수",
+        "name_ko": "유인수",
         "aliases": "Yoo In Soo\nYu In-su\n유인수",
         "bio": "",
     },
@@ -123,6 +144,7 @@ PEOPLE: list[Record] = [
         "slug": "lee-kyu-hyung",
         "name": "Lee Kyu-hyung",
         "native_name": "이규형",
+        "name_ko": "이규형",
         "aliases": "Lee Kyu Hyung\nLee Gyu-hyeong\n이규형",
         "bio": "",
     },
@@ -130,6 +152,7 @@ PEOPLE: list[Record] = [
         "slug": "kim-byung-chul",
         "name": "Kim Byung-chul",
         "native_name": "김병철",
+        "name_ko": "김병철",
         "aliases": "Kim Byung Chul\nKim Byeong-cheol\n김병철",
         "bio": "",
     },
@@ -137,6 +160,7 @@ PEOPLE: list[Record] = [
         "slug": "lee-chae-eun",
         "name": "Lee Chae-eun",
         "native_name": "이채은",
+        "name_ko": "이채은",
         "aliases": "Lee Chae Eun\n이채은",
         "bio": "",
     },
@@ -144,6 +168,7 @@ PEOPLE: list[Record] = [
         "slug": "kim-jin-young",
         "name": "Kim Jin-young",
         "native_name": "김진영",
+        "name_ko": "김진영",
         "aliases": "Kim Jin Young\nKim Jin-yeong\n김진영",
         "bio": "",
     },
@@ -151,6 +176,7 @@ PEOPLE: list[Record] = [
         "slug": "jeon-bae-soo",
         "name": "Jeon Bae-soo",
         "native_name": "전배수",
+        "name_ko": "전배수",
         "aliases": "Jeon Bae Soo\nJun Bae-soo\n전배수",
         "bio": "",
     },
@@ -158,6 +184,7 @@ PEOPLE: list[Record] = [
         "slug": "shin-jae-hwi",
         "name": "Shin Jae-hwi",
         "native_name": "신재휘",
+        "name_ko": "신재휘",
         "aliases": "Shin Jae Hwi\n신재휘",
         "bio": "",
     },
@@ -165,6 +192,7 @@ PEOPLE: list[Record] = [
         "slug": "ahn-ji-ho",
         "name": "Ahn Ji-ho",
         "native_name": "안지호",
+        "name_ko": "안지호",
         "aliases": "Ahn Ji Ho\nAn Ji-ho\n안지호",
         "bio": "",
     },
@@ -187,11 +215,17 @@ CHARACTERS: list[Record] = [
         "slug": "lee-cheong-san",
         "name": "Lee Cheong-san",
         "native_name": "이청산",
+        "name_ko": "이청산",
         "aliases": "Cheongsan\nCheong San\nCheong-san\nLee Chung-san\n청산\n이청산",
         "description": (
             "A warm, loyal second-year at Hyosan High who grew up next door to On-jo and "
             "has quietly cared about her for years. Quick to act, he puts himself "
             "between his friends and danger without a second thought."
+        ),
+        "description_ko": (
+            "효산고 2학년으로, 온조네 옆집에서 함께 자라 몇 년째 온조를 말없이 "
+            "아껴 온 따뜻하고 의리 있는 친구예요. 몸이 먼저 움직이는 편이라, "
+            "친구들에게 위험이 닥치면 망설임 없이 앞을 막아서요."
         ),
         "actor": "yoon-chan-young",
         "role": "main",
@@ -201,11 +235,17 @@ CHARACTERS: list[Record] = [
         "slug": "choi-nam-ra",
         "name": "Choi Nam-ra",
         "native_name": "최남라",
+        "name_ko": "최남라",
         "aliases": "Namra\nNam Ra\nNam-ra\n남라\n최남라",
         "description": (
             "The class president: reserved, top of her year and hard to read. She keeps "
             "her classmates at a distance, but when things fall apart she turns out to "
             "be the one who thinks clearly and takes charge."
+        ),
+        "description_ko": (
+            "반장이에요. 말수가 적고 전교 1등인 데다 속을 알기 어려워요. 반 "
+            "친구들과 거리를 두지만, 모든 게 무너지자 가장 침착하게 생각하고 "
+            "앞장서는 사람이 바로 남라예요."
         ),
         "actor": "jo-yi-hyun",
         "role": "main",
@@ -215,11 +255,17 @@ CHARACTERS: list[Record] = [
         "slug": "nam-on-jo",
         "name": "Nam On-jo",
         "native_name": "남온조",
+        "name_ko": "남온조",
         "aliases": "Onjo\nOn Jo\nOn-jo\n온조\n남온조",
         "description": (
             "Cheong-san's neighbour and oldest friend, the daughter of a firefighter. "
             "Kind and clever, she has picked up her father's safety know-how, which "
             "proves useful once the school is overrun."
+        ),
+        "description_ko": (
+            "청산의 이웃이자 가장 오랜 친구로, 소방관의 딸이에요. 다정하고 영리하며 "
+            "아빠에게 배운 안전 상식이 몸에 배어 있는데, 학교가 감염자로 가득 차자 "
+            "그 상식이 큰 힘이 돼요."
         ),
         "actor": "park-ji-hu",
         "role": "main",
@@ -229,11 +275,16 @@ CHARACTERS: list[Record] = [
         "slug": "lee-su-hyeok",
         "name": "Lee Su-hyeok",
         "native_name": "이수혁",
+        "name_ko": "이수혁",
         "aliases": "Suhyeok\nSu Hyuk\nSu-hyuk\nSu-hyeok\nLee Su-hyuk\n수혁\n이수혁",
         "description": (
             "A former troublemaker trying to leave his old reputation behind. Calm "
             "and physically capable, he becomes a steady protector for the group, and "
             "he has long been fond of Nam-ra."
+        ),
+        "description_ko": (
+            "예전의 평판에서 벗어나려 애쓰는 전직 문제아예요. 침착하고 몸이 날래서 "
+            "무리를 든든하게 지키고, 오래전부터 남라를 좋아해 왔어요."
         ),
         "actor": "park-solomon",
         "role": "main",
@@ -243,10 +294,15 @@ CHARACTERS: list[Record] = [
         "slug": "yoon-gwi-nam",
         "name": "Yoon Gwi-nam",
         "native_name": "윤귀남",
+        "name_ko": "윤귀남",
         "aliases": "Gwinam\nGwi-nam\nGwi Nam\n귀남\n윤귀남",
         "description": (
             "A bully who torments weaker students at Hyosan High for fun. Selfish and "
             "cruel, he looks out for nobody but himself."
+        ),
+        "description_ko": (
+            "효산고에서 약한 학생들을 재미로 괴롭히는 가해자예요. 이기적이고 "
+            "잔인해서, 자기 말고는 아무도 챙기지 않아요."
         ),
         "actor": "yoo-in-soo",
         "role": "main",
@@ -256,8 +312,10 @@ CHARACTERS: list[Record] = [
         "slug": "lee-byeong-chan",
         "name": "Lee Byeong-chan",
         "native_name": "이병찬",
+        "name_ko": "이병찬",
         "aliases": "Byeong-chan\nByung-chan\nLee Byung-chan\n병찬\n이병찬",
         "description": "A science teacher at Hyosan High School.",
+        "description_ko": "효산고등학교의 과학 선생님이에요.",
         "actor": "kim-byung-chul",
         "role": "supporting",
         "billing_order": 10,
@@ -281,6 +339,11 @@ SEASONS: list[Record] = [
             "classrooms with no food and no working phones, and must find a way out "
             "while the town around them falls apart."
         ),
+        "synopsis_ko": (
+            "효산고등학교 안에서 이상한 감염이 터지자, 평범하던 수업 시간이 살아남기 위한 "
+            "사투로 바뀌어요. 반 친구 몇 명이 먹을 것도, 되는 전화도 없이 교실에 갇혀 "
+            "버티고, 주변 마을까지 무너져 가는 사이 빠져나갈 길을 찾아야 해요."
+        ),
     },
     {
         "number": 2,
@@ -295,6 +358,11 @@ SEASONS: list[Record] = [
             "has hinted that where the first season was about people trying to survive, "
             "the second may turn to how the zombies themselves survive. No premiere "
             "date has been set."
+        ),
+        "synopsis_ko": (
+            "넷플릭스가 이야기가 이어진다고 공식 발표했어요. 이재규 감독은 첫 시즌이 "
+            "살아남으려는 사람들의 이야기였다면, 두 번째 시즌은 좀비들이 어떻게 살아남는지로 "
+            "눈을 돌릴 수도 있다고 귀띔했어요. 공개일은 아직 정해지지 않았어요."
         ),
     },
 ]
@@ -311,12 +379,18 @@ CHARACTER_STATUSES: list[Record] = [
             "at the end of the season. Fans have asked for him back and director "
             "Lee Jae-gyu has not ruled it out, but nothing is decided."
         ),
+        "note_ko": (
+            "친구들이 탈출할 수 있도록 목숨을 바쳤고, 시즌 마지막 화재 속에서 불길에 "
+            "휩싸였어요. 팬들은 그가 돌아오길 바라고 이재규 감독도 가능성을 닫지 않았지만, "
+            "정해진 건 없어요."
+        ),
     },
     {
         "character": "choi-nam-ra",
         "season": 1,
         "status": "half_zombie",
         "note": "Infected yet still herself: part human, part zombie.",
+        "note_ko": "감염됐지만 여전히 자기 자신이에요. 반은 사람, 반은 좀비예요.",
     },
     {"character": "nam-on-jo", "season": 1, "status": "alive", "note": ""},
     {"character": "lee-su-hyeok", "season": 1, "status": "alive", "note": ""},
@@ -325,6 +399,7 @@ CHARACTER_STATUSES: list[Record] = [
         "season": 1,
         "status": "dead",
         "note": "Did not survive his last clash with Cheong-san.",
+        "note_ko": "청산과의 마지막 싸움에서 살아남지 못했어요.",
     },
     # Expecting her back gives away that she is still around after season 1, so the
     # shield keeps this note from readers who have not watched season 1.
@@ -333,6 +408,10 @@ CHARACTER_STATUSES: list[Record] = [
         "season": 2,
         "status": "unknown",
         "note": "Expected back: a magazine preview of season 2 says the story stays with her.",
+        "note_ko": (
+            "돌아올 것으로 보여요. 시즌 2를 미리 살펴본 잡지 기사는 이야기가 계속 남라를 "
+            "따라간다고 전해요."
+        ),
     },
 ]
 
@@ -359,6 +438,7 @@ FACTS: list[Record] = [
         "season": 1,
         "order": 1,
         "question": "What happened in season 1?",
+        "question_ko": "시즌 1에서는 무슨 일이 있었나요?",
         "answer": (
             "A virus breaks out at Hyosan High School and spreads through the building "
             "at frightening speed, turning students into zombies. The survivors hide "
@@ -366,6 +446,12 @@ FACTS: list[Record] = [
             "and have to fight for their lives while the outbreak overwhelms the rest "
             "of Hyosan. Near the end, Cheong-san sacrifices himself so that the rest of "
             "the group can get away."
+        ),
+        "answer_ko": (
+            "효산고등학교에서 바이러스가 퍼지기 시작해 무서운 속도로 건물 전체에 번지고, "
+            "학생들이 좀비로 변해요. 살아남은 학생들은 전화도 먹을 것도 없이 바깥세상과 "
+            "끊긴 채 교실에 숨어 목숨을 건 싸움을 이어 가고, 그사이 감염은 효산 전체를 "
+            "덮쳐요. 마지막 무렵 청산은 나머지 친구들이 빠져나갈 수 있도록 스스로를 희생해요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -375,7 +461,9 @@ FACTS: list[Record] = [
         "season": 1,
         "order": 2,
         "question": "How many episodes did season 1 have?",
+        "question_ko": "시즌 1은 몇 부작이었나요?",
         "answer": "Twelve. Each runs for about an hour, a few minutes either side.",
+        "answer_ko": "12부작이에요. 회마다 한 시간 안팎이에요.",
         "kind": "official",
         **ARTICLE,
     },
@@ -383,12 +471,18 @@ FACTS: list[Record] = [
         "season": 1,
         "order": 3,
         "question": "Who starred in season 1?",
+        "question_ko": "시즌 1에는 누가 출연했나요?",
         "answer": (
             "The five leads are Yoon Chan-young (Lee Cheong-san), Park Ji-hu "
             "(Nam On-jo), Jo Yi-hyun (Choi Nam-ra), Park Solomon (Lee Su-hyeok) and "
             "Yoo In-soo (Yoon Gwi-nam). Around them is a mix of seasoned actors and "
             "newcomers, among them Lee Kyu-hyung, Kim Byung-chul, Lee Chae-eun, "
             "Kim Jin-young, Jeon Bae-soo, Shin Jae-hwi and Ahn Ji-ho."
+        ),
+        "answer_ko": (
+            "주연 다섯 명은 윤찬영(이청산), 박지후(남온조), 조이현(최남라), 박솔로몬(이수혁), "
+            "유인수(윤귀남)예요. 그 곁을 관록 있는 배우와 신인들이 함께 채웠는데, 이규형, "
+            "김병철, 이채은, 김진영, 전배수, 신재휘, 안지호 등이 출연했어요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -397,10 +491,15 @@ FACTS: list[Record] = [
         "season": 1,
         "order": 4,
         "question": "What is the series based on?",
+        "question_ko": "원작이 있나요?",
         "answer": (
             "It adapts Joo Dong-geun's webtoon Now at Our School (지금 우리 학교는), "
             "which ran for 130 episodes. Director Lee Jae-gyu brought it to the screen "
             "for Netflix."
+        ),
+        "answer_ko": (
+            "주동근 작가의 웹툰 《지금 우리 학교는》 원작 드라마예요. 130화에 걸쳐 연재된 "
+            "웹툰을 이재규 감독이 넷플릭스 시리즈로 옮겼어요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -409,7 +508,9 @@ FACTS: list[Record] = [
         "season": 1,
         "order": 5,
         "question": "When was season 1 released?",
+        "question_ko": "시즌 1은 언제 공개됐나요?",
         "answer": "Season 1 premiered on Netflix on 28 January 2022.",
+        "answer_ko": "시즌 1은 2022년 1월 28일 넷플릭스에서 공개됐어요.",
         "kind": "official",
         **PREMIERE_REPORT,
         "milestone": "released",
@@ -420,7 +521,9 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 1,
         "question": "Has All Of Us Are Dead been renewed for season 2?",
+        "question_ko": "《지금 우리 학교는》 시즌 2 제작이 확정됐나요?",
         "answer": "Yes. Netflix announced a second season on 6 June 2022 with a teaser trailer.",
+        "answer_ko": "네. 넷플릭스가 2022년 6월 6일 티저 예고편과 함께 두 번째 시즌을 발표했어요.",
         "kind": "official",
         **ARTICLE,
         "milestone": "renewed",
@@ -430,9 +533,14 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 2,
         "question": "Is there a trailer for season 2?",
+        "question_ko": "시즌 2 예고편이 있나요?",
         "answer": (
             "A teaser: Netflix used it on 6 June 2022 to announce that the show would "
             "return. It gives no release date."
+        ),
+        "answer_ko": (
+            "티저가 있어요. 넷플릭스는 2022년 6월 6일 이 티저로 시리즈가 돌아온다고 알렸어요. "
+            "공개일은 나오지 않아요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -443,10 +551,16 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 3,
         "question": "When will season 2 be released?",
+        "question_ko": "시즌 2는 언제 공개되나요?",
         "answer": (
             "There is no premiere date yet. When the article we cite was written, "
             "Netflix had promised only that the new season is \u201ccoming soon\u201d. "
             "We will add the date here once it is announced."
+        ),
+        "answer_ko": (
+            "아직 공개일이 정해지지 않았어요. 저희가 인용한 기사가 쓰일 때까지 넷플릭스는 "
+            "새 시즌이 \u2018곧 공개\u2019 예정이라고만 밝혔어요. 날짜가 발표되면 여기에 "
+            "바로 더할게요."
         ),
         "kind": "official",
         **ARTICLE,
@@ -455,11 +569,17 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 4,
         "question": "Was a second season planned from the start?",
+        "question_ko": "처음부터 두 번째 시즌을 염두에 뒀나요?",
         "answer": (
             "All Of Us Are Dead was first meant to be a limited series, but Lee Jae-gyu "
             "always had a second season in mind. He has said that he left loose ends in "
             "season 1 \u201cintentionally\u201d so that the story could grow, and names "
             "the new kinds of zombies it introduced as one of them."
+        ),
+        "answer_ko": (
+            "원래는 한 시즌으로 끝나는 리미티드 시리즈로 기획됐지만, 이재규 감독은 늘 두 번째 "
+            "시즌을 생각하고 있었어요. 이야기가 더 뻗어 나갈 수 있도록 시즌 1에 \u2018일부러\u2019 "
+            "실마리를 남겨 두었다고 밝혔고, 새로 등장한 좀비 종류를 그 예로 들었어요."
         ),
         "quote": QUOTE_LOOPHOLES,
         "quoted_person": DIRECTOR,
@@ -471,10 +591,15 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 5,
         "question": "What will season 2 be about?",
+        "question_ko": "시즌 2는 어떤 이야기가 될까요?",
         "answer": (
             "Lee Jae-gyu describes the first season as a story about human beings "
             "trying to stay alive. The next one, he suggests, is likely to turn to the "
             "\u201csurvival of zombies\u201d."
+        ),
+        "answer_ko": (
+            "이재규 감독은 첫 시즌을 살아남으려는 인간들의 이야기라고 설명해요. 다음 시즌은 "
+            "\u2018좀비의 생존\u2019 쪽으로 눈을 돌릴 가능성이 크다고 내비쳤어요."
         ),
         "quote": QUOTE_SURVIVAL,
         "quoted_person": DIRECTOR,
@@ -485,6 +610,7 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 6,
         "question": "Will Cheong-san come back?",
+        "question_ko": "청산이 돌아올까요?",
         "answer": (
             "Undecided. Season 1 ended with Cheong-san giving his life for his friends "
             "and burning in the fire, which makes a return look unlikely. Fans have "
@@ -492,6 +618,13 @@ FACTS: list[Record] = [
             "expects a comeback would divide viewers, and says he has a definite plan "
             "that he cannot share yet. It is not known whether a returning Cheong-san "
             "would be a zombie who no longer recognises his friends."
+        ),
+        "answer_ko": (
+            "정해지지 않았어요. 시즌 1은 청산이 친구들을 위해 목숨을 바치고 불길 속에 사라지며 "
+            "끝났기 때문에, 돌아오기는 어려워 보여요. 그래도 팬들은 그의 귀환을 바라고 있고, "
+            "이재규 감독도 가능성을 닫지 않았어요. 감독은 청산이 돌아오면 시청자 반응이 갈릴 "
+            "거라고 보면서, 아직 밝힐 수 없는 분명한 계획이 있다고 말했어요. 돌아온 청산이 "
+            "친구들을 알아보지 못하는 좀비일지는 알려지지 않았어요."
         ),
         "quote": QUOTE_CHEONG_SAN,
         "quoted_person": DIRECTOR,
@@ -503,10 +636,16 @@ FACTS: list[Record] = [
         "season": 2,
         "order": 7,
         "question": "What happens to Nam-ra in season 2?",
+        "question_ko": "시즌 2에서 남라는 어떻게 되나요?",
         "answer": (
             "Season 1 left Nam-ra half human and half zombie. The magazine preview we "
             "cite expects the new season to follow her as she tries to survive that "
             "way, and thinks the group may even end up back at school."
+        ),
+        "answer_ko": (
+            "시즌 1이 끝났을 때 남라는 반은 사람, 반은 좀비였어요. 저희가 인용한 잡지의 시즌 2 "
+            "미리 보기는 새 시즌이 그런 모습으로 살아남으려는 남라를 따라갈 거라고 내다보고, "
+            "무리가 다시 학교로 돌아갈 수도 있다고 봐요."
         ),
         "kind": "press",
         **ARTICLE,

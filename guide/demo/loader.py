@@ -1,9 +1,10 @@
 """Write the demo records (guide.demo.data) to the database, idempotently.
 
 Every row is found by its natural key and written only when a value differs, so a
-second run changes nothing — not even `updated_at`. Each part of the demo is a small
-function; `load()` calls them in order. It opens no transaction of its own: the caller
-(`manage.py load_demo`) runs it inside one.
+second run changes nothing — not even `updated_at`. A translated field's value in the
+data is its English; its Korean comes as `<field>_ko` (guide/translation.py). Each part
+of the demo is a small function; `load()` calls them in order. It opens no transaction
+of its own: the caller (`manage.py load_demo`) runs it inside one.
 """
 
 from collections import Counter
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import translation
 
 from guide import markdown, selectors, services
 from guide.demo import data, pictures
@@ -33,6 +35,7 @@ from guide.models import (
     TheoryImage,
     Vote,
 )
+from guide.models.translated import columns_of, field_of
 
 
 class Tally:
@@ -90,6 +93,18 @@ def _differs(obj: models.Model, name: str, value: Any) -> bool:
     return getattr(obj, name) != value
 
 
+def _by_column(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """The values by the column that stores them: a translated field's English goes to
+    its English column, and an empty translation is stored as no translation (NULL), as
+    the admin stores it."""
+    stored = {}
+    for name, value in values.items():
+        column = columns_of(model, name).get("en", name)
+        translated = field_of(model, column) != column
+        stored[column] = None if translated and value == "" else value
+    return stored
+
+
 def sync[M: models.Model](
     model: type[M],
     tally: Tally,
@@ -103,6 +118,7 @@ def sync[M: models.Model](
     Unlike update_or_create, an unchanged row is not saved, so its `updated_at` stays put.
     `create_only` values are written when the row is created and never compared again.
     """
+    values = _by_column(model, values)
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         tally.record(model, "created")
@@ -116,7 +132,9 @@ def sync[M: models.Model](
     auto_now = [
         field.name for field in model._meta.concrete_fields if getattr(field, "auto_now", False)
     ]
-    obj.save(update_fields=[*changed, *auto_now])
+    # A translated field's own column follows its English (guide/translation.py).
+    fields = {field_of(model, name) for name in changed} - set(changed)
+    obj.save(update_fields=[*changed, *fields, *auto_now])
     tally.record(model, "updated")
     return obj
 
@@ -253,7 +271,11 @@ def load_character_statuses(
                 "character": characters[record["character"]],
                 "season": seasons[record["season"]],
             },
-            values={"status": record["status"], "note": record["note"]},
+            values={
+                "status": record["status"],
+                "note": record["note"],
+                "note_ko": record.get("note_ko", ""),
+            },
         )
     for character, number in data.WITHDRAWN_CHARACTER_STATUSES:
         deleted, _ = CharacterStatus.objects.filter(
@@ -431,7 +453,13 @@ def _resolve(prediction: Prediction, record: dict, season: Season) -> None:
 
 
 def load() -> Tally:
-    """Load every part of the demo; returns what was created, updated and left alone."""
+    """Load every part of the demo; returns what was created, updated and left alone.
+    Its rows are read in English, whichever language the command runs in."""
+    with translation.override("en"):
+        return _load_all()
+
+
+def _load_all() -> Tally:
     tally = Tally()
     show = load_show(tally)
     people = load_people(tally)

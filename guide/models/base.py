@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from guide.models.translated import columns_of
+
 SPOILER_HELP = _(
     "The season whose events this reveals. Readers who have not watched that season "
     "see it behind a reveal. Leave empty if it spoils nothing."
@@ -79,11 +81,13 @@ class NaturalKey:
     natural_key_lookups: tuple[str, ...] = ()
 
     def natural_key(self) -> tuple:
+        """The values the lookups find it by: a translated field's English, as its own
+        column holds it (guide/translation.py), whatever the reader's language."""
         values = []
         for lookup in self.natural_key_lookups:
             value = self
             for step in lookup.split("__"):
-                value = getattr(value, step)
+                value = getattr(value, columns_of(type(value), step).get("en", step))
             values.append(value)
         return tuple(values)
 

@@ -7,6 +7,8 @@ or as spoiler-free on purpose. Pages shield each field with that attribute throu
 `{% spoiler %}` tag; the system check below fails `manage.py check` when a season-bound
 model or text field is missing; tests/guide/test_spoiler_canary.py plants a canary in
 every field that gives a season away and renders every public page to prove none leaks.
+A field written in several languages is named once: each language's column is shielded
+as its field is (guide.models.translated maps a column to its field).
 """
 
 import operator
@@ -16,6 +18,7 @@ from django.core import checks
 from django.db import models
 
 from guide.models.content import Season
+from guide.models.translated import field_of
 
 
 @dataclass(frozen=True)
@@ -106,16 +109,19 @@ def is_season_bound(model: type[models.Model]) -> bool:
 
 
 def text_fields(model: type[models.Model]) -> list[str]:
-    return [
-        each.name
+    """The model's text fields, each once: its language columns count as the field."""
+    names = (
+        field_of(model, each.name)
         for each in model._meta.concrete_fields
         if isinstance(each, models.CharField | models.TextField)
-    ]
+    )
+    return list(dict.fromkeys(names))
 
 
 def revealed_season(instance: models.Model, name: str) -> int | None:
-    """The season the text field `name` of `instance` gives away, if any."""
+    """The season the text field (or language column) `name` of `instance` gives away."""
     entry = SEASON_TEXT[instance._meta.label]
+    name = field_of(type(instance), name)
     if name in entry.spoiler_free:
         return None
     return getattr(instance, entry.reveals[name])

@@ -111,7 +111,12 @@ def test_people_and_characters_with_aliases_and_shielded_statuses(client, show):
     detail = get(client, "/shows/hyosan/characters/nam-ra").json()
     assert detail["aliases"] == ["Namra", "최남라"]
     assert detail["statuses"] == [
-        {"season": 1, "status": {"spoiler_season": 1}, "note": {"spoiler_season": 1}}
+        {
+            "season": 1,
+            "status": {"spoiler_season": 1},
+            "note": {"spoiler_season": 1},
+            "note_ko": None,  # no Korean written: nothing to withhold
+        }
     ]
     seen = get(client, "/shows/hyosan/characters/nam-ra", watched=1).json()["statuses"][0]
     assert (seen["status"], seen["note"]) == ("half_zombie", "Bitten.")
@@ -206,7 +211,7 @@ def test_theory_filters(client, show):
     assert ids("/shows/hyosan/theories", season=1) == {settled.pk}
     assert ids("/shows/hyosan/theories", character="su-hyeok") == {about.pk}
     assert ids("/shows/hyosan/theories", outcome="open", language="ko") == {about.pk}
-    for wrong in ({"season": 0}, {"outcome": "maybe"}, {"order": "best"}):
+    for wrong in ({"season": 0}, {"outcome": "maybe"}, {"order": "best"}, {"language": "k\x00o"}):
         answer = get(client, "/shows/hyosan/theories", **wrong)
         assert answer.status_code == HTTPStatus.BAD_REQUEST, wrong
         assert answer.json()["status"] == 400

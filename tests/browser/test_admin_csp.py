@@ -39,7 +39,7 @@ def test_admin_pages_report_no_csp_violation_and_their_scripts_run(new_context):
 
     # prepopulated_fields is admin JavaScript: the slug follows the name as it is typed.
     page.goto(reverse("admin:guide_person_add"))
-    page.locator("#id_name").press_sequentially("Kim Jin-young")
+    page.locator("#id_name_en").press_sequentially("Kim Jin-young")
     assert page.locator("#id_slug").input_value() == "kim-jin-young"
 
     assert context.watch.errors == []

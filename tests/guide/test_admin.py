@@ -226,7 +226,7 @@ def png(name: str = "poster.png") -> SimpleUploadedFile:
 
 
 def show_form(**fields) -> dict:
-    data = {"title": "All Of Us Are Dead", "slug": "all-of-us-are-dead", "is_published": "on"}
+    data = {"title_en": "All Of Us Are Dead", "slug": "all-of-us-are-dead", "is_published": "on"}
     for prefix in ["seasons", "characters"]:
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",

@@ -118,7 +118,7 @@ def test_summary_names_the_new_parts():
 def test_run_restores_edited_values_without_duplicating():
     load_demo()
     fact = Fact.objects.get(question="When will season 2 be released?")
-    Fact.objects.filter(pk=fact.pk).update(answer="Edited by hand.")
+    Fact.objects.filter(pk=fact.pk).update(answer_en="Edited by hand.")
     Person.objects.filter(slug="ahn-ji-ho").delete()
     counts = {label: len(rows) for label, rows in snapshot().items()}
 

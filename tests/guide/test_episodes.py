@@ -133,7 +133,7 @@ def test_an_episode_numbered_past_the_count_is_refused_next_to_its_number(season
     data |= {
         "episodes-TOTAL_FORMS": ["1"],
         "episodes-0-number": ["4"],
-        "episodes-0-title": ["One too many"],
+        "episodes-0-title_en": ["One too many"],
     }
     response = editor_client.post(url, data)
     assert response.status_code == HTTPStatus.OK
@@ -143,7 +143,7 @@ def test_an_episode_numbered_past_the_count_is_refused_next_to_its_number(season
         if inline.formset.model is Episode
     ]
     assert "has 3 episodes" in episodes.errors[0]["number"][0]
-    assert episodes.forms[0]["title"].value() == "One too many"
+    assert episodes.forms[0]["title_en"].value() == "One too many"
     assert not Episode.objects.exists()
 
     response = editor_client.post(url, data | {"episode_count": ["4"]})

@@ -158,8 +158,8 @@ def test_a_new_fact_is_news_without_its_text(superuser_client, django_capture_on
     data = change_form_fields(superuser_client.get(url))
     data |= {
         "season": [str(season.pk)],
-        "question": ["Does Nam-ra return?"],
-        "answer": ["She leads the half-zombies."],
+        "question_en": ["Does Nam-ra return?"],
+        "answer_en": ["She leads the half-zombies."],
         "kind": ["official"],
         "order": ["1"],
         "spoiler_season": ["1"],

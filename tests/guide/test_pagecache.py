@@ -109,7 +109,7 @@ def test_an_editors_change_in_the_admin_shows_at_once(
         name: value
         for name, value in form.initial.items()
         if value is not None and not isinstance(value, FieldFile)
-    } | {"title": "The Hunger Games of Hyosan"}
+    } | {"title_en": "The Hunger Games of Hyosan"}
     for prefix in ("facts", "episodes"):
         data |= {
             f"{prefix}-TOTAL_FORMS": 0,

@@ -158,7 +158,7 @@ def test_an_editors_change_reaches_cards_through_the_site_topic(
     client = signed_in(reader)
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
-        type(world.show).objects.filter(pk=world.show.pk).update(title="Still All Of Us")
+        type(world.show).objects.filter(pk=world.show.pk).update(title_en="Still All Of Us")
         freshness.touch(freshness.SITE)  # what the admin does for every editor's save
     assert "Still All Of Us" in card_of(client.get(url), world.theory).text
 

@@ -1,12 +1,13 @@
 """No season-tagged text reaches a reader who has not watched that season: a canary test.
 
 A unique canary word goes into every text field that guide.models.season_text says
-gives a season away, on rows built so that the canaries cover seasons 1 to 3. Then every
-public page type is rendered for every watch level, as a visitor (signed cookie) and as a
-signed-in fan (WatchProgress). On each page, with the contents of closed spoiler reveals
-cut out, no canary of a season the reader has not watched may appear, in text,
-attributes, scripts or JSON-LD; the <head> (what link previews read), the Atom feeds and
-the sitemap carry none at all.
+gives a season away, on rows built so that the canaries cover seasons 1 to 3; a field
+written in English and Korean gets one in each language's column. Then every public page
+type is rendered for every watch level, as a visitor (signed cookie) and as a signed-in
+fan (WatchProgress), in each of the site's languages. On each page, with the contents of
+closed spoiler reveals cut out, no canary of a season the reader has not watched may
+appear, in text, attributes, scripts or JSON-LD; the <head> (what link previews read),
+the Atom feeds and the sitemap carry none at all.
 
 New models, fields or pages are covered or the test fails: the models are found through
 django.apps, the fields through the list in season_text (whose system check refuses an
@@ -21,6 +22,7 @@ from http import HTTPStatus
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import mail
 from django.db import models
 from django.db.models import Q
@@ -53,6 +55,7 @@ from guide.models.season_text import (
     revealed_season,
     unclassified,
 )
+from guide.models.translated import columns_of
 from guide.reading import PROGRESS_COOKIE, PROGRESS_SALT
 from guide.sitemaps import SITEMAPS
 from tests.factories import (
@@ -77,6 +80,7 @@ SEASONS = (1, 2, 3)  # 1 and 2 are out, 3 is announced
 NOT_ANSWERED = None
 LEVELS = (NOT_ANSWERED, 0, 1, 2)
 READERS = ("visitor", "fan")
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 # Text fields that give a season away but no public page shows: listed so the test
 # knows, and checked, so the list cannot go stale.
@@ -141,28 +145,38 @@ def _text_field(model, name) -> models.Field:
     return model._meta.get_field(name)
 
 
+def columns(model, name: str) -> list[str]:
+    """Where a field's text is: its column in each language, or its own."""
+    return list(columns_of(model, name).values()) or [name]
+
+
 def plant(rows: dict[str, list[models.Model]]) -> list[Canary]:
-    """A unique canary in every field of every row that gives a season away."""
+    """A unique canary in every column of every field of every row that gives a season
+    away."""
     counter = itertools.count(1)
     canaries = []
     for label, instances in rows.items():
         entry = SEASON_TEXT[label]
         for instance in instances:
-            names = []
+            names, saved = [], []
             for name in entry.reveals:
                 field = _text_field(type(instance), name)
                 if field.choices:  # a choice (a status, an outcome) holds no free text
                     continue
-                word = f"{PREFIX}{next(counter):04d}{label.split('.')[1]}{name}".lower()
-                word = word.replace("_", "")
-                value = (
-                    f"https://example.com/{word}" if isinstance(field, models.URLField) else word
-                )
-                if name == "body_html":
-                    value = f"<p>{word}</p>"
-                setattr(instance, name, value)
-                names.append((name, word))
-            instance.save(update_fields=[name for name, _word in names])
+                saved.append(name)
+                for column in columns(type(instance), name):
+                    word = f"{PREFIX}{next(counter):04d}{label.split('.')[1]}{column}".lower()
+                    word = word.replace("_", "")
+                    value = (
+                        f"https://example.com/{word}"
+                        if isinstance(field, models.URLField)
+                        else word
+                    )
+                    if name == "body_html":
+                        value = f"<p>{word}</p>"
+                    setattr(instance, column, value)
+                    names.append((column, word))
+            instance.save(update_fields=saved + [column for column, _word in names])
             fresh = type(instance).objects.get(pk=instance.pk)
             for name, word in names:
                 season = revealed_season(fresh, name)
@@ -566,6 +580,38 @@ def pages_for(pages: dict[str, list[str]], reader: str) -> dict[str, list[str]]:
     return {kind: urls for kind, urls in pages.items() if reader == "fan" or kind not in FANS_ONLY}
 
 
+@dataclass
+class Reading:
+    """What one reader's renders found: leaks, canaries shown openly, and anywhere."""
+
+    failures: list[str]
+    shown: set
+    seen: set
+    renders: int = 0
+
+
+def read_every_page(client, pages, canaries, reader: str, level) -> Reading:
+    """Every page this reader reaches, in each of the site's languages."""
+    reading = Reading(failures=[], shown=set(), seen=set())
+    for language, (page_type, urls) in itertools.product(
+        LANGUAGES, pages_for(pages, reader).items()
+    ):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == HTTPStatus.OK, (reader, level, url)
+            assert response["Content-Language"] == language, (language, url)
+            body = response.content.decode()
+            reading.renders += 1
+            found, shown_here = check_page(canaries, body, response["Content-Type"], level)
+            reading.failures += [
+                f"{reader} {level} {language} {page_type} {url}: {word}" for word in found
+            ]
+            reading.shown |= shown_here
+            reading.seen |= {c for c in canaries if c.word in body}
+    return reading
+
+
 def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
     canaries = world["canaries"]
     pages = page_addresses(world)
@@ -574,24 +620,19 @@ def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
     seen_anywhere: set[Canary] = set()
     for reader, level in itertools.product(READERS, LEVELS):
         client = reader_client(world, reader, level)
-        shown = shown_at.setdefault((reader, level), set())
-        for page_type, urls in pages_for(pages, reader).items():
-            for url in urls:
-                response = client.get(url)
-                assert response.status_code == HTTPStatus.OK, (reader, level, url)
-                body = response.content.decode()
-                renders += 1
-                found, shown_here = check_page(canaries, body, response["Content-Type"], level)
-                failures += [f"{reader} {level} {page_type} {url}: {word}" for word in found]
-                shown |= shown_here
-                seen_anywhere |= {c for c in canaries if c.word in body}
+        reading = read_every_page(client, pages, canaries, reader, level)
+        failures += reading.failures
+        renders += reading.renders
+        shown_at[(reader, level)] = reading.shown
+        seen_anywhere |= reading.seen
 
     fields = {(c.model, c.field) for c in canaries}
     addresses = sum(len(urls) for urls in pages.values())
     print(
         f"\ncanary coverage: {len(fields)} text fields ({len({c.model for c in canaries})} models, "
         f"{len(canaries)} canaries) x {len(pages)} page types ({addresses} addresses) x "
-        f"{len(LEVELS)} watch levels x {len(READERS)} kinds of reader = {renders} page renders"
+        f"{len(LEVELS)} watch levels x {len(READERS)} kinds of reader x {len(LANGUAGES)} "
+        f"languages = {renders} page renders"
     )
     assert not failures, f"{len(failures)} leaks:\n" + "\n".join(failures[:40])
 
@@ -607,7 +648,12 @@ def test_no_canary_leaks_on_any_page_at_any_watch_level(world):
         open_fields = {(c.model, c.field) for c in shown_at[(reader, 2)] if c.season <= 2}
         assert open_fields == rendered, f"{reader}: hidden too much: {rendered - open_fields}"
     assert len(fields) == len(
-        {(label, name) for label, entry in SEASON_TEXT.items() for name in entry.reveals}
+        {
+            (label, column)
+            for label, entry in SEASON_TEXT.items()
+            for name in entry.reveals
+            for column in columns(apps.get_model(label), name)
+        }
         - {
             ("guide.CharacterStatus", "status"),
             ("guide.Theory", "outcome"),

@@ -101,7 +101,7 @@ def test_importing_over_an_older_copy_updates_it_in_place(media):
     show = a_full_show()
     data = transfer.export_show(show)
     season = Season.objects.get(show=show, number=2)
-    Season.objects.filter(pk=season.pk).update(title="Changed meanwhile")
+    Season.objects.filter(pk=season.pk).update(title_en="Changed meanwhile")
     Fact.objects.filter(question="Episodes?").delete()
     transfer.import_show(data)
     assert Season.objects.get(pk=season.pk).title == ""  # the same row, as exported
