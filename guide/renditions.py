@@ -55,18 +55,17 @@ def draw(storage, name: str) -> dict[str, list[int]]:
     """Draw and store every rendition of `name`; return the widths made per extension."""
     with storage.open(name, "rb") as handle, Image.open(handle) as image:
         image.load()
-        made = {}
-        for extension in writable_formats():
-            pillow_format, _, options = FORMATS[extension]
-            made[extension] = []
-            for width in widths_for(image.width):
-                resized = _resized(image, width)
+        made = {extension: [] for extension in writable_formats()}
+        for width in widths_for(image.width):
+            resized = _resized(image, width)  # once for every format
+            for extension, widths in made.items():
+                pillow_format, _, options = FORMATS[extension]
                 buffer = io.BytesIO()
                 resized.save(buffer, pillow_format, **options)
                 target = rendition_name(name, width, extension)
                 storage.delete(target)  # a file of the same name would get another name
                 storage.save(target, ContentFile(buffer.getvalue()))
-                made[extension].append(width)
+                widths.append(width)
     return made
 
 

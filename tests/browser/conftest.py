@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
+from guide import renditions
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 
@@ -87,8 +89,14 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's base URL, with a fresh demo and empty rate-limit counters."""
+def site(live_server, transactional_db, monkeypatch):
+    """The live server's base URL, with a fresh demo and empty rate-limit counters.
+
+    The demo's pictures are drawn, but not their smaller renditions: pages show each
+    picture as uploaded, as they do until the task has run. Encoding them took most of
+    each demo load, and no test here looks at them (tests/guide/test_renditions.py and
+    `make lighthouse` do)."""
+    monkeypatch.setattr(renditions, "draw", lambda storage, name: {})
     cache.clear()
     call_command("load_demo", stdout=io.StringIO())
     return live_server.url
