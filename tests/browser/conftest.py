@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from guide import renditions
 
@@ -162,6 +163,18 @@ def new_context(browser, site):
 def screenshots_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def screenshot(target, **options) -> None:
+    """`target.screenshot(**options)` for a page or an element, asked once more when
+    Chromium answers "Unable to capture screenshot": it now and then fails to grab a
+    frame of a page that has rendered, which says nothing of the page."""
+    try:
+        target.screenshot(**options)
+    except PlaywrightError as error:
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        target.screenshot(**options)
 
 
 def log_in(page, username: str, password: str) -> None:

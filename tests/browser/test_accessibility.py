@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from guide import demo
 from guide.models import Character, Prediction, Season, Show, Theory
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [
@@ -165,7 +165,7 @@ def test_screenshots_of_season_guide_and_theory(new_context, screenshots_dir):
         for target_name, url in targets.items():
             open_page(page, url, HTTPStatus.OK)
             path = screenshots_dir / f"{target_name}-{size_name}-{width}x{height}.png"
-            page.screenshot(path=str(path), full_page=True)
+            screenshot(page, path=str(path), full_page=True)
             assert path.stat().st_size > 0
         assert context.watch.outside_requests() == []
         assert context.watch.errors == []

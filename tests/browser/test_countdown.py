@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from guide import demo
 from guide.models import Season, SeasonStatus
+from tests.browser.conftest import screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,8 +53,9 @@ def test_a_countdown_counts_on_while_the_page_is_open(
     page.clock.fast_forward(60 * HOUR)  # two and a half days on, 36 hours are left
     page.clock.run_for(MINUTE)
     expect(left).to_have_text(hours_left)
-    page.locator(".at-a-glance").screenshot(
-        path=screenshots_dir / f"countdown-season-guide-phone-{language}.png"
+    screenshot(
+        page.locator(".at-a-glance"),
+        path=screenshots_dir / f"countdown-season-guide-phone-{language}.png",
     )
     page.clock.fast_forward(35 * HOUR + 9 * MINUTE)  # under two hours: minutes
     page.clock.run_for(MINUTE)

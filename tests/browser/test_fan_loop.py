@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from guide import demo, services
 from guide.models import NewsChange, Notification, NotificationKind, Season
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +64,7 @@ def test_a_follower_hears_of_a_reply_that_mentions_them(new_context, site, scree
     inbox_link.click()
     line = a.get_by_role("button", name=re.compile("Fan B mentioned you on"))
     expect(line).to_be_visible()
-    a.screenshot(path=screenshots_dir / "inbox-desktop.png", full_page=True)
+    screenshot(a, path=screenshots_dir / "inbox-desktop.png", full_page=True)
     with a.expect_navigation():
         line.click()
     expect(a.locator(".comment-list")).to_contain_text("about the radio logs.")
@@ -92,8 +92,8 @@ def test_a_fan_chooses_their_mail_and_unsubscribes_from_a_mail_without_signing_i
     group = page.get_by_role("group", name="Comments on theories you follow")
     expect(group.get_by_role("radio", name="In a daily digest")).to_be_checked()
     group.get_by_role("radio", name="Email me at once").check()
-    page.screenshot(
-        path=screenshots_dir / f"mail-settings-phone-{color_scheme}.png", full_page=True
+    screenshot(
+        page, path=screenshots_dir / f"mail-settings-phone-{color_scheme}.png", full_page=True
     )
     assert Axe().run(page).violations_count == 0
     with page.expect_navigation():
@@ -113,7 +113,7 @@ def test_a_fan_chooses_their_mail_and_unsubscribes_from_a_mail_without_signing_i
     assert message.subject == "Jun replied to your comment on “The school reopens”"
     (html, _mimetype), *_ = message.alternatives
     page.set_content(html)
-    page.screenshot(path=screenshots_dir / f"mail-reply-{color_scheme}.png", full_page=True)
+    screenshot(page, path=screenshots_dir / f"mail-reply-{color_scheme}.png", full_page=True)
     expect(page.get_by_text("The army.")).to_be_visible()
 
     # Its unsubscribe link works in a browser that is not signed in.
@@ -124,8 +124,8 @@ def test_a_fan_chooses_their_mail_and_unsubscribes_from_a_mail_without_signing_i
     with stranger.expect_navigation():
         stranger.get_by_role("button", name="수신 거부").click()
     expect(stranger.get_by_text("완료:")).to_be_visible()
-    stranger.screenshot(
-        path=screenshots_dir / f"unsubscribed-ko-{color_scheme}.png", full_page=True
+    screenshot(
+        stranger, path=screenshots_dir / f"unsubscribed-ko-{color_scheme}.png", full_page=True
     )
     reader.refresh_from_db()
     assert reader.mail_preference.reply == "off"
@@ -162,6 +162,6 @@ def test_the_inbox_tells_of_every_kind_of_news_on_a_phone_in_korean(
     expect(page.get_by_role("heading", name="알림함")).to_be_visible()
     lines = page.locator("li.inbox-line")
     expect(lines).to_have_count(len(NotificationKind.values) + 1)  # news of 3 kinds, 1 kind less
-    page.screenshot(path=screenshots_dir / "inbox-every-kind-phone-ko-dark.png", full_page=True)
+    screenshot(page, path=screenshots_dir / "inbox-every-kind-phone-ko-dark.png", full_page=True)
     assert Axe().run(page).violations_count == 0
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from guide import demo
 from guide.models import Season
+from tests.browser.conftest import screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -50,7 +51,7 @@ def test_screenshots_of_the_season_guide_and_theory_list(
                 size,
             )
             path = screenshots_dir / f"{name}-{language}-{scheme}-{size}-{width}.png"
-            page.screenshot(path=str(path), full_page=True)
+            screenshot(page, path=str(path), full_page=True)
             assert path.stat().st_size > 0
         assert context.watch.outside_requests() == []
         assert context.watch.errors == []

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from guide import demo
 from guide.models import Character, Fact, Season
+from tests.browser.conftest import screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -79,7 +80,8 @@ def test_visitor_changes_the_watch_level_and_sees_what_they_watched(
     expect(article.locator("details.spoiler")).to_have_count(0)
     expect(article.get_by_role("heading", name=fact.question)).to_be_visible()
     expect(nam_ra_in_cast(page).get_by_text(NAM_RA_NOTE)).to_be_visible()
-    page.screenshot(
+    screenshot(
+        page,
         path=screenshots_dir / f"watch-level-season-1-{'js' if javascript else 'no-js'}-360.png",
         full_page=True,
     )
