@@ -59,7 +59,7 @@ def _signed_up(request, form):
     except services.UsernameTaken:
         form.add_error("username", _("That username is taken."))
         return None
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="core.auth.CachedUserBackend")
     # The same words whether or not another account has that address.
     messages.success(
         request,

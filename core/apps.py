@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Site plumbing"
 
     def ready(self):
-        from core import checks  # noqa: F401  (registers the deployment checks)
+        from core import auth, checks  # noqa: F401  (checks registers the deployment checks)
+
+        auth.connect_signals()
 
 
 class SiteAdminConfig(admin_apps.AdminConfig):

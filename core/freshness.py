@@ -45,13 +45,18 @@ def from_cache_values(topics: Iterable[str], found: dict) -> dict[str, str | Non
     return {topic: found.get(_key(topic)) for topic in topics}
 
 
-def touch(*topics: str) -> None:
+def touch(*topics: str, at_once: bool = False) -> None:
     """Make stale every cached page that shows one of `topics`, once the transaction commits.
 
     Call it inside the write's transaction: a write that rolls back touches nothing, and
-    a page rendered before the commit cannot outlive it.
+    a page rendered before the commit cannot outlive it. With `at_once`, the versions
+    move now as well, for what the same transaction reads next (the signed-in user's own
+    row, core.auth); a reader that stores a copy between the two moves is caught by the
+    second.
     """
     if not topics:
         raise ValueError("Name what the write changed.")
+    if at_once:
+        cache.set_many({_key(topic): secrets.token_hex(8) for topic in topics}, timeout=None)
     moved = {_key(topic): secrets.token_hex(8) for topic in topics}
     transaction.on_commit(lambda: cache.set_many(moved, timeout=None))
