@@ -182,9 +182,10 @@ OWN_READS = {"guide:prediction": 1}
 
 
 @pytest.mark.parametrize("name", SHARED_WITH_FANS)
-def test_a_fan_gets_a_shared_page_for_two_queries_their_account_and_their_marks(world, name):
+def test_a_fan_gets_a_shared_page_for_one_query_their_marks(world, name):
     """Their votes, follows, saves and unread count, whatever the page shows, come in one
-    query (guide.marks): the page costs a fan no more for having more of them on it."""
+    query (guide.marks): the page costs a fan no more for having more of them on it. Their
+    account comes from the cache (core.auth)."""
     first = fan_at(world, world.other_fan, 1).get(address(name, world), follow=True)
     url = first.redirect_chain[-1][0] if first.redirect_chain else address(name, world)
     fan = fan_at(world, world.fan, 1)
@@ -193,7 +194,7 @@ def test_a_fan_gets_a_shared_page_for_two_queries_their_account_and_their_marks(
         shared = fan.get(url)
     assert shared.status_code == HTTPStatus.OK
     assert not rendered(shared), "the page was rendered again, not shared"
-    expected = 2 + OWN_READS.get(name, 0)
+    expected = 1 + OWN_READS.get(name, 0)
     assert len(queries) == expected, [query["sql"][:60] for query in queries.captured_queries]
 
 
@@ -448,7 +449,7 @@ def test_on_a_shared_settled_prediction_page_each_fan_reads_their_own_score(worl
     assert "<form" not in own_forecast(page)  # settled: no more forecasts
 
 
-def test_a_fan_who_never_forecast_gets_a_shared_prediction_page_for_two_queries(world):
+def test_a_fan_who_never_forecast_gets_a_shared_prediction_page_for_one_query(world):
     url = world.claim.get_absolute_url()
     fan_at(world, world.other_fan, 1).get(url)
     newcomer = UserFactory(username="newcomer")
@@ -457,7 +458,7 @@ def test_a_fan_who_never_forecast_gets_a_shared_prediction_page_for_two_queries(
     with CaptureQueriesContext(connection) as queries:
         page = reader.get(url)
     assert not rendered(page)
-    assert len(queries) == 2, [query["sql"][:60] for query in queries.captured_queries]
+    assert len(queries) == 1, [query["sql"][:60] for query in queries.captured_queries]
     assert re.search(r"</h2>\s*<form", own_forecast(page))  # no history, nothing else
     assert 'name="percent"' in own_forecast(page)
     assert "Change my forecast" not in own_forecast(page)
