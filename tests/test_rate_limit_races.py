@@ -6,6 +6,7 @@ to claim their slot at once.
 """
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -37,7 +38,9 @@ def lockstep_cache(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": f"{__name__}.LockstepCache",
-            "LOCATION": "rate-limit-races",
+            # Local memory is kept per location for the process's life: a location of its
+            # own each time, or a second run in the same process starts at the limit.
+            "LOCATION": f"rate-limit-races-{uuid.uuid4()}",
         }
     }
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (LIMIT, 60)}

@@ -913,9 +913,9 @@ def test_the_history_page_reads_as_many_queries_however_many_edits(stated):
     counted = assert_queries_do_not_grow(
         lambda: count_queries(client, url), grow=lambda: more(30), label="history"
     )
-    # The fan's session and account, the prediction with its show and theory in one, the
-    # edits counted and a page of them, and the seasons the shield reads.
-    assert counted == 6
+    # The prediction with its show and theory in one, the edits counted and a page of
+    # them, and the seasons the shield reads (the fan's session and account are cached).
+    assert counted == 5
 
 
 def test_the_crowd_chart_places_each_day_by_its_date_and_names_the_first_and_last():
@@ -998,9 +998,9 @@ def test_a_settled_claims_page_reads_a_fixed_number_of_queries(coming, django_as
     )
     client = signed_in(author)
     client.get(prediction.get_absolute_url())  # the crowd and the released seasons, kept
-    # The fan's session and account; the prediction; the fact, its season and show; the
-    # fan's forecasts, score and stated ones; their marks and progress.
-    with django_assert_num_queries(11):
+    # The prediction; the fact, its season and show; the fan's forecasts, score and stated
+    # ones; their marks and progress (their session and account are cached).
+    with django_assert_num_queries(10):
         assert client.get(prediction.get_absolute_url()).status_code == HTTPStatus.OK
 
 
