@@ -10,12 +10,13 @@ import factory
 import pytest
 from django.core import mail
 from django.db import connection
+from django.template import RequestContext, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guide import selectors, services, tasks
-from guide.models import Comment, Follow, Notification, NotificationKind, WatchProgress
+from guide.models import Comment, Follow, Notification, NotificationKind, Theory, WatchProgress
 from tests.factories import SeasonFactory, TheoryFactory, UserFactory
 from tests.kit.counts import assert_queries_do_not_grow, count_queries
 
@@ -839,3 +840,25 @@ def test_a_seasons_news_of_one_save_is_listed_newest_line_first(season):
     )
     _page, groups = selectors.inbox(user=fan, page=None)
     assert [group.newest.change for group in groups] == ["fact", "status", "release_date"]
+
+
+@pytest.mark.parametrize("follows", [True, False])
+def test_the_follow_button_asks_whether_the_fan_follows_a_theory_read_without_marks(
+    theory, rf, follows
+):
+    """`{% follow_button %}` on a theory no query annotated with the fan's marks reads
+    whether they follow it, and only their own follow counts."""
+    fan, other = UserFactory(), UserFactory()
+    services.follow(user=other, theory=theory)
+    if follows:
+        services.follow(user=fan, theory=TheoryFactory())
+        services.follow(user=fan, theory=theory)
+    request = rf.get(theory.get_absolute_url())
+    request.user = fan
+    bare = Theory.objects.get(pk=theory.pk)  # no `followed` on it
+    html = Template("{% load guide_tags %}{% follow_button theory %}").render(
+        RequestContext(request, {"theory": bare, "user": fan})
+    )
+    assert ("You follow this theory." in html) is follows
+    assert (">Follow</button>" in html) is not follows
+    assert f'name="follow" value="{0 if follows else 1}"' in html
