@@ -14,6 +14,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCacheClient
 
 from core.cache import RedisCache
+from core.throttle import check_rate
 from tests.test_settings import _manage
 
 
@@ -122,3 +123,30 @@ def test_simultaneous_counts_each_get_their_own_number():
         counts = list(pool.map(count, range(16)))
     assert sorted(counts) == list(range(1, 17))
     backend.delete(key)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CI") and not _redis_answers(),
+    reason="no Redis on this machine (CI always has one)",
+)
+def test_the_rate_limiter_counts_on_redis_in_one_counter(settings):
+    """On Redis an attempt is one counter's increment (core.throttle), not a key per
+    allowed attempt: the limit holds the same, in one round trip and one key."""
+    prefix = f"limiter-{uuid.uuid4()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (3, 60)}
+    answers = [check_rate(action="vote", key=7, now=6000.0) for _ in range(4)]
+    assert answers == [None, None, None, 60]
+    client = _backend("redis://127.0.0.1:6379/14")._cache.get_client(write=True)
+    stored = client.keys(f"{prefix}:*")
+    try:
+        assert len(stored) == 1
+        assert int(client.get(stored[0])) == 4
+    finally:
+        client.delete(*stored)

@@ -103,3 +103,29 @@ def test_a_seasons_news_concerns_its_followers_while_it_is_published(aired, monk
     hidden = SeasonFactory(show__is_published=False)
     services.follow_season(user=followers[0], season=hidden)
     assert services.deliver_season_change(season_id=hidden.pk, changes=["status"], at=at) == 0
+
+
+@pytest.mark.parametrize("on", ["theory", "comment"])
+def test_a_decision_is_dated_when_the_moderator_acted_and_read_in_fixed_queries(
+    theory, moderator, on, django_assert_num_queries
+):
+    """However late the task runs, the inbox line says when the moderator decided; and
+    the decision comes with what it was about in one query, theory or comment."""
+    follower = UserFactory()
+    services.follow(user=follower, theory=theory)
+    if on == "theory":
+        services.set_outcome(moderator=moderator, theory=theory, outcome=Outcome.CONFIRMED)
+    else:
+        services.set_hidden(
+            moderator=moderator, item=CommentFactory(theory=theory), hidden=True, reason="rude"
+        )
+    action = ModerationAction.objects.latest("pk")
+    acted = timezone.now() - datetime.timedelta(hours=5)
+    ModerationAction.objects.filter(pk=action.pk).update(created_at=acted)
+    # The action with its theory and comment; the followers (a verdict only); the lines.
+    with django_assert_num_queries(3 if on == "theory" else 2):
+        told = services.deliver_decision(action_id=action.pk)
+    assert told == (2 if on == "theory" else 1)
+    lines = Notification.objects.filter(action_id=action.pk)
+    assert lines.count() == told
+    assert set(lines.values_list("created_at", flat=True)) == {acted}

@@ -798,3 +798,15 @@ def test_a_line_read_or_mailed_already_is_not_mailed(theory, author, post):
     # Nor does the digest take them up again: the one read, or the one mailed.
     services.choose_mail(user=author, choices=dict.fromkeys(NotificationKind.values, "daily"))
     assert mailing.send_digests() == 0
+
+
+def test_a_digest_s_fan_comes_with_their_mail_choices_in_one_query(django_assert_num_queries):
+    """Each digest reads its fan by id (selectors.fan) and then their mail language: one
+    query for both, whether or not they made choices."""
+    chose, did_not = UserFactory(), UserFactory()
+    services.choose_mail(user=chose, choices={}, language="ko")
+    for user, language in ((chose, "ko"), (did_not, None)):
+        with django_assert_num_queries(1):
+            fan = selectors.fan(user.pk)
+            preference = getattr(fan, "mail_preference", None)
+        assert (preference.language if preference else None) == language
