@@ -148,5 +148,6 @@ def test_the_rate_limiter_counts_on_redis_in_one_counter(settings):
     try:
         assert len(stored) == 1
         assert int(client.get(stored[0])) == 4
+        assert 0 < client.ttl(stored[0]) <= 60 + 5  # gone once its window is over
     finally:
         client.delete(*stored)
