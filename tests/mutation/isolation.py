@@ -59,13 +59,29 @@ def pytest_sessionstart(session):
                     shutil.copyfile(template + suffix, own + suffix)
 
 
+# The recorded durations, read once per version of mutmut's stats file: mutmut's own
+# process reads them at its clean run, and every mutant's child, forked after it, has
+# them already instead of parsing the whole file (every function's tests) again.
+_durations: dict = {}
+
+
+def _test_seconds() -> dict[str, float] | None:
+    stats = Path("mutmut-stats.json")  # mutmut runs the tests from inside mutants/
+    if not stats.exists():
+        return None
+    version = stats.stat().st_mtime_ns
+    if _durations.get("version") != version:
+        seconds = json.loads(stats.read_text()).get("duration_by_test", {})
+        _durations.update(version=version, seconds=seconds)
+    return _durations["seconds"]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     """Run the selected tests file by file, the files cheapest first (order kept within one)."""
-    stats = Path("mutmut-stats.json")  # mutmut runs the tests from inside mutants/
-    if not stats.exists():
+    seconds = _test_seconds()
+    if seconds is None:
         return
-    seconds = json.loads(stats.read_text()).get("duration_by_test", {})
     cost_of_file: dict[str, float] = {}
     for item in items:
         file = item.nodeid.partition("::")[0]
