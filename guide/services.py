@@ -7,9 +7,10 @@ from itertools import batched
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
+from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -87,15 +88,26 @@ def hold_fan(user) -> None:
 
 
 def hold_fan_by_id(user_id: int) -> None:
-    held = (
-        get_user_model()
-        ._default_manager.select_for_update(no_key=True)
-        .filter(pk=user_id)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if held is None:
-        raise AccountGone
+    # Written out rather than built by the ORM: every write, and so every vote, runs it,
+    # and building the query cost twice what running it did. The ORM's select_for_update
+    # takes the same lock, and none where the database has no row locks (SQLite, whose
+    # writes take the whole database).
+    if not connection.in_atomic_block:  # as select_for_update would refuse
+        raise TransactionManagementError("hold_fan holds the row until a transaction ends.")
+    users = get_user_model()._meta
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = connection.ops.for_update_sql(
+            no_key=connection.features.has_select_for_no_key_update
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {connection.ops.quote_name(users.db_table)} "  # noqa: S608 - names from the model
+            f"WHERE {connection.ops.quote_name(users.pk.column)} = %s {lock}",
+            [user_id],
+        )
+        if cursor.fetchone() is None:
+            raise AccountGone
 
 
 # Votes -------------------------------------------------------------------------------
@@ -135,55 +147,63 @@ class VoteCounts:
 
 
 @transaction.atomic
-def cast_vote(*, user, theory: Theory, value: int) -> VoteCounts:
-    """Vote up (+1), down (-1) or clear (0). Idempotent; counts move with the vote row.
+def cast_vote(*, user, theory_id: int, value: int) -> VoteCounts:
+    """Vote up (+1), down (-1) or clear (0) on a theory the fan may see
+    (Theory.DoesNotExist if they may not). Idempotent; counts move with the vote row.
 
     An author cannot vote on their own theory (OwnTheoryVoteError), but may clear a vote
     cast before that rule. Nobody votes on a withdrawn theory (WithdrawnError).
 
-    Five statements on the hot path, none of which grows with the theory's votes: hold
-    the fan's row (hold_fan), lock the theory row and read its counts (concurrent voters
-    on it queue here; SQLite's IMMEDIATE transactions serialise anyway), read the fan's
-    vote on it, upsert or delete that vote, and write the moved counts and ranks in one
-    UPDATE. Under the lock no other vote on the theory can land in between, so the
-    counts stay equal to the vote rows (selectors.vote_count_mismatches checks it).
+    Four statements, none of which grows with the theory's votes, as votes are the
+    busiest write: hold the fan's row (hold_fan); lock the theory's row and read in the
+    same statement whether the fan may see it, its counts and the fan's vote on it
+    (concurrent voters on it queue here; SQLite's IMMEDIATE transactions serialise
+    anyway); upsert or delete that vote; write the moved counts and ranks in one UPDATE.
+    Under the lock no other vote on the theory can land in between, so the counts stay
+    equal to the vote rows (selectors.vote_count_mismatches checks it).
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
+    hold_fan(user)
+    mine = Vote.objects.filter(user=user, theory=OuterRef("pk")).values("value")
+    held = (
+        Theory.objects.visible_to(user)
+        .select_for_update(no_key=True, of=("self",))
+        .filter(pk=theory_id)
+        .annotate(before=Subquery(mine))
+        .values_list("author_id", "created_at", "withdrawn_at", "upvotes", "downvotes", "before")
+        .first()
+    )
+    if held is None:
+        raise Theory.DoesNotExist
+    author_id, created_at, withdrawn_at, upvotes, downvotes, before = held
+    theory = Theory(pk=theory_id, author_id=author_id, withdrawn_at=withdrawn_at)
     if not permissions.is_open(theory):
         raise WithdrawnError
     if value and not permissions.can_vote(user, theory):
         raise OwnTheoryVoteError
-    hold_fan(user)
-    created_at, withdrawn_at, upvotes, downvotes = (
-        Theory.objects.select_for_update()
-        .values_list("created_at", "withdrawn_at", "upvotes", "downvotes")
-        .get(pk=theory.pk)
-    )
-    if withdrawn_at is not None:  # withdrawn while this vote was on its way
-        raise WithdrawnError
     counts, moved = _record_vote(
-        Vote.objects.filter(user=user, theory_id=theory.pk),
-        lambda: Vote(user=user, theory_id=theory.pk, value=value),
+        Vote.objects.filter(user=user, theory_id=theory_id),
+        lambda: Vote(user=user, theory_id=theory_id, value=value),
         ["user", "theory"],
-        value,
-        VoteCounts(upvotes=upvotes, downvotes=downvotes),
+        value=value,
+        before=before or 0,
+        counts=VoteCounts(upvotes=upvotes, downvotes=downvotes),
     )
-    if not moved:
-        return counts
-    Theory.objects.filter(pk=theory.pk).update(
-        **ranking.vote_fields(
-            upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
+    if moved:
+        Theory.objects.filter(pk=theory_id).update(
+            **ranking.vote_fields(
+                upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
+            )
         )
-    )
     return counts
 
 
-def _record_vote(mine, make, unique_fields, value: int, counts: VoteCounts):
-    """The fan's vote row (`mine`, at most one) made `value`: deleted for 0, else made by
-    `make()` or changed in one upsert. Returns the counts the move makes of `counts`, and
-    whether anything moved. Call with the voted item's row locked, as the counts are."""
-    before = mine.values_list("value", flat=True).first() or 0
+def _record_vote(mine, make, unique_fields, *, value: int, before: int, counts: VoteCounts):
+    """The fan's vote row (`mine`, at most one, now `before`: 0 for none) made `value`:
+    deleted for 0, else made by `make()` or changed in one upsert. Returns the counts the
+    move makes of `counts`, and whether anything moved. Call with the voted item's row
+    locked, as the counts and `before` are read."""
     if value == before:
         return counts, False
     if value == 0:
@@ -208,34 +228,50 @@ class OwnCommentVoteError(Exception):
 
 
 @transaction.atomic
-def cast_comment_vote(*, user, comment: Comment, value: int) -> VoteCounts:
-    """Vote on a comment up (+1), down (-1) or clear (0), exactly as on a theory
-    (cast_vote): never on one's own, nor on a comment of a withdrawn theory."""
+def cast_comment_vote(*, user, comment_id: int, value: int) -> VoteCounts:
+    """Vote on a comment the fan may see (Comment.DoesNotExist if they may not) up (+1),
+    down (-1) or clear (0), in the same four statements as on a theory (cast_vote):
+    never on one's own, nor on a hidden or deleted comment (CommentGone), nor on one of
+    a withdrawn theory."""
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
-    if value and not permissions.can_vote(user, comment):
-        raise OwnCommentVoteError
     hold_fan(user)
+    mine = CommentVote.objects.filter(user=user, comment=OuterRef("pk")).values("value")
     held = (
-        Comment.objects.select_for_update(of=("self",))
-        .filter(pk=comment.pk, deleted_at=None, is_hidden=False)
-        .values_list("theory__withdrawn_at", "upvotes", "downvotes")
+        Comment.objects.visible_to(user)
+        .filter(theory__in=Theory.objects.visible_to(user), pk=comment_id)
+        .select_for_update(no_key=True, of=("self",))
+        .annotate(before=Subquery(mine))
+        .values_list(
+            "author_id",
+            "deleted_at",
+            "is_hidden",
+            "theory__withdrawn_at",
+            "upvotes",
+            "downvotes",
+            "before",
+        )
         .first()
     )
-    if held is None:  # deleted or hidden while this vote was on its way
+    if held is None:
+        raise Comment.DoesNotExist
+    author_id, deleted_at, is_hidden, withdrawn_at, upvotes, downvotes, before = held
+    if deleted_at is not None or is_hidden:  # a moderator sees it, but it takes no votes
         raise CommentGone
-    withdrawn_at, upvotes, downvotes = held
     if withdrawn_at is not None:
         raise WithdrawnError
+    if value and not permissions.can_vote(user, Comment(pk=comment_id, author_id=author_id)):
+        raise OwnCommentVoteError
     counts, moved = _record_vote(
-        CommentVote.objects.filter(user=user, comment_id=comment.pk),
-        lambda: CommentVote(user=user, comment_id=comment.pk, value=value),
+        CommentVote.objects.filter(user=user, comment_id=comment_id),
+        lambda: CommentVote(user=user, comment_id=comment_id, value=value),
         ["user", "comment"],
-        value,
-        VoteCounts(upvotes=upvotes, downvotes=downvotes),
+        value=value,
+        before=before or 0,
+        counts=VoteCounts(upvotes=upvotes, downvotes=downvotes),
     )
     if moved:
-        Comment.objects.filter(pk=comment.pk).update(
+        Comment.objects.filter(pk=comment_id).update(
             upvotes=counts.upvotes, downvotes=counts.downvotes, score=counts.score
         )
     return counts

@@ -133,7 +133,7 @@ def test_a_failed_write_keeps_what_was_committed(fan_client, fan, season):
     """The comment's INSERT fails: a 503, no half-written rows, earlier rows intact."""
     theory = TheoryFactory(season=season)
     kept = CommentFactory(theory=theory, author=fan, body="Written before")
-    services.cast_vote(user=fan, theory=theory, value=1)
+    services.cast_vote(user=fan, theory_id=theory.pk, value=1)
 
     with database_raises(only=("INSERT", "UPDATE")):
         response = fan_client.post(
@@ -150,7 +150,7 @@ def test_a_failed_write_keeps_what_was_committed(fan_client, fan, season):
 @AUTOCOMMIT
 def test_a_failed_vote_leaves_counts_equal_to_vote_rows(fan_client, fan, other_fan, season):
     theory = TheoryFactory(season=season)
-    services.cast_vote(user=other_fan, theory=theory, value=1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
     with database_raises(only=("UPDATE",)):
         response = fan_client.post(reverse("guide:vote", args=[theory.pk]), {"value": "-1"})
     assert_friendly_503(response)
@@ -246,9 +246,9 @@ def busy_world(db, fan, other_fan, moderator, season):
     others_theory = TheoryFactory(author=other_fan, season=released, title="Other's theory")
     # Nobody votes on their own theory.
     for voter in (other_fan, moderator):
-        services.cast_vote(user=voter, theory=fans_theory, value=1)
+        services.cast_vote(user=voter, theory_id=fans_theory.pk, value=1)
     for voter in (fan, moderator):
-        services.cast_vote(user=voter, theory=others_theory, value=-1 if voter == fan else 1)
+        services.cast_vote(user=voter, theory_id=others_theory.pk, value=-1 if voter == fan else 1)
     fans_comment = CommentFactory(theory=others_theory, author=fan)
     others_comment = CommentFactory(theory=fans_theory, author=other_fan)
     report_by_fan = services.report(reporter=fan, reason=ReportReason.SPAM, theory=others_theory)
@@ -348,7 +348,7 @@ def _fans_deletable_theory(fan, other_fan, moderator, season) -> Theory:
     theory of the fan's holds another fan's comment and reports, so it is withdrawn.)"""
     theory = TheoryFactory(author=fan, season=season, title="Fan's second theory")
     for voter in (other_fan, moderator):
-        services.cast_vote(user=voter, theory=theory, value=1)
+        services.cast_vote(user=voter, theory_id=theory.pk, value=1)
     CommentFactory(theory=theory, author=fan)
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spoiler")
     services.set_hidden(moderator=moderator, item=theory, hidden=False, reason="ok now")

@@ -197,7 +197,7 @@ def test_votes_leave_every_cached_page_alone(
     pages = [world["a"].get_absolute_url(), *other_pages(world)]
     warm(pages)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cast_vote(user=fan, theory=world["a"], value=1)
+        services.cast_vote(user=fan, theory_id=world["a"].pk, value=1)
     assert_cached(pages, django_assert_num_queries)
 
 
@@ -341,9 +341,9 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
     mine = TheoryFactory(author=fan, season=world["season"])
     writes = {
         services: {
-            "cast_vote": lambda: services.cast_vote(user=fan, theory=theory_a, value=1),
+            "cast_vote": lambda: services.cast_vote(user=fan, theory_id=theory_a.pk, value=1),
             "cast_comment_vote": lambda: services.cast_comment_vote(
-                user=fan, comment=world["comment"], value=0
+                user=fan, comment_id=world["comment"].pk, value=0
             ),
             "recount_votes": lambda: services.recount_votes(theory_ids=[theory_a.pk]),
             "remove_votes_of": lambda: services.remove_votes_of(user=fan),

@@ -441,28 +441,36 @@ def _vote_page(request, pk) -> str:
     return f"{theory.get_absolute_url()}?{urlencode({'vote': chosen})}#{CAST_VOTE_ANCHOR}"
 
 
+def _refused_vote(request, retry_after: int):
+    """A vote over the fan's rate limit: JSON for the page's script, else the page."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": _("Too many votes; wait a moment.")},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(retry_after)},
+        )
+    return too_many_requests(request, retry_after=retry_after)
+
+
 @action(page=_vote_page)
 def vote(request, pk):
-    theory = get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
+    # No read of the theory here: the service checks that the fan may see it in the
+    # statement that locks it, and the page's script needs only the counts. The rarer
+    # answers that name the theory's page read it then.
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("A vote is up, down or clear."))
-    retry_after = check_rate(action="vote", key=request.user.pk)
-    if retry_after:
-        if _wants_json(request):
-            return JsonResponse(
-                {"error": _("Too many votes; wait a moment.")},
-                status=HTTPStatus.TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(retry_after)},
-            )
-        return too_many_requests(request, retry_after=retry_after)
+    if retry_after := check_rate(action="vote", key=request.user.pk):
+        return _refused_vote(request, retry_after)
     value = form.cleaned_data["value"]
     try:
-        counts = services.cast_vote(user=request.user, theory=theory, value=value)
+        counts = services.cast_vote(user=request.user, theory_id=pk, value=value)
+    except Theory.DoesNotExist:
+        raise Http404 from None
     except services.OwnTheoryVoteError:
-        return _own_vote_refused(request, theory)
+        return _own_vote_refused(request, _visible_theory(request, pk))
     except services.WithdrawnError:
-        return _withdrawn_refused(request, theory)
+        return _withdrawn_refused(request, _visible_theory(request, pk))
     if _wants_json(request):
         return JsonResponse(
             {
@@ -472,7 +480,11 @@ def vote(request, pk):
                 "my_vote": value,
             }
         )
-    return redirect_back(request, theory.get_absolute_url())
+    return redirect_back(request, _visible_theory(request, pk).get_absolute_url())
+
+
+def _visible_theory(request, pk) -> Theory:
+    return get_object_or_404(Theory.objects.visible_to(request.user), pk=pk)
 
 
 def _comment_of(request, pk) -> str:
@@ -482,37 +494,25 @@ def _comment_of(request, pk) -> str:
 @action(page=_comment_of)
 def comment_vote(request, pk):
     """Vote on a comment as on a theory: a plain form, or JSON for the page's script."""
-    comment = get_object_or_404(
-        Comment.objects.visible_to(request.user).filter(
-            theory__in=Theory.objects.visible_to(request.user)
-        ),
-        pk=pk,
-    )
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("A vote is up, down or clear."))
     if retry_after := check_rate(action="vote", key=request.user.pk):
-        if _wants_json(request):
-            return JsonResponse(
-                {"error": _("Too many votes; wait a moment.")},
-                status=HTTPStatus.TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(retry_after)},
-            )
-        return too_many_requests(request, retry_after=retry_after)
+        return _refused_vote(request, retry_after)
     value = form.cleaned_data["value"]
     try:
-        counts = services.cast_comment_vote(user=request.user, comment=comment, value=value)
-    except services.CommentGone:
+        counts = services.cast_comment_vote(user=request.user, comment_id=pk, value=value)
+    except (Comment.DoesNotExist, services.CommentGone):
         raise Http404 from None
     except (services.OwnCommentVoteError, services.WithdrawnError):
         refusal = _("You cannot vote on this comment.")
         if _wants_json(request):
             return JsonResponse({"error": refusal}, status=HTTPStatus.FORBIDDEN)
         messages.error(request, refusal)
-        return redirect_back(request, comment.get_absolute_url())
+        return redirect_back(request, _comment_of(request, pk))
     if _wants_json(request):
         return JsonResponse({"score": counts.score, "my_vote": value})
-    return redirect_back(request, comment.get_absolute_url())
+    return redirect_back(request, _comment_of(request, pk))
 
 
 def _own_vote_refused(request, theory):

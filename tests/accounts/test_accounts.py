@@ -350,9 +350,9 @@ def test_delete_account_removes_votes_and_fixes_counts(fan_client, fan, other_fa
     season = SeasonFactory(show=ShowFactory(), status=SeasonStatus.ANNOUNCED)
     theirs = services.post_theory(author=other_fan, season=season, title="Theirs", body="x")
     mine = services.post_theory(author=fan, season=season, title="My theory", body="y")
-    services.cast_vote(user=fan, theory=theirs, value=1)
-    services.cast_vote(user=moderator, theory=theirs, value=-1)
-    services.cast_vote(user=other_fan, theory=mine, value=1)
+    services.cast_vote(user=fan, theory_id=theirs.pk, value=1)
+    services.cast_vote(user=moderator, theory_id=theirs.pk, value=-1)
+    services.cast_vote(user=other_fan, theory_id=mine.pk, value=1)
     services.post_comment(author=fan, theory=theirs, body="My comment stays")
 
     response = fan_client.post(reverse("accounts:delete"), {"password": PASSWORD})

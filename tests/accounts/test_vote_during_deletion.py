@@ -14,7 +14,8 @@ from unittest import mock
 
 import pytest
 from django.contrib import auth
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test import Client
 from django.urls import reverse
 
@@ -35,7 +36,7 @@ def world():
     author = UserFactory(username="author")
     theory = services.post_theory(author=author, season=season, title="Theirs", body="x")
     for n in range(3):
-        services.cast_vote(user=UserFactory(username=f"voter{n}"), theory=theory, value=1)
+        services.cast_vote(user=UserFactory(username=f"voter{n}"), theory_id=theory.pk, value=1)
     # Only a released season can be marked as watched.
     watched = SeasonFactory(
         show=ShowFactory(),
@@ -131,8 +132,17 @@ def test_the_service_says_the_account_is_gone(world):
     stale = User.objects.get(pk=fan.pk)
     account_services.delete_account(user=fan)
     with pytest.raises(AccountGone):
-        services.cast_vote(user=stale, theory=world["theory"], value=1)
+        services.cast_vote(user=stale, theory_id=world["theory"].pk, value=1)
     assert_counts_match_vote_rows()
+
+
+def test_holding_a_fan_outside_a_transaction_is_refused(world):
+    """The lock would end with its own statement and hold nothing: as select_for_update
+    refuses it, so does hold_fan, and no write goes on unguarded."""
+    with pytest.raises(TransactionManagementError):
+        services.hold_fan(world["theory"].author)
+    with transaction.atomic():
+        services.hold_fan(world["theory"].author)
 
 
 def test_votes_racing_a_deletion_leave_exact_counts(world):
@@ -151,7 +161,7 @@ def test_votes_racing_a_deletion_leave_exact_counts(world):
         start.wait()
         try:
             for value in (1, -1, 1, 0, 1, -1) * 3:
-                services.cast_vote(user=stale, theory=theory, value=value)
+                services.cast_vote(user=stale, theory_id=theory.pk, value=value)
             outcomes.append("voted")
         except AccountGone:
             outcomes.append("gone")

@@ -41,18 +41,18 @@ def rows(comment) -> tuple[int, int]:
 def test_a_vote_moves_with_its_row_up_down_and_clear(comment):
     fan = UserFactory()
     for value, expected in [(1, (1, 0, 1)), (1, (1, 0, 1)), (-1, (0, 1, -1)), (0, (0, 0, 0))]:
-        services.cast_comment_vote(user=fan, comment=comment, value=value)
+        services.cast_comment_vote(user=fan, comment_id=comment.pk, value=value)
         assert counts(comment) == expected
         assert rows(comment) == expected[:2]
 
 
 def test_nobody_votes_on_their_own_comment_or_on_a_withdrawn_theorys(comment):
     with pytest.raises(services.OwnCommentVoteError):
-        services.cast_comment_vote(user=comment.author, comment=comment, value=1)
+        services.cast_comment_vote(user=comment.author, comment_id=comment.pk, value=1)
     theory = comment.theory
     services.delete_theory(theory=theory)  # another fan's comment: it is withdrawn
     with pytest.raises(services.WithdrawnError):
-        services.cast_comment_vote(user=UserFactory(), comment=comment, value=1)
+        services.cast_comment_vote(user=UserFactory(), comment_id=comment.pk, value=1)
     assert counts(comment) == (0, 0, 0)
 
 
@@ -89,7 +89,7 @@ def test_nobody_votes_on_a_hidden_comment(comment):
 
 def test_the_page_shows_each_fans_own_vote(comment):
     voter, other = UserFactory(), UserFactory()
-    services.cast_comment_vote(user=voter, comment=comment, value=1)
+    services.cast_comment_vote(user=voter, comment_id=comment.pk, value=1)
     url = comment.theory.get_absolute_url()
     pressed = 'class="vote-up" aria-pressed="true" aria-label="Vote up comment'
     assert pressed in signed_in(voter).get(url).text
@@ -101,7 +101,7 @@ def test_the_page_shows_each_fans_own_vote(comment):
 @pytest.mark.usefixtures("page_cache")
 def test_on_a_page_shared_between_fans_each_gets_their_own_vote(comment):
     voter, other = UserFactory(), UserFactory()
-    services.cast_comment_vote(user=voter, comment=comment, value=-1)
+    services.cast_comment_vote(user=voter, comment_id=comment.pk, value=-1)
     url = comment.theory.get_absolute_url()
     pressed = 'class="vote-down" aria-pressed="true" aria-label="Vote down comment'
     assert pressed not in signed_in(other).get(url).text
@@ -113,7 +113,7 @@ def test_top_orders_the_discussion_by_score(comment):
     theory = comment.theory
     liked = services.post_comment(author=UserFactory(), theory=theory, body="Liked")
     for _ in range(2):
-        services.cast_comment_vote(user=UserFactory(), comment=liked, value=1)
+        services.cast_comment_vote(user=UserFactory(), comment_id=liked.pk, value=1)
     html = Client().get(theory.get_absolute_url(), {"sort": "top"}).text
     assert html.index(f'id="comment-{liked.pk}"') < html.index(f'id="comment-{comment.pk}"')
     html = Client().get(theory.get_absolute_url()).text
@@ -124,10 +124,10 @@ def test_a_deleted_account_takes_its_comment_votes_and_their_counts(comment):
     fan = UserFactory()
     other = services.post_comment(author=UserFactory(), theory=comment.theory, body="Other")
     for value in (1, 1, 1, -1):  # other fans' votes stay, and so do their counts
-        services.cast_comment_vote(user=UserFactory(), comment=comment, value=value)
-    services.cast_comment_vote(user=UserFactory(), comment=other, value=-1)
-    services.cast_comment_vote(user=fan, comment=comment, value=1)
-    services.cast_comment_vote(user=fan, comment=other, value=-1)
+        services.cast_comment_vote(user=UserFactory(), comment_id=comment.pk, value=value)
+    services.cast_comment_vote(user=UserFactory(), comment_id=other.pk, value=-1)
+    services.cast_comment_vote(user=fan, comment_id=comment.pk, value=1)
+    services.cast_comment_vote(user=fan, comment_id=other.pk, value=-1)
     services.remove_votes_of(user=fan)
     assert counts(comment) == (3, 1, 2)
     assert rows(comment) == (3, 1)
@@ -144,7 +144,7 @@ def test_fans_voting_at_once_leave_counts_equal_to_the_rows():
     def vote(fan, value):
         try:
             start.wait()
-            services.cast_comment_vote(user=fan, comment=comment, value=value)
+            services.cast_comment_vote(user=fan, comment_id=comment.pk, value=value)
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -179,3 +179,28 @@ def test_a_vote_on_a_comment_deleted_on_its_way_is_not_found(comment, with_reply
         response = client.post(reverse("guide:comment_vote", args=[comment.pk]), {"value": "1"})
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert not CommentVote.objects.filter(comment_id=comment.pk).exists()
+
+
+def test_a_comment_vote_reaches_only_a_comment_the_fan_may_see(comment, moderator):
+    fan = UserFactory()
+    comment.is_hidden = True
+    comment.save(update_fields=["is_hidden"])
+    with pytest.raises(Comment.DoesNotExist):  # hidden from the fan
+        services.cast_comment_vote(user=fan, comment_id=comment.pk, value=1)
+    with pytest.raises(services.CommentGone):  # a moderator sees it, but it takes no votes
+        services.cast_comment_vote(user=moderator, comment_id=comment.pk, value=1)
+    comment.is_hidden = False
+    comment.save(update_fields=["is_hidden"])
+    theory = comment.theory
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    with pytest.raises(Comment.DoesNotExist):  # its theory is hidden from the fan
+        services.cast_comment_vote(user=fan, comment_id=comment.pk, value=1)
+    response = signed_in(fan).post(
+        reverse("guide:comment_vote", args=[comment.pk]),
+        {"value": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert counts(comment) == (0, 0, 0)
+    assert rows(comment) == (0, 0)

@@ -16,7 +16,7 @@ def test_removing_a_fans_votes_costs_the_same_for_two_theories_or_ten():
     def vote_and_remove(theories: int) -> int:
         fan = UserFactory()
         for theory in TheoryFactory.create_batch(theories, spoiler_season=None):
-            services.cast_vote(user=fan, theory=theory, value=1)
+            services.cast_vote(user=fan, theory_id=theory.pk, value=1)
         with CaptureQueriesContext(connection) as queries:
             services.remove_votes_of(user=fan)
         assert_vote_counts_match_rows()

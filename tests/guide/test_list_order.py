@@ -30,7 +30,7 @@ def world():
         theory.characters.add(character)
         for n in range(upvotes):
             voter = UserFactory(username=f"{name}_voter_{n}")
-            services.cast_vote(user=voter, theory=theory, value=1)
+            services.cast_vote(user=voter, theory_id=theory.pk, value=1)
         theories[name] = theory
     services.recount_votes(theory_ids=[theory.pk for theory in theories.values()])
     # Hot: the fresh one (age beats a few votes); top: the well-liked old one.

@@ -43,10 +43,10 @@ def _item(kind: str):
 def _mark(kind: str, user, item) -> int:
     """`user` marks `item` as `kind` does, through the services fans use; the mark read."""
     if kind == "vote":
-        services.cast_vote(user=user, theory=item, value=-1)
+        services.cast_vote(user=user, theory_id=item.pk, value=-1)
         return -1
     if kind == "comment_vote":
-        services.cast_comment_vote(user=user, comment=item, value=1)
+        services.cast_comment_vote(user=user, comment_id=item.pk, value=1)
         return 1
     if kind == "forecast":  # the mark is the current forecast, wherever the table keeps it
         ForecastFactory(user=user, prediction=item, percent=45, current=True)
@@ -139,8 +139,8 @@ def test_a_page_with_many_items_sends_the_same_query_as_one_with_few():
     fan = UserFactory()
     theories = TheoryFactory.create_batch(3)
     comments = CommentFactory.create_batch(120, theory=theories[0])
-    services.cast_vote(user=fan, theory=theories[1], value=1)
-    services.cast_comment_vote(user=fan, comment=comments[77], value=-1)
+    services.cast_vote(user=fan, theory_id=theories[1].pk, value=1)
+    services.cast_comment_vote(user=fan, comment_id=comments[77].pk, value=-1)
     sent = []
 
     def recording(execute, sql, params, many, context):

@@ -47,7 +47,7 @@ def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     world = build_world(show={"poster": png(), "poster_alt": "Students on the school roof"})
     for voter, value in zip(UserFactory.create_batch(3), (1, 1, -1), strict=True):
-        services.cast_vote(user=voter, theory=world.theory, value=value)
+        services.cast_vote(user=voter, theory_id=world.theory.pk, value=value)
     world.theory.refresh_from_db()
     CommentFactory(theory=world.theory)
     CommentFactory(theory=world.theory, is_hidden=True)

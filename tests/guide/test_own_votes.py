@@ -23,21 +23,21 @@ def own_theory(fan):
 def test_the_service_refuses_an_authors_vote(fan, own_theory):
     for value in (1, -1):
         with pytest.raises(services.OwnTheoryVoteError):
-            services.cast_vote(user=fan, theory=own_theory, value=value)
+            services.cast_vote(user=fan, theory_id=own_theory.pk, value=value)
     own_theory.refresh_from_db()
     assert (own_theory.upvotes, own_theory.downvotes, own_theory.score) == (0, 0, 0)
     assert not Vote.objects.exists()
 
 
 def test_other_fans_still_vote(other_fan, own_theory):
-    counts = services.cast_vote(user=other_fan, theory=own_theory, value=1)
+    counts = services.cast_vote(user=other_fan, theory_id=own_theory.pk, value=1)
     assert counts.score == 1
 
 
 def test_an_author_may_clear_a_vote_from_before_the_rule(fan, own_theory):
     VoteFactory(user=fan, theory=own_theory, value=1)
     services.recount_votes(theory_ids=[own_theory.pk])
-    services.cast_vote(user=fan, theory=own_theory, value=0)
+    services.cast_vote(user=fan, theory_id=own_theory.pk, value=0)
     own_theory.refresh_from_db()
     assert own_theory.score == 0
     assert not Vote.objects.exists()
@@ -64,7 +64,7 @@ def test_the_vote_view_refuses_with_a_clear_message(fan_client, own_theory):
 
 
 def test_the_author_sees_the_score_but_no_vote_buttons(fan_client, other_fan, own_theory):
-    services.cast_vote(user=other_fan, theory=own_theory, value=1)
+    services.cast_vote(user=other_fan, theory_id=own_theory.pk, value=1)
     vote_url = reverse("guide:vote", args=[own_theory.pk])
     for url in (own_theory.get_absolute_url(), reverse("guide:home")):
         page = fan_client.get(url).content.decode()

@@ -91,7 +91,7 @@ def test_pages_vary_by_spoiler_progress(theory):
 def test_signed_in_fans_are_never_served_a_cached_page(fan_client, fan, theory):
     url = reverse("guide:theory_list")
     Client().get(url)
-    services.cast_vote(user=fan, theory=theory, value=1)
+    services.cast_vote(user=fan, theory_id=theory.pk, value=1)
     page = fan_client.get(url)
     assert 'aria-pressed="true"' in page.text
 

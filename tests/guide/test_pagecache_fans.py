@@ -73,7 +73,7 @@ def world():
         season=world.s2, author=world.other_fan, title="The zombie army reaches Seoul"
     )
     TheoryFactory(season=world.s2, author=world.other_fan, title="A zombie cure is found")
-    services.cast_vote(user=world.fan, theory=liked, value=1)
+    services.cast_vote(user=world.fan, theory_id=liked.pk, value=1)
     # On `theory`'s page: the fan's own theory, a comment of theirs and one of other_fan's.
     world.fan_comment = services.post_comment(
         author=world.fan, theory=world.theory, body="My zombie comment"
@@ -378,8 +378,8 @@ def more_of_everything(world: World) -> None:
             season=world.s2, author=fans[number % 5], title=f"Zombie theory {number}"
         )
         theory.characters.add(world.on_jo)
-        services.cast_vote(user=fans[(number + 1) % 5], theory=theory, value=1)
-        services.cast_vote(user=world.fan, theory=theory, value=-1)
+        services.cast_vote(user=fans[(number + 1) % 5], theory_id=theory.pk, value=1)
+        services.cast_vote(user=world.fan, theory_id=theory.pk, value=-1)
         services.post_comment(author=fans[(number + 2) % 5], theory=world.theory, body="More")
 
 
@@ -497,10 +497,10 @@ def test_votes_cast_after_a_fans_page_was_stored_show_on_it_at_once(world, setti
     fan_at(world, world.other_fan, 1).get(url)
     reply = world.fan_comment.replies.get()
     third = UserFactory()
-    services.cast_vote(user=world.other_fan, theory=world.theory, value=-1)
-    services.cast_vote(user=third, theory=world.theory, value=-1)
-    services.cast_comment_vote(user=world.fan, comment=reply, value=1)
-    services.cast_comment_vote(user=third, comment=world.fan_comment, value=-1)
+    services.cast_vote(user=world.other_fan, theory_id=world.theory.pk, value=-1)
+    services.cast_vote(user=third, theory_id=world.theory.pk, value=-1)
+    services.cast_comment_vote(user=world.fan, comment_id=reply.pk, value=1)
+    services.cast_comment_vote(user=third, comment_id=world.fan_comment.pk, value=-1)
     reader = fan_at(world, world.fan, 1)
     shared = reader.get(url)
     assert not rendered(shared), "the page was rendered again, not shared"

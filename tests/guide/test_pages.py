@@ -110,10 +110,10 @@ def grow(world, fan, n=50):
             spoiler_season=1 if i % 3 == 0 else None,
         )
         # Nobody votes on their own theory.
-        services.cast_vote(user=voters[(i + 1) % n], theory=theory, value=1 if i % 4 else -1)
-        services.cast_vote(user=voters[i], theory=world.theory, value=1)
+        services.cast_vote(user=voters[(i + 1) % n], theory_id=theory.pk, value=1 if i % 4 else -1)
+        services.cast_vote(user=voters[i], theory_id=world.theory.pk, value=1)
         if i % 2:
-            services.cast_vote(user=fan, theory=theory, value=1)
+            services.cast_vote(user=fan, theory_id=theory.pk, value=1)
         CommentFactory(theory=theory, author=voters[i])
         CommentFactory(theory=world.theory, author=voters[i], spoiler_season=1 if i % 2 else None)
         CommentFactory(theory=world.theory, author=voters[i], parent=world.comment, depth=1)

@@ -120,7 +120,7 @@ def test_vote_fields_are_the_counts_their_difference_and_both_ranks():
 def _vote(theory, up: int, down: int) -> None:
     for value, count in ((1, up), (-1, down)):
         for user in UserFactory.create_batch(count):
-            services.cast_vote(user=user, theory=theory, value=value)
+            services.cast_vote(user=user, theory_id=theory.pk, value=value)
 
 
 @pytest.mark.django_db

@@ -118,7 +118,7 @@ def test_a_fans_own_vote_is_current_on_every_card(world, reader):
     url = reverse("guide:theory_list")
     client = signed_in(reader)
     assert pressed(card_of(client.get(url), world.theory), "up") == "false"
-    services.cast_vote(user=reader, theory=world.theory, value=1)
+    services.cast_vote(user=reader, theory_id=world.theory.pk, value=1)
     response = client.get(url)
     assert pressed(card_of(response, world.theory), "up") == "true"
     assert score(card_html(response, world.theory)) == str(world.theory.score + 1)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def voted(db):
     theory = TheoryFactory(spoiler_season=None)
     for value in (1, 1, -1):
-        services.cast_vote(user=UserFactory(), theory=theory, value=value)
+        services.cast_vote(user=UserFactory(), theory_id=theory.pk, value=value)
     return theory
 
 

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 def statements_of_a_vote(voters: int) -> list[str]:
     theory = TheoryFactory()
     for voter in UserFactory.create_batch(voters):
-        services.cast_vote(user=voter, theory=theory, value=1)
+        services.cast_vote(user=voter, theory_id=theory.pk, value=1)
     fan = UserFactory()
     with CaptureQueriesContext(connection) as queries:
-        services.cast_vote(user=fan, theory=theory, value=-1)
+        services.cast_vote(user=fan, theory_id=theory.pk, value=-1)
     return [query["sql"] for query in queries]
 
 
@@ -37,10 +37,10 @@ def test_counts_follow_every_change_of_mind(changes):
     theory = TheoryFactory()
     others = UserFactory.create_batch(3)
     for other, value in zip(others, [1, 1, -1], strict=True):
-        services.cast_vote(user=other, theory=theory, value=value)
+        services.cast_vote(user=other, theory_id=theory.pk, value=value)
     fan = UserFactory()
     for value in changes:
-        counts = services.cast_vote(user=fan, theory=theory, value=value)
+        counts = services.cast_vote(user=fan, theory_id=theory.pk, value=value)
     final = changes[-1]
     assert (counts.upvotes, counts.downvotes) == (2 + (final == 1), 1 + (final == -1))
     stored = Theory.objects.get(pk=theory.pk)
@@ -54,9 +54,9 @@ def test_counts_follow_every_change_of_mind(changes):
 
 def test_a_fans_votes_are_read_for_the_theories_asked_about_and_no_others(fan, other_fan):
     asked, elsewhere = TheoryFactory(), TheoryFactory()
-    services.cast_vote(user=fan, theory=asked, value=-1)
-    services.cast_vote(user=fan, theory=elsewhere, value=1)
-    services.cast_vote(user=other_fan, theory=asked, value=1)
+    services.cast_vote(user=fan, theory_id=asked.pk, value=-1)
+    services.cast_vote(user=fan, theory_id=elsewhere.pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=asked.pk, value=1)
     assert selectors.marks_of(fan, {"vote": [asked.pk]}) == {"vote": {asked.pk: -1}}
     both = [asked.pk, elsewhere.pk]
     assert selectors.marks_of(other_fan, {"vote": both}) == {"vote": {asked.pk: 1}}

@@ -110,7 +110,7 @@ def test_a_report_on_the_authors_own_comment_survives_too(fan, other_fan):
 
 def test_a_theory_with_only_its_authors_comments_is_really_deleted(fan, other_fan, fan_client):
     theory = TheoryFactory(author=fan, title="Mine alone")
-    services.cast_vote(user=other_fan, theory=theory, value=1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
     services.post_comment(author=fan, theory=theory, body="Adding a detail of my own")
 
     response = fan_client.post(reverse("guide:theory_delete", args=[theory.pk]))
@@ -225,7 +225,7 @@ def test_votes_on_a_withdrawn_theory_are_refused_without_an_error(world, moderat
     assert Vote.objects.filter(theory=theory, user=world.other_fan).exists()
     assert Theory.objects.values_list("upvotes", "downvotes").get(pk=theory.pk) == before
     with pytest.raises(services.WithdrawnError):
-        services.cast_vote(user=moderator, theory=theory, value=1)
+        services.cast_vote(user=moderator, theory_id=theory.pk, value=1)
     assert_vote_counts_match_rows()
 
 

@@ -161,8 +161,8 @@ def build_world(
     settled = TheoryFactory(
         author=fan, season=season_1, title=SETTLED_TITLE, outcome=Outcome.CONFIRMED
     )
-    services.cast_vote(user=other_fan, theory=theory, value=1)
-    services.cast_vote(user=fan, theory=spoiler_theory, value=-1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
+    services.cast_vote(user=fan, theory_id=spoiler_theory.pk, value=-1)
     services.recount_votes(theory_ids=[settled.pk])
     comment = CommentFactory(theory=theory, author=other_fan, body=COMMENT_BODY)
     for row in (theory, spoiler_theory, settled):

@@ -82,13 +82,13 @@ def test_hot_follows_votes_cast_through_the_service(fan, other_fan):
     Theory.objects.filter(pk__in=[first.pk, second.pk]).update(created_at=timezone.now())
     services.recount_votes(theory_ids=[first.pk, second.pk])
     assert list(Theory.objects.hot()) == [second, first]  # a tie: the newer pk first
-    services.cast_vote(user=fan, theory=second, value=-1)
-    services.cast_vote(user=other_fan, theory=second, value=-1)
+    services.cast_vote(user=fan, theory_id=second.pk, value=-1)
+    services.cast_vote(user=other_fan, theory_id=second.pk, value=-1)
     assert list(Theory.objects.hot()) == [first, second]
-    services.cast_vote(user=fan, theory=first, value=-1)
-    services.cast_vote(user=other_fan, theory=first, value=-1)
-    services.cast_vote(user=fan, theory=second, value=1)
-    services.cast_vote(user=other_fan, theory=second, value=1)
+    services.cast_vote(user=fan, theory_id=first.pk, value=-1)
+    services.cast_vote(user=other_fan, theory_id=first.pk, value=-1)
+    services.cast_vote(user=fan, theory_id=second.pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=second.pk, value=1)
     assert list(Theory.objects.hot()) == [second, first]
     assert_vote_counts_match_rows()
 

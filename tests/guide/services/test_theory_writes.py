@@ -138,9 +138,9 @@ def test_delete_theory_leaves_no_orphans_and_keeps_the_log(fan, other_fan, moder
     # holding what others wrote or reported is withdrawn instead: test_withdrawal.py).
     theory = TheoryFactory()
     other = TheoryFactory()
-    services.cast_vote(user=fan, theory=theory, value=1)
-    services.cast_vote(user=other_fan, theory=theory, value=-1)
-    services.cast_vote(user=fan, theory=other, value=1)
+    services.cast_vote(user=fan, theory_id=theory.pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=-1)
+    services.cast_vote(user=fan, theory_id=other.pk, value=1)
     comment = CommentFactory(theory=theory, author=theory.author)
     CommentFactory(theory=other)
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="Spam")

@@ -26,7 +26,7 @@ def test_cast_vote_up_down_clear_and_repeat_keep_counts_exact(fan, other_fan):
         (fan, 0, (1, 0, 1)),
     ]
     for user, value, expected in steps:
-        counts = services.cast_vote(user=user, theory=theory, value=value)
+        counts = services.cast_vote(user=user, theory_id=theory.pk, value=value)
         assert (counts.upvotes, counts.downvotes, counts.score) == expected
         assert_vote_counts_match_rows(Theory.objects.filter(pk=theory.pk))
         stored = Theory.objects.get(pk=theory.pk)
@@ -43,15 +43,15 @@ def test_cast_vote_moves_hot_and_wilson(fan, other_fan):
     assert_vote_counts_match_rows(Theory.objects.filter(pk=theory.pk))
     before = Theory.objects.get(pk=theory.pk)
 
-    services.cast_vote(user=fan, theory=theory, value=1)
-    services.cast_vote(user=other_fan, theory=theory, value=1)
+    services.cast_vote(user=fan, theory_id=theory.pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
     assert_vote_counts_match_rows(Theory.objects.filter(pk=theory.pk))
     after = Theory.objects.get(pk=theory.pk)
     assert after.wilson > before.wilson == 0
     assert after.hot > before.hot
 
-    services.cast_vote(user=fan, theory=theory, value=-1)
-    services.cast_vote(user=other_fan, theory=theory, value=-1)
+    services.cast_vote(user=fan, theory_id=theory.pk, value=-1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=-1)
     assert_vote_counts_match_rows(Theory.objects.filter(pk=theory.pk))
     sunk = Theory.objects.get(pk=theory.pk)
     assert sunk.score == -2
@@ -64,7 +64,7 @@ def test_cast_vote_rejects_other_values(fan, value):
     theory = TheoryFactory()
     services.recount_votes(theory_ids=[theory.pk])
     with pytest.raises(ValueError, match=r"\+1, -1 or 0"):
-        services.cast_vote(user=fan, theory=theory, value=value)
+        services.cast_vote(user=fan, theory_id=theory.pk, value=value)
     assert not Vote.objects.exists()
     assert_vote_counts_match_rows(Theory.objects.filter(pk=theory.pk))
 
@@ -73,9 +73,9 @@ def test_remove_votes_of_fixes_every_theory_the_fan_voted_on(fan, other_fan):
     theories = TheoryFactory.create_batch(3)
     untouched = TheoryFactory()
     for theory, value in zip(theories, (1, -1, 1), strict=True):
-        services.cast_vote(user=fan, theory=theory, value=value)
-        services.cast_vote(user=other_fan, theory=theory, value=1)
-    services.cast_vote(user=other_fan, theory=untouched, value=-1)
+        services.cast_vote(user=fan, theory_id=theory.pk, value=value)
+        services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=untouched.pk, value=-1)
 
     assert services.remove_votes_of(user=fan) == 3
 
@@ -92,9 +92,9 @@ def test_remove_votes_of_fixes_every_theory_the_fan_voted_on(fan, other_fan):
 
 def test_forget_fan_removes_votes_reports_and_progress(fan, other_fan):
     theories = TheoryFactory.create_batch(2)
-    services.cast_vote(user=fan, theory=theories[0], value=-1)
-    services.cast_vote(user=fan, theory=theories[1], value=1)
-    services.cast_vote(user=other_fan, theory=theories[0], value=-1)
+    services.cast_vote(user=fan, theory_id=theories[0].pk, value=-1)
+    services.cast_vote(user=fan, theory_id=theories[1].pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=theories[0].pk, value=-1)
     ReportFactory(reporter=fan, theory=theories[1])
     kept_report = ReportFactory(reporter=other_fan, theory=theories[1])
     WatchProgressFactory(user=fan)

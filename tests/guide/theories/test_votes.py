@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from guide import services
-from guide.models import Vote
+from guide.models import Theory, Vote
 from tests.kit.counts import assert_vote_counts_match_rows
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +27,13 @@ def test_vote_up_down_clear_and_repeat(other_fan_client, other_fan, theory):
 
 
 def test_votes_of_several_fans_add_up(theory, superuser, other_fan, moderator):
-    services.cast_vote(user=superuser, theory=theory, value=1)
-    services.cast_vote(user=other_fan, theory=theory, value=1)
-    services.cast_vote(user=moderator, theory=theory, value=-1)
+    services.cast_vote(user=superuser, theory_id=theory.pk, value=1)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
+    services.cast_vote(user=moderator, theory_id=theory.pk, value=-1)
     assert_vote_counts_match_rows()
     theory.refresh_from_db()
     assert (theory.upvotes, theory.downvotes, theory.score) == (2, 1, 1)
-    services.cast_vote(user=other_fan, theory=theory, value=0)
+    services.cast_vote(user=other_fan, theory_id=theory.pk, value=0)
     assert_vote_counts_match_rows()
     theory.refresh_from_db()
     assert (theory.upvotes, theory.downvotes, theory.score) == (1, 1, 0)
@@ -114,3 +114,33 @@ def test_vote_rate_limit(other_fan_client, theory, settings):
     plain = other_fan_client.post(url, {"value": 0})
     assert plain.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Slow down" in plain.text
+
+
+def test_a_vote_reaches_only_a_theory_the_fan_may_see(fan, other_fan, moderator, theory):
+    """The service itself checks what the vote page's read used to: the theory's
+    visibility is read in the statement that locks it."""
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    with pytest.raises(Theory.DoesNotExist):
+        services.cast_vote(user=other_fan, theory_id=theory.pk, value=1)
+    services.cast_vote(user=moderator, theory_id=theory.pk, value=1)  # moderators see it
+    theory.is_hidden = False
+    theory.save(update_fields=["is_hidden"])
+    show = theory.season.show
+    show.is_published = False
+    show.save(update_fields=["is_published"])
+    with pytest.raises(Theory.DoesNotExist):
+        services.cast_vote(user=other_fan, theory_id=theory.pk, value=-1)
+    assert list(Vote.objects.values_list("user", "value")) == [(moderator.pk, 1)]
+    assert_vote_counts_match_rows()
+
+
+def test_a_vote_on_a_theory_the_fan_may_not_see_is_not_found(other_fan_client, theory):
+    theory.is_hidden = True
+    theory.save(update_fields=["is_hidden"])
+    for accept in ("application/json", "text/html"):
+        response = other_fan_client.post(
+            reverse("guide:vote", args=[theory.pk]), {"value": "1"}, headers={"Accept": accept}
+        )
+        assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not Vote.objects.exists()
