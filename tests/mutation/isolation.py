@@ -12,6 +12,13 @@ A mutant's run stops at its first failing test (mutmut passes -x), and mutmut ha
 tests over in no particular order: the cheapest test files go first, so a mutant of a
 function every write reaches is killed by its module's own quick tests, not after
 minutes of page tests.
+
+mutmut hands a mutant every test that calls its function. A test that runs none of the
+statements the mutant changed runs the very code it ran before and cannot tell the
+mutant apart, so only the others run: mutmut's stats run also records, test by test,
+which lines of the mutated modules each test ran (`tests/mutation/lines.py`). A mutant
+that no test could notice used to go through a thousand tests of a busy function; now
+it goes through the few that reach the line it changed.
 """
 
 import atexit
@@ -21,6 +28,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.mutation import lines
 
 # Imported once, in mutmut's own process; the children are forked from it.
 _FIRST_PID = os.getpid()
@@ -78,7 +87,12 @@ def _test_seconds() -> dict[str, float] | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """Run the selected tests file by file, the files cheapest first (order kept within one)."""
+    """Keep the tests that reach the mutant's change, then run them file by file, the
+    files cheapest first (order kept within one)."""
+    reaching = lines.tests_reaching(lines.mutant_under_test())
+    if reaching is not None:
+        config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in reaching])
+        items[:] = [item for item in items if item.nodeid in reaching]
     seconds = _test_seconds()
     if seconds is None:
         return
@@ -89,9 +103,24 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: cost_of_file[item.nodeid.partition("::")[0]])
 
 
+def pytest_collection_finish(session):
+    if lines.mutant_under_test() == "stats":
+        lines.record_start()
+
+
+def pytest_runtest_logstart(nodeid, location):
+    lines.record_test_start()
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    lines.record_test_end(nodeid)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session):
     from django.db import connections
+
+    lines.record_finish()
 
     if os.getpid() == _FIRST_PID:
         return
