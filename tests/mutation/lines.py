@@ -78,11 +78,12 @@ def record_start() -> None:
     monitoring.register_callback(_TOOL, monitoring.events.LINE, _on_line)
     for code in codes:
         monitoring.set_local_events(_TOOL, code, monitoring.events.LINE)
-    _recording.update(files=files, ran=set(), by_test={})
+    _recording.update(files=files, codes=codes, ran=set(), by_test={})
 
 
 def _on_line(code, line):
-    _recording["ran"].add((code.co_filename, line))
+    if _recording:
+        _recording["ran"].add((code.co_filename, line))
     return sys.monitoring.DISABLE  # once per test is enough: restarted for the next one
 
 
@@ -102,8 +103,13 @@ def record_finish() -> None:
     """Merge this run's tests into the map (mutmut's stats runs again for new tests only)."""
     if not _recording:
         return
-    sys.monitoring.set_events(_TOOL, 0)
-    sys.monitoring.free_tool_id(_TOOL)
+    # Off for good before mutmut forks its mutants' runs from this process: a tool's
+    # local events outlive its id.
+    monitoring = sys.monitoring
+    for code in _recording["codes"]:
+        monitoring.set_local_events(_TOOL, code, 0)
+    monitoring.register_callback(_TOOL, monitoring.events.LINE, None)
+    monitoring.free_tool_id(_TOOL)
     files, by_test = _recording["files"], _recording["by_test"]
     _recording.clear()
     old = json.loads(LINES_FILE.read_text()) if LINES_FILE.exists() else {}

@@ -1,6 +1,7 @@
 """How a mutant's tests are chosen by the lines they ran (tests/mutation/lines.py)."""
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -170,3 +171,24 @@ def test_the_recorder_notes_each_tests_own_lines(tmp_path, monkeypatch):
         "t::yes": {"watched_rules.py": [2, 3]},
         "t::no": {"watched_rules.py": [2, 4]},
     }
+
+
+def test_once_recorded_the_watch_is_off(tmp_path, monkeypatch):
+    """mutmut forks every mutant's run from the process that recorded: nothing may fire
+    there afterwards, and the tool's id is free again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "watched_after.py").write_text("def pick(n):\n    return n\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(lines, "_mutated_files", lambda: ["watched_after.py"])
+    import watched_after
+
+    lines.record_start()
+    lines.record_test_start()
+    watched_after.pick(1)
+    lines.record_test_end("t::one")
+    lines.record_finish()
+    assert sys.monitoring.get_tool(lines._TOOL) is None
+    code = watched_after.pick.__code__
+    assert sys.monitoring.get_local_events(lines._TOOL, code) == 0
+    watched_after.pick(2)  # no callback left to record it, nor to fail
+    assert lines._recording == {}
