@@ -160,7 +160,9 @@ def cast_vote(*, user, theory_id: int, value: int) -> VoteCounts:
     (concurrent voters on it queue here; SQLite's IMMEDIATE transactions serialise
     anyway); upsert or delete that vote; write the moved counts and ranks in one UPDATE.
     Under the lock no other vote on the theory can land in between, so the counts stay
-    equal to the vote rows (selectors.vote_count_mismatches checks it).
+    equal to the vote rows (selectors.vote_count_mismatches checks it). The fan's own
+    vote may be read in the statement that waits for the lock, as its snapshot is taken
+    before the wait: only the fan's own writes move it, and hold_fan queues those.
     """
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
