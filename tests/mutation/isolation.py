@@ -18,7 +18,8 @@ statements the mutant changed runs the very code it ran before and cannot tell t
 mutant apart, so only the others run: mutmut's stats run also records, test by test,
 which lines of the mutated modules each test ran (`tests/mutation/lines.py`). A mutant
 that no test could notice used to go through a thousand tests of a busy function; now
-it goes through the few that reach the line it changed.
+it goes through the few that reach the line it changed. A mutant kept in
+equivalent.toml runs no test at all: the report counts it by its entry.
 """
 
 import atexit
@@ -87,9 +88,11 @@ def _test_seconds() -> dict[str, float] | None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
-    """Keep the tests that reach the mutant's change, then run them file by file, the
-    files cheapest first (order kept within one)."""
-    reaching = lines.tests_reaching(lines.mutant_under_test())
+    """Keep the tests that reach the mutant's change (none for a kept equivalent), then
+    run them file by file, the files cheapest first (order kept within one)."""
+    lines.prepare()
+    mutant = lines.mutant_under_test()
+    reaching = set() if lines.kept_as_equivalent(mutant) else lines.tests_reaching(mutant)
     if reaching is not None:
         config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in reaching])
         items[:] = [item for item in items if item.nodeid in reaching]

@@ -28,6 +28,7 @@ _TOOL = 4  # a sys.monitoring tool id Python leaves free (0-2 and 5 are named)
 
 _recording: dict = {}  # while the stats run goes: watched files, the current test's lines
 _map: dict = {}  # the recorded map, read once per version of its file
+_kept: dict = {}  # equivalent.toml's entries, read once
 
 
 def mutant_under_test() -> str:
@@ -169,20 +170,46 @@ def tests_reaching(mutant_name: str) -> set[str] | None:
     return set().union(*(per_line.get(line, set()) for line in changed))
 
 
-def changed_lines(path: str, generated: str) -> set[int] | None:
-    """The lines, in the file's unmutated copy of the function, of every statement the
-    mutant `generated` changes; None if it changes the signature or the decorators."""
+def _function_sources(path: str, generated: str) -> tuple[int, list[str], list[str]] | None:
+    """The first line, in the mutated file, of the function's unmutated copy, and the
+    lines of that copy and of the mutant `generated`, both named as the function is (as
+    `mutmut show` names them); None if the file's line index lacks either."""
     from mutmut.mutation.data import LineSpan, read_line_spans
-    from mutmut.utils.format_utils import mangled_name_from_mutant_name
+    from mutmut.utils.format_utils import (
+        mangled_name_from_mutant_name,
+        orig_function_and_class_names_from_key,
+    )
 
     spans = json.loads(Path(path + ".spans").read_text())["spans"]
     orig_name = mangled_name_from_mutant_name(generated) + "__mutmut_orig"
     if orig_name not in spans or generated not in spans:
         return None
-    orig_start = spans[orig_name][0]
+    name, _class = orig_function_and_class_names_from_key(generated)
     orig, mutant = read_line_spans(path, [LineSpan(*spans[orig_name]), LineSpan(*spans[generated])])
-    orig_lines = orig.replace(orig_name, "NAME").splitlines()
-    mutant_lines = mutant.replace(generated, "NAME").splitlines()
+    orig_lines = orig.replace(orig_name, name).splitlines()
+    mutant_lines = mutant.replace(generated, name).splitlines()
+    # A span holds the blank lines before its function, and the last one none after it.
+    blank_before = next(i for i, line in enumerate(orig_lines) if line.strip())
+    return (
+        spans[orig_name][0] + blank_before,
+        _trimmed(orig_lines),
+        _trimmed(mutant_lines),
+    )
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    start = next(i for i, line in enumerate(lines) if line.strip())
+    end = len(lines) - next(i for i, line in enumerate(reversed(lines)) if line.strip())
+    return lines[start:end]
+
+
+def changed_lines(path: str, generated: str) -> set[int] | None:
+    """The lines, in the file's unmutated copy of the function, of every statement the
+    mutant `generated` changes; None if it changes the signature or the decorators."""
+    sources = _function_sources(path, generated)
+    if sources is None:
+        return None
+    orig_start, orig_lines, mutant_lines = sources
     differing = set()
     matcher = difflib.SequenceMatcher(a=orig_lines, b=mutant_lines, autojunk=False)
     for tag, first, last, _, _ in matcher.get_opcodes():
@@ -190,7 +217,7 @@ def changed_lines(path: str, generated: str) -> set[int] | None:
             differing.update({max(first - 1, 0), first})
         elif tag != "equal":
             differing.update(range(first, last))
-    function = ast.parse(textwrap.dedent(orig)).body[0]
+    function = ast.parse(textwrap.dedent("\n".join(orig_lines))).body[0]
     # ast counts from 1 within the function's own text, which starts at orig_start.
     differing = {orig_start + index for index in differing}
     body_start = orig_start + function.body[0].lineno - 1
@@ -216,3 +243,32 @@ def _statement_lines(function, *, offset: int) -> list[set[int]]:
             end = body[0].lineno - 1
         spans.append(set(range(node.lineno + offset, max(end, node.lineno) + offset + 1)))
     return sorted(spans, key=len)
+
+
+# Kept equivalents -------------------------------------------------------------------------
+
+
+def kept_as_equivalent(mutant_name: str) -> bool:
+    """Whether the mutant is one kept in equivalent.toml: its function and changed lines
+    match an entry, as the report matches what `mutmut show` prints. No test can tell an
+    equivalent apart, and one only PostgreSQL tells apart survives here anyway, so its
+    tests would only cost time (minutes, for a busy function's): its run runs none ("no
+    tests"), and the report counts it by its entry, as it would after a full run."""
+    from tests.mutation import report
+
+    module, _, generated = mutant_name.rpartition(".")
+    if "__mutmut_" not in generated or not module:
+        return False
+    if "entries" not in _kept:
+        _kept["entries"] = report.load_equivalents()
+    mutant = report.Mutant(mutant_name, "")
+    entries = [entry for entry in _kept["entries"] if entry["function"] == mutant.function]
+    sources = _function_sources(module.replace(".", "/") + ".py", generated) if entries else None
+    if sources is None:
+        return False
+    _start, orig_lines, mutant_lines = sources
+    for line in difflib.unified_diff(orig_lines, mutant_lines, lineterm="", n=0):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        (mutant.removed if line.startswith("-") else mutant.added).append(line[1:].strip())
+    return any(report.matches(entry, mutant) for entry in entries)

@@ -192,3 +192,30 @@ def test_once_recorded_the_watch_is_off(tmp_path, monkeypatch):
     assert sys.monitoring.get_local_events(lines._TOOL, code) == 0
     watched_after.pick(2)  # no callback left to record it, nor to fail
     assert lines._recording == {}
+
+
+def test_a_kept_equivalent_is_known_by_its_function_and_changed_lines(mutated, monkeypatch):
+    entry = {
+        "function": "guide.rules.limit",
+        "before": '"so far"',
+        "after": '"XXso farXX"',
+        "reason": "Only the words change.",
+    }
+    monkeypatch.setitem(lines._kept, "entries", [entry])
+    assert lines.kept_as_equivalent("guide.rules.x_limit__mutmut_2")
+    assert not lines.kept_as_equivalent("guide.rules.x_limit__mutmut_1")  # another change
+    monkeypatch.setitem(lines._kept, "entries", [{**entry, "function": "guide.rules.other"}])
+    assert not lines.kept_as_equivalent("guide.rules.x_limit__mutmut_2")
+    assert not lines.kept_as_equivalent("stats")
+
+
+def test_a_kept_equivalent_of_a_changed_signature_is_known_by_its_def_line(mutated, monkeypatch):
+    """`mutmut show` names both copies as the function is: so does the match."""
+    entry = {
+        "function": "guide.rules.limit",
+        "before": "def limit(count, window=60):",
+        "after": "def limit(count, window=61):",
+        "reason": "No caller leaves the window out.",
+    }
+    monkeypatch.setitem(lines._kept, "entries", [entry])
+    assert lines.kept_as_equivalent("guide.rules.x_limit__mutmut_3")
