@@ -149,6 +149,16 @@ def _load() -> dict | None:
     return _map
 
 
+def prepare() -> None:
+    """Read the record and the kept equivalents in mutmut's own process (its clean run),
+    so that every mutant's run, forked from it, has them already."""
+    from tests.mutation import report
+
+    _load()
+    if "entries" not in _kept:
+        _kept["entries"] = report.load_equivalents()
+
+
 def tests_reaching(mutant_name: str) -> set[str] | None:
     """The tests that ran a statement the mutant changes; None for every test of its
     function (see the module's docstring). Outside a mutant's run, None."""

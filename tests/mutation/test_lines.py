@@ -219,3 +219,35 @@ def test_a_kept_equivalent_of_a_changed_signature_is_known_by_its_def_line(mutat
     }
     monkeypatch.setitem(lines._kept, "entries", [entry])
     assert lines.kept_as_equivalent("guide.rules.x_limit__mutmut_3")
+
+
+def test_the_plugin_chooses_each_mutants_tests_by_these_rules(mutated, monkeypatch):
+    """What tests/mutation/isolation.py does with a mutant's collected tests: a kept
+    equivalent runs none, any other the tests that reached its change."""
+    from tests.mutation import isolation
+
+    class Item:
+        def __init__(self, nodeid):
+            self.nodeid = nodeid
+
+    class Hook:
+        def __init__(self):
+            self.deselected = []
+
+        def pytest_deselected(self, items):
+            self.deselected += [item.nodeid for item in items]
+
+    class Config:
+        hook = Hook()
+
+    entry = {"function": "guide.rules.limit", "before": '"so far"', "after": '"XXso farXX"'}
+    monkeypatch.setitem(lines._kept, "entries", [{**entry, "reason": "Words only."}])
+    nodeids = ["tests/test_a.py::test_condition", "tests/test_b.py::test_fine", "tests/x.py::t"]
+    for mutant, expected in [
+        ("guide.rules.x_limit__mutmut_1", nodeids[:2]),
+        ("guide.rules.x_limit__mutmut_2", []),
+    ]:
+        monkeypatch.setattr(lines, "mutant_under_test", lambda mutant=mutant: mutant)
+        items = [Item(nodeid) for nodeid in nodeids]
+        isolation.pytest_collection_modifyitems(None, Config(), items)
+        assert sorted(item.nodeid for item in items) == expected
