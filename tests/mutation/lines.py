@@ -19,6 +19,7 @@ import ast
 import difflib
 import hashlib
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -263,11 +264,13 @@ def kept_as_equivalent(mutant_name: str) -> bool:
     match an entry, as the report matches what `mutmut show` prints. No test can tell an
     equivalent apart, and one only PostgreSQL tells apart survives here anyway, so its
     tests would only cost time (minutes, for a busy function's): its run runs none ("no
-    tests"), and the report counts it by its entry, as it would after a full run."""
+    tests"), and the report counts it by its entry, as it would after a full run. With
+    MUTATION_EQUIVALENTS set (make mutation EQUIVALENTS=1) they run like any other, to
+    check the kept list: an entry whose mutant a test now kills shows as stale."""
     from tests.mutation import report
 
     module, _, generated = mutant_name.rpartition(".")
-    if "__mutmut_" not in generated or not module:
+    if "__mutmut_" not in generated or not module or os.environ.get("MUTATION_EQUIVALENTS"):
         return False
     if "entries" not in _kept:
         _kept["entries"] = report.load_equivalents()

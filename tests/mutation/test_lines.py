@@ -251,3 +251,11 @@ def test_the_plugin_chooses_each_mutants_tests_by_these_rules(mutated, monkeypat
         items = [Item(nodeid) for nodeid in nodeids]
         isolation.pytest_collection_modifyitems(None, Config(), items)
         assert sorted(item.nodeid for item in items) == expected
+
+
+def test_asked_to_check_the_kept_list_every_equivalent_runs(mutated, monkeypatch):
+    entry = {"function": "guide.rules.limit", "before": '"so far"', "after": '"XXso farXX"'}
+    monkeypatch.setitem(lines._kept, "entries", [{**entry, "reason": "Words only."}])
+    assert lines.kept_as_equivalent("guide.rules.x_limit__mutmut_2")
+    monkeypatch.setenv("MUTATION_EQUIVALENTS", "1")
+    assert not lines.kept_as_equivalent("guide.rules.x_limit__mutmut_2")
