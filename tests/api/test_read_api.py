@@ -126,6 +126,19 @@ def test_people_and_characters_with_aliases_and_shielded_statuses(client, show):
     assert actor in [each["slug"] for each in get(client, "/people").json()["items"]]
 
 
+def test_a_persons_roles_in_one_show_come_in_the_order_they_were_entered(client, show):
+    """Same show, same title: the entry order decides. The first role's address is
+    changed after the second is entered, which on PostgreSQL writes its row anew behind
+    the second's (an indexed column: no update in place)."""
+    actor = PersonFactory(name="Two Roles", slug="two-roles")
+    first = CharacterFactory(show=show, name="Twin A", slug="twin", actor=actor)
+    CharacterFactory(show=show, name="Twin B", slug="twin-b", actor=actor)
+    first.slug = "twin-a"
+    first.save(update_fields=["slug"])
+    roles = get(client, "/people/two-roles").json()["roles"]
+    assert [role["character"] for role in roles] == ["twin-a", "twin-b"]
+
+
 def test_theories_never_list_hidden_withdrawn_or_unpublished_ones(client, show):
     season = show.seasons.get(number=2)
     shown_theory = TheoryFactory(season=season, title="Open guess")

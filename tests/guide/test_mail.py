@@ -9,6 +9,7 @@ import socket
 from datetime import date, timedelta
 from email import policy
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -225,6 +226,25 @@ def test_a_retried_mail_task_mails_nothing_twice(theory, author, post):
     assert len(to(author)) == 1
     assert tasks.mail_comment.call(answer.pk) == 0
     assert len(to(author)) == 1
+
+
+def test_lines_another_worker_claims_first_are_its_mail_not_a_second_one(theory, author, post):
+    """Two workers may read the same unmailed lines; the one whose claim lands second
+    mails nothing and counts nothing."""
+    said = post(theory, author, "Hm")
+    mail_comment = tasks.mail_comment
+    with mock.patch.object(tasks, "mail_comment"):  # delivered, not yet mailed
+        answer = post(theory, UserFactory(), "Yes", parent=said)
+    real_claim = services.claim_line
+
+    def after_another_worker(**kwargs):
+        real_claim(**kwargs)  # the other worker's claim lands between this one's read and claim
+        return real_claim(**kwargs)
+
+    with mock.patch.object(services, "claim_line", after_another_worker):
+        assert mail_comment.call(answer.pk) == 0
+    assert to(author) == []
+    assert SentMail.objects.filter(recipient=author).count() == 1  # the other worker's
 
 
 def test_a_mail_that_cannot_go_gives_its_lines_back_to_the_digest(
