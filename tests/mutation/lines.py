@@ -1,4 +1,5 @@
-"""Which tests can notice a mutant: those that ran a statement it changed.
+"""Which tests can notice a mutant: those that ran a statement it changed, and none
+for a mutant kept as equivalent.
 
 mutmut maps each test to the functions it calls. In its stats run, `record_*` here also
 notes, test by test, the lines of the mutated modules each test ran (sys.monitoring, on
@@ -10,6 +11,7 @@ any of those lines; a test that ran none of them runs the same code under the mu
 before. It returns None, and every test of the function runs, where it cannot tell: a
 change to the signature or decorators (defaults are evaluated where the function is
 defined, not where it runs), a file changed since its lines were recorded, no record.
+`kept_as_equivalent` tells a mutant equivalent.toml keeps, whose run then runs nothing.
 
 Runs inside mutants/ (mutmut's working directory), where the mutated modules' paths are
 relative, as in only_mutate.
