@@ -4,6 +4,8 @@ No model imports, so the models' own `visible_to` can ask these too. Usable in t
 through the `guide_tags` filter `can_comment` and tags `own_actions` and `vote_widget`.
 """
 
+from enum import StrEnum
+
 MODERATE_CODENAME = "moderate_theory"
 # Hide and restore theories, comments and images; resolve reports; set outcomes.
 MODERATE = f"guide.{MODERATE_CODENAME}"
@@ -20,6 +22,21 @@ def is_moderator(user) -> bool:
         and user.is_staff
         and user.has_perm(MODERATE)
     )
+
+
+class Reader(StrEnum):
+    """Who reads, as far as hidden content goes: the kinds the visibility rules tell apart.
+    (Authors see their own hidden items, which the rules tell by the reader's id.)"""
+
+    VISITOR = "visitor"
+    FAN = "fan"
+    MODERATOR = "moderator"
+
+
+def reader_kind(user) -> Reader:
+    if user is None or not user.is_authenticated:
+        return Reader.VISITOR
+    return Reader.MODERATOR if is_moderator(user) else Reader.FAN
 
 
 def can_preview(user) -> bool:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core import freshness
 from core.errors import AccountGone
+from core.prepared import PreparedQuery
 from guide import markdown, permissions, ranking, scoring, topics
 from guide.models import (
     Bookmark,
@@ -167,14 +168,8 @@ def cast_vote(*, user, theory_id: int, value: int) -> VoteCounts:
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
     hold_fan(user)
-    mine = Vote.objects.filter(user=user, theory=OuterRef("pk")).values("value")
-    held = (
-        Theory.objects.visible_to(user)
-        .select_for_update(no_key=True, of=("self",))
-        .filter(pk=theory_id)
-        .annotate(before=Subquery(mine))
-        .values_list("author_id", "created_at", "withdrawn_at", "upvotes", "downvotes", "before")
-        .first()
+    held = _THEORY_TO_VOTE_ON.first(
+        permissions.reader_kind(user), theory_id=theory_id, user_id=user.pk
     )
     if held is None:
         raise Theory.DoesNotExist
@@ -199,6 +194,23 @@ def cast_vote(*, user, theory_id: int, value: int) -> VoteCounts:
             )
         )
     return counts
+
+
+def _theory_to_vote_on(reader: permissions.Reader, *, theory_id: int, user_id: int):
+    """cast_vote's locking read: the theory's row if the reader may see it, its counts and
+    the reader's vote on it."""
+    mine = Vote.objects.filter(user_id=user_id, theory=OuterRef("pk")).values("value")
+    return (
+        Theory.objects.visible_as(reader, user_id=user_id)
+        .select_for_update(no_key=True, of=("self",))
+        .filter(pk=theory_id)
+        .annotate(before=Subquery(mine))
+        .values_list("author_id", "created_at", "withdrawn_at", "upvotes", "downvotes", "before")
+    )
+
+
+# Built once per reader kind: building it cost more than running it, on the busiest write.
+_THEORY_TO_VOTE_ON = PreparedQuery(_theory_to_vote_on)
 
 
 def _record_vote(mine, make, unique_fields, *, value: int, before: int, counts: VoteCounts):
@@ -238,22 +250,8 @@ def cast_comment_vote(*, user, comment_id: int, value: int) -> VoteCounts:
     if value not in (1, -1, 0):
         raise ValueError("A vote is +1, -1 or 0.")
     hold_fan(user)
-    mine = CommentVote.objects.filter(user=user, comment=OuterRef("pk")).values("value")
-    held = (
-        Comment.objects.visible_to(user)
-        .filter(theory__in=Theory.objects.visible_to(user), pk=comment_id)
-        .select_for_update(no_key=True, of=("self",))
-        .annotate(before=Subquery(mine))
-        .values_list(
-            "author_id",
-            "deleted_at",
-            "is_hidden",
-            "theory__withdrawn_at",
-            "upvotes",
-            "downvotes",
-            "before",
-        )
-        .first()
+    held = _COMMENT_TO_VOTE_ON.first(
+        permissions.reader_kind(user), comment_id=comment_id, user_id=user.pk
     )
     if held is None:
         raise Comment.DoesNotExist
@@ -277,6 +275,29 @@ def cast_comment_vote(*, user, comment_id: int, value: int) -> VoteCounts:
             upvotes=counts.upvotes, downvotes=counts.downvotes, score=counts.score
         )
     return counts
+
+
+def _comment_to_vote_on(reader: permissions.Reader, *, comment_id: int, user_id: int):
+    """cast_comment_vote's locking read, as _theory_to_vote_on's."""
+    mine = CommentVote.objects.filter(user_id=user_id, comment=OuterRef("pk")).values("value")
+    return (
+        Comment.objects.visible_as(reader, user_id=user_id)
+        .filter(theory__in=Theory.objects.visible_as(reader, user_id=user_id), pk=comment_id)
+        .select_for_update(no_key=True, of=("self",))
+        .annotate(before=Subquery(mine))
+        .values_list(
+            "author_id",
+            "deleted_at",
+            "is_hidden",
+            "theory__withdrawn_at",
+            "upvotes",
+            "downvotes",
+            "before",
+        )
+    )
+
+
+_COMMENT_TO_VOTE_ON = PreparedQuery(_comment_to_vote_on)
 
 
 @transaction.atomic
