@@ -74,7 +74,7 @@ class TheoryQuerySet(models.QuerySet):
             return self
         if reader is permissions.Reader.VISITOR:
             return self.published().filter(is_hidden=False)
-        return self.published().filter(Q(is_hidden=False) | Q(author_id=user_id))
+        return self.published().filter(Q(is_hidden=False) | Q(author_id=_fan_id(reader, user_id)))
 
     def for_season(self, season):
         return self.filter(season=season)
@@ -516,7 +516,17 @@ def _visible_comment_as(reader: permissions.Reader, user_id: int | None) -> Q:
         return kept & Q(is_hidden=False)
     if reader is permissions.Reader.MODERATOR:
         return kept
-    return kept & (Q(is_hidden=False) | Q(author_id=user_id))
+    return kept & (Q(is_hidden=False) | Q(author_id=_fan_id(reader, user_id)))
+
+
+def _fan_id(reader, user_id) -> int:
+    """A fan's id, for the rules that show them their own hidden items; refuses what is
+    no reader kind, or no fan (author_id = NULL would match a deleted author's items)."""
+    if reader is not permissions.Reader.FAN:
+        raise ValueError(f"No reader kind: {reader!r}.")
+    if user_id is None:
+        raise ValueError("A fan reads as themselves: their id is needed.")
+    return user_id
 
 
 class Comment(ConstraintErrorsByField, models.Model):
