@@ -120,11 +120,17 @@ def record_finish() -> None:
     tests = {nodeid: ran for nodeid, ran in old.get("tests", {}).items() if nodeid not in by_test}
     digests = {path: _digest(path) for path in files.values()}
     # A line recorded against another version of its file means nothing now.
-    stale = {path for path, digest in old.get("digests", {}).items() if digests.get(path) != digest}
+    old_digests = old.get("digests", {})
+    stale = {path for path, digest in old_digests.items() if digests.get(path) != digest}
     tests = {
         nodeid: {path: ran for path, ran in ran_by_path.items() if path not in stale}
         for nodeid, ran_by_path in tests.items()
     }
+    if tests:
+        # Tests not run again here never ran a file changed (or added) since they were
+        # recorded: its record holds this run's tests only, so it has no digest, and each
+        # of its mutants runs every test of its function, as with no record at all.
+        digests = {path: d for path, d in digests.items() if old_digests.get(path) == d}
     for nodeid, ran in by_test.items():
         ran_by_path: dict[str, list[int]] = {}
         for filename, line in ran:

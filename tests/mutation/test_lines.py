@@ -259,3 +259,52 @@ def test_asked_to_check_the_kept_list_every_equivalent_runs(mutated, monkeypatch
     assert lines.kept_as_equivalent("guide.rules.x_limit__mutmut_2")
     monkeypatch.setenv("MUTATION_EQUIVALENTS", "1")
     assert not lines.kept_as_equivalent("guide.rules.x_limit__mutmut_2")
+
+
+def test_a_file_changed_before_a_stats_run_for_new_tests_only_keeps_every_test(
+    tmp_path, monkeypatch
+):
+    """mutmut's stats run again for new tests only: a file changed or added since the
+    older tests were recorded is then known by the new tests alone, which must not pass
+    for a full record (the older tests that run it would never be chosen)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(lines, "_map", {})
+    for name in ("kept_rules", "changed_rules", "added_rules"):
+        (tmp_path / f"{name}.py").write_text("def pick(n):\n    return n\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    watched = ["kept_rules.py", "changed_rules.py"]
+    monkeypatch.setattr(lines, "_mutated_files", lambda: list(watched))
+    import changed_rules
+    import kept_rules
+
+    def record(test, *modules):
+        lines.record_start()
+        lines.record_test_start()
+        for module in modules:
+            module.pick(1)
+        lines.record_test_end(test)
+        lines.record_finish()
+
+    record("t::old", kept_rules, changed_rules)
+    assert set(json.loads(lines.LINES_FILE.read_text())["digests"]) == set(watched)
+    (tmp_path / "changed_rules.py").write_text("def pick(n):\n    return -n\n")
+    watched.append("added_rules.py")
+    import added_rules
+
+    record("t::new", kept_rules, changed_rules, added_rules)
+    recorded = json.loads(lines.LINES_FILE.read_text())
+    assert set(recorded["digests"]) == {"kept_rules.py"}
+    assert recorded["tests"]["t::old"] == {"kept_rules.py": [2]}
+    assert set(recorded["tests"]["t::new"]) == {
+        "kept_rules.py",
+        "changed_rules.py",
+        "added_rules.py",
+    }
+    # A stats run of every test records every file in full again.
+    lines.record_start()
+    for test in ("t::old", "t::new"):
+        lines.record_test_start()
+        changed_rules.pick(1)
+        lines.record_test_end(test)
+    lines.record_finish()
+    assert set(json.loads(lines.LINES_FILE.read_text())["digests"]) == set(watched)
