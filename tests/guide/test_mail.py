@@ -254,8 +254,11 @@ def test_a_mail_that_cannot_go_gives_its_lines_back_to_the_digest(
         raise ConnectionRefusedError("mail server down")
 
     said = post(theory, author, "Hm")
+    mail_comment = tasks.mail_comment
     monkeypatch.setattr(mail.EmailMultiAlternatives, "send", down)
-    post(theory, UserFactory(), "Yes", parent=said)
+    with mock.patch.object(tasks, "mail_comment"):  # delivered, not yet mailed
+        answer = post(theory, UserFactory(), "Yes", parent=said)
+    assert mail_comment.call(answer.pk) == 0  # none went, so none is counted
     assert Notification.objects.filter(recipient=author, mailed_at=None).count() == 1
     assert not SentMail.objects.exists()
     monkeypatch.undo()
