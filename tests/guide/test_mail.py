@@ -794,6 +794,20 @@ def test_the_mails_of_one_event_share_one_connection(theory, author, post, smtp_
     assert len(smtp_server.sessions) == 1
 
 
+def test_a_comments_mail_carries_only_the_lines_that_tell_of_it(theory, post, moderator):
+    """A moderator's decision on a comment is the decision's own mail, even where the
+    comment's mail runs only after it (a late worker)."""
+    commenter = UserFactory(username="commenter")
+    said = post(theory, commenter, "Buy cheap followers")
+    services.set_hidden(moderator=moderator, item=said, hidden=True, reason="spam")
+    action = ModerationAction.objects.get()
+    services.deliver_decision(action_id=action.pk)  # told, its mail not yet sent
+    assert tasks.mail_comment.call(said.pk) == 0
+    assert to(commenter) == []
+    assert mailing.mail_news(mailing.about_decision(action.pk)) == 1
+    assert len(to(commenter)) == 1
+
+
 def test_a_decision_mail_quotes_nothing(theory, author, moderator):
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spam")
     action = ModerationAction.objects.get()
