@@ -808,6 +808,24 @@ def test_a_comments_mail_carries_only_the_lines_that_tell_of_it(theory, post, mo
     assert len(to(commenter)) == 1
 
 
+@pytest.mark.parametrize("taken_down", ["the comment", "its theory"])
+def test_what_is_hidden_before_its_mail_goes_is_never_mailed(
+    theory, author, post, moderator, taken_down
+):
+    """A line about a comment, or a theory, that a moderator hid between the delivery
+    and the mail goes neither at once nor in the digest; it stays in the inbox."""
+    services.choose_mail(user=author, choices=dict.fromkeys(NotificationKind.values, "instant"))
+    mail_comment = tasks.mail_comment
+    with mock.patch.object(tasks, "mail_comment"):  # delivered, not yet mailed
+        said = post(theory, UserFactory(), "Look at the roof")
+    assert Notification.objects.filter(recipient=author, comment=said).exists()
+    item = said if taken_down == "the comment" else theory
+    services.set_hidden(moderator=moderator, item=item, hidden=True, reason="spam")
+    assert mail_comment.call(said.pk) == 0
+    assert mailing.send_digests() == 0
+    assert to(author) == []
+
+
 def test_a_decision_mail_quotes_nothing(theory, author, moderator):
     services.set_hidden(moderator=moderator, item=theory, hidden=True, reason="spam")
     action = ModerationAction.objects.get()
