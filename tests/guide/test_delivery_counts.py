@@ -129,3 +129,19 @@ def test_a_decision_is_dated_when_the_moderator_acted_and_read_in_fixed_queries(
     lines = Notification.objects.filter(action_id=action.pk)
     assert lines.count() == told
     assert set(lines.values_list("created_at", flat=True)) == {acted}
+
+
+def test_a_new_theory_reaches_its_followers_in_fixed_queries(aired, django_assert_num_queries):
+    """The theory with its season in one read, then the followers of its season, show
+    and author a batch at a time, each batch told in one write: as many queries for many
+    followers as for a few."""
+    author = UserFactory(username="writer")
+    followers = UserFactory.create_batch(5)
+    services.follow_season(user=followers[0], season=aired)
+    services.follow_show(user=followers[1], show=aired.show)
+    for fan in followers[2:]:
+        services.follow_fan(user=fan, fan=author)
+    theory = TheoryFactory(season=aired, author=author)
+    # The theory; the followers (a batch short of full is the last); their lines' write.
+    with django_assert_num_queries(3):
+        assert services.deliver_theory(theory_id=theory.pk) == 5
