@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guide import selectors, services
+from guide import marks, selectors, services
 from guide.models import Notification
 from tests.factories import (
     CommentFactory,
@@ -159,3 +159,23 @@ def test_a_page_with_many_items_sends_the_same_query_as_one_with_few():
         assert (few_sql, few_params) == (many_sql, many_params) == (few_sql, 4)
     else:
         assert (few_params, many_params) == (1 + 3 + 1 + 1, 1 + 3 + 1 + 120)
+
+
+def test_a_hole_whose_item_is_gone_since_the_page_was_checked_is_left_empty(fan, rf):
+    """A theory deleted between the page's freshness check and its marks' read: its
+    widget is left out rather than shown with a count that no longer exists."""
+    here, gone = TheoryFactory(), TheoryFactory()
+    services.cast_vote(user=fan, theory_id=here.pk, value=1)
+    gone_pk, gone_author = gone.pk, gone.author_id
+    gone.delete()
+    forms = {name: f"{name}: {marks.SCORE}" for name in ("own", "none", "up", "down")}
+    request = rf.get("/")
+    request.user = fan
+    chosen = marks.choose(
+        request,
+        [
+            (marks.hole("vote", here.pk, here.author_id), forms),
+            (marks.hole("vote", gone_pk, gone_author), forms),
+        ],
+    )
+    assert chosen == ["up: 1", ""]
