@@ -145,3 +145,37 @@ def test_a_new_theory_reaches_its_followers_in_fixed_queries(aired, django_asser
     # The theory; the followers (a batch short of full is the last); their lines' write.
     with django_assert_num_queries(3):
         assert services.deliver_theory(theory_id=theory.pk) == 5
+
+
+def test_fans_come_in_batches_from_the_first_id_a_database_gives(monkeypatch):
+    monkeypatch.setattr(services, "FANOUT_BATCH", 2)
+    ids = [1, 2, 3, 4, 5]
+    asked = []
+
+    def after(last):
+        asked.append(last)
+        return [fan for fan in ids if fan > last]
+
+    assert list(services._fan_batches(after)) == [[1, 2], [3, 4], [5]]
+    assert asked == [0, 2, 4]
+
+
+def test_a_new_theory_reaches_each_follower_once_batch_by_batch(
+    aired, monkeypatch, django_assert_num_queries
+):
+    """Followers of the season, the show and the author, each told once, read a batch at
+    a time from where the last batch ended; fans who follow another writer hear nothing."""
+    monkeypatch.setattr(services, "FANOUT_BATCH", 2)
+    author, elsewhere = UserFactory(username="writer"), UserFactory(username="elsewhere")
+    followers = UserFactory.create_batch(5)
+    services.follow_season(user=followers[0], season=aired)
+    services.follow_show(user=followers[1], show=aired.show)
+    for fan in followers[2:]:
+        services.follow_fan(user=fan, fan=author)
+    services.follow_fan(user=UserFactory(), fan=elsewhere)
+    theory = TheoryFactory(season=aired, author=author)
+    # The theory; then for each of three batches (2, 2, 1) its read and its lines' write.
+    with django_assert_num_queries(7):
+        assert services.deliver_theory(theory_id=theory.pk) == 5
+    told = Notification.objects.filter(theory=theory).values_list("recipient", flat=True)
+    assert sorted(told) == sorted(fan.pk for fan in followers)
