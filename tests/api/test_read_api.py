@@ -169,7 +169,9 @@ def test_a_shows_theories_are_a_published_shows_even_before_its_first_season(cli
     assert get(client, "/shows/hyosan/theories").json()["items"] == []
 
 
-def test_a_theory_with_its_claims_and_verdicts_behind_the_shield(client, show):
+def test_a_theory_with_its_claims_and_verdicts_behind_the_shield(
+    client, show, django_assert_num_queries
+):
     season = show.seasons.get(number=1)
     theory = TheoryFactory(
         season=season,
@@ -192,8 +194,10 @@ def test_a_theory_with_its_claims_and_verdicts_behind_the_shield(client, show):
     assert blind["outcome_note"] == {"spoiler_season": 1}
     assert blind["predictions"][0]["resolution"] == {"spoiler_season": 1}
     assert blind["predictions"][0]["claim"] == claim.claim
-    seen = get(client, f"/theories/{theory.pk}", watched=1).json()
+    with django_assert_num_queries(2):  # the theory with its texts, its claims
+        seen = get(client, f"/theories/{theory.pk}", watched=1).json()
     assert (seen["outcome"], seen["predictions"][0]["resolution"]) == ("confirmed", "yes")
+    assert seen["outcome_note"] == "Shown in the last episode."
     # Its claims in the order they were stated, whatever their dates say.
     later = PredictionFactory(
         season=season,
