@@ -85,7 +85,7 @@ class _Compiled:
 
     def first(self, connection, values) -> tuple | None:
         if self.locks and not connection.in_atomic_block:
-            raise TransactionManagementError("A locking query runs inside a transaction.")
+            raise TransactionManagementError("A locking query must run inside a transaction.")
         params = list(self.params)
         for name, places in self.slots.items():
             for i in places:
