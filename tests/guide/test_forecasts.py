@@ -157,6 +157,16 @@ def test_after_the_lock_nobody_forecasts(question, coming):
     assert "Forecasts locked" in Client().get(question.get_absolute_url()).text
 
 
+def test_forecasts_close_at_the_very_moment_of_the_lock(coming):
+    from guide import permissions
+
+    coming.forecasts_lock_at = NOW
+    coming.save()
+    moment = coming.forecasts_close_at
+    assert permissions.forecasts_open_for(coming, now=moment - datetime.timedelta(microseconds=1))
+    assert not permissions.forecasts_open_for(coming, now=moment)
+
+
 def test_a_resolved_prediction_takes_no_forecasts(question):
     services.resolve_prediction(
         moderator=None, prediction=question, resolution=Resolution.NO, source_url="https://x.org"
@@ -704,6 +714,23 @@ def test_the_card_says_who_called_it_and_never_the_claim(coming):
     assert "season 2" in said
     assert "Cheong-san" not in said
     assert "Seen alive" not in said
+
+
+def test_the_card_shows_the_authors_score_on_this_claim_not_on_another(coming):
+    first = called(coming)
+    second = services.state_prediction(
+        user=first.author,
+        theory=first.theory,
+        claim="Nam-ra leads them",
+        criteria="Seen giving orders",
+        percent=40,
+    )
+    services.resolve_prediction(
+        moderator=None, prediction=second, resolution=Resolution.YES, source_url="https://x"
+    )
+    second.refresh_from_db()
+    assert selectors.called_it(second).prediction_id == second.pk
+    assert selectors.called_it(first).prediction_id == first.pk
 
 
 @pytest.mark.parametrize("resolution", [Resolution.NO, Resolution.ANNULLED])
