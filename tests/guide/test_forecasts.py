@@ -157,6 +157,22 @@ def test_after_the_lock_nobody_forecasts(question, coming):
     assert "Forecasts locked" in Client().get(question.get_absolute_url()).text
 
 
+def test_a_forecast_on_a_claim_reads_what_decides_it_with_the_lock(
+    coming, django_assert_num_queries
+):
+    """The claim with its season (the lock time) and its theory (withdrawn or not), in
+    the one statement that locks the claim. In a savepoint: the fan held; the claim;
+    their forecast so far; any earlier one set aside and the new one written."""
+    author = UserFactory()
+    theory = TheoryFactory(author=author, season=coming)
+    claim = services.state_prediction(
+        user=author, theory=theory, claim="The school reopens", criteria="Shown", percent=60
+    )
+    fan = UserFactory()
+    with django_assert_num_queries(7):
+        services.forecast(user=fan, prediction=claim, percent=30)
+
+
 def test_forecasts_close_at_the_very_moment_of_the_lock(coming):
     from guide import permissions
 
