@@ -65,10 +65,13 @@ def record_start() -> None:
         for form in (path, str(Path(path).absolute()), str(Path(path).resolve())):
             files[form] = path
     codes, seen = [], set()
+    # type(), not isinstance: isinstance asks an object its __class__, which makes one of
+    # Django's lazy objects left over by an earlier test (a response's resolver_match)
+    # evaluate itself, and fail, here.
     pending = [
         obj.__code__
         for obj in gc.get_objects()
-        if isinstance(obj, types.FunctionType) and obj.__code__.co_filename in files
+        if type(obj) is types.FunctionType and obj.__code__.co_filename in files
     ]
     while pending:  # nested functions and lambdas have code objects of their own
         code = pending.pop()
