@@ -95,7 +95,7 @@ def forecasts_open_for(season, *, now) -> bool:
 
 def takes_forecasts(prediction, *, now) -> bool:
     """Open, its season not locked, and (for a theory's claim) its theory not withdrawn."""
-    theory = prediction.theory if prediction.theory_id else None
+    theory = prediction.theory  # None for a question, read without a query
     return (
         prediction.resolution == "open"
         and (theory is None or is_open(theory))

@@ -699,9 +699,7 @@ REPLY_LEVELS = 2
 REPLIES_PER_LEVEL = 200
 
 
-def discussion(
-    *, theory: Theory, user, order: str, page: str | None, own_marks: bool = True
-) -> Page:
+def discussion(*, theory: Theory, user, order: str, page: str | None, own_marks: bool) -> Page:
     """A page of a theory's comments, each with `shown_replies` down REPLY_LEVELS levels
     and `reply_count` (CommentQuerySet.in_thread_of, which says what `own_marks` does).
     1 + REPLY_LEVELS queries and a count, however long the thread."""

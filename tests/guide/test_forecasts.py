@@ -749,6 +749,24 @@ def test_the_card_shows_the_authors_score_on_this_claim_not_on_another(coming):
     assert selectors.called_it(first).prediction_id == first.pk
 
 
+def test_the_card_shows_the_authors_score_not_another_fans_on_the_same_claim(coming):
+    author = UserFactory(display_name="Minji")
+    theory = TheoryFactory(author=author, season=coming)
+    prediction = services.state_prediction(
+        user=author, theory=theory, claim="Nam-ra leads them", criteria="Seen", percent=72
+    )
+    services.forecast(user=UserFactory(), prediction=prediction, percent=10)
+    services.resolve_prediction(
+        moderator=None, prediction=prediction, resolution=Resolution.YES, source_url="https://x"
+    )
+    # Stored again, so that another fan's score is the claim's first row.
+    mine = ForecastScore.objects.get(prediction=prediction, user=author)
+    mine.delete()
+    mine.save()
+    prediction.refresh_from_db()
+    assert selectors.called_it(prediction).percent == 72
+
+
 @pytest.mark.parametrize("resolution", [Resolution.NO, Resolution.ANNULLED])
 def test_only_a_claim_that_came_true_has_a_card(coming, resolution):
     prediction = called(coming, resolution)

@@ -324,6 +324,10 @@ def test_the_inbox_asks_as_many_queries_with_more_lines(
                 )
             services.follow(user=author, theory=other)
             post(other, UserFactory(), f"@{author.username} look", capture=capture)
+            # and a line of each season's own news, which names its show.
+            services.deliver_season_change(
+                season_id=season.pk, changes=["status"], at=datetime.now(UTC)
+            )
 
     assert_queries_do_not_grow(lambda: count_queries(client, reverse("guide:inbox")), grow, "inbox")
 
@@ -806,6 +810,15 @@ def test_the_following_page_lists_only_the_fans_own_follows_newest_first(season,
     shown = selectors.following(fan)
     assert shown.theories == [own_hidden, theirs]  # newest first
     assert (shown.seasons, shown.shows, shown.fans) == ([season], [season.show], [author])
+
+
+def test_follows_made_in_the_same_instant_list_the_later_one_first(season):
+    fan = UserFactory()
+    theories = TheoryFactory.create_batch(3, season=season)
+    for followed in theories:
+        services.follow(user=fan, theory=followed)
+    Follow.objects.filter(user=fan).update(created_at=datetime(2030, 1, 1, tzinfo=UTC))
+    assert selectors.following(fan).theories == theories[::-1]
 
 
 def test_the_news_of_two_seasons_and_their_new_theories_are_grouped_apart(season, author):

@@ -35,6 +35,8 @@ LOCK = {
     "comment KEY SHARE": "SELECT 1 FROM guide_comment WHERE id = %s FOR KEY SHARE NOWAIT",
     "fan NO KEY UPDATE": "SELECT 1 FROM accounts_user WHERE id = %s FOR NO KEY UPDATE NOWAIT",
     "fan KEY SHARE": "SELECT 1 FROM accounts_user WHERE id = %s FOR KEY SHARE NOWAIT",
+    "prediction UPDATE": "SELECT 1 FROM guide_prediction WHERE id = %s FOR UPDATE NOWAIT",
+    "season UPDATE": "SELECT 1 FROM guide_season WHERE id = %s FOR UPDATE NOWAIT",
 }
 
 
@@ -137,3 +139,16 @@ def test_claiming_a_line_for_mail_holds_its_fan_until_the_claim_is_done(theory):
         assert services.claim_line(lines=[line], now=timezone.now(), **limits) == [line.pk]
         assert not _another_connection_can_lock(line.recipient_id, "fan NO KEY UPDATE")
     assert _another_connection_can_lock(line.recipient_id, "fan NO KEY UPDATE")
+
+
+def test_a_forecast_holds_its_prediction_without_stopping_votes_on_the_theory(theory):
+    prediction = services.state_prediction(
+        user=theory.author, theory=theory, claim="It airs", criteria="On Netflix", percent=60
+    )
+    with transaction.atomic():
+        services.forecast(user=UserFactory(), prediction=prediction, percent=30)
+        # Another forecast on the claim waits its turn; a vote on the claim's theory, or
+        # an edit of its season, does not wait for a forecast to be done.
+        assert not _another_connection_can_lock(prediction.pk, "prediction UPDATE")
+        assert _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
+        assert _another_connection_can_lock(theory.season_id, "season UPDATE")
