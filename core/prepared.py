@@ -1,10 +1,13 @@
 """Queries the ORM builds once and the database runs many times with new values.
 
-For the busiest statements only (a vote's locking read), where building and compiling the
-query cost more than running it. Everything else builds its queries as usual.
+For the busiest statements only (a vote's locking read and its three writes), where
+building and compiling the query cost more than running it. Everything else builds its
+queries as usual.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet, signals, sql
+from django.db.models.constants import OnConflict
 from django.db.transaction import TransactionManagementError
 
 # Stand-ins for the values a prepared query runs with: numbers no primary key takes, far
@@ -16,16 +19,19 @@ _BIGGEST = 2**63 - 1  # what every database here stores in an integer key
 
 class PreparedQuery:
     """A query made by `build(shape, **values)`, built and compiled once per database and
-    shape, then run with new values.
+    shape, then run with new values: a QuerySet read with `first`, or a statement made by
+    `upsert`, `update` or `deletion` below run with `run`.
 
-    `shape` is what changes the SQL itself (a reader's kind); each keyword is a whole
-    number the query compares a key with (an id), which only changes its parameters. The
-    query is compiled with stand-in numbers for the keywords, twice with different ones:
-    the SQL must come out the same, and the parameters must differ exactly where a
-    stand-in went, each of those places holding it as it was given. Those places take the
-    values at each run. A value that changed the SQL or went into it in another form
-    (compared in Python while building, written into the SQL, wrapped) is refused when
-    the query is first compiled, as a run would not see it.
+    `shape` is what changes the SQL itself (a reader's kind); each keyword is a number the
+    query compares a key with (an id) or writes (a count, a rank), which only changes its
+    parameters. The query is compiled with stand-in numbers for the keywords, twice with
+    different ones: the SQL must come out the same, and the parameters must differ
+    exactly where a stand-in went, each of those places holding it as it was given (as a
+    float where the column is one, or marked with the column's integer size, as psycopg
+    marks it). Those places take the values at each run, in the same form. A value that
+    changed the SQL or went into it in another form (compared in Python while building,
+    written into the SQL, added to) is refused when the query is first compiled, as a
+    run would not see it.
 
     Rows come back as the ORM returns them (its converters applied, with the connection
     that ran the query: a date on SQLite is a datetime here too). Nothing is kept of a
@@ -37,20 +43,37 @@ class PreparedQuery:
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
 
-    def first(self, shape, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
+    def first(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
         """The first row for these values, as a tuple (None if there is none)."""
+        compiled = self._compiled_for(shape, using, values)
+        if compiled is None:
+            return None  # no key takes such a number; the ORM finds nothing either
+        if compiled.fields is None:
+            raise TypeError("This query changes rows: run it.")
+        return compiled.first(connections[using], values)
+
+    def run(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> int:
+        """Run the statement with these values; how many rows it changed."""
+        compiled = self._compiled_for(shape, using, values)
+        if compiled is None:
+            return 0  # no key takes such a number: no row to change
+        if compiled.fields is not None:
+            raise TypeError("This query reads rows: take its first.")
+        return compiled.run(connections[using], values)
+
+    def _compiled_for(self, shape, using: str, values: dict):
         for name, value in values.items():
-            if type(value) is not int:
-                raise TypeError(f"{name!r} is a whole number, not {value!r}.")
-        if any(abs(value) > _BIGGEST for value in values.values()):
-            return None  # no key takes it; the ORM finds nothing either
+            if type(value) not in (int, float):
+                raise TypeError(f"{name!r} is a number, not {value!r}.")
+        if any(type(value) is int and abs(value) > _BIGGEST for value in values.values()):
+            return None
         key = (using, shape, *sorted(values))
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = _Compiled(
                 self._build, shape, sorted(values), connections[using]
             )
-        return compiled.first(connections[using], values)
+        return compiled
 
 
 class _Compiled:
@@ -58,40 +81,39 @@ class _Compiled:
         runs = []
         for base in _STAND_INS:
             stand_ins = {name: base - i for i, name in enumerate(names)}
-            query = build(shape, **stand_ins).query
+            built = build(shape, **stand_ins)
+            query = built.query if isinstance(built, QuerySet) else built
             compiler = query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()
-            runs.append((stand_ins, sql, list(params)))
+            runs.append((stand_ins, *_sql_of(compiler)))
         (first_ins, self.sql, self.params), (second_ins, second_sql, second_params) = runs
         if second_sql != self.sql or len(second_params) != len(self.params):
             raise ValueError("A value changes the query's SQL: make it part of its shape.")
         self.slots = {}  # keyword -> the places of its stand-in in the parameters
         for name in names:
             places = [i for i, p in enumerate(self.params) if _is(p, first_ins[name])]
-            if not places or str(first_ins[name]) in self.sql:
+            if not places or _written(first_ins[name], self.sql):
                 raise ValueError(f"{name!r} does not reach the query as a parameter of its own.")
             if any(not _is(second_params[i], second_ins[name]) for i in places):
                 raise ValueError(f"{name!r} does not reach the query as a parameter of its own.")
-            self.slots[name] = places
-        placed = {i for places in self.slots.values() for i in places}
+            self.slots[name] = [(i, type(self.params[i])) for i in places]
+        placed = {i for places in self.slots.values() for i, _form in places}
         moved = {
             i for i, (a, b) in enumerate(zip(self.params, second_params, strict=True)) if a != b
         }
         if moved != placed:
             raise ValueError("A value reaches the query in another form than itself.")
         self.query = query
-        self.fields = [column for column, *_ in compiler.select[: compiler.col_count]]
-        self.locks = query.select_for_update
+        reads = type(query) is sql.Query
+        self.fields = (
+            [column for column, *_ in compiler.select[: compiler.col_count]] if reads else None
+        )
+        self.locks = reads and query.select_for_update
 
     def first(self, connection, values) -> tuple | None:
         if self.locks and not connection.in_atomic_block:
             raise TransactionManagementError("A locking query must run inside a transaction.")
-        params = list(self.params)
-        for name, places in self.slots.items():
-            for i in places:
-                params[i] = values[name]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self._params(values))
             row = cursor.fetchone()
         if row is None:
             return None
@@ -99,6 +121,76 @@ class _Compiled:
         converters = compiler.get_converters(self.fields)
         return tuple(next(compiler.apply_converters([row], converters)))
 
+    def run(self, connection, values) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self._params(values))
+            return cursor.rowcount
+
+    def _params(self, values) -> list:
+        params = list(self.params)
+        for name, places in self.slots.items():
+            value = values[name]
+            for i, form in places:
+                if issubclass(form, int) and type(value) is not int:
+                    raise TypeError(f"{name!r} goes into a whole-number column, not {value!r}.")
+                params[i] = form(value)
+        return params
+
+
+def upsert(model, *, unique: tuple[str, ...], update: tuple[str, ...], **values) -> sql.Query:
+    """The INSERT that bulk_create([model(**values)], update_conflicts=True, unique_fields=
+    unique, update_fields=update) runs, for PreparedQuery: one row, or on a conflict in
+    `unique` its `update` fields changed. A value may be an expression (Now())."""
+    meta = model._meta
+    query = sql.InsertQuery(
+        model,
+        on_conflict=OnConflict.UPDATE,
+        update_fields=[meta.get_field(name) for name in update],
+        unique_fields=[meta.get_field(name) for name in unique],
+    )
+    query.insert_values(
+        [field for field in meta.concrete_fields if not field.primary_key], [model(**values)]
+    )
+    return query
+
+
+def update(queryset: QuerySet, **values) -> sql.Query:
+    """The UPDATE that queryset.update(**values) runs, for PreparedQuery: of one table."""
+    query = queryset.query.chain(sql.UpdateQuery)
+    query.add_update_values(values)
+    query.get_initial_alias()
+    if query.related_updates or query.count_active_tables() != 1:
+        raise ValueError("A prepared UPDATE writes the rows of one table, found in it.")
+    return query
+
+
+def deletion(queryset: QuerySet) -> sql.Query:
+    """The DELETE of queryset's rows in one statement, for PreparedQuery: without the
+    collector, so only for rows no other row points at and no signal watches."""
+    model = queryset.model
+    if model._meta.related_objects or any(
+        signal.has_listeners(model) for signal in (signals.pre_delete, signals.post_delete)
+    ):
+        raise ValueError(f"Deleting a {model.__name__} takes the collector: delete() it.")
+    query = queryset.query.chain(sql.DeleteQuery)
+    if query.count_active_tables() > 1:
+        raise ValueError("A prepared DELETE deletes the rows of one table, found in it.")
+    return query
+
+
+def _sql_of(compiler) -> tuple[str, list]:
+    made = compiler.as_sql()
+    if isinstance(made, list):  # an INSERT, one statement a batch of rows
+        (made,) = made
+    sql_text, params = made
+    return sql_text, list(params)
+
 
 def _is(param, stand_in: int) -> bool:
-    return type(param) is int and param == stand_in
+    """Whether a parameter holds the stand-in as given: as the number it is, as a float,
+    or marked with its column's size (psycopg's Int2, an int)."""
+    return isinstance(param, int | float) and not isinstance(param, bool) and param == stand_in
+
+
+def _written(stand_in: int, sql_text: str) -> bool:
+    return str(stand_in) in sql_text or str(float(stand_in)) in sql_text

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
 from django.utils import timezone
 
-from core import freshness
+from core import freshness, prepared
 from core.errors import AccountGone
 from core.prepared import PreparedQuery
 from guide import markdown, permissions, ranking, scoring, topics
@@ -174,25 +174,29 @@ def cast_vote(*, user, theory_id: int, value: int) -> VoteCounts:
     if held is None:
         raise Theory.DoesNotExist
     author_id, created_at, withdrawn_at, upvotes, downvotes, before = held
+    before = before or 0  # no vote yet
     theory = Theory(pk=theory_id, author_id=author_id, withdrawn_at=withdrawn_at)
     if not permissions.is_open(theory):
         raise WithdrawnError
     if value and not permissions.can_vote(user, theory):
         raise OwnTheoryVoteError
-    counts, moved = _record_vote(
-        Vote.objects.filter(user=user, theory_id=theory_id),
-        lambda: Vote(user=user, theory_id=theory_id, value=value),
-        ["user", "theory"],
+    counts = VoteCounts(upvotes=upvotes, downvotes=downvotes)
+    if value == before:
+        return counts
+    counts = _record_vote(
+        _THEORY_VOTES,
+        user_id=user.pk,
+        item_id=theory_id,
         value=value,
-        before=before or 0,
-        counts=VoteCounts(upvotes=upvotes, downvotes=downvotes),
+        before=before,
+        counts=counts,
     )
-    if moved:
-        Theory.objects.filter(pk=theory_id).update(
-            **ranking.vote_fields(
-                upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
-            )
-        )
+    _THEORY_VOTE_COUNTS.run(
+        theory_id=theory_id,
+        **ranking.vote_fields(
+            upvotes=counts.upvotes, downvotes=counts.downvotes, created=created_at
+        ),
+    )
     return counts
 
 
@@ -213,24 +217,69 @@ def _theory_to_vote_on(reader: permissions.Reader, *, theory_id: int, user_id: i
 _THEORY_TO_VOTE_ON = PreparedQuery(_theory_to_vote_on)
 
 
-def _record_vote(mine, make, unique_fields, *, value: int, before: int, counts: VoteCounts):
-    """The fan's vote row (`mine`, at most one, now `before`: 0 for none) made `value`:
-    deleted for 0, else made by `make()` or changed in one upsert. Returns the counts the
-    move makes of `counts`, and whether anything moved. Call with the voted item's row
-    locked, as the counts and `before` are read."""
-    if value == before:
-        return counts, False
+@dataclass(frozen=True)
+class _VoteWrites:
+    """The statements that move one fan's vote on one kind of item, each prepared once."""
+
+    saved: PreparedQuery  # the vote made `value`: inserted, or changed where there is one
+    cleared: PreparedQuery  # the vote deleted
+
+
+def _vote_writes(model, item: str) -> _VoteWrites:
+    """`model`'s vote rows, one a fan and `item` (their unique pair). A vote row has
+    nothing pointing at it and no signal watching it, so it is deleted in one statement."""
+    return _VoteWrites(
+        saved=PreparedQuery(
+            lambda shape, *, user_id, item_id, value: prepared.upsert(
+                model,
+                unique=("user", item),
+                update=("value",),
+                user_id=user_id,
+                value=value,
+                created_at=Now(),
+                **{f"{item}_id": item_id},
+            )
+        ),
+        cleared=PreparedQuery(
+            lambda shape, *, user_id, item_id: prepared.deletion(
+                model.objects.filter(user_id=user_id, **{f"{item}_id": item_id})
+            )
+        ),
+    )
+
+
+_THEORY_VOTES = _vote_writes(Vote, "theory")
+_COMMENT_VOTES = _vote_writes(CommentVote, "comment")
+
+
+def _record_vote(
+    writes: _VoteWrites, *, user_id: int, item_id: int, value: int, before: int, counts: VoteCounts
+) -> VoteCounts:
+    """The fan's vote on the item (now `before`: 0 for none) made `value`, which differs:
+    deleted for 0, else inserted or changed in one upsert. Returns the counts the move
+    makes of `counts`. Call with the voted item's row locked, as the counts and `before`
+    are read."""
     if value == 0:
-        mine.delete()
+        writes.cleared.run(user_id=user_id, item_id=item_id)
     else:
-        mine.model.objects.bulk_create(
-            [make()], update_conflicts=True, unique_fields=unique_fields, update_fields=["value"]
-        )
-    moved = VoteCounts(
+        writes.saved.run(user_id=user_id, item_id=item_id, value=value)
+    return VoteCounts(
         upvotes=counts.upvotes + (value == 1) - (before == 1),
         downvotes=counts.downvotes + (value == -1) - (before == -1),
     )
-    return moved, True
+
+
+# The counts and ranks a vote moves, in one UPDATE (ranking.vote_fields names them).
+_THEORY_VOTE_COUNTS = PreparedQuery(
+    lambda shape, *, theory_id, **fields: prepared.update(
+        Theory.objects.filter(pk=theory_id), **fields
+    )
+)
+_COMMENT_VOTE_COUNTS = PreparedQuery(
+    lambda shape, *, comment_id, upvotes, downvotes, score: prepared.update(
+        Comment.objects.filter(pk=comment_id), upvotes=upvotes, downvotes=downvotes, score=score
+    )
+)
 
 
 class CommentGone(Exception):
@@ -256,24 +305,30 @@ def cast_comment_vote(*, user, comment_id: int, value: int) -> VoteCounts:
     if held is None:
         raise Comment.DoesNotExist
     author_id, deleted_at, is_hidden, withdrawn_at, upvotes, downvotes, before = held
+    before = before or 0  # no vote yet
     if deleted_at is not None or is_hidden:  # a moderator sees it, but it takes no votes
         raise CommentGone
     if withdrawn_at is not None:
         raise WithdrawnError
     if value and not permissions.can_vote(user, Comment(pk=comment_id, author_id=author_id)):
         raise OwnCommentVoteError
-    counts, moved = _record_vote(
-        CommentVote.objects.filter(user=user, comment_id=comment_id),
-        lambda: CommentVote(user=user, comment_id=comment_id, value=value),
-        ["user", "comment"],
+    counts = VoteCounts(upvotes=upvotes, downvotes=downvotes)
+    if value == before:
+        return counts
+    counts = _record_vote(
+        _COMMENT_VOTES,
+        user_id=user.pk,
+        item_id=comment_id,
         value=value,
-        before=before or 0,
-        counts=VoteCounts(upvotes=upvotes, downvotes=downvotes),
+        before=before,
+        counts=counts,
     )
-    if moved:
-        Comment.objects.filter(pk=comment_id).update(
-            upvotes=counts.upvotes, downvotes=counts.downvotes, score=counts.score
-        )
+    _COMMENT_VOTE_COUNTS.run(
+        comment_id=comment_id,
+        upvotes=counts.upvotes,
+        downvotes=counts.downvotes,
+        score=counts.score,
+    )
     return counts
 
 

@@ -8,11 +8,14 @@ import weakref
 
 import pytest
 from django.db import connections, transaction
+from django.db.models.functions import Now
 from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
+from core import prepared
 from core.prepared import PreparedQuery
 from guide import permissions, services
-from guide.models import Theory
+from guide.models import Theory, Vote
 from tests.factories import (
     CommentFactory,
     SeasonFactory,
@@ -219,3 +222,92 @@ def test_nothing_is_kept_of_a_threads_connection():
     gc.collect()
     assert seen
     assert seen[0]() is None
+
+
+# Statements: a vote's three writes ----------------------------------------------------
+
+
+def _vote_saved():
+    return PreparedQuery(
+        lambda shape, *, user_id, theory_id, value: prepared.upsert(
+            Vote,
+            unique=("user", "theory"),
+            update=("value",),
+            user_id=user_id,
+            theory_id=theory_id,
+            value=value,
+            created_at=Now(),
+        )
+    )
+
+
+def test_an_upsert_inserts_a_row_then_changes_it_in_place(db):
+    theory, fan, other = TheoryFactory(), UserFactory(), UserFactory()
+    saved = _vote_saved()
+    before = timezone.now()
+    assert saved.run(user_id=fan.pk, theory_id=theory.pk, value=1) == 1
+    assert saved.run(user_id=other.pk, theory_id=theory.pk, value=1) == 1
+    first = Vote.objects.get(user=fan)
+    assert saved.run(user_id=fan.pk, theory_id=theory.pk, value=-1) == 1
+    changed = Vote.objects.get(user=fan)
+    assert (changed.pk, changed.value, changed.created_at) == (first.pk, -1, first.created_at)
+    assert Vote.objects.get(user=other).value == 1  # another fan's row is their own
+    # The database's clock stamps it: at most a second apart from this process's.
+    assert first.created_at >= before - datetime.timedelta(seconds=1)
+
+
+def test_an_update_writes_whole_numbers_and_fractions_to_the_one_row(db):
+    theory, untouched = TheoryFactory(), TheoryFactory()
+    counts = PreparedQuery(
+        lambda shape, *, theory_id, upvotes, hot: prepared.update(
+            Theory.objects.filter(pk=theory_id), upvotes=upvotes, score=upvotes, hot=hot
+        )
+    )
+    assert counts.run(theory_id=theory.pk, upvotes=7, hot=1234.5678) == 1
+    assert counts.run(theory_id=theory.pk + 1000, upvotes=9, hot=1.0) == 0
+    theory.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (theory.upvotes, theory.score, theory.hot) == (7, 7, 1234.5678)
+    assert untouched.upvotes == 0
+    assert counts.run(theory_id=theory.pk, upvotes=8, hot=3) == 1  # a whole number as a fraction
+    theory.refresh_from_db()
+    assert (theory.upvotes, theory.hot) == (8, 3.0)
+    with pytest.raises(TypeError, match="whole-number"):
+        counts.run(theory_id=theory.pk, upvotes=8.5, hot=3.0)  # never cut to 8 unseen
+
+
+def test_a_deletion_deletes_only_the_rows_it_names(db):
+    theory = TheoryFactory()
+    mine, theirs = VoteFactory(theory=theory), VoteFactory(theory=theory)
+    cleared = PreparedQuery(
+        lambda shape, *, user_id, theory_id: prepared.deletion(
+            Vote.objects.filter(user_id=user_id, theory_id=theory_id)
+        )
+    )
+    assert cleared.run(user_id=mine.user_id, theory_id=theory.pk) == 1
+    assert cleared.run(user_id=mine.user_id, theory_id=theory.pk) == 0
+    assert list(Vote.objects.all()) == [theirs]
+
+
+def test_a_statement_is_run_and_a_read_is_read(db):
+    theory = TheoryFactory()
+    read = PreparedQuery(
+        lambda shape, *, theory_id: Theory.objects.filter(pk=theory_id).values_list("pk")
+    )
+    with pytest.raises(TypeError, match="first"):
+        read.run(theory_id=theory.pk)
+    with pytest.raises(TypeError, match="run"):
+        _vote_saved().first(user_id=1, theory_id=theory.pk, value=1)
+
+
+def test_a_write_that_reaches_another_table_is_refused(db):
+    with pytest.raises(ValueError, match="one table"):
+        prepared.update(Theory.objects.filter(author__username="x"), upvotes=1)
+    with pytest.raises(ValueError, match="one table"):
+        prepared.deletion(Vote.objects.filter(theory__title="x"))
+
+
+def test_a_deletion_that_needs_the_collector_is_refused(db):
+    # Rows point at a theory, and signals watch some models: their deletions cascade.
+    with pytest.raises(ValueError, match="collector"):
+        prepared.deletion(Theory.objects.filter(pk=1))
