@@ -5,15 +5,22 @@ building and compiling the query cost more than running it. Everything else buil
 queries as usual.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet, signals, sql
 from django.db.models.constants import OnConflict
+from django.db.models.deletion import Collector
 from django.db.transaction import TransactionManagementError
 
-# Stand-ins for the values a prepared query runs with: numbers no primary key takes, far
-# from any constant a query holds. Two sets, so that each value's places are told apart
-# from constants that happen to equal it.
-_STAND_INS = (-7_316_000_000, -8_427_000_000)
+# Stand-ins for the values a prepared query runs with, keyword by keyword (in the order of
+# their names): numbers no primary key takes, far from any constant a query holds. Two
+# sets, so that each value's places are told apart from constants that happen to equal
+# it; of opposite signs, in opposite orders and spaced apart differently, so that a
+# builder that compares a value with zero or with another value, or subtracts one from
+# another, builds two different queries and is refused.
+_STAND_INS = (
+    lambda names: {name: -7_316_000_000 - i for i, name in enumerate(names)},
+    lambda names: {name: 8_427_000_000 + 7 * i for i, name in enumerate(names)},
+)
 _BIGGEST = 2**63 - 1  # what every database here stores in an integer key
 
 
@@ -31,7 +38,9 @@ class PreparedQuery:
     marks it). Those places take the values at each run, in the same form. A value that
     changed the SQL or went into it in another form (compared in Python while building,
     written into the SQL, added to) is refused when the query is first compiled, as a
-    run would not see it.
+    run would not see it. What two stand-ins cannot show is left to the builder: it
+    passes each keyword on as it came (a cap, or rounding, would hold for the stand-ins
+    and not for the values).
 
     Rows come back as the ORM returns them (its converters applied, with the connection
     that ran the query: a date on SQLite is a datetime here too). Nothing is kept of a
@@ -44,29 +53,27 @@ class PreparedQuery:
         self._compiled: dict[tuple, _Compiled] = {}
 
     def first(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
-        """The first row for these values, as a tuple (None if there is none)."""
+        """The first row for these values, as a tuple (None if there is none). A read
+        compares its values with keys: one that no key can take finds nothing, as the
+        ORM finds nothing."""
+        _check_numbers(values)
+        if any(isinstance(value, int) and abs(value) > _BIGGEST for value in values.values()):
+            return None
         compiled = self._compiled_for(shape, using, values)
-        if compiled is None:
-            return None  # no key takes such a number; the ORM finds nothing either
         if compiled.fields is None:
             raise TypeError("This query changes rows: run it.")
         return compiled.first(connections[using], values)
 
     def run(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> int:
-        """Run the statement with these values; how many rows it changed."""
+        """Run the statement with these values; how many rows it changed. A number too
+        big for its column is the database's error, as through the ORM."""
+        _check_numbers(values)
         compiled = self._compiled_for(shape, using, values)
-        if compiled is None:
-            return 0  # no key takes such a number: no row to change
         if compiled.fields is not None:
             raise TypeError("This query reads rows: take its first.")
-        return compiled.run(connections[using], values)
+        return compiled.run(connections[using], values, using)
 
-    def _compiled_for(self, shape, using: str, values: dict):
-        for name, value in values.items():
-            if type(value) not in (int, float):
-                raise TypeError(f"{name!r} is a number, not {value!r}.")
-        if any(type(value) is int and abs(value) > _BIGGEST for value in values.values()):
-            return None
+    def _compiled_for(self, shape, using: str, values: dict) -> "_Compiled":
         key = (using, shape, *sorted(values))
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -79,8 +86,8 @@ class PreparedQuery:
 class _Compiled:
     def __init__(self, build, shape, names, connection):
         runs = []
-        for base in _STAND_INS:
-            stand_ins = {name: base - i for i, name in enumerate(names)}
+        for stand_ins_for in _STAND_INS:
+            stand_ins = stand_ins_for(names)
             built = build(shape, **stand_ins)
             query = built.query if isinstance(built, QuerySet) else built
             compiler = query.get_compiler(connection=connection)
@@ -121,8 +128,11 @@ class _Compiled:
         converters = compiler.get_converters(self.fields)
         return tuple(next(compiler.apply_converters([row], converters)))
 
-    def run(self, connection, values) -> int:
-        with connection.cursor() as cursor:
+    def run(self, connection, values, using: str) -> int:
+        if isinstance(self.query, sql.DeleteQuery) and _watched(self.query.model):
+            raise TypeError(f"A signal now watches {self.query.model.__name__}'s deletions.")
+        # As the ORM's writes do: an error leaves the transaction to be rolled back.
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(self.sql, self._params(values))
             return cursor.rowcount
 
@@ -131,7 +141,7 @@ class _Compiled:
         for name, places in self.slots.items():
             value = values[name]
             for i, form in places:
-                if issubclass(form, int) and type(value) is not int:
+                if issubclass(form, int) and not isinstance(value, int):
                     raise TypeError(f"{name!r} goes into a whole-number column, not {value!r}.")
                 params[i] = form(value)
         return params
@@ -156,6 +166,7 @@ def upsert(model, *, unique: tuple[str, ...], update: tuple[str, ...], **values)
 
 def update(queryset: QuerySet, **values) -> sql.Query:
     """The UPDATE that queryset.update(**values) runs, for PreparedQuery: of one table."""
+    _refuse_what_the_orm_refuses(queryset)
     query = queryset.query.chain(sql.UpdateQuery)
     query.add_update_values(values)
     query.get_initial_alias()
@@ -167,15 +178,34 @@ def update(queryset: QuerySet, **values) -> sql.Query:
 def deletion(queryset: QuerySet) -> sql.Query:
     """The DELETE of queryset's rows in one statement, for PreparedQuery: without the
     collector, so only for rows no other row points at and no signal watches."""
-    model = queryset.model
-    if model._meta.related_objects or any(
-        signal.has_listeners(model) for signal in (signals.pre_delete, signals.post_delete)
-    ):
+    _refuse_what_the_orm_refuses(queryset)
+    if queryset._fields is not None:
+        raise TypeError("Delete the rows of a QuerySet, not of its values().")
+    if not Collector(using=queryset.db).can_fast_delete(queryset):
+        model = queryset.model
         raise ValueError(f"Deleting a {model.__name__} takes the collector: delete() it.")
     query = queryset.query.chain(sql.DeleteQuery)
     if query.count_active_tables() > 1:
         raise ValueError("A prepared DELETE deletes the rows of one table, found in it.")
     return query
+
+
+def _refuse_what_the_orm_refuses(queryset: QuerySet) -> None:
+    """A slice, DISTINCT ON or a union: QuerySet.update and delete refuse them, and the
+    statement would lose them."""
+    query = queryset.query
+    if query.is_sliced or query.distinct_fields or query.combinator:
+        raise TypeError("Only a plain filtered QuerySet is updated or deleted.")
+
+
+def _watched(model) -> bool:
+    return any(signal.has_listeners(model) for signal in (signals.pre_delete, signals.post_delete))
+
+
+def _check_numbers(values: dict) -> None:
+    for name, value in values.items():
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise TypeError(f"{name!r} is a number, not {value!r}.")
 
 
 def _sql_of(compiler) -> tuple[str, list]:

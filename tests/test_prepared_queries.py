@@ -7,7 +7,8 @@ import threading
 import weakref
 
 import pytest
-from django.db import connections, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import signals
 from django.db.models.functions import Now
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from core import prepared
 from core.prepared import PreparedQuery
 from guide import permissions, services
-from guide.models import Theory, Vote
+from guide.models import Theory, Vote, VoteValue
 from tests.factories import (
     CommentFactory,
     SeasonFactory,
@@ -163,7 +164,7 @@ def test_a_vote_on_a_number_no_theory_can_have_is_not_found(fan_client):
             "changing the SQL",
             lambda theory_id: (
                 Theory.objects.filter(pk=theory_id)
-                if theory_id > -8_000_000_000
+                if theory_id > 0
                 else Theory.objects.filter(pk__gte=theory_id)
             ).values_list("pk"),
         ),
@@ -180,6 +181,31 @@ def test_a_value_that_does_not_reach_the_sql_as_itself_is_refused(db, case, buil
     prepared = PreparedQuery(lambda shape, *, theory_id: build(theory_id))
     with pytest.raises(ValueError, match="query"):
         prepared.first("any", theory_id=1)
+
+
+@pytest.mark.parametrize(
+    ("case", "build"),
+    [
+        (
+            "compared with each other",
+            lambda theory_id, author_id: (
+                Theory.objects.filter(pk=theory_id, author_id=author_id)
+                if theory_id < author_id
+                else Theory.objects.filter(pk=theory_id, author_id=author_id, is_hidden=False)
+            ).values_list("pk"),
+        ),
+        (
+            "one subtracted from the other",
+            lambda theory_id, author_id: Theory.objects.filter(
+                pk=theory_id, author_id=author_id, score=theory_id - author_id
+            ).values_list("pk"),
+        ),
+    ],
+)
+def test_values_that_decide_the_query_between_them_are_refused(db, case, build):
+    prepared = PreparedQuery(lambda shape, *, theory_id, author_id: build(theory_id, author_id))
+    with pytest.raises(ValueError, match="query"):
+        prepared.first(theory_id=1, author_id=2)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -311,3 +337,66 @@ def test_a_deletion_that_needs_the_collector_is_refused(db):
     # Rows point at a theory, and signals watch some models: their deletions cascade.
     with pytest.raises(ValueError, match="collector"):
         prepared.deletion(Theory.objects.filter(pk=1))
+
+
+def test_a_slice_or_a_values_query_is_refused_as_the_orm_refuses_it(db):
+    # The statement would lose the slice and change every row the filter finds.
+    first_only = Theory.objects.order_by("pk")[:1]
+    with pytest.raises(TypeError):
+        prepared.update(first_only, upvotes=1)
+    with pytest.raises(TypeError):
+        prepared.deletion(Vote.objects.order_by("pk")[:1])
+    with pytest.raises(TypeError):
+        prepared.deletion(Vote.objects.values("pk"))
+
+
+def test_a_number_too_big_to_write_is_the_databases_error_not_a_silent_skip(db):
+    theory = TheoryFactory()
+    counts = PreparedQuery(
+        lambda shape, *, theory_id, upvotes: prepared.update(
+            Theory.objects.filter(pk=theory_id), upvotes=upvotes, score=upvotes
+        )
+    )
+    with pytest.raises((DatabaseError, OverflowError)), transaction.atomic():
+        counts.run(theory_id=theory.pk, upvotes=2**70)
+
+
+def test_a_failed_write_leaves_its_transaction_to_be_rolled_back(db):
+    theory = TheoryFactory()
+    broken = PreparedQuery(  # score must be upvotes - downvotes
+        lambda shape, *, theory_id, upvotes: prepared.update(
+            Theory.objects.filter(pk=theory_id), upvotes=upvotes
+        )
+    )
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            broken.run(theory_id=theory.pk, upvotes=3)
+        assert transaction.get_rollback()
+
+
+def test_a_deletion_refuses_to_run_once_a_signal_watches_it(db):
+    vote = VoteFactory()
+    cleared = PreparedQuery(
+        lambda shape, *, user_id, theory_id: prepared.deletion(
+            Vote.objects.filter(user_id=user_id, theory_id=theory_id)
+        )
+    )
+    assert cleared.run(user_id=0, theory_id=0) == 0  # compiled while nothing watched
+    heard = []
+
+    def receiver(**kwargs):
+        heard.append(kwargs["instance"])
+
+    signals.post_delete.connect(receiver, sender=Vote, weak=False)
+    try:
+        with pytest.raises(TypeError, match="signal"):
+            cleared.run(user_id=vote.user_id, theory_id=vote.theory_id)
+    finally:
+        signals.post_delete.disconnect(receiver, sender=Vote)
+    assert Vote.objects.filter(pk=vote.pk).exists()
+
+
+def test_a_vote_given_as_its_choice_counts_as_its_number(db):
+    theory, fan = TheoryFactory(), UserFactory()
+    counts = services.cast_vote(user=fan, theory_id=theory.pk, value=VoteValue.UP)
+    assert (counts.upvotes, Vote.objects.get(user=fan).value) == (1, 1)
