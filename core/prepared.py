@@ -5,6 +5,8 @@ building and compiling the query cost more than running it. Everything else buil
 queries as usual.
 """
 
+import weakref
+
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet, signals, sql
 from django.db.models.constants import OnConflict
@@ -51,6 +53,7 @@ class PreparedQuery:
     def __init__(self, build):
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
+        _EVERY.add(self)
 
     def first(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
         """The first row for these values, as a tuple (None if there is none). A read
@@ -145,6 +148,16 @@ class _Compiled:
                     raise TypeError(f"{name!r} goes into a whole-number column, not {value!r}.")
                 params[i] = form(value)
         return params
+
+
+_EVERY: "weakref.WeakSet[PreparedQuery]" = weakref.WeakSet()
+
+
+def forget_compiled() -> None:
+    """Build and compile every prepared query again at its next use: for tests, where a
+    patch or a mutant changes the code that builds one."""
+    for prepared in list(_EVERY):
+        prepared._compiled.clear()
 
 
 def upsert(model, *, unique: tuple[str, ...], update: tuple[str, ...], **values) -> sql.Query:

@@ -22,11 +22,14 @@ pictures_migration = importlib.import_module("guide.migrations.0034_moderators_h
 
 @pytest.fixture(autouse=True)
 def _querysets_built_afresh():
-    """A QuerySet a selector builds once per process (functools.cache) is built again for
-    each test: what a test changes in the code it calls (a mutant, a patch) takes effect."""
+    """A QuerySet a selector builds once per process (functools.cache), and a statement
+    prepared once (core.prepared), are built again for each test: what a test changes in
+    the code it calls (a mutant, a patch) takes effect."""
+    from core import prepared
     from guide import selectors
 
     selectors._api_theory_rows.cache_clear()
+    prepared.forget_compiled()
 
 
 @pytest.fixture(autouse=True)

@@ -400,3 +400,19 @@ def test_a_vote_given_as_its_choice_counts_as_its_number(db):
     theory, fan = TheoryFactory(), UserFactory()
     counts = services.cast_vote(user=fan, theory_id=theory.pk, value=VoteValue.UP)
     assert (counts.upvotes, Vote.objects.get(user=fan).value) == (1, 1)
+
+
+def test_a_query_forgotten_is_built_again_from_its_code(db):
+    theory = TheoryFactory()
+    built = []
+
+    def the_theory(shape, *, theory_id):
+        built.append(shape)
+        return Theory.objects.filter(pk=theory_id).values_list("pk")
+
+    query = PreparedQuery(the_theory)
+    query.first(theory_id=theory.pk)
+    query.first(theory_id=theory.pk)
+    prepared.forget_compiled()
+    assert query.first(theory_id=theory.pk) == (theory.pk,)
+    assert len(built) == 4  # compiled twice on first use, and twice again once forgotten
