@@ -152,3 +152,17 @@ def test_a_forecast_holds_its_prediction_without_stopping_votes_on_the_theory(th
         assert not _another_connection_can_lock(prediction.pk, "prediction UPDATE")
         assert _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
         assert _another_connection_can_lock(theory.season_id, "season UPDATE")
+
+
+def test_a_vote_holds_what_it_counts_without_stopping_references(theory):
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="Counted")
+    voter = UserFactory()
+    with transaction.atomic():
+        services.cast_vote(user=voter, theory_id=theory.pk, value=1)
+        services.cast_comment_vote(user=voter, comment_id=comment.pk, value=1)
+        # Another vote on either waits for these counts; a comment or a reply, which
+        # only points at them, does not wait for a vote.
+        assert not _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
+        assert _another_connection_can_lock(theory.pk, "KEY SHARE")
+        assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
+        assert _another_connection_can_lock(comment.pk, "comment KEY SHARE")
