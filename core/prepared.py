@@ -101,7 +101,7 @@ class _Compiled:
         self.slots = {}  # keyword -> the places of its stand-in in the parameters
         for name in names:
             places = [i for i, p in enumerate(self.params) if _is(p, first_ins[name])]
-            if not places or _written(first_ins[name], self.sql):
+            if not places:
                 raise ValueError(f"{name!r} does not reach the query as a parameter of its own.")
             if any(not _is(second_params[i], second_ins[name]) for i in places):
                 raise ValueError(f"{name!r} does not reach the query as a parameter of its own.")
@@ -233,7 +233,3 @@ def _is(param, stand_in: int) -> bool:
     """Whether a parameter holds the stand-in as given: as the number it is, as a float,
     or marked with its column's size (psycopg's Int2, an int)."""
     return isinstance(param, int | float) and not isinstance(param, bool) and param == stand_in
-
-
-def _written(stand_in: int, sql_text: str) -> bool:
-    return str(stand_in) in sql_text or str(float(stand_in)) in sql_text
