@@ -184,7 +184,7 @@ def cast_vote(*, user, theory_id: int, value: int) -> VoteCounts:
     if value == before:
         return counts
     counts = _record_vote(
-        _THEORY_VOTES,
+        Vote,
         user_id=user.pk,
         item_id=theory_id,
         value=value,
@@ -217,69 +217,77 @@ def _theory_to_vote_on(reader: permissions.Reader, *, theory_id: int, user_id: i
 _THEORY_TO_VOTE_ON = PreparedQuery(_theory_to_vote_on)
 
 
-@dataclass(frozen=True)
-class _VoteWrites:
-    """The statements that move one fan's vote on one kind of item, each prepared once."""
-
-    saved: PreparedQuery  # the vote made `value`: inserted, or changed where there is one
-    cleared: PreparedQuery  # the vote deleted
+# What a vote row is cast on: the field that, with its fan, makes it one of a kind.
+_VOTED = {Vote: "theory", CommentVote: "comment"}
 
 
-def _vote_writes(model, item: str) -> _VoteWrites:
-    """`model`'s vote rows, one a fan and `item` (their unique pair). A vote row has
-    nothing pointing at it and no signal watching it, so it is deleted in one statement."""
-    return _VoteWrites(
-        saved=PreparedQuery(
-            lambda shape, *, user_id, item_id, value: prepared.upsert(
-                model,
-                unique=("user", item),
-                update=("value",),
-                user_id=user_id,
-                value=value,
-                created_at=Now(),
-                **{f"{item}_id": item_id},
-            )
-        ),
-        cleared=PreparedQuery(
-            lambda shape, *, user_id, item_id: prepared.deletion(
-                model.objects.filter(user_id=user_id, **{f"{item}_id": item_id})
-            )
-        ),
+def _vote_saved(model, *, user_id: int, item_id: int, value: int):
+    """A fan's vote row (a `model`) made `value`: inserted, or changed where there is one."""
+    item = _VOTED[model]
+    return prepared.upsert(
+        model,
+        unique=("user", item),
+        update=("value",),
+        user_id=user_id,
+        value=value,
+        created_at=Now(),
+        **{f"{item}_id": item_id},
     )
 
 
-_THEORY_VOTES = _vote_writes(Vote, "theory")
-_COMMENT_VOTES = _vote_writes(CommentVote, "comment")
+def _vote_cleared(model, *, user_id: int, item_id: int):
+    """A fan's vote row deleted: nothing points at a vote row and no signal watches it,
+    so in one statement."""
+    return prepared.deletion(
+        model.objects.filter(user_id=user_id, **{f"{_VOTED[model]}_id": item_id})
+    )
+
+
+# Built when first run, once per kind of vote row (the shape): not when this module loads.
+_VOTE_SAVED = PreparedQuery(_vote_saved)
+_VOTE_CLEARED = PreparedQuery(_vote_cleared)
 
 
 def _record_vote(
-    writes: _VoteWrites, *, user_id: int, item_id: int, value: int, before: int, counts: VoteCounts
+    model, *, user_id: int, item_id: int, value: int, before: int, counts: VoteCounts
 ) -> VoteCounts:
     """The fan's vote on the item (now `before`: 0 for none) made `value`, which differs:
     deleted for 0, else inserted or changed in one upsert. Returns the counts the move
     makes of `counts`. Call with the voted item's row locked, as the counts and `before`
     are read."""
     if value == 0:
-        writes.cleared.run(user_id=user_id, item_id=item_id)
+        _VOTE_CLEARED.run(model, user_id=user_id, item_id=item_id)
     else:
-        writes.saved.run(user_id=user_id, item_id=item_id, value=value)
+        _VOTE_SAVED.run(model, user_id=user_id, item_id=item_id, value=value)
     return VoteCounts(
         upvotes=counts.upvotes + (value == 1) - (before == 1),
         downvotes=counts.downvotes + (value == -1) - (before == -1),
     )
 
 
-# The counts and ranks a vote moves, in one UPDATE (ranking.vote_fields names them).
-_THEORY_VOTE_COUNTS = PreparedQuery(
-    lambda shape, *, theory_id, **fields: prepared.update(
-        Theory.objects.filter(pk=theory_id), **fields
+def _theory_vote_counts(
+    shape, *, theory_id: int, upvotes: int, downvotes: int, score: int, hot: float, wilson: float
+):
+    """The counts and ranks a vote moves (ranking.vote_fields), in one UPDATE."""
+    return prepared.update(
+        Theory.objects.filter(pk=theory_id),
+        upvotes=upvotes,
+        downvotes=downvotes,
+        score=score,
+        hot=hot,
+        wilson=wilson,
     )
-)
-_COMMENT_VOTE_COUNTS = PreparedQuery(
-    lambda shape, *, comment_id, upvotes, downvotes, score: prepared.update(
+
+
+def _comment_vote_counts(shape, *, comment_id: int, upvotes: int, downvotes: int, score: int):
+    """The counts a comment vote moves, in one UPDATE."""
+    return prepared.update(
         Comment.objects.filter(pk=comment_id), upvotes=upvotes, downvotes=downvotes, score=score
     )
-)
+
+
+_THEORY_VOTE_COUNTS = PreparedQuery(_theory_vote_counts)
+_COMMENT_VOTE_COUNTS = PreparedQuery(_comment_vote_counts)
 
 
 class CommentGone(Exception):
@@ -316,7 +324,7 @@ def cast_comment_vote(*, user, comment_id: int, value: int) -> VoteCounts:
     if value == before:
         return counts
     counts = _record_vote(
-        _COMMENT_VOTES,
+        CommentVote,
         user_id=user.pk,
         item_id=comment_id,
         value=value,
