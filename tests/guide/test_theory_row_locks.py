@@ -166,3 +166,13 @@ def test_a_vote_holds_what_it_counts_without_stopping_references(theory):
         assert _another_connection_can_lock(theory.pk, "KEY SHARE")
         assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
         assert _another_connection_can_lock(comment.pk, "comment KEY SHARE")
+
+
+def test_a_comment_vote_holds_its_comment_without_stopping_votes_on_the_theory(theory):
+    comment = services.post_comment(author=UserFactory(), theory=theory, body="Counted")
+    with transaction.atomic():
+        services.cast_comment_vote(user=UserFactory(), comment_id=comment.pk, value=1)
+        # The comment's counts wait for this vote; the theory it reads whether the
+        # comment may be voted on is not held, so a vote on the theory goes ahead.
+        assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
+        assert _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
