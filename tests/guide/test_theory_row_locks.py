@@ -37,6 +37,7 @@ LOCK = {
     "fan KEY SHARE": "SELECT 1 FROM accounts_user WHERE id = %s FOR KEY SHARE NOWAIT",
     "prediction UPDATE": "SELECT 1 FROM guide_prediction WHERE id = %s FOR UPDATE NOWAIT",
     "season UPDATE": "SELECT 1 FROM guide_season WHERE id = %s FOR UPDATE NOWAIT",
+    "season NO KEY UPDATE": "SELECT 1 FROM guide_season WHERE id = %s FOR NO KEY UPDATE NOWAIT",
 }
 
 
@@ -176,3 +177,13 @@ def test_a_comment_vote_holds_its_comment_without_stopping_votes_on_the_theory(t
         # comment may be voted on is not held, so a vote on the theory goes ahead.
         assert not _another_connection_can_lock(comment.pk, "comment NO KEY UPDATE")
         assert _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
+
+
+def test_a_vote_holds_its_theory_without_stopping_votes_on_the_rest_of_its_season(theory):
+    with transaction.atomic():
+        services.cast_vote(user=UserFactory(), theory_id=theory.pk, value=1)
+        # The vote reads whether the theory's show is published through its season, but
+        # holds only the theory: votes on the season's other theories, which read the
+        # same season, and an editor's save of it go ahead.
+        assert not _another_connection_can_lock(theory.pk, "NO KEY UPDATE")
+        assert _another_connection_can_lock(theory.season_id, "season NO KEY UPDATE")
