@@ -402,3 +402,21 @@ def test_a_moderator_reads_hidden_replies_and_comments_on_hidden_theories(theory
     theory.is_hidden = True
     theory.save(update_fields=["is_hidden"])
     assert moderator_client.get(top.get_absolute_url()).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("own_marks", [True, False])
+def test_a_discussion_carries_the_readers_own_marks_only_when_asked(theory, own_marks):
+    """A page shared with fans is rendered without the reader's own marks (its holes
+    show them); a page rendered for one reader carries them on every comment."""
+    top, answer = chain(theory, 2)
+    fan = UserFactory()
+    for comment in (top, answer):
+        services.cast_comment_vote(user=fan, comment_id=comment.pk, value=1)
+        services.save_item(user=fan, item=comment)
+    page = selectors.discussion(
+        theory=theory, user=fan, order=CommentOrder.OLD, page=None, own_marks=own_marks
+    )
+    [shown_top] = page.object_list
+    [shown_answer] = shown_top.shown_replies
+    for comment in (shown_top, shown_answer):
+        assert (comment.my_vote, comment.saved) == ((1, True) if own_marks else (None, False))

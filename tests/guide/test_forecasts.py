@@ -41,6 +41,7 @@ from tests.kit.html import Page, assert_open, assert_shielded
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
+HOUR = datetime.timedelta(hours=1)
 
 
 @pytest.fixture
@@ -1198,3 +1199,43 @@ def test_staff_read_a_prediction_whose_forecasts_lock_later(editor_client):
     season = SeasonFactory(forecasts_lock_at=timezone.now() + datetime.timedelta(hours=3))
     response = editor_client.get(PredictionFactory(season=season).get_absolute_url())
     assert response.status_code == HTTPStatus.OK
+
+
+def test_a_theorys_predictions_are_listed_in_the_order_they_were_stated(coming):
+    theory = TheoryFactory(season=coming)
+    stated = NOW - datetime.timedelta(days=3)
+    # Two claims stated in the same instant come in the order of their ids, whatever
+    # order their rows were stored in (here the higher id first).
+    tied_second = PredictionFactory(pk=9_000_002, theory=theory, season=coming, created_at=stated)
+    tied_first = PredictionFactory(pk=9_000_001, theory=theory, season=coming, created_at=stated)
+    earliest = PredictionFactory(theory=theory, season=coming, created_at=stated - HOUR)
+    latest = PredictionFactory(theory=theory, season=coming, created_at=stated + HOUR)
+    listed = [prediction.pk for prediction in selectors.predictions_of(theory)]
+    assert listed == [earliest.pk, tied_first.pk, tied_second.pk, latest.pk]
+
+
+@pytest.mark.parametrize("on", ["theory page", "questions"])
+def test_a_claims_summary_gives_its_crowd(coming, on):
+    theory = TheoryFactory(season=coming) if on == "theory page" else None
+    prediction = PredictionFactory(theory=theory, season=coming)
+    for percent in (30, 50):
+        ForecastFactory(prediction=prediction, percent=percent)
+    url = theory.get_absolute_url() if theory else reverse("guide:question_list")
+    assert "Crowd: 40% from 2 fans" in Client().get(url).text
+
+
+def test_a_theory_pages_queries_do_not_grow_with_its_claims(coming):
+    theory = TheoryFactory(season=coming)
+    PredictionFactory(theory=theory, season=coming)
+    url = theory.get_absolute_url()
+    client = signed_in(UserFactory())
+
+    def more():
+        for _ in range(4):
+            PredictionFactory(theory=theory, season=coming)
+
+    assert_queries_do_not_grow(
+        lambda: {"fan": count_queries(client, url), "visitor": count_queries(Client(), url)},
+        more,
+        "theory page with claims",
+    )
