@@ -420,3 +420,13 @@ def test_a_discussion_carries_the_readers_own_marks_only_when_asked(theory, own_
     [shown_answer] = shown_top.shown_replies
     for comment in (shown_top, shown_answer):
         assert (comment.my_vote, comment.saved) == ((1, True) if own_marks else (None, False))
+
+
+def test_a_comments_own_page_shows_the_reader_their_marks_on_its_replies(theory):
+    top, answer = chain(theory, 2)
+    fan = UserFactory()
+    services.cast_comment_vote(user=fan, comment_id=answer.pk, value=-1)
+    services.save_item(user=fan, item=answer)
+    thread = selectors.comment_thread(pk=top.pk, user=fan, order=CommentOrder.OLD, page=None)
+    [shown] = thread.comment.shown_replies
+    assert (shown.pk, shown.my_vote, shown.saved) == (answer.pk, -1, True)
