@@ -6,7 +6,10 @@ from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guide import selectors, services
@@ -430,3 +433,16 @@ def test_a_comments_own_page_shows_the_reader_their_marks_on_its_replies(theory)
     thread = selectors.comment_thread(pk=top.pk, user=fan, order=CommentOrder.OLD, page=None)
     [shown] = thread.comment.shown_replies
     assert (shown.pk, shown.my_vote, shown.saved) == (answer.pk, -1, True)
+
+
+@pytest.mark.parametrize("page", [None, "", "1"])
+def test_a_discussion_that_fits_on_its_first_page_is_not_counted(theory, page):
+    """However the first page is asked for, a discussion shorter than a page is read in
+    one query for its comments, without counting them first."""
+    chain(theory, 1)
+    with CaptureQueriesContext(connection) as queries:
+        shown = selectors.discussion(
+            theory=theory, user=AnonymousUser(), order=CommentOrder.OLD, page=page, own_marks=False
+        )
+    assert len(shown.object_list) == 1
+    assert not [query for query in queries if '"__count"' in query["sql"]]
