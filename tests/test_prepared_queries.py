@@ -139,6 +139,9 @@ def test_a_number_no_key_takes_finds_nothing(db):
     )
     assert prepared.first("any", theory_id=theory.pk) == (theory.pk,)
     assert prepared.first("any", theory_id=2**64) is None
+    # The biggest key a database here takes is a key like any other.
+    biggest = TheoryFactory(pk=2**63 - 1)
+    assert prepared.first("any", theory_id=2**63 - 1) == (biggest.pk,)
     with pytest.raises(TypeError, match=says(f"'theory_id' is a number, not '{theory.pk}'.")):
         prepared.first("any", theory_id=str(theory.pk))
 
