@@ -155,6 +155,38 @@ def test_a_theory_edit_that_changes_its_characters_refreshes_the_listings(
     assert theory_a.title in Client().get(about_hero).text
 
 
+def test_a_reworded_claim_shows_at_once_on_its_page_and_its_theorys(
+    fan, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    mine = TheoryFactory(author=fan, season=world["season"], title="Su-hyeok wakes")
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = services.state_prediction(
+            user=fan, theory=mine, claim="Su-hyeok wakes up", criteria="On screen", percent=30
+        )
+    pages, elsewhere = [claim.get_absolute_url(), mine.get_absolute_url()], other_pages(world)
+    warm([*pages, *elsewhere])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_prediction(
+            user=fan, prediction=claim, claim="Su-hyeok wakes up first", criteria="On screen"
+        )
+    for url in pages:
+        assert "Su-hyeok wakes up first" in Client().get(url).text, url
+    assert_cached(elsewhere, django_assert_num_queries)
+
+
+def test_a_reworded_question_shows_at_once_on_its_page(
+    world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A community question belongs to no theory: only its own page shows it."""
+    question = PredictionFactory(season=world["season"], claim="Nam-ra returns")
+    elsewhere = other_pages(world)
+    warm([question.get_absolute_url(), *elsewhere])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_question(prediction=question, claim="Nam-ra returns in May", criteria="Aired")
+    assert "Nam-ra returns in May" in Client().get(question.get_absolute_url()).text
+    assert_cached(elsewhere, django_assert_num_queries)
+
+
 def test_a_hidden_comment_leaves_its_theory_page_and_shows_in_the_log_at_once(
     moderator, world, django_assert_num_queries, django_capture_on_commit_callbacks
 ):

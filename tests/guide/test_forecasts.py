@@ -287,6 +287,26 @@ def test_resolving_scores_each_fans_last_counted_forecast(question, coming):
     assert [scores[early.pk].peer_score, scores[late.pk].peer_score] == pytest.approx(peers)
 
 
+def test_the_forecast_made_last_counts_whatever_order_the_rows_were_stored_in(question):
+    moved, tied = UserFactory(), UserFactory()
+    # `moved` changed their forecast from 20 to 80; the rows' ids run the other way.
+    ForecastFactory(pk=9_000_001, prediction=question, user=moved, percent=80, created_at=at(20))
+    ForecastFactory(
+        pk=9_000_002, prediction=question, user=moved, percent=20, created_at=at(30), current=False
+    )
+    # Two forecasts in the same instant: the one stored last (the higher id) counts, even
+    # where its row was written first.
+    ForecastFactory(pk=9_000_004, prediction=question, user=tied, percent=70, created_at=at(10))
+    ForecastFactory(
+        pk=9_000_003, prediction=question, user=tied, percent=10, created_at=at(10), current=False
+    )
+    services.resolve_prediction(
+        moderator=None, prediction=question, resolution=Resolution.YES, source_url="https://x.org"
+    )
+    scored = dict(ForecastScore.objects.values_list("user_id", "percent"))
+    assert scored == {moved.pk: 80, tied.pk: 70}
+
+
 def test_forecasts_after_the_lock_are_not_scored(question, coming):
     fan = UserFactory()
     ForecastFactory(prediction=question, user=fan, percent=40, created_at=at(9), current=False)
@@ -654,6 +674,23 @@ def test_a_theorys_outcome_follows_from_its_predictions(aired, resolutions, outc
     assert theory.outcome == outcome
     logged = ModerationAction.objects.filter(theory=theory, kind=ModerationKind.SET_OUTCOME)
     assert logged.count() == (0 if outcome == "open" else 1)
+    for action in logged:  # the log says who settled it, and why
+        assert (action.moderator, action.detail) == (moderator, outcome)
+        assert action.reason == "Settled by its predictions' resolutions."
+
+
+def test_resolving_a_theorys_last_claim_settles_it_in_a_fixed_number_of_queries(
+    aired, django_assert_num_queries
+):
+    """The theory is read with its season, which says whether it may be settled."""
+    author, moderator = UserFactory(), UserFactory(is_staff=True, groups=["Moderators"])
+    claim = PredictionFactory(season=aired, theory=TheoryFactory(author=author, season=aired))
+    ForecastFactory(prediction=claim, user=author, percent=70)
+    with django_assert_num_queries(12):
+        services.resolve_prediction(
+            moderator=moderator, prediction=claim, resolution=Resolution.YES, source_url="x:"
+        )
+    assert Theory.objects.get(pk=claim.theory_id).outcome == "confirmed"
 
 
 def test_a_theory_with_predictions_has_no_outcome_to_type_in_the_admin(aired):
