@@ -7,6 +7,7 @@ commit (transactional), as the foreign keys are only checked at commit.
 """
 
 import datetime
+import re
 import threading
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -139,7 +140,8 @@ def test_the_service_says_the_account_is_gone(world):
 def test_holding_a_fan_outside_a_transaction_is_refused(world):
     """The lock would end with its own statement and hold nothing: as select_for_update
     refuses it, so does hold_fan, and no write goes on unguarded."""
-    with pytest.raises(TransactionManagementError):
+    refusal = re.escape("hold_fan holds the row until a transaction ends.")
+    with pytest.raises(TransactionManagementError, match=f"^{refusal}$"):
         services.hold_fan(world["theory"].author)
     with transaction.atomic():
         services.hold_fan(world["theory"].author)

@@ -187,6 +187,8 @@ def test_the_inbox_groups_lines_by_theory_and_kind(
     html = signed_in(author).get(reverse("guide:inbox")).text
     assert "3 new comments on “The cure is in the school”, from Ana and 1 other" in html
     assert "3 unread" in html
+    # Another fan's inbox counts only their own lines: none.
+    assert "You are all caught up." in signed_in(ana).get(reverse("guide:inbox")).text
 
 
 def test_comments_on_two_theories_of_one_season_are_two_groups(

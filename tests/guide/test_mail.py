@@ -535,6 +535,10 @@ def test_the_language_a_fan_switches_to_is_their_mails(author, django_assert_num
     assert MailPreference.objects.count() == 1  # a visitor's choice is their cookie only
     with django_assert_num_queries(1):  # most sign-ins change nothing, and write nothing
         services.remember_language(user=author, language="ko")
+    # Another fan's choice of the same language is theirs to keep, not taken as made.
+    other = UserFactory()
+    services.remember_language(user=other, language="ko")
+    assert selectors.mail_preference(other).language == "ko"
 
 
 # What each mail says, whole ----------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from guide import selectors, services
+from guide import permissions, selectors, services
 from guide.models import Comment, Report, ReportReason, ReportStatus, Theory, Vote
 from tests.factories import TheoryFactory, UserFactory
 from tests.kit.admin_world import admin_url
@@ -227,6 +227,20 @@ def test_votes_on_a_withdrawn_theory_are_refused_without_an_error(world, moderat
     with pytest.raises(services.WithdrawnError):
         services.cast_vote(user=moderator, theory_id=theory.pk, value=1)
     assert_vote_counts_match_rows()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_withdrawn_theorys_page_offers_nobody_a_vote(world, moderator):
+    """Visitors, a fan reading the page shared with fans, and a moderator, whose page
+    is rendered for them alone: none is offered buttons the server would refuse."""
+    theory = withdraw(world.theory)
+    vote_url = reverse("guide:vote", args=[theory.pk])
+    for reader in (Client(), signed_in(UserFactory(username="late_voter")), signed_in(moderator)):
+        page = reader.get(theory.get_absolute_url())
+        assert page.status_code == HTTPStatus.OK
+        assert f'action="{vote_url}"' not in page.text
+    # The rule itself, as every widget, card and the vote service ask it.
+    assert not permissions.can_vote(world.other_fan, theory)
 
 
 def test_comments_on_a_withdrawn_theory_are_refused_without_an_error(world, other_fan_client):
