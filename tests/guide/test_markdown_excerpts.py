@@ -17,6 +17,7 @@ from guide.markdown import to_plain_text
         ("line one  \nline two", "line one line two"),  # so is a hard one
         ("> quoted\n\n- one\n- two", "quoted one two"),
         ("[the link text](https://example.org)", "the link text"),
+        ("See ![the gym map](https://example.org/map.png) first", "See the gym map first"),
         ("<b>typed HTML</b>", "<b>typed HTML</b>"),  # shown as typed; templates escape it
     ],
 )

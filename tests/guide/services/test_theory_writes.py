@@ -177,6 +177,12 @@ def test_a_theorys_plain_excerpt_is_stored_when_written_not_built_on_read(fan, c
     services.edit_theory(theory=theory, title="Plain", body="*Changed* text")
     theory.refresh_from_db()
     assert theory.excerpt == "Changed text"
+    # Longer than a meta description's 200 characters: kept to the excerpt's own length.
+    long_body = " ".join(["zombie"] * 100)
+    services.edit_theory(theory=theory, title="Plain", body=long_body)
+    theory.refresh_from_db()
+    assert len(theory.excerpt) == markdown.EXCERPT_LENGTH
+    assert long_body.startswith(theory.excerpt.removesuffix("…"))
     # Pages and feeds read the stored excerpt: Markdown is not parsed again per request.
     parsed_on_read = AssertionError("Markdown parsed on a read")
     with (
