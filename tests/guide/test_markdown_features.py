@@ -110,6 +110,12 @@ def test_an_image_inside_a_link_is_its_text_no_link_in_a_link():
     assert Elements(html).text.strip() == "poster"
 
 
+def test_an_image_after_a_link_is_a_link_of_its_own():
+    html = render("[the show](https://example.org/show) and ![poster](https://example.org/p.png)")
+    rel = "nofollow ugc noopener"
+    assert links(html) == [("https://example.org/show", rel), ("https://example.org/p.png", rel)]
+
+
 HOSTILE = [
     "![x](javascript:alert(1))",
     "![x](data:image/png;base64,iVBORw0KGgo=)",
