@@ -177,6 +177,16 @@ def test_only_known_names_become_links_to_where_they_lead():
     assert markdown.render("@Ana", None) == "<p>@Ana</p>\n"
 
 
+def test_a_mention_after_a_link_is_one_and_a_name_inside_the_link_is_not():
+    source = "[@Ana on the wiki](https://x.org) then @Ana"
+    html = markdown.render(source, {"ana": "/u/Ana/"})
+    assert html == (
+        '<p><a href="https://x.org" rel="nofollow ugc noopener">@Ana on the wiki</a> then '
+        '<a href="/u/Ana/" rel="nofollow ugc noopener">@Ana</a></p>\n'
+    )
+    assert markdown.mentioned_names(source) == ["ana"]
+
+
 def test_text_around_mentions_is_kept_whole_and_unknown_names_do_not_stop_the_rest():
     html = markdown.render("Hi @bo, meet @Ana and @Cy!", {"ana": "/u/Ana/", "cy": "/u/Cy/"})
     assert html == (
