@@ -108,6 +108,10 @@ def test_an_image_inside_a_link_is_its_text_no_link_in_a_link():
     html = render("[![poster](https://example.org/p.png)](https://example.org/show)")
     assert links(html) == [("https://example.org/show", "nofollow ugc noopener")]
     assert Elements(html).text.strip() == "poster"
+    # So too in a line's second link.
+    html = render("[home](https://example.org/) [![poster](https://example.org/p.png)](/show)")
+    rel = "nofollow ugc noopener"
+    assert links(html) == [("https://example.org/", rel), ("/show", rel)]
 
 
 def test_an_image_after_a_link_is_a_link_of_its_own():
@@ -185,6 +189,10 @@ def test_a_mention_after_a_link_is_one_and_a_name_inside_the_link_is_not():
         '<a href="/u/Ana/" rel="nofollow ugc noopener">@Ana</a></p>\n'
     )
     assert markdown.mentioned_names(source) == ["ana"]
+    # Nor in a line's second link.
+    source = "[home](https://x.org) [@Ana](https://x.org/a)"
+    assert markdown.render(source, {"ana": "/u/Ana/"}).count("<a ") == 2
+    assert markdown.mentioned_names(source) == []
 
 
 def test_text_around_mentions_is_kept_whole_and_unknown_names_do_not_stop_the_rest():
