@@ -87,7 +87,7 @@ lighthouse: install messages
 
 # Mutation testing (mutmut, configured in pyproject.toml) of the rule and service modules,
 # on SQLite, with its log in mutants/run.log; the score per module and the surviving
-# mutants go to mutation-report.txt. A whole run takes over two hours (README, Tests), so
+# mutants go to mutation-report.txt. A whole run takes over four hours (README, Tests), so
 # it resumes: mutmut keeps each verdict in mutants/ as it comes and tests again only the
 # mutants of functions that changed since, and those named in MUTANTS. Stop it at any
 # time and run it again to go on; the report sums the time of every sitting.
