@@ -374,6 +374,16 @@ def test_collectstatic_writes_hashed_and_compressed_css(collected_static):
     )
 
 
+def test_source_maps_are_collected_but_not_compressed(collected_static):
+    """Only developer tools read a source map; compressing them doubled collectstatic."""
+    maps = list(collected_static.rglob("*.map"))
+    assert maps, "no source map collected: the check below would say nothing"
+    compressed = [
+        path for path in collected_static.rglob("*.map.*") if path.suffix in (".gz", ".br")
+    ]
+    assert compressed == []
+
+
 @pytest.mark.django_db
 def test_hashed_static_files_are_cached_for_a_year_and_immutable(collected_static, settings):
     settings.STATIC_ROOT = str(collected_static)

@@ -10,16 +10,17 @@ of its own: the caller (`manage.py load_demo`) runs it inside one.
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import translation
 
-from guide import markdown, selectors, services
+from guide import markdown, selectors, services, uploads
 from guide.demo import data, pictures
 from guide.models import (
     Character,
@@ -229,16 +230,34 @@ def load_theory_pictures(theories: dict[tuple[int, str], Theory], tally: Tally) 
         if theory.images.exists():
             continue
         for record in records:
-            image = pictures.still(
-                show=show.title,
-                season=record["season"],
-                episode=record["episode"],
-                palette=pictures.palette_for(f"{record['season']}-{record['episode']}"),
+            image = _uploaded(
+                partial(
+                    pictures.still,
+                    show=show.title,
+                    season=record["season"],
+                    episode=record["episode"],
+                    palette=pictures.palette_for(f"{record['season']}-{record['episode']}"),
+                )
             )
-            TheoryImage.objects.create(
-                theory=theory, image=ContentFile(image, name="demo.webp"), alt=record["alt"]
-            )
+            TheoryImage.objects.create(theory=theory, image=image, alt=record["alt"])
             tally.pictures += 1
+
+
+def _uploaded(draw: partial) -> uploads.ReencodedImage:
+    """The picture `draw` makes, as an upload of it is stored (guide.uploads)."""
+    return uploads.ReencodedImage(
+        _drawn_and_reencoded(draw.func, tuple(sorted(draw.keywords.items())), settings.CARD_FONT),
+        name="image.webp",
+    )
+
+
+@cache
+def _drawn_and_reencoded(drawing: Callable[..., bytes], arguments: tuple, card_font: str) -> bytes:
+    """Drawn and re-encoded once per process and font: the same arguments always draw the
+    same bytes, and encoding them twice took half of each load of the demo (the tests
+    and `make run` load it again and again)."""
+    del card_font  # a key only: the drawing reads the font from the settings
+    return uploads.reencode(ContentFile(drawing(**dict(arguments)))).read()
 
 
 def _grouped(records, theories) -> dict[Theory, list]:
@@ -249,12 +268,12 @@ def _grouped(records, theories) -> dict[Theory, list]:
 
 
 def _attach(
-    row: models.Model, field: str, draw: Callable[[], bytes], alt: str, tally: Tally
+    row: models.Model, field: str, draw: Callable[..., bytes], alt: str, tally: Tally
 ) -> None:
     """Give `row` a picture, drawn only when it has none."""
     if getattr(row, field):
         return
-    getattr(row, field).save("demo.webp", ContentFile(draw()), save=False)
+    getattr(row, field).save("demo.webp", _uploaded(draw), save=False)
     setattr(row, f"{field}_alt", alt)
     row.save()  # its renditions are drawn once the load commits (guide.renditions)
     tally.pictures += 1
