@@ -7,6 +7,7 @@ any of them. `head_part(html)` is the <head> alone, which link previews read wha
 the reader has watched.
 """
 
+import re
 from html.parser import HTMLParser
 
 
@@ -16,10 +17,9 @@ class _Cutter(HTMLParser):
     def __init__(self, html: str):
         super().__init__(convert_charrefs=False)
         self._source = html
-        self._line_starts = [0]
-        for index, char in enumerate(html):
-            if char == "\n":
-                self._line_starts.append(index + 1)
+        # Where each line starts, for getpos(): found by the regex engine, as a loop over
+        # every character took half the time of cutting a page.
+        self._line_starts = [0, *(newline.end() for newline in re.finditer("\n", html))]
         self._kept: list[str] = []
         self._cut_from: int | None = None
         self._depth = 0  # open <details> elements inside the cut, including its own
