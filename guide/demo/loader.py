@@ -267,10 +267,9 @@ def _grouped(records, theories) -> dict[Theory, list]:
     return grouped
 
 
-def _attach(
-    row: models.Model, field: str, draw: Callable[..., bytes], alt: str, tally: Tally
-) -> None:
-    """Give `row` a picture, drawn only when it has none."""
+def _attach(row: models.Model, field: str, draw: partial, alt: str, tally: Tally) -> None:
+    """Give `row` a picture, drawn only when it has none (`draw`: a function of
+    guide.demo.pictures with its keyword arguments)."""
     if getattr(row, field):
         return
     getattr(row, field).save("demo.webp", _uploaded(draw), save=False)
