@@ -1,8 +1,8 @@
 """Queries the ORM builds once and the database runs many times with new values.
 
-For the busiest statements only (a vote's locking read and its three writes), where
-building and compiling the query cost more than running it. Everything else builds its
-queries as usual.
+For the busiest statements only (a vote's locking read and its three writes, a fan's own
+forecasts and score on a prediction's page), where building and compiling the query cost
+more than running it. Everything else builds its queries as usual.
 """
 
 import weakref
@@ -28,8 +28,8 @@ _BIGGEST = 2**63 - 1  # what every database here stores in an integer key
 
 class PreparedQuery:
     """A query made by `build(shape, **values)`, built and compiled once per database and
-    shape, then run with new values: a QuerySet read with `first`, or a statement made by
-    `upsert`, `update` or `deletion` below run with `run`.
+    shape, then run with new values: a QuerySet read with `first` or `all`, or a statement
+    made by `upsert`, `update` or `deletion` below run with `run`.
 
     `shape` is what changes the SQL itself (a reader's kind); each keyword is a number the
     query compares a key with (an id) or writes (a count, a rank), which only changes its
@@ -59,13 +59,21 @@ class PreparedQuery:
         """The first row for these values, as a tuple (None if there is none). A read
         compares its values with keys: one that no key can take finds nothing, as the
         ORM finds nothing."""
+        rows = self._read(shape, using, values, many=False)
+        return rows[0] if rows else None
+
+    def all(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        """Every row for these values, as tuples in the query's order (as `first`)."""
+        return self._read(shape, using, values, many=True)
+
+    def _read(self, shape, using: str, values: dict, *, many: bool) -> list[tuple]:
         _check_numbers(values)
         if any(isinstance(value, int) and abs(value) > _BIGGEST for value in values.values()):
-            return None
+            return []
         compiled = self._compiled_for(shape, using, values)
         if compiled.fields is None:
             raise TypeError("This query changes rows: run it.")
-        return compiled.first(connections[using], values)
+        return compiled.read(connections[using], values, many=many)
 
     def run(self, shape=None, *, using: str = DEFAULT_DB_ALIAS, **values) -> int:
         """Run the statement with these values; how many rows it changed. A number too
@@ -119,17 +127,17 @@ class _Compiled:
         )
         self.locks = reads and query.select_for_update
 
-    def first(self, connection, values) -> tuple | None:
+    def read(self, connection, values, *, many: bool) -> list[tuple]:
         if self.locks and not connection.in_atomic_block:
             raise TransactionManagementError("A locking query must run inside a transaction.")
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self._params(values))
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            rows = cursor.fetchall() if many else cursor.fetchmany(1)
+        if not rows:
+            return []
         compiler = self.query.get_compiler(connection=connection)
         converters = compiler.get_converters(self.fields)
-        return tuple(next(compiler.apply_converters([row], converters)))
+        return [tuple(row) for row in compiler.apply_converters(rows, converters)]
 
     def run(self, connection, values, using: str) -> int:
         if isinstance(self.query, sql.DeleteQuery) and _watched(self.query.model):

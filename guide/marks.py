@@ -88,8 +88,8 @@ def _forecast(fan_pk: int, current: dict, pk: int, part: str, mark: str, *, form
     if part == "form":
         return forms["change"].replace(mark, str(int(current[pk])))
     if part == "history":
-        return forecast_history(selectors.own_forecasts(fan_pk, [pk])[pk])
-    return forecast_score(selectors.own_scores(fan_pk, [pk]).get(pk))
+        return forecast_history(selectors.own_forecasts(fan_pk, pk))
+    return forecast_score(selectors.own_score(fan_pk, pk))
 
 
 def _counts(fan_pk: int, _marks: None, pk: int, *, forms: dict) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     Avg,
     Case,
@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.prepared import PreparedQuery
 from guide import ranking, scoring
 from guide.models import (
     Bookmark,
@@ -1170,27 +1171,42 @@ def prediction_page(*, pk: int, user, own: bool = True) -> PredictionPage:
     )
     mine, my_score = [], None
     if own and user.is_authenticated:
-        mine = own_forecasts(user, [prediction.pk]).get(prediction.pk, [])
+        mine = own_forecasts(user.pk, prediction.pk)
         if prediction.is_resolved:
-            my_score = own_scores(user, [prediction.pk]).get(prediction.pk)
+            my_score = own_score(user.pk, prediction.pk)
     stated = []
     if prediction.theory_id is not None and prediction.author_id is not None:
         stated = list(Forecast.objects.filter(prediction=prediction, user=prediction.author_id))
     return PredictionPage(prediction=prediction, mine=mine, my_score=my_score, stated=stated)
 
 
-def own_forecasts(user, prediction_ids: Iterable[int]) -> dict[int, list[Forecast]]:
-    """{prediction id: the fan's forecasts on it, oldest first; the last is current}."""
-    mine: dict[int, list[Forecast]] = {}
-    for forecast in Forecast.objects.filter(prediction__in=prediction_ids, user=user):
-        mine.setdefault(forecast.prediction_id, []).append(forecast)
-    return mine
+def _fans_rows_on(model, _shape=None, *, user_id: int, prediction_id: int):
+    columns = [field.attname for field in model._meta.concrete_fields]
+    rows = model.objects.filter(user_id=user_id, prediction_id=prediction_id)
+    return rows.values_list(*columns)  # in the model's order: oldest forecast first
 
 
-def own_scores(user, prediction_ids: Iterable[int]) -> dict[int, ForecastScore]:
-    """{prediction id: the fan's score on it}, for those of `prediction_ids` scored."""
-    scores = ForecastScore.objects.filter(prediction__in=prediction_ids, user=user)
-    return {score.prediction_id: score for score in scores}
+# A fan's own forecasts and score are read at every hit of a prediction's page they
+# forecast on (guide.marks): built and compiled once, as building them cost more than
+# running them.
+_OWN_FORECASTS = PreparedQuery(functools.partial(_fans_rows_on, Forecast))
+_OWN_SCORE = PreparedQuery(functools.partial(_fans_rows_on, ForecastScore))
+
+
+def _rows_as(model, rows: list[tuple]) -> list:
+    columns = [field.attname for field in model._meta.concrete_fields]
+    return [model.from_db(DEFAULT_DB_ALIAS, columns, row) for row in rows]
+
+
+def own_forecasts(user_id: int, prediction_id: int) -> list[Forecast]:
+    """The fan's forecasts on the prediction, oldest first; the last is current."""
+    return _rows_as(Forecast, _OWN_FORECASTS.all(user_id=user_id, prediction_id=prediction_id))
+
+
+def own_score(user_id: int, prediction_id: int) -> ForecastScore | None:
+    """What the fan's forecast on the prediction scored, once it is resolved."""
+    row = _OWN_SCORE.first(user_id=user_id, prediction_id=prediction_id)
+    return None if row is None else _rows_as(ForecastScore, [row])[0]
 
 
 def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:

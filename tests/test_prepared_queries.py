@@ -132,6 +132,32 @@ def test_a_query_is_built_once_per_shape_and_runs_with_each_value(db):
     assert built == ["any", "any", "other", "other"]
 
 
+def test_all_reads_every_row_in_the_querys_order_converted_as_the_orm_does(db):
+    author, other = UserFactory.create_batch(2)
+    for title, age in [("Second", 2), ("Third", 1), ("First", 3)]:
+        TheoryFactory(
+            author=author, title=title, created_at=timezone.now() - datetime.timedelta(days=age)
+        )
+    TheoryFactory(author=other, title="Another fan's")
+    prepared = PreparedQuery(
+        lambda shape, *, author_id: (
+            Theory.objects.filter(author_id=author_id)
+            .order_by("created_at")
+            .values_list("title", "created_at")
+        )
+    )
+    expected = list(
+        Theory.objects.filter(author=author)
+        .order_by("created_at")
+        .values_list("title", "created_at")
+    )
+    assert [title for title, _at in expected] == ["First", "Second", "Third"]
+    assert prepared.all("any", author_id=author.pk) == expected  # aware datetimes, as the ORM's
+    assert prepared.all("any", author_id=author.pk + other.pk + 1) == []
+    assert prepared.all("any", author_id=2**64) == []
+    assert prepared.first("any", author_id=author.pk) == expected[0]
+
+
 def test_a_number_no_key_takes_finds_nothing(db):
     theory = TheoryFactory()
     prepared = PreparedQuery(

@@ -1217,17 +1217,34 @@ def test_the_authors_forecasts_are_theirs_on_this_claim_and_a_question_has_none(
     assert 'id="stated-title"' not in Client().get(question.get_absolute_url()).text
 
 
-def test_a_fans_own_forecasts_and_scores_are_read_for_the_predictions_asked_only():
+def test_a_fans_own_forecasts_and_score_are_read_for_the_prediction_asked_only():
     fan = UserFactory()
     asked, other = PredictionFactory(), PredictionFactory()
-    mine = ForecastFactory(prediction=asked, user=fan, percent=40)
+    first = ForecastFactory(prediction=asked, user=fan, percent=40, current=False)
+    last = ForecastFactory(prediction=asked, user=fan, percent=55)
     ForecastFactory(prediction=other, user=fan, percent=70)
     ForecastFactory(prediction=asked, percent=10)  # another fan's
-    assert selectors.own_forecasts(fan, [asked.pk]) == {asked.pk: [mine]}
+    mine = selectors.own_forecasts(fan.pk, asked.pk)
+    assert mine == [first, last]
+    # Whole rows, as the ORM reads them: what the history shows, and saved rows.
+    stored = list(Forecast.objects.filter(pk__in=[first.pk, last.pk]).order_by("created_at", "pk"))
+    assert [(f.percent, f.created_at, f.current) for f in mine] == [
+        (f.percent, f.created_at, f.current) for f in stored
+    ]
+    assert not any(forecast._state.adding for forecast in mine)
+    assert selectors.own_forecasts(fan.pk, PredictionFactory().pk) == []
+    assert selectors.own_score(fan.pk, asked.pk) is None
     score = ForecastScoreFactory(prediction=asked, user=fan)
     ForecastScoreFactory(prediction=other, user=fan)
     ForecastScoreFactory(prediction=asked)
-    assert selectors.own_scores(fan, [asked.pk]) == {asked.pk: score}
+    read = selectors.own_score(fan.pk, asked.pk)
+    assert read == score
+    assert (read.percent, read.brier, read.peer_score, read.made_at) == (
+        score.percent,
+        score.brier,
+        score.peer_score,
+        ForecastScore.objects.get(pk=score.pk).made_at,
+    )
 
 
 def test_staff_read_a_prediction_whose_forecasts_lock_later(editor_client):
