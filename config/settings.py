@@ -214,6 +214,9 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default
 # (core/pagecache.py); the guide says which fans read the shared page, and keys it.
 VISITOR_PAGE_CACHE = env.bool("VISITOR_PAGE_CACHE", default=True)
 PAGE_CACHE_FAN_AUDIENCE = "guide.reading.shared_page_audience"
+# What that audience is made of is read from the cache along with the signed-in user's
+# row, in one round trip (core/auth.py).
+USER_ROW_COMPANION_KEYS = "guide.reading.audience_keys"
 
 # Rate limits (core/throttle.py): (max actions, window in seconds).
 RATE_LIMITS = {

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Value
 
 from core import freshness
+from core.auth import read_with_user
 from core.reader import PROGRESS_COOKIE, PROGRESS_SALT, remember, signed_progress
 from guide import selectors, spoilers, topics
 from guide.models import Season, SeasonStatus, WatchProgress
@@ -86,6 +87,12 @@ def progress_for(request) -> dict[int, int]:
     return Reading(request).progress
 
 
+def audience_keys(user_id) -> list[str]:
+    """settings.USER_ROW_COMPANION_KEYS: what `shared_page_audience` reads of the cache,
+    read along with the signed-in fan's row (core.auth)."""
+    return [f"{_AUDIENCE_PREFIX}{user_id}", *freshness.keys_of([topics.reader(user_id)])]
+
+
 def shared_page_audience(request, page_topics: list[str]) -> str | None:
     """settings.PAGE_CACHE_FAN_AUDIENCE: a signed-in fan reads the page any plain fan who
     watched as far reads, so their progress keys it; None when the page is theirs alone.
@@ -99,15 +106,17 @@ def shared_page_audience(request, page_topics: list[str]) -> str | None:
     the plain fans' page.
 
     The answer is kept per fan while topics.reader(fan) stays put (their watch level
-    and hiding or restoring their content move it): one cache call, no queries. The page
+    and hiding or restoring their content move it): no queries, and no cache call of its
+    own, as it comes with the fan's row (`audience_keys`). The page
     is rendered with the very progress that keys it, so a page stored under a key always
     shows what that key says, even when a write races with the render.
     """
     user = request.user
     if user.is_staff:
         return None
-    topic, key = topics.reader(user.pk), f"{_AUDIENCE_PREFIX}{user.pk}"
-    found = cache.get_many([key, *freshness.keys_of([topic])])
+    topic, keys = topics.reader(user.pk), audience_keys(user.pk)
+    key = keys[0]
+    found = read_with_user(user, keys)
     version = freshness.from_cache_values([topic], found)[topic]
     kept = found.get(key)
     if kept is None or kept["version"] != version:

@@ -5,13 +5,14 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import freshness
-from core.auth import CachedUserBackend, user_topic
+from core.auth import CachedUserBackend, read_with_user, user_topic
+from guide.reading import audience_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,89 @@ def test_a_save_moves_the_version_at_once_and_again_at_commit(
         fan.save()
         during = version()
     assert before != during != version()
+
+
+# What else a request wants of the cache about the user, read in the same round trip ------
+
+
+def _reads_of_the_cache(monkeypatch) -> list[list[str]]:
+    """Every read a request asks of the cache, as the keys each one named (the local
+    memory cache of the tests answers get_many with a get per key: those are not reads
+    of their own)."""
+    backend, reads, inside = caches["default"], [], []
+    get, get_many = backend.get, backend.get_many
+
+    def record_one(key, *args, **kwargs):
+        if not inside:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def record_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(backend, "get", record_one)
+    monkeypatch.setattr(backend, "get_many", record_many)
+    return reads
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_fan_s_audience_comes_in_the_round_trip_that_loads_their_row(
+    fan, fan_client, monkeypatch
+):
+    page = reverse("guide:theory_list")
+    fan_client.get(page)  # the audience and the shared page, stored
+    reads = _reads_of_the_cache(monkeypatch)
+    assert fan_client.get(page).status_code == HTTPStatus.OK
+    with_audience = [keys for keys in reads if any(k.startswith("audience:") for k in keys)]
+    assert with_audience == [[f"user-row:{fan.pk}", *_version_keys(fan), *audience_keys(fan.pk)]]
+    assert sum(keys[0].startswith("user-row:") for keys in reads) == 1
+
+
+def _version_keys(fan) -> list[str]:
+    return freshness.keys_of([user_topic(fan.pk)])
+
+
+def test_what_was_read_along_is_handed_over_once_then_read_afresh(fan, monkeypatch):
+    backend = CachedUserBackend()
+    backend.get_user(fan.pk)  # the copy stored
+    audience = audience_keys(fan.pk)
+    cache.set(audience[0], "as it was")
+    user = backend.get_user(fan.pk)
+    cache.set(audience[0], "as this request wrote it")
+    reads = _reads_of_the_cache(monkeypatch)
+    assert read_with_user(user, audience)[audience[0]] == "as it was"
+    assert reads == []
+    assert read_with_user(user, audience)[audience[0]] == "as this request wrote it"
+    assert reads == [audience]
+
+
+def test_keys_not_read_along_are_read_when_asked_for(fan):
+    user = CachedUserBackend().get_user(fan.pk)
+    cache.set("elsewhere", "found")
+    assert read_with_user(user, [audience_keys(fan.pk)[0], "elsewhere"]) == {"elsewhere": "found"}
+
+
+@pytest.mark.parametrize("stored_before", [False, True])
+def test_what_was_read_along_is_never_kept_with_the_copy(fan, stored_before):
+    backend = CachedUserBackend()
+    if stored_before:
+        backend.get_user(fan.pk)
+    cache.set(audience_keys(fan.pk)[0], "a fan's audience")
+    assert read_with_user(backend.get_user(fan.pk), audience_keys(fan.pk))  # it was read along
+    _version, copy = cache.get(f"user-row:{fan.pk}")
+    assert read_with_user(copy, audience_keys(fan.pk)) == {
+        audience_keys(fan.pk)[0]: "a fan's audience"
+    }
+    assert not any("read_along" in name for name in vars(copy))
+
+
+def test_a_site_that_names_no_companions_reads_the_row_alone(fan, settings, monkeypatch):
+    settings.USER_ROW_COMPANION_KEYS = None
+    reads = _reads_of_the_cache(monkeypatch)
+    CachedUserBackend().get_user(fan.pk)
+    assert reads == [[f"user-row:{fan.pk}", *_version_keys(fan)]]
