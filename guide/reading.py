@@ -100,10 +100,10 @@ def shared_page_audience(request, page_topics: list[str]) -> str | None:
     Staff get pages rendered for them: editors preview unpublished shows, moderators see
     hidden and withdrawn content. A fan with hidden content of their own, which only they
     (and the moderators) see, gets a copy of their own of each page that may show it,
-    kept as the shared ones are and never shown to anyone else: the listings (a hidden
-    theory, or a comment count with a hidden comment in it) and the pages of the theories
-    it is on; a page that names its `page_topics` (core.pagecache) and none of those is
-    the plain fans' page.
+    kept as the shared ones are and never shown to anyone else: the pages of the theories
+    it is on, and with a hidden theory the listings too (a hidden comment shows nowhere
+    else: a theory's comment count is the same for everyone); a page that names its
+    `page_topics` (core.pagecache) and none of those is the plain fans' page.
 
     The answer is kept per fan while topics.reader(fan) stays put (their watch level
     and hiding or restoring their content move it): no queries, and no cache call of its
@@ -120,12 +120,11 @@ def shared_page_audience(request, page_topics: list[str]) -> str | None:
     version = freshness.from_cache_values([topic], found)[topic]
     kept = found.get(key)
     if kept is None or kept["version"] != version:
-        hiding = selectors.theories_showing_hidden_content_of(user)
-        kept = {
-            "version": version,
-            "progress": Reading(request).progress,
-            "own_topics": {topics.THEORIES, *map(topics.theory, hiding)} if hiding else set(),
-        }
+        hidden = selectors.hidden_content_of(user)
+        own_topics = set(map(topics.theory, hidden.shown_on()))
+        if hidden.theories:
+            own_topics.add(topics.THEORIES)
+        kept = {"version": version, "progress": Reading(request).progress, "own_topics": own_topics}
         cache.set(key, kept, AUDIENCE_SECONDS)
     setattr(request, _KEYED_PROGRESS, kept["progress"])
     audience = json.dumps(sorted(kept["progress"].items()))

@@ -231,16 +231,26 @@ def _unread_select(code: int) -> str:
     )
 
 
-def theories_showing_hidden_content_of(user) -> set[int]:
-    """The theories whose pages show the fan something of theirs a moderator hid (the
-    theory itself, or a comment of theirs on it), which only they and the moderators see
-    (the models' `visible_to`)."""
+@dataclass(frozen=True)
+class HiddenContent:
+    theories: frozenset[int]
+    commented: frozenset[int]
+
+    def shown_on(self) -> frozenset[int]:
+        """The theories whose own pages show some of it."""
+        return self.theories | self.commented
+
+
+def hidden_content_of(user) -> HiddenContent:
+    """What of the fan's a moderator hid, which only they and the moderators see (the
+    models' `visible_to`): their hidden theories, and the theories that carry a hidden
+    comment of theirs."""
     # Two reads by author (each its index), not one that would look at every theory.
     theories = Theory.objects.filter(author=user, is_hidden=True).values_list("pk", flat=True)
     comments = Comment.objects.filter(author=user, is_hidden=True).values_list(
         "theory_id", flat=True
     )
-    return {*theories, *comments}
+    return HiddenContent(theories=frozenset(theories), commented=frozenset(comments))
 
 
 # Prediction records --------------------------------------------------------------------
@@ -1373,7 +1383,7 @@ def theory_card(pk: int) -> Theory:
         Theory.objects.visible_to(None)
         .standing()
         .select_related("season__show", "author")
-        .with_comment_count(None),
+        .with_comment_count(),
         pk=pk,
     )
 
@@ -1522,7 +1532,7 @@ def _api_theory_rows() -> QuerySet:
         .select_related("season")
         .only(*_API_THEORY_COLUMNS)
         .annotate(show_slug=F("season__show__slug"), author_name=F("author__username"))
-        .with_comment_count(None)
+        .with_comment_count()
         .annotate(character_slugs=_character_slugs())
     )
 

@@ -118,8 +118,12 @@ class TheoryQuerySet(models.QuerySet):
             saved=models.Exists(Bookmark.objects.filter(theory=OuterRef("pk"), user=user)),
         )
 
-    def with_comment_count(self, user=None):
-        visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(user)
+    def with_comment_count(self):
+        """Annotate `comment_count`: the comments on it anyone may read. One count for
+        every reader, its author and moderators too, for a hidden comment is shown only
+        where it stands, on its theory's page: so a fan with a hidden comment shares the
+        pages that list its theory with the other fans (guide.reading)."""
+        visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(None)
         return self.annotate(
             comment_count=Coalesce(
                 Subquery(
@@ -141,7 +145,7 @@ class TheoryQuerySet(models.QuerySet):
             self.visible_to(user)
             .select_related("author", "season__show")
             .with_vote_of(user if own_marks else None)
-            .with_comment_count(user)
+            .with_comment_count()
         )
 
     def for_listing(self, user):

@@ -71,6 +71,21 @@ def test_a_hidden_comment_stays_with_its_author_and_moderators(world, moderator)
         assert HIDDEN_COMMENT in page.text
 
 
+def test_a_theory_s_comment_count_is_the_same_for_everyone(world, moderator, editor):
+    """A hidden comment counts for nobody, its author and moderators included: the count
+    says what everyone may read, so pages that list the theory are the same for all."""
+    everyone = {
+        **readers(world, editor),
+        "author": signed_in(world.fan),
+        "mod": signed_in(moderator),
+    }
+    for who, client in everyone.items():
+        for url in (world.theory.get_absolute_url(), reverse("guide:theory_list")):
+            page = page_of(client.get(url))
+            assert "1 comment" in page.text, (who, url)
+            assert "2 comments" not in page.text, (who, url)
+
+
 def test_a_hidden_comment_cannot_be_reported_by_another_fan(world):
     response = signed_in(world.other_fan).get(
         reverse("guide:report_comment", args=[world.bad_comment.pk])

@@ -1,5 +1,5 @@
-"""What the site reads back about one fan's own things: their open reports and which
-theories show them something of theirs a moderator hid. Each answer is about that fan and
+"""What the site reads back about one fan's own things: their open reports and what of
+theirs a moderator hid. Each answer is about that fan and
 that item only."""
 
 import pytest
@@ -10,24 +10,27 @@ from tests.factories import CommentFactory, ReportFactory, TheoryFactory, UserFa
 pytestmark = pytest.mark.django_db
 
 
-def test_the_theories_showing_a_fans_hidden_content_are_theirs_alone(fan, other_fan):
-    assert selectors.theories_showing_hidden_content_of(fan) == set()
+def test_a_fans_hidden_content_is_theirs_alone(fan, other_fan):
+    assert selectors.hidden_content_of(fan) == selectors.HiddenContent(frozenset(), frozenset())
     hidden_theory = TheoryFactory(author=other_fan, is_hidden=True)
     hidden_comment = CommentFactory(author=other_fan, is_hidden=True)
     CommentFactory(author=fan, is_hidden=False)
     CommentFactory(author=fan, theory=hidden_theory)
-    assert selectors.theories_showing_hidden_content_of(fan) == set()
-    assert selectors.theories_showing_hidden_content_of(other_fan) == {
-        hidden_theory.pk,
-        hidden_comment.theory_id,
-    }
+    assert selectors.hidden_content_of(fan).shown_on() == set()
+    other = selectors.hidden_content_of(other_fan)
+    assert other.theories == {hidden_theory.pk}
+    assert other.commented == {hidden_comment.theory_id}
+    assert other.shown_on() == {hidden_theory.pk, hidden_comment.theory_id}
 
 
 @pytest.mark.parametrize("hidden", ["theory", "comment"])
-def test_either_a_hidden_theory_or_a_hidden_comment_counts(fan, hidden):
+def test_a_hidden_theory_and_a_hidden_comment_are_told_apart(fan, hidden):
     item = (TheoryFactory if hidden == "theory" else CommentFactory)(author=fan, is_hidden=True)
-    shown_on = item.pk if hidden == "theory" else item.theory_id
-    assert selectors.theories_showing_hidden_content_of(fan) == {shown_on}
+    found = selectors.hidden_content_of(fan)
+    if hidden == "theory":
+        assert (found.theories, found.commented) == ({item.pk}, set())
+    else:
+        assert (found.theories, found.commented) == (set(), {item.theory_id})
 
 
 def test_an_open_report_is_the_reporters_own_on_that_item(fan, other_fan):

@@ -270,6 +270,45 @@ def test_a_fan_with_hidden_content_shares_the_pages_that_do_not_show_it(
     assert comparable(own.text) == comparable(author.get(showing).text)
 
 
+@pytest.mark.parametrize("name", SHARED_WITH_FANS)
+@pytest.mark.parametrize("hidden", ["theory", "comment"])
+def test_hidden_content_is_seen_by_its_author_alone_on_every_shared_page(
+    world, moderator, name, hidden, settings
+):
+    """Whichever of them reads a page first, the author of hidden content and another
+    fan each get exactly the page rendered for them alone."""
+    item = world.theory if hidden == "theory" else world.fan_comment
+    services.set_hidden(moderator=moderator, item=item, hidden=True, reason="spam")
+    url = address(name, world)
+    author, other = fan_at(world, world.fan, 1), fan_at(world, world.other_fan, 1)
+    for order in ((other, author), (author, other)):
+        cache.clear()
+        through_cache = [reader.get(url, follow=True) for reader in order]
+        settings.VISITOR_PAGE_CACHE = False
+        for reader, served in zip(order, through_cache, strict=True):
+            assert comparable(served.text) == comparable(reader.get(url, follow=True).text)
+        settings.VISITOR_PAGE_CACHE = True
+
+
+def test_a_fan_with_a_hidden_comment_shares_the_pages_that_list_its_theory(world, moderator):
+    """A theory's comment count is the same for everyone, so a hidden comment keeps its
+    author out of the shared pages only on its theory's page (and its own page)."""
+    services.set_hidden(moderator=moderator, item=world.fan_comment, hidden=True, reason="spam")
+    author = fan_at(world, world.fan, 1)
+    author.get(reverse("guide:show_list"))
+    listing = [
+        reverse("guide:home"),
+        reverse("guide:theory_list"),
+        reverse("accounts:profile", args=[world.fan.username]),
+    ]
+    for url in listing:
+        fan_at(world, world.other_fan, 1).get(url)
+        page = author.get(url)
+        assert world.theory.title in page.text, url
+        assert not rendered(page), f"{url} was rendered for the author alone"
+    assert rendered(author.get(world.theory.get_absolute_url()))
+
+
 def test_a_page_that_names_no_topics_up_front_is_their_own_copy(world, moderator):
     """A comment's page names what it shows only as it renders: it may show their hidden
     comment, so it is never the plain fans' page (nor is theirs ever shown to them)."""
