@@ -107,16 +107,16 @@ def shared_page_audience(request, page_topics: list[str]) -> str | None:
 
     The answer is kept per fan while topics.reader(fan) stays put (their watch level
     and hiding or restoring their content move it): no queries, and no cache call of its
-    own, as it comes with the fan's row (`audience_keys`). The page
-    is rendered with the very progress that keys it, so a page stored under a key always
-    shows what that key says, even when a write races with the render.
+    own, as it comes with the fan's row (`audience_keys`). The page is rendered with the
+    very progress that keys it, so a page stored under a key always shows what that key
+    says, even when a write races with the render.
     """
     user = request.user
     if user.is_staff:
         return None
     topic, keys = topics.reader(user.pk), audience_keys(user.pk)
-    key = keys[0]
     found = read_with_user(user, keys)
+    key = keys[0]  # the kept answer's, before the topic's version
     version = freshness.from_cache_values([topic], found)[topic]
     kept = found.get(key)
     if kept is None or kept["version"] != version:

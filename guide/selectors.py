@@ -233,6 +233,9 @@ def _unread_select(code: int) -> str:
 
 @dataclass(frozen=True)
 class HiddenContent:
+    """A fan's content a moderator hid: their hidden theories, and the theories that
+    carry a hidden comment of theirs."""
+
     theories: frozenset[int]
     commented: frozenset[int]
 
@@ -243,8 +246,7 @@ class HiddenContent:
 
 def hidden_content_of(user) -> HiddenContent:
     """What of the fan's a moderator hid, which only they and the moderators see (the
-    models' `visible_to`): their hidden theories, and the theories that carry a hidden
-    comment of theirs."""
+    models' `visible_to`)."""
     # Two reads by author (each its index), not one that would look at every theory.
     theories = Theory.objects.filter(author=user, is_hidden=True).values_list("pk", flat=True)
     comments = Comment.objects.filter(author=user, is_hidden=True).values_list(
