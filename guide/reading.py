@@ -102,7 +102,7 @@ def shared_page_audience(request, page_topics: list[str]) -> str | None:
     (and the moderators) see, gets a copy of their own of each page that may show it,
     kept as the shared ones are and never shown to anyone else: the pages of the theories
     it is on, and with a hidden theory the listings too (a hidden comment shows nowhere
-    else: a theory's comment count is the same for everyone); a page that names its
+    else: a theory's card counts what everyone may read); a page that names its
     `page_topics` (core.pagecache) and none of those is the plain fans' page.
 
     The answer is kept per fan while topics.reader(fan) stays put (their watch level

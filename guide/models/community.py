@@ -118,12 +118,12 @@ class TheoryQuerySet(models.QuerySet):
             saved=models.Exists(Bookmark.objects.filter(theory=OuterRef("pk"), user=user)),
         )
 
-    def with_comment_count(self):
-        """Annotate `comment_count`: the comments on it anyone may read. One count for
-        every reader, its author and moderators too, for a hidden comment is shown only
-        where it stands, on its theory's page: so a fan with a hidden comment shares the
-        pages that list its theory with the other fans (guide.reading)."""
-        visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(None)
+    def with_comment_count(self, reader=None):
+        """Annotate `comment_count`: the comments on it `reader` may read (everyone's,
+        without one). Only a theory's own page counts for its reader, where their hidden
+        comments show; a card counts what everyone may read, the same card for the hidden
+        comment's author, so they share the pages that list it (guide.reading)."""
+        visible = Comment.objects.filter(theory=OuterRef("pk")).visible_to(reader)
         return self.annotate(
             comment_count=Coalesce(
                 Subquery(
@@ -137,20 +137,22 @@ class TheoryQuerySet(models.QuerySet):
         """Annotate `show_last_season`, the spoiler menu's limit for comments on it."""
         return self.annotate(show_last_season=_last_season_of("season__show"))
 
-    def for_page(self, user, *, own_marks: bool = True):
-        """A theory's own page: withdrawn theories keep theirs, so that other fans'
-        comments stay readable. Without `own_marks` (a page shared with fans, whose
-        holes show each fan's vote), `my_vote` is None."""
+    def _as_read_by(self, user, *, own_marks: bool):
         return (
             self.visible_to(user)
             .select_related("author", "season__show")
             .with_vote_of(user if own_marks else None)
-            .with_comment_count()
         )
+
+    def for_page(self, user, *, own_marks: bool = True):
+        """A theory's own page: withdrawn theories keep theirs, so that other fans'
+        comments stay readable. Without `own_marks` (a page shared with fans, whose
+        holes show each fan's vote), `my_vote` is None."""
+        return self._as_read_by(user, own_marks=own_marks).with_comment_count(user)
 
     def for_listing(self, user):
         """Cards in a listing (lists, search, profiles, guides): never a withdrawn theory."""
-        return self.for_page(user).standing()
+        return self._as_read_by(user, own_marks=True).with_comment_count().standing()
 
 
 class Theory(ConstraintErrorsByField, models.Model):

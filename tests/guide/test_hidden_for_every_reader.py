@@ -71,19 +71,22 @@ def test_a_hidden_comment_stays_with_its_author_and_moderators(world, moderator)
         assert HIDDEN_COMMENT in page.text
 
 
-def test_a_theory_s_comment_count_is_the_same_for_everyone(world, moderator, editor):
-    """A hidden comment counts for nobody, its author and moderators included: the count
-    says what everyone may read, so pages that list the theory are the same for all."""
+def test_a_card_counts_the_comments_everyone_may_read(world, moderator, editor):
+    """A hidden comment counts on no card, its author's and moderators' included, so
+    pages that list the theory are the same for all; its theory's own page counts it for
+    those who see it there."""
     everyone = {
         **readers(world, editor),
         "author": signed_in(world.fan),
         "mod": signed_in(moderator),
     }
     for who, client in everyone.items():
-        for url in (world.theory.get_absolute_url(), reverse("guide:theory_list")):
-            page = page_of(client.get(url))
-            assert "1 comment" in page.text, (who, url)
-            assert "2 comments" not in page.text, (who, url)
+        listing = page_of(client.get(reverse("guide:theory_list"))).text
+        assert "1 comment" in listing, who
+        assert "2 comments" not in listing, who
+    for who in ("author", "mod"):
+        own = page_of(everyone[who].get(world.theory.get_absolute_url())).text
+        assert "2 comments" in own, who
 
 
 def test_a_hidden_comment_cannot_be_reported_by_another_fan(world):
