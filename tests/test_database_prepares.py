@@ -28,4 +28,3 @@ def test_a_statement_run_again_and_again_is_prepared_once():
     for pk in range(12):  # one statement, twelve sets of values
         list(Theory.objects.filter(pk=pk).values_list("pk", flat=True))
     assert _prepared_on_theories() == before + 1
-
