@@ -55,6 +55,8 @@ NOT_THEIRS = {
     ("guide.ModerationAction", "moderator"): "a moderator's work, in the public log",
     ("accounts.DataExport", "user"): "the exports themselves",
     ("admin.LogEntry", "user"): "staff's edits in the admin",
+    ("guide.TheoryBoardRow", "user"): "a count of their settled theories, which are exported",
+    ("guide.ForecastBoardRow", "user"): "a count of their scores, which are exported",
 }
 # Columns computed from the fan's own words or from others' votes: the words are kept.
 DERIVED = {

@@ -492,6 +492,13 @@ def _insert(model, rows, *, keep: bool = True) -> list:
     return saved
 
 
+def _count_boards(fans) -> None:
+    """The leaderboard's rows, as the site keeps them when it settles and scores."""
+    from guide import services
+
+    services.recount_boards(fan_ids=[fan.pk for fan in fans])
+
+
 def _analyze() -> None:
     from django.db import connection
 
@@ -534,6 +541,8 @@ def generate(scale: int = 1) -> dict:
         predictions = _create_predictions(rng, setting, plans, theories, size["predictions"])
         size["forecasts"] = _create_forecasts(rng, setting, predictions, fans, size["forecasts"])
         step("forecasts")
+        _count_boards(fans)
+        step("boards")
     step("commit")
     _analyze()
     step("analyze")

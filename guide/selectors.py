@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
@@ -41,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.prepared import PreparedQuery
-from guide import ranking, scoring
+from guide import boards, ranking, scoring
 from guide.models import (
     Bookmark,
     Character,
@@ -53,6 +52,7 @@ from guide.models import (
     FanFollow,
     Follow,
     Forecast,
+    ForecastBoardRow,
     ForecastScore,
     MailChoice,
     MailPreference,
@@ -74,6 +74,7 @@ from guide.models import (
     Show,
     ShowFollow,
     Theory,
+    TheoryBoardRow,
     TheoryImage,
     TheoryOrder,
     Vote,
@@ -260,36 +261,6 @@ def hidden_content_of(user) -> HiddenContent:
 LEADERBOARD_SIZE = 50
 
 
-def _counted_in_records(prefix: str = "") -> Q:
-    """The theories a record counts, seen from `prefix` ("theories__" from a fan): only
-    those anyone may see listed, never a hidden or withdrawn theory or an unpublished
-    show's."""
-    return Q(
-        **{f"{prefix}is_hidden": False, f"{prefix}season__show__is_published": True}
-    ) & not_withdrawn(prefix)
-
-
-def with_prediction_records(users, *, show=None, season=None):
-    """Annotate each fan's record: confirmed, partly, debunked, open, and total score
-    (of `show`'s theories, or `season`'s, if given)."""
-    scope = _counted_in_records("theories__")
-    if show is not None:
-        scope &= Q(theories__season__show=show)
-    if season is not None:
-        scope &= Q(theories__season=season)
-
-    def count(outcome):
-        return Count("theories", filter=scope & Q(theories__outcome=outcome))
-
-    return users.annotate(
-        confirmed=count(Outcome.CONFIRMED),
-        partly=count(Outcome.PARTLY),
-        debunked=count(Outcome.DEBUNKED),
-        still_open=count(Outcome.OPEN),
-        total_score=Coalesce(Sum("theories__score", filter=scope), 0),
-    )
-
-
 def hit_rate(fan) -> int | None:
     """Per cent of a fan's settled theories that came true (a partial hit counts half)."""
     settled = fan.confirmed + fan.partly + fan.debunked
@@ -298,14 +269,37 @@ def hit_rate(fan) -> int | None:
     return round(100 * (fan.confirmed + fan.partly / 2) / settled)
 
 
-def leaderboard(*, show=None, season=None):
-    """Fans with a settled theory, best record first: confirmed, then partly, then score."""
-    fans = with_prediction_records(
-        get_user_model().objects.filter(is_active=True), show=show, season=season
+def _board_scope(show, season) -> str:
+    return boards.scope(show_id=getattr(show, "pk", None), season_id=getattr(season, "pk", None))
+
+
+def leaderboard(*, show=None, season=None) -> list:
+    """Fans with a settled theory (on `show`'s or `season`'s, if given), best record
+    first: confirmed, then partly, then fewest debunked, then who joined first. Each is
+    given `confirmed`, `partly`, `debunked` and `total_score` there.
+
+    The order is read from the boards' rows (guide.boards) in their index's order, so a
+    board costs the same however many fans and theories there are; the score, which
+    every vote moves, is summed for the fifty fans shown alone."""
+    theories = Theory.objects.in_records().filter(author=OuterRef("user"))
+    if show is not None:
+        theories = theories.filter(season__show=show)
+    if season is not None:
+        theories = theories.filter(season=season)
+    total = theories.order_by().values("author").annotate(total=Sum("score")).values("total")
+    rows = (
+        TheoryBoardRow.objects.filter(scope=_board_scope(show, season), user__is_active=True)
+        .select_related("user")
+        .annotate(total_score=Coalesce(Subquery(total), 0))
+        .order_by("-confirmed", "-partly", "debunked", "user")[:LEADERBOARD_SIZE]
     )
-    return fans.filter(Q(confirmed__gt=0) | Q(partly__gt=0) | Q(debunked__gt=0)).order_by(
-        "-confirmed", "-partly", "-total_score", "username"
-    )[:LEADERBOARD_SIZE]
+    fans = []
+    for row in rows:
+        fan = row.user
+        fan.confirmed, fan.partly, fan.debunked = row.confirmed, row.partly, row.debunked
+        fan.total_score = row.total_score
+        fans.append(fan)
+    return fans
 
 
 def active_fan(username: str):
@@ -314,12 +308,13 @@ def active_fan(username: str):
 
 
 def with_theory_record(fan):
-    """The fan, given the attributes with_prediction_records annotates.
-
-    One fan's record is read as a few rows, one per outcome, from their theories alone:
-    the leaderboard's aggregate, asked of one fan, groups by every column of the fan."""
+    """The fan, given their record over every show as the leaderboard gives it:
+    `confirmed`, `partly`, `debunked`, `still_open` and `total_score`, read as a few
+    rows, one per outcome, from their theories alone (live: their profile shows it as
+    it stands)."""
     rows = (
-        Theory.objects.filter(_counted_in_records(), author=fan)
+        Theory.objects.in_records()
+        .filter(author=fan)
         .values_list("outcome")
         .annotate(theories=Count("pk"), score=Sum("score"))
         .order_by()
@@ -1276,36 +1271,28 @@ def called_it(prediction) -> ForecastScore | None:
     return ForecastScore.objects.filter(prediction=prediction, user_id=prediction.author_id).first()
 
 
-def _counted_scores() -> Q:
-    """The scores a record counts: of predictions anyone may see, never of a hidden
-    theory's claims or of an unpublished show's."""
-    return Q(prediction__season__show__is_published=True) & (
-        Q(prediction__theory__isnull=True) | Q(prediction__theory__is_hidden=False)
-    )
-
-
 def forecasters(*, show=None, season=None, minimum: int) -> list[dict]:
     """Fans with at least `minimum` scored forecasts (on `show`'s or `season`'s
     predictions, if given), best mean peer score first, then best (lowest) mean Brier:
-    each annotated `scored`, `mean_peer` and `mean_brier`. Peer scores say who beat the
-    crowd on the same questions, so posting many easy forecasts earns nothing."""
-    scores = ForecastScore.objects.filter(_counted_scores())
-    if show is not None:
-        scores = scores.filter(prediction__season__show=show)
-    if season is not None:
-        scores = scores.filter(prediction__season=season)
-    ranked = (
-        scores.filter(user__is_active=True)
-        .values("user")
-        .annotate(scored=Count("pk"), mean_peer=Avg("peer_score"), mean_brier=Avg("brier"))
-        .filter(scored__gte=minimum)
+    each as `fan`, `scored`, `mean_peer` and `mean_brier`. Peer scores say who beat the
+    crowd on the same questions, so posting many easy forecasts earns nothing. Read from
+    the records (guide.boards) in their index's order, as the leaderboard is."""
+    rows = (
+        ForecastBoardRow.objects.filter(
+            scope=_board_scope(show, season), user__is_active=True, scored__gte=minimum
+        )
+        .select_related("user")
         .order_by("-mean_peer", "mean_brier", "user")[:LEADERBOARD_SIZE]
     )
-    rows = list(ranked)
-    fans = get_user_model().objects.in_bulk([row["user"] for row in rows])
-    for row in rows:
-        row["fan"] = fans[row["user"]]
-    return rows
+    return [
+        {
+            "fan": row.user,
+            "scored": row.scored,
+            "mean_peer": row.mean_peer,
+            "mean_brier": row.mean_brier,
+        }
+        for row in rows
+    ]
 
 
 def forecast_record(fan) -> ForecastRecord:
@@ -1313,7 +1300,8 @@ def forecast_record(fan) -> ForecastRecord:
     calibration, from the stored scores (never recomputed): one read, a row for each
     per cent they stated (at most 99), however many forecasts they made."""
     by_percent = list(
-        ForecastScore.objects.filter(_counted_scores(), user=fan)
+        ForecastScore.objects.in_records()
+        .filter(user=fan)
         .values("percent")
         .annotate(
             made=Count("pk"),
@@ -1325,7 +1313,8 @@ def forecast_record(fan) -> ForecastRecord:
     )
     count = sum(row["made"] for row in by_percent)
     resolved_in = (
-        ForecastScore.objects.filter(_counted_scores(), user=fan)
+        ForecastScore.objects.in_records()
+        .filter(user=fan)
         .values_list("prediction__season__show_id")
         .annotate(
             latest=Max(

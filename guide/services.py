@@ -1,6 +1,6 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import batched
@@ -8,7 +8,7 @@ from itertools import batched
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower, Now
 from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import freshness, prepared
 from core.errors import AccountGone
 from core.prepared import PreparedQuery
-from guide import markdown, permissions, ranking, scoring, topics
+from guide import boards, markdown, permissions, ranking, scoring, topics
 from guide.models import (
     Bookmark,
     Character,
@@ -26,6 +26,7 @@ from guide.models import (
     FanFollow,
     Follow,
     Forecast,
+    ForecastBoardRow,
     ForecastScore,
     MailChoice,
     MailPreference,
@@ -47,6 +48,7 @@ from guide.models import (
     Show,
     ShowFollow,
     Theory,
+    TheoryBoardRow,
     TheoryImage,
     Vote,
     WatchProgress,
@@ -841,8 +843,12 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
     """
     seen_by_author = (topics.reader(item.author_id),) if item.author_id is not None else ()
     freshness.touch(*_topics_of(item), topics.MODERATION_LOG, *seen_by_author)
+    # A theory's settled outcome and its claims' scores count on the boards, or stop.
+    counted = fans_on_boards_by(theories=[item]) if isinstance(item, Theory) else set()
+    hold_fans(counted)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
+    recount_boards(fan_ids=counted)
     action = _log(
         moderator=moderator,
         kind=ModerationKind.HIDE if hidden else ModerationKind.RESTORE,
@@ -919,6 +925,7 @@ def set_outcome(
         raise ValueError(outcome)
     if not theory.may_settle_as(outcome):
         raise SeasonNotReleasedError
+    hold_fans([theory.author_id])  # before the theory: see hold_fans
     Theory.objects.filter(pk=theory.pk).update(
         outcome=outcome,
         outcome_note=note,
@@ -926,6 +933,7 @@ def set_outcome(
         outcome_set_at=timezone.now(),
     )
     theory.outcome = outcome
+    recount_boards(fan_ids=[theory.author_id])
     action = _log(
         moderator=moderator,
         kind=ModerationKind.SET_OUTCOME,
@@ -1078,6 +1086,11 @@ def resolve_prediction(
     again replaces the scores. Returns how many forecasts were scored."""
     if resolution not in Resolution.values:
         raise ValueError(resolution)
+    # Whoever it may score (a score is of a forecast), and its theory's author, before
+    # the prediction: see hold_fans.
+    forecasters = Forecast.objects.filter(prediction=prediction).values_list("user_id", flat=True)
+    author = Theory.objects.filter(pk=prediction.theory_id).values_list("author_id", flat=True)
+    hold_fans({*forecasters.order_by().distinct(), *author})
     prediction = (
         Prediction.objects.select_for_update(of=("self",))
         .select_related("season")
@@ -1099,10 +1112,12 @@ def resolve_prediction(
             "resolved_at",
         ]
     )
+    counted_before = set(prediction.scores.values_list("user_id", flat=True))
     ForecastScore.objects.filter(prediction=prediction).delete()
     # Profiles (under THEORIES) show each fan's scores.
     freshness.touch(*_prediction_topics(prediction), topics.THEORIES)
     if resolution not in (Resolution.YES, Resolution.NO):
+        recount_boards(fan_ids=counted_before)
         _settle_theory_of(prediction, moderator=moderator)
         return 0
     happened = resolution == Resolution.YES
@@ -1121,6 +1136,7 @@ def resolve_prediction(
         )
         for row, peer in zip(counted, peers, strict=True)
     )
+    recount_boards(fan_ids=counted_before | {row.user_id for row in counted})
     _settle_theory_of(prediction, moderator=moderator)
     return len(counted)
 
@@ -1176,6 +1192,117 @@ def rescore_season(*, season: Season) -> int:
     and with it which forecasts count."""
     resolved = Prediction.objects.filter(season=season).exclude(resolution=Resolution.OPEN)
     return sum(rescore_prediction(prediction=prediction) for prediction in resolved)
+
+
+# The leaderboard's boards ------------------------------------------------------------------
+
+# Fans recounted at a time: their ids are a query's parameters, and SQLite's limit on
+# those was 999 before version 3.32.
+RECOUNT_BATCH = 500
+
+
+@transaction.atomic
+def recount_boards(*, fan_ids: Iterable[int | None]) -> None:
+    """Recompute these fans' rows on the leaderboard's boards (guide.boards) from their settled
+    theories and scored forecasts, the source of truth. Every write that settles, hides,
+    publishes, deletes or scores calls it, in its transaction, for the fans it touched:
+    a handful of queries per batch of fans, however large the site."""
+    ids = sorted({pk for pk in fan_ids if pk is not None})
+    for batch in batched(ids, RECOUNT_BATCH):
+        _recount_batch(batch)
+
+
+def hold_fans(fan_ids: Iterable[int | None]) -> None:
+    """Lock these fans' user rows, in one order, until the transaction ends (hold_fan for
+    many; a fan who is gone is passed over). A write that recounts boards takes them
+    before the rows it changes, as every write takes its fan first: so two recounts of a
+    fan take turns, the second reading what the first stored, and none waits in a circle
+    with a fan's own write (a comment takes its author, then the theory)."""
+    ids = sorted({pk for pk in fan_ids if pk is not None})
+    no_key = connection.features.has_select_for_no_key_update
+    for batch in batched(ids, RECOUNT_BATCH):
+        fans = get_user_model().objects.filter(pk__in=batch).order_by("pk")
+        list(fans.select_for_update(no_key=no_key).values_list("pk"))
+
+
+def _recount_batch(ids: tuple[int, ...]) -> None:
+    hold_fans(ids)
+    theories = (
+        Theory.objects.in_records()
+        .exclude(outcome=Outcome.OPEN)
+        .filter(author_id__in=ids)
+        .values_list("author_id", "season__show_id", "season_id", "outcome")
+        .annotate(theories=Count("pk"))
+        .order_by()
+    )
+    scores = (
+        ForecastScore.objects.in_records()
+        .filter(user_id__in=ids)
+        .values_list("user_id", "prediction__season__show_id", "prediction__season_id")
+        .annotate(scored=Count("pk"), peer=Sum("peer_score"), brier=Sum("brier"))
+        .order_by()
+    )
+    _replace_rows(
+        TheoryBoardRow,
+        ids,
+        [
+            TheoryBoardRow(
+                user_id=fan_id,
+                scope=scope,
+                confirmed=outcomes[Outcome.CONFIRMED],
+                partly=outcomes[Outcome.PARTLY],
+                debunked=outcomes[Outcome.DEBUNKED],
+            )
+            for (fan_id, scope), outcomes in boards.tally_theories(theories).items()
+        ],
+        counts=["confirmed", "partly", "debunked"],
+    )
+    _replace_rows(
+        ForecastBoardRow,
+        ids,
+        [
+            ForecastBoardRow(
+                user_id=fan_id,
+                scope=scope,
+                scored=tally.scored,
+                mean_peer=tally.mean_peer,
+                mean_brier=tally.mean_brier,
+            )
+            for (fan_id, scope), tally in boards.tally_forecasts(scores).items()
+        ],
+        counts=["scored", "mean_peer", "mean_brier"],
+    )
+
+
+def _replace_rows(model, fan_ids, rows: list, *, counts: list[str]) -> None:
+    """The fans' rows become `rows`: each stored over the row of its fan and board (which
+    keeps its id), and the fans' other rows, on boards they are no longer on, deleted."""
+    model.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["user", "scope"], update_fields=counts
+    )
+    model.objects.filter(user_id__in=fan_ids).exclude(pk__in=[row.pk for row in rows]).delete()
+
+
+def recount_boards_on(*, seasons) -> None:
+    """Seasons whose show was published or taken down, or that moved to another show:
+    their settled theories and scores count on other boards now, for every fan with one
+    of them."""
+    settled = Theory.objects.filter(season__in=seasons).exclude(outcome=Outcome.OPEN)
+    scored = ForecastScore.objects.filter(prediction__season__in=seasons)
+    recount_boards(
+        fan_ids={
+            *settled.values_list("author_id", flat=True).distinct(),
+            *scored.values_list("user_id", flat=True).distinct(),
+        }
+    )
+
+
+def fans_on_boards_by(*, theories) -> set[int]:
+    """The fans whose rows on the boards these theories may count in (their authors, and
+    the forecasters their claims scored): those that hiding or deleting them recounts."""
+    scored = ForecastScore.objects.filter(prediction__theory__in=theories)
+    fans = {theory.author_id for theory in theories}
+    return (fans | set(scored.values_list("user_id", flat=True))) - {None}
 
 
 # Accounts' traces -------------------------------------------------------------------------

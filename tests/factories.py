@@ -2,7 +2,9 @@
 
 Each factory makes the smallest valid row; pass what a test cares about. Counts on a
 theory (upvotes, downvotes, score, hot) are not touched by VoteFactory: tests of those
-go through guide.services.
+go through guide.services. A settled theory and a forecast score are counted on the
+leaderboard's boards as they are made, as the services that settle and score do; a test
+that changes one afterwards goes through the services too.
 """
 
 import datetime
@@ -14,7 +16,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from guide import markdown
+from guide import markdown, services
 from guide.models import (
     Bookmark,
     Character,
@@ -32,6 +34,7 @@ from guide.models import (
     ModerationKind,
     Notification,
     NotificationKind,
+    Outcome,
     Person,
     Prediction,
     Report,
@@ -167,6 +170,7 @@ class FactFactory(DjangoModelFactory):
 class TheoryFactory(DjangoModelFactory):
     class Meta:
         model = Theory
+        skip_postgeneration_save = True
 
     author = factory.SubFactory(UserFactory)
     season = factory.SubFactory(SeasonFactory)
@@ -175,6 +179,11 @@ class TheoryFactory(DjangoModelFactory):
     body = "Someone *survives* the school."
     body_html = factory.LazyAttribute(lambda theory: markdown.render(theory.body))
     search_text = factory.LazyAttribute(lambda theory: fold(f"{theory.title}\n{theory.body}"))
+
+    @factory.post_generation
+    def boards(theory, create, extracted, **kwargs):
+        if create and theory.outcome != Outcome.OPEN:
+            services.recount_boards(fan_ids=[theory.author_id])
 
 
 class VoteFactory(DjangoModelFactory):
@@ -209,6 +218,7 @@ class ForecastFactory(DjangoModelFactory):
 class ForecastScoreFactory(DjangoModelFactory):
     class Meta:
         model = ForecastScore
+        skip_postgeneration_save = True
 
     prediction = factory.SubFactory(PredictionFactory)
     user = factory.SubFactory(UserFactory)
@@ -218,6 +228,11 @@ class ForecastScoreFactory(DjangoModelFactory):
     brier = 0.09
     log_score = -0.36
     peer_score = 12.5
+
+    @factory.post_generation
+    def boards(score, create, extracted, **kwargs):
+        if create:
+            services.recount_boards(fan_ids=[score.user_id])
 
 
 class CommentFactory(DjangoModelFactory):

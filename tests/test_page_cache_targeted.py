@@ -475,6 +475,8 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             ),
             "rescore_prediction": lambda: services.rescore_prediction(prediction=question),
             "rescore_season": lambda: services.rescore_season(season=world["season"]),
+            "recount_boards": lambda: services.recount_boards(fan_ids=[fan.pk, settled.author_id]),
+            "recount_boards_on": lambda: services.recount_boards_on(seasons=[world["season"]]),
         },
         account_services: {
             "update_profile": lambda: account_services.update_profile(
@@ -504,6 +506,8 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
         "pending_change",
         "mentioned_fans",
         "derived_outcome",
+        "hold_fans",
+        "fans_on_boards_by",
     }
     for module, calls in writes.items():
         public = set(own_functions(module))

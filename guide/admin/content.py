@@ -222,6 +222,13 @@ class ShowAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(season_count=Count("seasons"))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_published" in form.changed_data:
+            # Its settled theories and scored forecasts count on every show's board only
+            # while it is published.
+            services.recount_boards_on(seasons=obj.seasons.all())
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         warn_about_episode_counts(request, form.instance.seasons.all())
@@ -316,6 +323,11 @@ class SeasonAdmin(ContentAdmin):
     @admin.display(description=_("current poster"))
     def poster_preview(self, obj):
         return image_preview(obj.poster, obj.poster_alt, obj.poster_width, obj.poster_height)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "show" in form.changed_data:  # its theories count on another show's board
+            services.recount_boards_on(seasons=[obj])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -259,6 +259,17 @@ class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             fields = [*fields, "outcome"] if "outcome" not in fields else fields
         return fields
 
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Theory.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        # Only a superuser may (a theory with votes, comments or claims may not be deleted
+        # here at all: their admins delete nothing). Its author's boards are recounted.
+        fans = services.fans_on_boards_by(theories=list(queryset))
+        services.hold_fans(fans)
+        super().delete_queryset(request, queryset)
+        services.recount_boards(fan_ids=fans)
+
     def save_moderation(self, request, obj, form, reason):
         if {"outcome", "outcome_note", "outcome_source_url"} & set(form.changed_data):
             services.set_outcome(

@@ -13,7 +13,15 @@ from django.utils.translation import ngettext
 
 from guide import permissions, services
 from guide.admin.moderation import ViewOnlyAdminMixin
-from guide.models import Fact, Forecast, ForecastScore, Prediction, Resolution
+from guide.models import (
+    Fact,
+    Forecast,
+    ForecastBoardRow,
+    ForecastScore,
+    Prediction,
+    Resolution,
+    TheoryBoardRow,
+)
 
 EDITOR_FIELDS = ["season", "claim", "criteria", "spoiler_season", "known_at"]
 RESOLUTION_FIELDS = ["resolution", "resolution_fact", "resolution_source_url", "resolution_note"]
@@ -187,3 +195,22 @@ class ForecastScoreAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["prediction", "user", "percent", "happened", "brier", "peer_score"]
     list_select_related = ["prediction", "user"]
     search_fields = ["prediction__claim", "user__username"]
+
+
+@admin.register(TheoryBoardRow)
+class TheoryBoardRowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: each fan's row on each board of theories that came true, recounted by
+    guide.services whenever a write changes what it counts."""
+
+    list_display = ["user", "scope", "confirmed", "partly", "debunked"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "scope"]
+
+
+@admin.register(ForecastBoardRow)
+class ForecastBoardRowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: each fan's row on each forecasters' board, recounted as above."""
+
+    list_display = ["user", "scope", "scored", "mean_peer", "mean_brier"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "scope"]

@@ -493,4 +493,6 @@ def _load_all() -> Tally:
     load_theory_pictures(theories, tally)
     load_comments(theories, fans, tally)
     load_predictions(seasons, theories, fans, tally)
+    # The theories' outcomes are written as the data says, not settled by a moderator.
+    services.recount_boards(fan_ids=[fan.pk for fan in fans.values()])
     return tally

@@ -4,6 +4,7 @@ Fields, constraints, indexes and chainable QuerySet methods only. Writes that to
 several rows live in guide/services.py.
 """
 
+from guide.models.boards import ForecastBoardRow, TheoryBoardRow
 from guide.models.community import (
     Comment,
     CommentOrder,
@@ -124,4 +125,6 @@ __all__ = [
     "Prediction",
     "Forecast",
     "ForecastScore",
+    "TheoryBoardRow",
+    "ForecastBoardRow",
 ]

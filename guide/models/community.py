@@ -63,6 +63,11 @@ class TheoryQuerySet(models.QuerySet):
         """Not withdrawn by their authors (see `not_withdrawn`): what every listing shows."""
         return self.filter(not_withdrawn())
 
+    def in_records(self):
+        """What a fan's prediction record counts: theories anyone may see listed, never
+        a hidden or withdrawn one, nor an unpublished show's."""
+        return self.published().standing().filter(is_hidden=False)
+
     def visible_to(self, user):
         """Hidden theories exist only for moderators and their own author."""
         return self.visible_as(permissions.reader_kind(user), user_id=getattr(user, "pk", None))

@@ -187,6 +187,16 @@ class Forecast(ConstraintErrorsByField, models.Model):
         return f"{self.user} {self.percent}% {self.prediction_id}"
 
 
+class ForecastScoreQuerySet(models.QuerySet):
+    def in_records(self):
+        """The scores a record counts: of predictions anyone may see, never of a hidden
+        theory's claims or of an unpublished show's."""
+        return self.filter(
+            Q(prediction__season__show__is_published=True)
+            & (Q(prediction__theory__isnull=True) | Q(prediction__theory__is_hidden=False))
+        )
+
+
 class ForecastScore(ConstraintErrorsByField, models.Model):
     """What a fan's last counted forecast on a resolved prediction scored; written when
     it is resolved, so that pages never recompute it (guide.scoring)."""
@@ -201,6 +211,8 @@ class ForecastScore(ConstraintErrorsByField, models.Model):
     brier = models.FloatField()
     log_score = models.FloatField()
     peer_score = models.FloatField()
+
+    objects = ForecastScoreQuerySet.as_manager()
 
     class Meta:
         constraints = [

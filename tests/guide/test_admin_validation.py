@@ -19,11 +19,13 @@ from accounts.models import User
 from guide.models import (
     Character,
     CharacterStatus,
+    ForecastBoardRow,
     ForecastScore,
     NotificationKind,
     Report,
     SeasonStatus,
     Show,
+    TheoryBoardRow,
     Vote,
     WatchProgress,
 )
@@ -346,6 +348,20 @@ def _second_score():
     return ForecastScore(
         prediction=taken.prediction, user=taken.user, log_score=-0.5, peer_score=0, **scored
     )
+
+
+@bad_value("guide_theoryboardrow_one_per_scope", "scope", in_admin=False)
+def _second_theory_board_row():
+    taken = TheoryBoardRow.objects.create(user=factories.UserFactory(), scope="all", confirmed=1)
+    return TheoryBoardRow(user=taken.user, scope="all", debunked=1)
+
+
+@bad_value("guide_forecastboardrow_one_per_scope", "scope", in_admin=False)
+def _second_forecast_board_row():
+    taken = ForecastBoardRow.objects.create(
+        user=factories.UserFactory(), scope="all", scored=1, mean_peer=0, mean_brier=0.25
+    )
+    return ForecastBoardRow(user=taken.user, scope="all", scored=2, mean_peer=0, mean_brier=0.2)
 
 
 @bad_value("guide_vote_one_per_fan", "theory", in_admin=False)

@@ -634,7 +634,7 @@ def test_the_leaderboard_ranks_each_season_on_its_own(aired, coming, settings):
         assert Client().get(url + bad).status_code == HTTPStatus.NOT_FOUND, bad
 
 
-def test_a_hidden_theorys_claims_score_nobody_on_the_leaderboard(coming, settings):
+def test_a_hidden_theorys_claims_score_nobody_on_the_leaderboard(coming, settings, moderator):
     settings.LEADERBOARD_MIN_FORECASTS = 1
     theory = TheoryFactory(season=coming)
     prediction = PredictionFactory(season=coming, theory=theory, author=theory.author)
@@ -643,9 +643,10 @@ def test_a_hidden_theorys_claims_score_nobody_on_the_leaderboard(coming, setting
         moderator=None, prediction=prediction, resolution=Resolution.YES, source_url="x:"
     )
     assert [row["fan"].username for row in selectors.forecasters(minimum=1)] == ["spammer"]
-    theory.is_hidden = True
-    theory.save()
+    services.set_hidden(moderator=moderator, item=theory, hidden=True)
     assert selectors.forecasters(minimum=1) == []
+    services.set_hidden(moderator=moderator, item=theory, hidden=False)
+    assert [row["fan"].username for row in selectors.forecasters(minimum=1)] == ["spammer"]
 
 
 @pytest.mark.parametrize(
@@ -682,15 +683,34 @@ def test_a_theorys_outcome_follows_from_its_predictions(aired, resolutions, outc
 def test_resolving_a_theorys_last_claim_settles_it_in_a_fixed_number_of_queries(
     aired, django_assert_num_queries
 ):
-    """The theory is read with its season, which says whether it may be settled."""
+    """The theory is read with its season, which says whether it may be settled. Each of
+    the two recounts of the boards (the scored fans', then the settled theory's author's)
+    locks its fans, reads their theories and scores, and replaces their rows."""
     author, moderator = UserFactory(), UserFactory(is_staff=True, groups=["Moderators"])
     claim = PredictionFactory(season=aired, theory=TheoryFactory(author=author, season=aired))
     ForecastFactory(prediction=claim, user=author, percent=70)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(27):
         services.resolve_prediction(
             moderator=moderator, prediction=claim, resolution=Resolution.YES, source_url="x:"
         )
     assert Theory.objects.get(pk=claim.theory_id).outcome == "confirmed"
+
+
+def test_resolving_recounts_the_boards_in_as_many_queries_however_many_forecast(coming):
+    moderator = UserFactory(is_staff=True, groups=["Moderators"])
+
+    def resolve_one_of(forecasters: int) -> int:
+        claim = PredictionFactory(season=coming)
+        for _ in range(forecasters):
+            ForecastFactory(prediction=claim, percent=70, created_at=at(30))
+        with CaptureQueriesContext(connection) as queries:
+            services.resolve_prediction(
+                moderator=moderator, prediction=claim, resolution=Resolution.NO, source_url="x:"
+            )
+        assert claim.scores.count() == forecasters
+        return len(queries)
+
+    assert resolve_one_of(2) == resolve_one_of(40)
 
 
 def test_a_theory_with_predictions_has_no_outcome_to_type_in_the_admin(aired):
@@ -1133,7 +1153,7 @@ def test_a_spoiler_claim_never_reworded_is_shielded_in_its_history(coming, aired
 
 
 def score_of(fan, prediction, *, peer, brier, happened=True, percent=60):
-    return ForecastScore.objects.create(
+    return ForecastScoreFactory(
         prediction=prediction,
         user=fan,
         percent=percent,

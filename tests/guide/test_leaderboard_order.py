@@ -1,8 +1,9 @@
 """Who is on the prediction leaderboard, and in what order.
 
 A fan is on it once any of their theories is settled (confirmed, partly, debunked);
-ties on confirmed and then partly confirmed go to the higher total score, and only
-then to the name.
+ties on confirmed and then partly confirmed go to the fan with fewer debunked, and only
+then to the fan who joined first. The score, which every vote moves, is shown, not
+ranked by: the order changes only when a theory is settled, hidden or published.
 """
 
 import datetime
@@ -10,8 +11,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from guide import services
 from guide.models import Outcome, SeasonStatus
-from tests.factories import SeasonFactory, TheoryFactory, UserFactory
+from tests.factories import ReleasedSeasonFactory, SeasonFactory, TheoryFactory, UserFactory
 from tests.kit.html import page_of
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +41,26 @@ def board(client) -> list[str]:
     return [href for href in page.hrefs if href.startswith("/u/")]
 
 
-def test_a_tie_on_outcomes_goes_to_the_higher_score_before_the_name(client, aired):
-    aaron, zoe = UserFactory(username="aaron"), UserFactory(username="zoe")
-    settle(aaron, aired, Outcome.CONFIRMED, score=1)
-    settle(zoe, aired, Outcome.CONFIRMED, score=9)
-    assert board(client) == [zoe.get_absolute_url(), aaron.get_absolute_url()]
+def test_a_tie_on_outcomes_goes_to_fewer_misses_then_to_who_joined_first(client, aired):
+    aaron, zoe, yuna = (UserFactory(username=name) for name in ("aaron", "zoe", "yuna"))
+    settle(aaron, aired, Outcome.CONFIRMED, score=9)
+    settle(aaron, aired, Outcome.DEBUNKED, score=9)
+    settle(zoe, aired, Outcome.CONFIRMED, score=0)
+    settle(yuna, aired, Outcome.CONFIRMED, score=0)
+    assert board(client) == [
+        zoe.get_absolute_url(),
+        yuna.get_absolute_url(),
+        aaron.get_absolute_url(),
+    ]
+
+
+def test_the_score_column_sums_every_theory_of_the_fan_there(client, aired):
+    fan = UserFactory(username="scorer")
+    settle(fan, aired, Outcome.CONFIRMED, score=3)
+    settle(fan, aired, Outcome.OPEN, score=4)
+    settle(fan, ReleasedSeasonFactory(), Outcome.PARTLY, score=20)  # another show
+    row = page_of(client.get(reverse("guide:leaderboard"), {"show": aired.show.slug}))
+    assert "scorer 1 0 0 7" in " ".join(row.text.split())
 
 
 def test_outcomes_come_before_the_score(client, aired):
@@ -66,11 +83,10 @@ def test_open_theories_alone_keep_a_fan_off_the_board(client, aired):
     assert board(client) == []
 
 
-def test_a_hidden_theory_counts_on_no_shows_board(client, aired):
+def test_a_hidden_theory_counts_on_no_shows_board(client, aired, moderator):
     fan = UserFactory(username="hidden_hit")
     theory = settle(fan, aired, Outcome.CONFIRMED, score=5)
-    theory.is_hidden = True
-    theory.save()
+    services.set_hidden(moderator=moderator, item=theory, hidden=True)
     url = reverse("guide:leaderboard")
     for query in ({}, {"show": aired.show.slug}):
         page = page_of(client.get(url, query))

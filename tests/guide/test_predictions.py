@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from guide import services
+from guide import selectors, services
 from guide.models import ModerationAction, ModerationKind, Outcome, SeasonStatus, Theory
 from tests.factories import (
     CharacterFactory,
@@ -52,7 +52,7 @@ def upcoming(show):
     return SeasonFactory(show=show, number=2, status=SeasonStatus.ANNOUNCED)
 
 
-def theories(author, season, *outcomes, score=0, hidden=False):
+def theories(author, season, *outcomes, score=0, hidden=False, withdrawn=False):
     """One theory per outcome; the score goes on the first (score = upvotes - downvotes)."""
     made = []
     for i, outcome in enumerate(outcomes):
@@ -66,6 +66,9 @@ def theories(author, season, *outcomes, score=0, hidden=False):
                 downvotes=max(-points, 0),
                 score=points,
                 is_hidden=hidden,
+                withdrawn_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+                if withdrawn
+                else None,
             )
         )
     return made
@@ -243,32 +246,28 @@ def test_profile_without_settled_theories_has_no_hit_rate(fan, upcoming, client)
 
 
 def test_a_profile_counts_what_the_leaderboard_counts(fan, aired, upcoming, client):
-    """One rule says which theories a record counts; the profile reads one fan's record
-    on its own (guide.selectors.with_theory_record), the leaderboard all of them at once."""
-    from django.utils import timezone
-
-    from guide.selectors import with_prediction_records
-
+    """One rule says which theories a record counts (TheoryQuerySet.in_records): the
+    profile reads one fan's record live (guide.selectors.with_theory_record), the
+    leaderboard the rows the services keep for every fan."""
     C, P, D, OPEN = Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED, Outcome.OPEN
     theories(fan, aired, C, P, P, D, score=5)
     theories(fan, upcoming, OPEN, score=-2)
     theories(fan, aired, C, D, score=40, hidden=True)
-    gone = theories(fan, aired, C, OPEN, score=9)
-    Theory.objects.filter(pk__in=[theory.pk for theory in gone]).update(withdrawn_at=timezone.now())
+    theories(fan, aired, C, OPEN, score=9, withdrawn=True)
     secret = released_season(ShowFactory(title="Unpublished", is_published=False))
     theories(fan, secret, C, C, score=7)
 
     shown = _record(html(client.get(reverse("accounts:profile", args=["fan"]))))
-    board = with_prediction_records(type(fan).objects.filter(pk=fan.pk)).get()
+    (board,) = selectors.leaderboard()
     assert shown == {
         "Confirmed": str(board.confirmed),
         "Partly confirmed": str(board.partly),
         "Debunked": str(board.debunked),
-        "Still open": str(board.still_open),
+        "Still open": "1",
         "Hit rate": "50%",
         "Total score": str(board.total_score),
     }
-    assert (board.confirmed, board.partly, board.debunked, board.still_open) == (1, 2, 1, 1)
+    assert (board.confirmed, board.partly, board.debunked) == (1, 2, 1)
     assert board.total_score == 3
 
 
@@ -296,23 +295,24 @@ def ranking(client, **params) -> list[str]:
     return re.findall(r'<th scope="row"><a href="/u/([^/]+)/">', rows)
 
 
-def test_leaderboard_orders_by_confirmed_then_partly_then_score(aired, upcoming, client):
+def test_leaderboard_orders_by_confirmed_then_partly_then_fewest_debunked(aired, upcoming, client):
     C, P, D, OPEN = Outcome.CONFIRMED, Outcome.PARTLY, Outcome.DEBUNKED, Outcome.OPEN
-    fans = {name: UserFactory(username=name) for name in "abcdefg"}
+    fans = {name: UserFactory(username=name) for name in "abcdefgh"}
     theories(fans["a"], aired, C, D, D, D, score=-5)  # 1 confirmed, 0 partly
     theories(fans["b"], aired, C, C, score=0)  # most confirmed: first, whatever the score
     theories(fans["c"], aired, C, P, P, score=1)  # 1 confirmed, more partly than d and e
-    theories(fans["d"], aired, C, P, score=9)  # same as e on both counts: score decides
+    theories(fans["d"], aired, C, P, D, score=9)  # as e on both counts, but a miss more
     theories(fans["e"], aired, C, P, score=2)
     theories(fans["f"], aired, D, score=100)  # settled (debunked) but nothing right: last
     theories(fans["g"], upcoming, OPEN, OPEN, score=500)  # nothing settled: not listed
-    assert ranking(client) == ["b", "c", "d", "e", "a", "f"]
+    theories(fans["h"], aired, C, D, D, D, score=50)  # as a in all: a joined first
+    assert ranking(client) == ["b", "c", "e", "d", "a", "h", "f"]
 
 
-def test_leaderboard_ties_on_everything_fall_back_to_username(aired, client):
+def test_leaderboard_ties_on_everything_fall_back_to_who_joined_first(aired, client):
     for name in ["zed", "amy"]:
         theories(UserFactory(username=name), aired, Outcome.CONFIRMED, score=3)
-    assert ranking(client) == ["amy", "zed"]
+    assert ranking(client) == ["zed", "amy"]
 
 
 def test_leaderboard_per_show_counts_only_that_show(aired, client):

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from PIL import Image
 
 from accounts.models import DataExport
+from guide.models import ForecastBoardRow, TheoryBoardRow
 from tests import factories
 
 REGISTERED = dict(admin.site._registry)
@@ -51,6 +52,7 @@ def one_of_each(*, with_images: bool = False) -> dict:
     theory.characters.add(character)
     comment = factories.CommentFactory(theory=theory)
     question = factories.PredictionFactory(season=season)
+    score = factories.ForecastScoreFactory(prediction=question)
     rows = [
         character.show,
         season,
@@ -85,7 +87,11 @@ def one_of_each(*, with_images: bool = False) -> dict:
         factories.SentMailFactory(),
         question,
         factories.ForecastFactory(prediction=question),
-        factories.ForecastScoreFactory(prediction=question),
+        score,
+        # The boards' rows: the score's, as resolving would store it, and one of theories
+        # as a settled theory would make (what rows hold is tests/guide/test_boards.py's).
+        TheoryBoardRow.objects.create(user=theory.author, scope="all", confirmed=1),
+        ForecastBoardRow.objects.get(scope="all", user=score.user),
         DataExport.objects.create(user=theory.author, size=2048),
         DBTaskResult.objects.create(
             args_kwargs={"args": [comment.pk], "kwargs": {}},
