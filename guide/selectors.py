@@ -276,28 +276,20 @@ def _board_scope(show, season) -> str:
 def leaderboard(*, show=None, season=None) -> list:
     """Fans with a settled theory (on `show`'s or `season`'s, if given), best record
     first: confirmed, then partly, then fewest debunked, then who joined first. Each is
-    given `confirmed`, `partly`, `debunked` and `total_score` there.
+    given `confirmed`, `partly`, `debunked` and `hit_rate` there.
 
-    The order is read from the boards' rows (guide.boards) in their index's order, so a
-    board costs the same however many fans and theories there are; the score, which
-    every vote moves, is summed for the fifty fans shown alone."""
-    theories = Theory.objects.in_records().filter(author=OuterRef("user"))
-    if show is not None:
-        theories = theories.filter(season__show=show)
-    if season is not None:
-        theories = theories.filter(season=season)
-    total = theories.order_by().values("author").annotate(total=Sum("score")).values("total")
+    Read from the boards' rows (guide.boards) in their index's order: a board costs the
+    same however many fans, theories and votes there are."""
     rows = (
         TheoryBoardRow.objects.filter(scope=_board_scope(show, season), user__is_active=True)
         .select_related("user")
-        .annotate(total_score=Coalesce(Subquery(total), 0))
         .order_by("-confirmed", "-partly", "debunked", "user")[:LEADERBOARD_SIZE]
     )
     fans = []
     for row in rows:
         fan = row.user
         fan.confirmed, fan.partly, fan.debunked = row.confirmed, row.partly, row.debunked
-        fan.total_score = row.total_score
+        fan.hit_rate = hit_rate(fan)
         fans.append(fan)
     return fans
 

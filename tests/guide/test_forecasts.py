@@ -1197,11 +1197,11 @@ def test_the_theories_table_of_a_season_counts_that_seasons_theories_only(aired,
     TheoryFactory(author=fan, season=coming, outcome="debunked", upvotes=1, score=1)
     TheoryFactory(author=fan, season=aired, outcome="confirmed", is_hidden=True)  # never
     (row,) = selectors.leaderboard(show=aired.show, season=aired)
-    assert (row.confirmed, row.debunked, row.total_score) == (1, 0, 3)
+    assert (row.confirmed, row.debunked, row.hit_rate) == (1, 0, 100)
     (row,) = selectors.leaderboard(show=aired.show, season=coming)
-    assert (row.confirmed, row.debunked, row.total_score) == (0, 1, 1)
+    assert (row.confirmed, row.debunked, row.hit_rate) == (0, 1, 0)
     (row,) = selectors.leaderboard(show=aired.show)
-    assert (row.confirmed, row.debunked, row.total_score) == (1, 1, 4)
+    assert (row.confirmed, row.debunked, row.hit_rate) == (1, 1, 50)
 
 
 def test_a_records_reveal_covers_the_latest_season_its_counted_scores_give_away(aired, coming):

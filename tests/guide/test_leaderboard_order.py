@@ -2,8 +2,8 @@
 
 A fan is on it once any of their theories is settled (confirmed, partly, debunked);
 ties on confirmed and then partly confirmed go to the fan with fewer debunked, and only
-then to the fan who joined first. The score, which every vote moves, is shown, not
-ranked by: the order changes only when a theory is settled, hidden or published.
+then to the fan who joined first. Votes do not move it: the order changes only when a
+theory is settled, hidden, deleted or published.
 """
 
 import datetime
@@ -54,13 +54,16 @@ def test_a_tie_on_outcomes_goes_to_fewer_misses_then_to_who_joined_first(client,
     ]
 
 
-def test_the_score_column_sums_every_theory_of_the_fan_there(client, aired):
+def test_the_hit_rate_is_of_the_theories_settled_on_that_board(client, aired):
     fan = UserFactory(username="scorer")
-    settle(fan, aired, Outcome.CONFIRMED, score=3)
-    settle(fan, aired, Outcome.OPEN, score=4)
-    settle(fan, ReleasedSeasonFactory(), Outcome.PARTLY, score=20)  # another show
-    row = page_of(client.get(reverse("guide:leaderboard"), {"show": aired.show.slug}))
-    assert "scorer 1 0 0 7" in " ".join(row.text.split())
+    for outcome in (Outcome.CONFIRMED, Outcome.DEBUNKED, Outcome.DEBUNKED, Outcome.OPEN):
+        settle(fan, aired, outcome, score=40)
+    settle(fan, ReleasedSeasonFactory(), Outcome.PARTLY)  # another show
+    url = reverse("guide:leaderboard")
+    shows_board = page_of(client.get(url, {"show": aired.show.slug})).text
+    assert "scorer 1 0 2 33%" in " ".join(shows_board.split())
+    every_shows = page_of(client.get(url)).text
+    assert "scorer 1 1 2 38%" in " ".join(every_shows.split())  # (1 + 1/2) of 4
 
 
 def test_outcomes_come_before_the_score(client, aired):

@@ -334,7 +334,7 @@ def test_a_withdrawn_theory_leaves_the_prediction_records(world):
     assert (after.still_open, after.total_score) == (0, 0)
     assert after.confirmed == before.confirmed == 1  # the settled theory still counts
     leader = next(fan for fan in selectors.leaderboard() if fan.pk == world.fan.pk)
-    assert (leader.confirmed, leader.total_score) == (1, 0)
+    assert (leader.confirmed, leader.partly, leader.debunked) == (1, 0, 0)
 
 
 def test_listing_pages_cost_the_same_queries_with_withdrawn_theories(world):
