@@ -492,11 +492,13 @@ def _insert(model, rows, *, keep: bool = True) -> list:
     return saved
 
 
-def _count_boards(fans) -> None:
-    """The leaderboard's rows, as the site keeps them when it settles and scores."""
+def _count_boards(fans, predictions) -> None:
+    """The leaderboard's rows and the predictions' crowds, as the site keeps them when it
+    settles, scores and takes each forecast."""
     from guide import services
 
     services.recount_boards(fan_ids=[fan.pk for fan in fans])
+    services.recount_crowds(prediction_ids=[prediction.pk for prediction in predictions])
 
 
 def _analyze() -> None:
@@ -541,8 +543,8 @@ def generate(scale: int = 1) -> dict:
         predictions = _create_predictions(rng, setting, plans, theories, size["predictions"])
         size["forecasts"] = _create_forecasts(rng, setting, predictions, fans, size["forecasts"])
         step("forecasts")
-        _count_boards(fans)
-        step("boards")
+        _count_boards(fans, predictions)
+        step("boards and crowds")
     step("commit")
     _analyze()
     step("analyze")

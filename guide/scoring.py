@@ -15,8 +15,10 @@ best score states what they believe, neither hedged nor pushed to the ends.
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 LOWEST, HIGHEST = 1, 99  # per cent a fan may state: never certain either way
 
@@ -51,6 +53,60 @@ def crowd_median(percents: Iterable[int]) -> float | None:
     """The crowd's forecast: the median of each fan's current one (None without any)."""
     values = list(percents)
     return statistics.median(values) if values else None
+
+
+def median_of_counts(counts: Mapping[int, int]) -> float | None:
+    """crowd_median of per cents given as {per cent: how many fans}, without listing
+    them: in time linear in the distinct per cents (at most 99), however many fans."""
+    ordered = sorted((percent, n) for percent, n in counts.items() if n > 0)
+    total = sum(n for _percent, n in ordered)
+    if not total:
+        return None
+
+    def nth(k: int) -> int:  # the k-th smallest, from 0
+        seen = 0
+        for percent, n in ordered:
+            seen += n
+            if k < seen:
+                return percent
+        raise IndexError(k)
+
+    if total % 2:
+        return nth(total // 2)
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+@dataclass(frozen=True)
+class CrowdPoint:
+    at: datetime  # the last forecast of its day
+    median: float
+    forecasters: int
+
+
+def crowd_by_day(
+    forecasts: Sequence[tuple[int, int, datetime]], day_of: Callable[[datetime], date]
+) -> list[CrowdPoint]:
+    """The crowd at the end of each day that had forecasts: the median of every fan's
+    latest forecast by then, and how many fans. `forecasts` are (fan, per cent, when),
+    oldest first; `day_of` says which day a moment falls on. Linear in the forecasts."""
+    points, current, counts = [], {}, Counter()
+    for index, (fan, percent, at) in enumerate(forecasts):
+        if fan in current:
+            counts[current[fan]] -= 1
+        current[fan] = percent
+        counts[percent] += 1
+        following = forecasts[index + 1][2] if index + 1 < len(forecasts) else None
+        if following is None or day_of(following) != day_of(at):
+            points.append(CrowdPoint(at, median_of_counts(counts), len(current)))
+    return points
+
+
+def spread[T](points: Sequence[T], most: int) -> list[T]:
+    """At most `most` of the points, evenly spread, the first and last always kept."""
+    if len(points) <= most:
+        return list(points)
+    step = (len(points) - 1) / (most - 1)
+    return [points[round(i * step)] for i in range(most)]
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ from guide.models import (
     CharacterStatus,
     Comment,
     CommentVote,
+    CrowdBucket,
+    CrowdDay,
     Episode,
     Fact,
     FanFollow,
@@ -82,6 +84,7 @@ from guide.models import (
     WatchProgress,
     not_withdrawn,
 )
+from guide.scoring import CrowdPoint
 
 # Votes ---------------------------------------------------------------------------------
 
@@ -1098,13 +1101,6 @@ def followed_fans(user, fan_ids) -> set[int]:
 TREND_POINTS = 60  # a crowd's history is drawn from at most this many moments
 
 
-@dataclass(frozen=True)
-class CrowdPoint:
-    at: datetime
-    median: float
-    forecasters: int
-
-
 @dataclass
 class Crowd:
     median: float | None
@@ -1123,12 +1119,19 @@ class PredictionPage:
 
 
 def crowds(prediction_ids) -> dict[int, Crowd]:
-    """Each prediction's crowd: the median of its fans' current forecasts, and how many."""
-    percents: dict[int, list[int]] = {pk: [] for pk in prediction_ids}
-    rows = Forecast.objects.filter(prediction_id__in=list(percents), current=True)
-    for prediction_id, percent in rows.values_list("prediction_id", "percent"):
-        percents[prediction_id].append(percent)
-    return {pk: Crowd(scoring.crowd_median(found), len(found)) for pk, found in percents.items()}
+    """Each prediction's crowd: the median of its fans' current forecasts, and how many,
+    from its kept counts (CrowdBucket: at most 99 rows a prediction)."""
+    counts: dict[int, dict[int, int]] = {pk: {} for pk in prediction_ids}
+    rows = CrowdBucket.objects.filter(prediction_id__in=list(counts))
+    for prediction_id, percent, forecasters in rows.values_list(
+        "prediction_id", "percent", "forecasters"
+    ):
+        counts[prediction_id][percent] = forecasters
+    return {pk: _crowd_of(found) for pk, found in counts.items()}
+
+
+def _crowd_of(counts: dict[int, int]) -> Crowd:
+    return Crowd(scoring.median_of_counts(counts), sum(counts.values()))
 
 
 def predictions_of(theory: Theory) -> list[Prediction]:
@@ -1209,39 +1212,23 @@ def own_score(user_id: int, prediction_id: int) -> ForecastScore | None:
 
 
 def crowd_and_trend(prediction_id: int) -> tuple[Crowd, list[CrowdPoint]]:
-    """The crowd's median now and as it moved, read from every forecast made. Pages show
-    it through the crowd piece ({% crowd_section %}), which keeps it rendered until the
-    next forecast, so it is read once per language, not per page view."""
-    forecasts = list(
-        Forecast.objects.filter(prediction_id=prediction_id).values_list(
-            "user_id", "percent", "created_at"
-        )
+    """The crowd's median now and as it moved, from what is kept of it as forecasts are
+    made (CrowdBucket, CrowdDay): the same few rows however many fans forecast. Pages
+    show it through the crowd piece ({% crowd_section %}), which keeps it rendered until
+    the next forecast."""
+    counts = CrowdBucket.objects.filter(prediction_id=prediction_id)
+    days = CrowdDay.objects.filter(prediction_id=prediction_id)
+    trend = [CrowdPoint(*row) for row in days.values_list("at", "median", "forecasters")]
+    return _crowd_of(dict(counts.values_list("percent", "forecasters"))), scoring.spread(
+        trend, TREND_POINTS
     )
-    current = {user_id: percent for user_id, percent, _at in forecasts}
-    crowd = Crowd(scoring.crowd_median(current.values()), len(current))
-    return crowd, crowd_trend(forecasts)
 
 
 def crowd_trend(forecasts: list[tuple[int, int, datetime]]) -> list[CrowdPoint]:
-    """The crowd's median as it moved: at the end of each day that had forecasts (at
-    most TREND_POINTS of those days, spread evenly, the last always kept). `forecasts`
-    are (fan, per cent, when), oldest first. Linear in the forecasts, however many."""
-    days = sorted({timezone.localdate(at) for _user, _percent, at in forecasts})
-    if len(days) > TREND_POINTS:
-        step = (len(days) - 1) / (TREND_POINTS - 1)
-        days = [days[round(i * step)] for i in range(TREND_POINTS)]
-    points, current, index = [], {}, 0
-    for day in days:
-        while index < len(forecasts) and timezone.localdate(forecasts[index][2]) <= day:
-            user_id, percent, at = forecasts[index]
-            current[user_id] = percent
-            index += 1
-        points.append(
-            CrowdPoint(
-                at=at, median=scoring.crowd_median(current.values()), forecasters=len(current)
-            )
-        )
-    return points
+    """The crowd's median as it moved, from every forecast (fan, per cent, when), oldest
+    first: at the end of each day that had forecasts, at most TREND_POINTS of those
+    days, spread evenly, the last always kept. What crowd_and_trend reads, kept."""
+    return scoring.spread(scoring.crowd_by_day(forecasts, timezone.localdate), TREND_POINTS)
 
 
 @dataclass

@@ -1,14 +1,16 @@
 """Every write that touches several rows: atomic, keyword-only, typed."""
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import batched
+from itertools import batched, groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower, Now
 from django.db.transaction import TransactionManagementError
 from django.dispatch import Signal
@@ -23,6 +25,8 @@ from guide.models import (
     Character,
     Comment,
     CommentVote,
+    CrowdBucket,
+    CrowdDay,
     FanFollow,
     Follow,
     Forecast,
@@ -980,7 +984,80 @@ def forecast(*, user, prediction: Prediction, percent: int) -> Forecast:
     # as long as its topics stand still.
     claim_of = [topics.theory(held.theory_id)] if held.theory_id else []
     freshness.touch(topics.prediction(prediction.pk), *claim_of)
-    return Forecast.objects.create(prediction_id=prediction.pk, user=user, percent=percent)
+    made = Forecast.objects.create(prediction_id=prediction.pk, user=user, percent=percent)
+    _count_into_crowd(prediction.pk, was=kept.percent if kept else None, made=made)
+    return made
+
+
+def _count_into_crowd(prediction_id: int, *, was: int | None, made: Forecast) -> None:
+    """The fan's forecast moves from `was` (None for their first) to the one just made:
+    one fan fewer at the old per cent, one more at the new, and today's crowd stored
+    from the counts (CrowdBucket, CrowdDay). The prediction's row is held: forecasts on
+    it take turns."""
+    buckets = CrowdBucket.objects.filter(prediction_id=prediction_id)
+    if was is not None:
+        buckets.filter(percent=was).update(forecasters=F("forecasters") - 1)
+    if not buckets.filter(percent=made.percent).update(forecasters=F("forecasters") + 1):
+        CrowdBucket.objects.create(prediction_id=prediction_id, percent=made.percent, forecasters=1)
+    counts = dict(buckets.values_list("percent", "forecasters"))
+    today = CrowdDay(
+        prediction_id=prediction_id,
+        day=timezone.localdate(made.created_at),
+        at=made.created_at,
+        median=scoring.median_of_counts(counts),
+        forecasters=sum(counts.values()),
+    )
+    CrowdDay.objects.bulk_create(
+        [today],
+        update_conflicts=True,
+        unique_fields=["prediction", "day"],
+        update_fields=["at", "median", "forecasters"],
+    )
+
+
+@transaction.atomic
+def recount_crowds(*, prediction_ids: Iterable[int]) -> None:
+    """Rebuild these predictions' crowds and their histories from every forecast made (the
+    source of truth), in time order: for forecasts that did not come one at a time
+    through `forecast` (the demo, generated data, a fan's account deleted)."""
+    for batch in batched(sorted(set(prediction_ids)), RECOUNT_BATCH):
+        _recount_crowds(batch)
+
+
+def _recount_crowds(ids: tuple[int, ...]) -> None:
+    # The predictions' rows, as `forecast` takes them: no forecast lands while they are counted.
+    held = Prediction.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    list(held.values_list("pk"))
+    forecasts = Forecast.objects.filter(prediction_id__in=ids).order_by(
+        "prediction_id", "created_at", "pk"
+    )
+    rows = forecasts.values_list("prediction_id", "user_id", "percent", "created_at")
+    buckets, days = [], []
+    for prediction_id, made in groupby(rows.iterator(), key=itemgetter(0)):
+        history = [(user_id, percent, at) for _pk, user_id, percent, at in made]
+        current = {user_id: percent for user_id, percent, _at in history}
+        buckets += [
+            CrowdBucket(prediction_id=prediction_id, percent=percent, forecasters=n)
+            for percent, n in Counter(current.values()).items()
+        ]
+        days += [
+            CrowdDay(prediction_id=prediction_id, day=timezone.localdate(point.at), **vars(point))
+            for point in scoring.crowd_by_day(history, timezone.localdate)
+        ]
+    _replace_rows(
+        CrowdBucket.objects.filter(prediction_id__in=ids),
+        buckets,
+        keys=["prediction", "percent"],
+        counts=["forecasters"],
+        zero={"forecasters": 0},
+    )
+    _replace_rows(
+        CrowdDay.objects.filter(prediction_id__in=ids),
+        days,
+        keys=["prediction", "day"],
+        counts=["at", "median", "forecasters"],
+        zero={"forecasters": 0},
+    )
 
 
 @transaction.atomic
@@ -1243,8 +1320,7 @@ def _recount_batch(ids: tuple[int, ...]) -> None:
         .order_by()
     )
     _replace_rows(
-        TheoryBoardRow,
-        ids,
+        TheoryBoardRow.objects.filter(user_id__in=ids),
         [
             TheoryBoardRow(
                 user_id=fan_id,
@@ -1255,11 +1331,12 @@ def _recount_batch(ids: tuple[int, ...]) -> None:
             )
             for (fan_id, scope), outcomes in boards.tally_theories(theories).items()
         ],
+        keys=["user", "scope"],
         counts=["confirmed", "partly", "debunked"],
+        zero={"confirmed": 0, "partly": 0, "debunked": 0},
     )
     _replace_rows(
-        ForecastBoardRow,
-        ids,
+        ForecastBoardRow.objects.filter(user_id__in=ids),
         [
             ForecastBoardRow(
                 user_id=fan_id,
@@ -1270,17 +1347,21 @@ def _recount_batch(ids: tuple[int, ...]) -> None:
             )
             for (fan_id, scope), tally in boards.tally_forecasts(scores).items()
         ],
+        keys=["user", "scope"],
         counts=["scored", "mean_peer", "mean_brier"],
+        zero={"scored": 0},
     )
 
 
-def _replace_rows(model, fan_ids, rows: list, *, counts: list[str]) -> None:
-    """The fans' rows become `rows`: each stored over the row of its fan and board (which
-    keeps its id), and the fans' other rows, on boards they are no longer on, deleted."""
-    model.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["user", "scope"], update_fields=counts
+def _replace_rows(existing, rows: list, *, keys: list[str], counts: list[str], zero: dict):
+    """The rows in `existing` (some owners' rows) become `rows`, each stored by `keys`
+    over the row it replaces, which keeps its id. The old rows are first set to `zero`,
+    which no counted row holds: those not stored again stay so, and are deleted."""
+    existing.update(**zero)
+    existing.model.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=keys, update_fields=counts
     )
-    model.objects.filter(user_id__in=fan_ids).exclude(pk__in=[row.pk for row in rows]).delete()
+    existing.filter(**zero).delete()
 
 
 def recount_boards_on(*, seasons) -> None:
@@ -1315,10 +1396,13 @@ def forget_fan(*, user) -> None:
     Votes go, with the counts they fed. Theories and comments stay, shown as by a
     deleted fan (their author becomes NULL when the user row is deleted).
     """
-    forecast_on = Forecast.objects.filter(user=user).values_list("prediction_id", flat=True)
-    # Their forecasts go with them (CASCADE), and with them their part of each crowd.
-    crowds = [topics.prediction(pk) for pk in set(forecast_on)]
+    forecasts = Forecast.objects.filter(user=user)
+    forecast_on = set(forecasts.values_list("prediction_id", flat=True))
+    # Their forecasts go with them, and with them their part of each crowd and its history.
+    crowds = [topics.prediction(pk) for pk in forecast_on]
     freshness.touch(*topics.fan_names(user.pk), topics.reader(user.pk), *crowds)
+    forecasts.delete()
+    recount_crowds(prediction_ids=forecast_on)
     remove_votes_of(user=user)
     Report.objects.filter(reporter=user).delete()
     WatchProgress.objects.filter(user=user).delete()

@@ -3,8 +3,9 @@
 Each factory makes the smallest valid row; pass what a test cares about. Counts on a
 theory (upvotes, downvotes, score, hot) are not touched by VoteFactory: tests of those
 go through guide.services. A settled theory and a forecast score are counted on the
-leaderboard's boards as they are made, as the services that settle and score do; a test
-that changes one afterwards goes through the services too.
+leaderboard's boards as they are made, and a forecast in its prediction's crowd, as the
+services that settle, score and take forecasts do; a test that changes one afterwards
+goes through the services too.
 """
 
 import datetime
@@ -209,10 +210,16 @@ class PredictionFactory(DjangoModelFactory):
 class ForecastFactory(DjangoModelFactory):
     class Meta:
         model = Forecast
+        skip_postgeneration_save = True
 
     prediction = factory.SubFactory(PredictionFactory)
     user = factory.SubFactory(UserFactory)
     percent = 60
+
+    @factory.post_generation
+    def crowd(forecast, create, extracted, **kwargs):
+        if create:
+            services.recount_crowds(prediction_ids=[forecast.prediction_id])
 
 
 class ForecastScoreFactory(DjangoModelFactory):

@@ -477,6 +477,7 @@ def test_no_write_but_an_editors_refreshes_the_whole_site(
             "rescore_season": lambda: services.rescore_season(season=world["season"]),
             "recount_boards": lambda: services.recount_boards(fan_ids=[fan.pk, settled.author_id]),
             "recount_boards_on": lambda: services.recount_boards_on(seasons=[world["season"]]),
+            "recount_crowds": lambda: services.recount_crowds(prediction_ids=[question.pk]),
         },
         account_services: {
             "update_profile": lambda: account_services.update_profile(

@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 from guide import permissions, services
 from guide.admin.moderation import ViewOnlyAdminMixin
 from guide.models import (
+    CrowdBucket,
+    CrowdDay,
     Fact,
     Forecast,
     ForecastBoardRow,
@@ -214,3 +216,23 @@ class ForecastBoardRowAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "scope", "scored", "mean_peer", "mean_brier"]
     list_select_related = ["user"]
     search_fields = ["user__username", "scope"]
+
+
+@admin.register(CrowdBucket)
+class CrowdBucketAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: how many fans' current forecasts on a prediction say each per cent,
+    kept by guide.services as forecasts are made."""
+
+    list_display = ["prediction", "percent", "forecasters"]
+    list_select_related = ["prediction"]
+    search_fields = ["prediction__claim"]
+
+
+@admin.register(CrowdDay)
+class CrowdDayAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """View only: a prediction's crowd at the end of each day that had forecasts."""
+
+    list_display = ["prediction", "day", "median", "forecasters"]
+    list_select_related = ["prediction"]
+    search_fields = ["prediction__claim"]
+    date_hierarchy = "day"

@@ -493,6 +493,8 @@ def _load_all() -> Tally:
     load_theory_pictures(theories, tally)
     load_comments(theories, fans, tally)
     load_predictions(seasons, theories, fans, tally)
-    # The theories' outcomes are written as the data says, not settled by a moderator.
+    # The theories' outcomes and the forecasts are written as the data says, not made
+    # one at a time on the site: what the site keeps of them is counted from them.
     services.recount_boards(fan_ids=[fan.pk for fan in fans.values()])
+    services.recount_crowds(prediction_ids=Prediction.objects.values_list("pk", flat=True))
     return tally

@@ -62,6 +62,8 @@ from guide.models.moderation import (
     ReportStatus,
 )
 from guide.models.predictions import (
+    CrowdBucket,
+    CrowdDay,
     Forecast,
     ForecastScore,
     Prediction,
@@ -125,6 +127,8 @@ __all__ = [
     "Prediction",
     "Forecast",
     "ForecastScore",
+    "CrowdBucket",
+    "CrowdDay",
     "TheoryBoardRow",
     "ForecastBoardRow",
 ]

@@ -187,6 +187,55 @@ class Forecast(ConstraintErrorsByField, models.Model):
         return f"{self.user} {self.percent}% {self.prediction_id}"
 
 
+class CrowdBucket(ConstraintErrorsByField, models.Model):
+    """How many fans' current forecasts on a prediction say this per cent: the crowd,
+    kept by guide.services as each forecast is made, so that its median is read from at
+    most 99 rows however many fans forecast (guide.scoring.median_of_counts)."""
+
+    prediction = models.ForeignKey(
+        Prediction, on_delete=models.CASCADE, related_name="crowd_buckets"
+    )
+    percent = models.PositiveSmallIntegerField()
+    forecasters = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prediction", "percent"],
+                name="%(app_label)s_%(class)s_one_per_percent",
+                violation_error_message=_("A prediction has one count for each per cent."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prediction_id}: {self.forecasters} at {self.percent}%"
+
+
+class CrowdDay(ConstraintErrorsByField, models.Model):
+    """The crowd at the end of a day that had forecasts on the prediction (the median of
+    every fan's latest forecast, and how many fans): its history, one row a day, kept
+    by guide.services as each forecast is made."""
+
+    prediction = models.ForeignKey(Prediction, on_delete=models.CASCADE, related_name="crowd_days")
+    day = models.DateField()
+    at = models.DateTimeField()  # the day's last forecast
+    median = models.FloatField()
+    forecasters = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prediction", "day"],
+                name="%(app_label)s_%(class)s_one_per_day",
+                violation_error_message=_("A prediction has one crowd for each day."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prediction_id} {self.day}: {self.median} of {self.forecasters}"
+
+
 class ForecastScoreQuerySet(models.QuerySet):
     def in_records(self):
         """The scores a record counts: of predictions anyone may see, never of a hidden

@@ -19,6 +19,8 @@ from accounts.models import User
 from guide.models import (
     Character,
     CharacterStatus,
+    CrowdBucket,
+    CrowdDay,
     ForecastBoardRow,
     ForecastScore,
     NotificationKind,
@@ -347,6 +349,20 @@ def _second_score():
     )
     return ForecastScore(
         prediction=taken.prediction, user=taken.user, log_score=-0.5, peer_score=0, **scored
+    )
+
+
+@bad_value("guide_crowdbucket_one_per_percent", "percent", in_admin=False)
+def _second_crowd_bucket():
+    taken = factories.ForecastFactory()
+    return CrowdBucket(prediction=taken.prediction, percent=taken.percent, forecasters=3)
+
+
+@bad_value("guide_crowdday_one_per_day", "day", in_admin=False)
+def _second_crowd_day():
+    taken = CrowdDay.objects.get(prediction=factories.ForecastFactory().prediction)
+    return CrowdDay(
+        prediction=taken.prediction, day=taken.day, at=taken.at, median=50, forecasters=2
     )
 
 

@@ -163,14 +163,16 @@ def test_a_forecast_on_a_claim_reads_what_decides_it_with_the_lock(
 ):
     """The claim with its season (the lock time) and its theory (withdrawn or not), in
     the one statement that locks the claim. In a savepoint: the fan held; the claim;
-    their forecast so far; any earlier one set aside and the new one written."""
+    their forecast so far; any earlier one set aside and the new one written; then the
+    crowd: one fan more at the new per cent (a count made, here the first at 30 %),
+    the counts read back and today's crowd stored."""
     author = UserFactory()
     theory = TheoryFactory(author=author, season=coming)
     claim = services.state_prediction(
         user=author, theory=theory, claim="The school reopens", criteria="Shown", percent=60
     )
     fan = UserFactory()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(11):
         services.forecast(user=fan, prediction=claim, percent=30)
 
 
@@ -689,7 +691,7 @@ def test_resolving_a_theorys_last_claim_settles_it_in_a_fixed_number_of_queries(
     author, moderator = UserFactory(), UserFactory(is_staff=True, groups=["Moderators"])
     claim = PredictionFactory(season=aired, theory=TheoryFactory(author=author, season=aired))
     ForecastFactory(prediction=claim, user=author, percent=70)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(29):
         services.resolve_prediction(
             moderator=moderator, prediction=claim, resolution=Resolution.YES, source_url="x:"
         )

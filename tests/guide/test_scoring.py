@@ -140,3 +140,17 @@ def test_calibration_adds_tallies_of_the_same_bucket():
     buckets = calibration([(62, 3, 2), (65, 5, 1), (70, 2, 2)])
     assert (buckets[6].forecasts, buckets[6].came_true) == (8, 3)
     assert (buckets[7].forecasts, buckets[7].came_true) == (2, 2)
+
+
+@given(st.lists(percents, max_size=60))
+def test_the_median_of_counts_is_the_median_of_the_forecasts_they_count(forecasts):
+    """The crowd kept as counts per per cent (CrowdBucket) has the listed crowd's median."""
+    from collections import Counter
+
+    from guide.scoring import median_of_counts
+
+    expected = crowd_median(forecasts)
+    counts = {99: 0, **Counter(forecasts)}  # a count emptied by changed minds is no fan
+    counted = median_of_counts(counts)
+    assert counted == expected
+    assert type(counted) is type(expected)

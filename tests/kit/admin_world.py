@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from PIL import Image
 
 from accounts.models import DataExport
-from guide.models import ForecastBoardRow, TheoryBoardRow
+from guide.models import CrowdBucket, CrowdDay, ForecastBoardRow, TheoryBoardRow
 from tests import factories
 
 REGISTERED = dict(admin.site._registry)
@@ -87,6 +87,9 @@ def one_of_each(*, with_images: bool = False) -> dict:
         factories.SentMailFactory(),
         question,
         factories.ForecastFactory(prediction=question),
+        # The question's crowd, counted from that forecast.
+        CrowdBucket.objects.get(prediction=question),
+        CrowdDay.objects.get(prediction=question),
         score,
         # The boards' rows: the score's, as resolving would store it, and one of theories
         # as a settled theory would make (what rows hold is tests/guide/test_boards.py's).
