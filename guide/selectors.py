@@ -303,10 +303,10 @@ def active_fan(username: str):
 
 
 def with_theory_record(fan):
-    """The fan, given their record over every show as the leaderboard gives it:
-    `confirmed`, `partly`, `debunked`, `still_open` and `total_score`, read as a few
-    rows, one per outcome, from their theories alone (live: their profile shows it as
-    it stands)."""
+    """The fan, given their record over every show: `confirmed`, `partly`, `debunked`
+    (which the leaderboard's every-show board keeps too), `still_open` and `total_score`,
+    read live from their theories alone, a row per outcome: their profile shows it as it
+    stands, votes included."""
     rows = (
         Theory.objects.in_records()
         .filter(author=fan)

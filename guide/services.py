@@ -848,8 +848,8 @@ def set_hidden(*, moderator, item: Theory | Comment, hidden: bool, reason: str =
     seen_by_author = (topics.reader(item.author_id),) if item.author_id is not None else ()
     freshness.touch(*_topics_of(item), topics.MODERATION_LOG, *seen_by_author)
     # A theory's settled outcome and its claims' scores count on the boards, or stop.
-    counted = fans_on_boards_by(theories=[item]) if isinstance(item, Theory) else set()
-    hold_fans(counted)
+    counted = _fans_on_boards_by(theories=[item]) if isinstance(item, Theory) else set()
+    _hold_fans(counted)
     type(item).objects.filter(pk=item.pk).update(is_hidden=hidden)
     item.is_hidden = hidden
     recount_boards(fan_ids=counted)
@@ -929,7 +929,7 @@ def set_outcome(
         raise ValueError(outcome)
     if not theory.may_settle_as(outcome):
         raise SeasonNotReleasedError
-    hold_fans([theory.author_id])  # before the theory: see hold_fans
+    _hold_fans([theory.author_id])  # before the theory: see _hold_fans
     Theory.objects.filter(pk=theory.pk).update(
         outcome=outcome,
         outcome_note=note,
@@ -1164,10 +1164,10 @@ def resolve_prediction(
     if resolution not in Resolution.values:
         raise ValueError(resolution)
     # Whoever it may score (a score is of a forecast), and its theory's author, before
-    # the prediction: see hold_fans.
+    # the prediction: see _hold_fans.
     forecasters = Forecast.objects.filter(prediction=prediction).values_list("user_id", flat=True)
     author = Theory.objects.filter(pk=prediction.theory_id).values_list("author_id", flat=True)
-    hold_fans({*forecasters.order_by().distinct(), *author})
+    _hold_fans({*forecasters.order_by().distinct(), *author})
     prediction = (
         Prediction.objects.select_for_update(of=("self",))
         .select_related("season")
@@ -1289,7 +1289,7 @@ def recount_boards(*, fan_ids: Iterable[int | None]) -> None:
         _recount_batch(batch)
 
 
-def hold_fans(fan_ids: Iterable[int | None]) -> None:
+def _hold_fans(fan_ids: Iterable[int | None]) -> None:
     """Lock these fans' user rows, in one order, until the transaction ends (hold_fan for
     many; a fan who is gone is passed over). A write that recounts boards takes them
     before the rows it changes, as every write takes its fan first: so two recounts of a
@@ -1303,7 +1303,7 @@ def hold_fans(fan_ids: Iterable[int | None]) -> None:
 
 
 def _recount_batch(ids: tuple[int, ...]) -> None:
-    hold_fans(ids)
+    _hold_fans(ids)
     theories = (
         Theory.objects.in_records()
         .exclude(outcome=Outcome.OPEN)
@@ -1378,7 +1378,20 @@ def recount_boards_on(*, seasons) -> None:
     )
 
 
-def fans_on_boards_by(*, theories) -> set[int]:
+@transaction.atomic
+def delete_theories_as_staff(*, theories) -> None:
+    """A superuser deletes theories in the admin (an author takes their own down with
+    delete_theory): they leave every page, and the boards they counted on are recounted."""
+    listed = list(theories)
+    fans = _fans_on_boards_by(theories=listed)
+    _hold_fans(fans)
+    for theory in listed:
+        freshness.touch(*topics.theory_anywhere(theory.pk))
+    Theory.objects.filter(pk__in=[theory.pk for theory in listed]).delete()
+    recount_boards(fan_ids=fans)
+
+
+def _fans_on_boards_by(*, theories) -> set[int]:
     """The fans whose rows on the boards these theories may count in (their authors, and
     the forecasters their claims scored): those that hiding or deleting them recounts."""
     scored = ForecastScore.objects.filter(prediction__theory__in=theories)

@@ -264,11 +264,8 @@ class TheoryAdmin(ModeratedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         # Only a superuser may (a theory with votes, comments or claims may not be deleted
-        # here at all: their admins delete nothing). Its author's boards are recounted.
-        fans = services.fans_on_boards_by(theories=list(queryset))
-        services.hold_fans(fans)
-        super().delete_queryset(request, queryset)
-        services.recount_boards(fan_ids=fans)
+        # here at all: their admins delete nothing).
+        services.delete_theories_as_staff(theories=queryset)
 
     def save_moderation(self, request, obj, form, reason):
         if {"outcome", "outcome_note", "outcome_source_url"} & set(form.changed_data):
